@@ -1,0 +1,105 @@
+"""Users log in with their email; each has a consumer profile holding what they chose to share."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: object) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    username = None  # type: ignore[assignment]
+    email = models.EmailField("email address", unique=True)
+    display_name = models.CharField(max_length=80, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()  # type: ignore[misc]
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.is_superuser or self.groups.filter(name="Moderators").exists()
+
+
+class Region(models.Model):
+    code = models.SlugField(max_length=20, unique=True)
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Interest(models.Model):
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgeBand(models.TextChoices):
+    A18_24 = "18-24", "18–24"
+    A25_34 = "25-34", "25–34"
+    A35_44 = "35-44", "35–44"
+    A45_54 = "45-54", "45–54"
+    A55_64 = "55-64", "55–64"
+    A65 = "65+", "65 and over"
+
+
+class ConsumerProfile(models.Model):
+    """What the consumer told us, and which parts of it they share with their partners."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile", primary_key=True)
+    region = models.ForeignKey(Region, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    age_band = models.CharField(max_length=5, choices=AgeBand.choices, blank=True)
+    interests = models.ManyToManyField(Interest, blank=True, related_name="consumers")
+    share_region = models.BooleanField(default=False)
+    share_age_band = models.BooleanField(default=False)
+    share_interests = models.BooleanField(default=False)
+    weekly_promotion_cap = models.PositiveSmallIntegerField(
+        default=5, help_text="How many partner promotions a week you accept, across all partners."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["share_region", "region"], name="profile_shared_region_idx"),
+            models.Index(fields=["share_age_band", "age_band"], name="profile_shared_age_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"

@@ -1,0 +1,467 @@
+"""Demo data: named accounts plus generated consumers, vendors, products and portfolio histories.
+
+Deterministic for a given seed and scale, idempotent (a second run adds only what is missing) and fast:
+rows go in with bulk_create in batches, and the demo password is hashed once and reused.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from marketplace.accounts.demo import (
+    DEMO_ADMIN,
+    DEMO_CONSUMER,
+    DEMO_MODERATOR,
+    DEMO_PASSWORD,
+    DEMO_VENDOR,
+    GENERATED_CONSUMER,
+    GENERATED_VENDOR_OWNER,
+)
+from marketplace.accounts.models import AgeBand, ConsumerProfile, Interest, Region, User
+from portfolios.models import EndReason, MembershipEvent, PartnerMembership
+from vendors.models import Category, Product, Vendor
+
+T = TypeVar("T")
+
+BATCH = 5000
+CATEGORIES = [
+    "Coffee & Tea",
+    "Bakery",
+    "Bicycles",
+    "Books",
+    "Garden",
+    "Home & Kitchen",
+    "Fashion",
+    "Electronics",
+    "Sports",
+    "Toys & Games",
+    "Pets",
+    "Beauty",
+]
+ADJECTIVES = [
+    "Bright",
+    "Honest",
+    "Local",
+    "Green",
+    "Golden",
+    "Northern",
+    "Little",
+    "Urban",
+    "Wild",
+    "True",
+    "Old Town",
+    "Riverside",
+    "Harbour",
+    "Hilltop",
+    "Corner",
+]
+NOUNS = {
+    "Coffee & Tea": ["Roasters", "Tea House", "Beans"],
+    "Bakery": ["Bakehouse", "Ovens", "Crumbs"],
+    "Bicycles": ["Cycles", "Bike Works", "Spokes"],
+    "Books": ["Books", "Pages", "Reading Room"],
+    "Garden": ["Garden Supply", "Seeds", "Greenhouse"],
+    "Home & Kitchen": ["Homewares", "Kitchen Co", "Pantry"],
+    "Fashion": ["Threads", "Tailors", "Outfitters"],
+    "Electronics": ["Electronics", "Gadgets", "Circuits"],
+    "Sports": ["Sports", "Athletics", "Outdoor"],
+    "Toys & Games": ["Toys", "Games", "Playroom"],
+    "Pets": ["Pet Supplies", "Paws", "Pet Pantry"],
+    "Beauty": ["Apothecary", "Beauty", "Soap Co"],
+}
+PRODUCT_WORDS = [
+    "Classic",
+    "Deluxe",
+    "Everyday",
+    "Organic",
+    "Handmade",
+    "Large",
+    "Small",
+    "Premium",
+    "Travel",
+    "Family",
+    "Starter",
+    "Pro",
+]
+PRODUCT_THINGS = ["Blend", "Loaf", "Set", "Kit", "Pack", "Box", "Bundle", "Edition", "Selection", "Collection"]
+# Weighted so that most endings look like ordinary churn and a few vendors lose partners to bad service.
+END_REASONS = (
+    [EndReason.NOT_NEEDED] * 4
+    + [EndReason.PRICE] * 3
+    + [EndReason.QUALITY] * 2
+    + [EndReason.BAD_SERVICE, EndReason.OTHER]
+)
+
+
+@dataclass(frozen=True)
+class DemoScale:
+    consumers: int = 300
+    vendors: int = 40
+    products_per_vendor: int = 8
+    memberships_per_consumer: int = 4
+    seed: int = 2026
+
+
+@dataclass
+class DemoResult:
+    consumers_created: int = 0
+    vendors_created: int = 0
+    products_created: int = 0
+    memberships_created: int = 0
+    events_created: int = 0
+
+
+def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+ProgressFactory = Callable[..., Any]
+
+
+def _no_progress(iterable: Iterable[T] | None = None, **kwargs: Any) -> Any:
+    return _Silent(iterable)
+
+
+class _Silent:
+    def __init__(self, iterable: Any = None) -> None:
+        self.iterable = iterable
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.iterable or [])
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _named_accounts(password_hash: str) -> dict[str, User]:
+    accounts: dict[str, User] = {}
+    specs = [
+        (DEMO_CONSUMER, "Casey Consumer", False, False),
+        (DEMO_VENDOR, "Val Vendor", False, False),
+        (DEMO_MODERATOR, "Morgan Moderator", True, False),
+        (DEMO_ADMIN, "Ada Admin", True, True),
+    ]
+    for email, name, staff, superuser in specs:
+        user, created = User.objects.get_or_create(
+            email=email,
+            defaults={"display_name": name, "is_staff": staff, "is_superuser": superuser, "password": password_hash},
+        )
+        accounts[email] = user
+    moderators, _ = Group.objects.get_or_create(name="Moderators")
+    accounts[DEMO_MODERATOR].groups.add(moderators)
+    profile = accounts[DEMO_CONSUMER].profile
+    if not profile.region_id:
+        profile.region = Region.objects.get(code="london")
+        profile.age_band = AgeBand.A25_34
+        profile.share_region = profile.share_age_band = profile.share_interests = True
+        profile.save()
+        profile.interests.set(Interest.objects.filter(slug__in=["cooking", "cycling", "books"]))
+    return accounts
+
+
+def _categories() -> list[Category]:
+    for name in CATEGORIES:
+        Category.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+    return list(Category.objects.filter(slug__in=[slugify(n) for n in CATEGORIES]).order_by("id"))
+
+
+def _create_consumers(
+    rng: random.Random, start: int, stop: int, password_hash: str, progress: ProgressFactory, result: DemoResult
+) -> None:
+    regions = list(Region.objects.order_by("id"))
+    interests = list(Interest.objects.order_by("id"))
+    ages = list(AgeBand.values)
+    bar = progress(total=stop - start, desc="consumers", unit="row")
+    through = ConsumerProfile.interests.through
+    for batch in _batched(range(start, stop), BATCH):
+        users = User.objects.bulk_create(
+            [
+                User(email=GENERATED_CONSUMER.format(n=n), display_name=f"Consumer {n}", password=password_hash)
+                for n in batch
+            ]
+        )
+        profiles = []
+        links = []
+        for user in users:
+            profiles.append(
+                ConsumerProfile(
+                    user=user,
+                    region=rng.choice(regions),
+                    age_band=rng.choice(ages),
+                    share_region=rng.random() < 0.7,
+                    share_age_band=rng.random() < 0.6,
+                    share_interests=rng.random() < 0.5,
+                )
+            )
+            for interest in rng.sample(interests, rng.randint(1, 3)):
+                links.append(through(consumerprofile_id=user.pk, interest_id=interest.pk))
+        ConsumerProfile.objects.bulk_create(profiles)
+        through.objects.bulk_create(links)
+        result.consumers_created += len(users)
+        bar.update(len(batch))
+    bar.close()
+
+
+def _create_vendors(
+    rng: random.Random,
+    start: int,
+    stop: int,
+    password_hash: str,
+    categories: list[Category],
+    progress: ProgressFactory,
+    result: DemoResult,
+) -> list[Vendor]:
+    regions = list(Region.objects.order_by("id"))
+    now = timezone.now()
+    bar = progress(total=stop - start, desc="vendors", unit="row")
+    created: list[Vendor] = []
+    for batch in _batched(range(start, stop), BATCH):
+        owners = User.objects.bulk_create(
+            [
+                User(email=GENERATED_VENDOR_OWNER.format(n=n), display_name=f"Owner {n}", password=password_hash)
+                for n in batch
+            ]
+        )
+        vendors = []
+        for n, owner in zip(batch, owners, strict=True):
+            category = categories[n % len(categories)]
+            name = f"{rng.choice(ADJECTIVES)} {rng.choice(NOUNS[category.name])} {n}"
+            # Roughly 1 in 25 generated vendors waits for approval and 1 in 50 is suspended, so moderation has work.
+            status = Vendor.Status.APPROVED
+            if n % 25 == 7:
+                status = Vendor.Status.PENDING
+            elif n % 50 == 13:
+                status = Vendor.Status.SUSPENDED
+            joined = now - timedelta(days=rng.randint(100, 900))
+            vendors.append(
+                Vendor(
+                    owner=owner,
+                    name=name,
+                    slug=slugify(name),
+                    category=category,
+                    status=status,
+                    description=f"{name} sells {category.name.lower()} to partners across the country.",
+                    contact_email=owner.email,
+                    approved_at=joined if status != Vendor.Status.PENDING else None,
+                    status_reason="Repeated complaints about late deliveries."
+                    if status == Vendor.Status.SUSPENDED
+                    else "",
+                )
+            )
+        vendors = Vendor.objects.bulk_create(vendors)
+        Vendor.regions.through.objects.bulk_create(
+            [
+                Vendor.regions.through(vendor_id=v.pk, region_id=r.pk)
+                for v in vendors
+                for r in rng.sample(regions, rng.randint(1, 4))
+            ]
+        )
+        created.extend(vendors)
+        result.vendors_created += len(vendors)
+        bar.update(len(batch))
+    bar.close()
+    return created
+
+
+def _create_products(
+    rng: random.Random, vendors: list[Vendor], per_vendor: int, progress: ProgressFactory, result: DemoResult
+) -> None:
+    bar = progress(total=len(vendors) * per_vendor, desc="products", unit="row")
+
+    def rows() -> Iterator[Product]:
+        for vendor in vendors:
+            for i in range(per_vendor):
+                price = Decimal(rng.randint(300, 9000)) / 100
+                partner = (price * Decimal("0.9")).quantize(Decimal("0.01")) if rng.random() < 0.3 else None
+                yield Product(
+                    vendor=vendor,
+                    category_id=vendor.category_id,
+                    name=f"{rng.choice(PRODUCT_WORDS)} {rng.choice(PRODUCT_THINGS)} {i + 1}",
+                    sku=f"V{vendor.pk}-{i + 1:03d}",
+                    description="A demo product.",
+                    price=price,
+                    partner_price=partner,
+                    stock=rng.choice([0, 2, 5, 10, 25, 50, 100]),
+                )
+
+    for batch in _batched(rows(), BATCH):
+        Product.objects.bulk_create(batch)
+        result.products_created += len(batch)
+        bar.update(len(batch))
+    bar.close()
+
+
+def _create_memberships(
+    rng: random.Random,
+    consumer_ids: list[int],
+    vendor_ids: list[int],
+    per_consumer: int,
+    progress: ProgressFactory,
+    result: DemoResult,
+) -> None:
+    if not vendor_ids or per_consumer <= 0:
+        return
+    now = timezone.now()
+    per_consumer = min(per_consumer, len(vendor_ids))
+    # A few vendors serve badly: their partnerships end more often, mostly for bad service.
+    bad = set(vendor_ids[:: max(1, len(vendor_ids) // 3)][:3]) if len(vendor_ids) > 6 else set()
+    bar = progress(total=len(consumer_ids) * per_consumer, desc="memberships", unit="row")
+
+    def rows() -> Iterator[tuple[PartnerMembership, str]]:
+        for consumer_id in consumer_ids:
+            for vendor_id in rng.sample(vendor_ids, per_consumer):
+                started = now - timedelta(minutes=rng.randint(60, 365 * 24 * 60))
+                end_chance = 0.45 if vendor_id in bad else 0.15
+                membership = PartnerMembership(consumer_id=consumer_id, vendor_id=vendor_id, started_at=started)
+                if rng.random() < end_chance:
+                    span = max(1, int((now - started).total_seconds() // 60) - 1)
+                    membership.ended_at = started + timedelta(minutes=rng.randint(1, span))
+                    membership.end_reason = (
+                        EndReason.BAD_SERVICE if vendor_id in bad and rng.random() < 0.7 else (rng.choice(END_REASONS))
+                    )
+                yield membership, membership.end_reason
+
+    for batch in _batched(rows(), BATCH):
+        memberships = PartnerMembership.objects.bulk_create([m for m, _ in batch])
+        events = []
+        for m in memberships:
+            events.append(
+                MembershipEvent(
+                    membership=m, vendor_id=m.vendor_id, kind=MembershipEvent.Kind.STARTED, created_at=m.started_at
+                )
+            )
+            if m.ended_at:
+                events.append(
+                    MembershipEvent(
+                        membership=m,
+                        vendor_id=m.vendor_id,
+                        kind=MembershipEvent.Kind.ENDED,
+                        reason=m.end_reason,
+                        created_at=m.ended_at,
+                    )
+                )
+        MembershipEvent.objects.bulk_create(events, batch_size=BATCH)
+        result.memberships_created += len(memberships)
+        result.events_created += len(events)
+        bar.update(len(batch))
+    bar.close()
+
+
+def _named_vendor(
+    accounts: dict[str, User],
+    categories: list[Category],
+    rng: random.Random,
+    progress: ProgressFactory,
+    result: DemoResult,
+) -> Vendor:
+    vendor = Vendor.objects.filter(owner=accounts[DEMO_VENDOR]).first()
+    if vendor is None:
+        vendor = Vendor.objects.create(
+            owner=accounts[DEMO_VENDOR],
+            name="Demo Coffee Roasters",
+            slug="demo-coffee-roasters",
+            category=categories[0],
+            status=Vendor.Status.APPROVED,
+            approved_at=timezone.now() - timedelta(days=400),
+            description="Small-batch coffee roasted every Tuesday, delivered to our partners by bicycle.",
+            contact_email=DEMO_VENDOR,
+        )
+        vendor.regions.set(Region.objects.filter(code__in=["london", "south-east"]))
+        result.vendors_created += 1
+        _create_products(rng, [vendor], 10, progress, result)
+    return vendor
+
+
+def _demo_consumer_partners(consumer: User, demo_vendor: Vendor, result: DemoResult) -> None:
+    """The demo consumer starts with three current partners, the demo vendor among them."""
+    others = list(Vendor.objects.approved().exclude(pk=demo_vendor.pk).order_by("id")[:2])
+    now = timezone.now()
+    with transaction.atomic():
+        for days, vendor in zip((120, 60, 30), [demo_vendor, *others], strict=False):
+            started = now - timedelta(days=days)
+            membership = PartnerMembership.objects.create(consumer=consumer, vendor=vendor, started_at=started)
+            MembershipEvent.objects.create(
+                membership=membership, vendor=vendor, kind=MembershipEvent.Kind.STARTED, created_at=started
+            )
+            result.memberships_created += 1
+            result.events_created += 1
+
+
+def seed_demo(scale: DemoScale, *, progress: ProgressFactory = _no_progress) -> DemoResult:
+    """Load the demo data up to the given scale; a second run with the same scale adds nothing."""
+    rng = random.Random(scale.seed)
+    result = DemoResult()
+    password_hash = make_password(DEMO_PASSWORD)
+    with transaction.atomic():
+        accounts = _named_accounts(password_hash)
+        categories = _categories()
+        demo_vendor = _named_vendor(accounts, categories, rng, progress, result)
+
+    existing_vendors = User.objects.filter(email__endswith="@demo.example", email__startswith="owner").count()
+    if existing_vendors < scale.vendors:
+        with transaction.atomic():
+            vendors = _create_vendors(
+                random.Random(scale.seed + existing_vendors),
+                existing_vendors,
+                scale.vendors,
+                password_hash,
+                categories,
+                progress,
+                result,
+            )
+            _create_products(
+                random.Random(scale.seed + 1 + existing_vendors), vendors, scale.products_per_vendor, progress, result
+            )
+
+    existing_consumers = User.objects.filter(email__endswith="@demo.example", email__startswith="consumer").count()
+    if existing_consumers < scale.consumers:
+        with transaction.atomic():
+            _create_consumers(
+                random.Random(scale.seed + 2 + existing_consumers),
+                existing_consumers,
+                scale.consumers,
+                password_hash,
+                progress,
+                result,
+            )
+        new_ids = list(
+            User.objects.filter(email__endswith="@demo.example", email__startswith="consumer")
+            .order_by("id")
+            .values_list("id", flat=True)[existing_consumers:]
+        )
+        vendor_ids = list(Vendor.objects.approved().order_by("id").values_list("id", flat=True))
+        with transaction.atomic():
+            _create_memberships(
+                random.Random(scale.seed + 3 + existing_consumers),
+                new_ids,
+                vendor_ids,
+                scale.memberships_per_consumer,
+                progress,
+                result,
+            )
+
+    demo_consumer = accounts[DEMO_CONSUMER]
+    if not PartnerMembership.objects.filter(consumer=demo_consumer).exists():
+        _demo_consumer_partners(demo_consumer, demo_vendor, result)
+    return result

@@ -1,0 +1,131 @@
+"""The shop floor: carts, checkouts, orders with one per vendor, redemptions and service ratings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from promotions.models import Promotion
+from vendors.models import Product, Vendor
+
+
+class CartItem(models.Model):
+    consumer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart_items")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
+    unit_price_seen = models.DecimalField(max_digits=10, decimal_places=2, help_text="Price shown when added.")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["consumer", "product"], name="one_cart_line_per_product"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="cart_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × product {self.product_id}"
+
+
+class Checkout(models.Model):
+    """One submitted checkout; its idempotency key makes a resubmission return the same orders."""
+
+    consumer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="checkouts"
+    )
+    idempotency_key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["consumer", "idempotency_key"], name="checkout_idempotency_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Checkout {self.idempotency_key}"
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PAID = "paid", "Paid"
+        SHIPPED = "shipped", "Shipped"
+        DELIVERED = "delivered", "Delivered"
+        CANCELLED = "cancelled", "Cancelled"
+
+    checkout = models.ForeignKey(Checkout, on_delete=models.PROTECT, related_name="orders")
+    # Kept for the vendor's books when the consumer deletes their account.
+    consumer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="orders")
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PAID, db_index=True)
+    buyer_was_partner = models.BooleanField(default=False)
+    ship_to_name = models.CharField(max_length=120)
+    ship_to_address = models.TextField()
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2)
+    discount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative")]
+        indexes = [
+            models.Index(fields=["vendor", "status", "created_at"], name="order_vendor_status_idx"),
+            models.Index(fields=["consumer", "created_at"], name="order_consumer_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Order #{self.pk} at {self.vendor}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("shop:order-detail", kwargs={"pk": self.pk})
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.SET_NULL, null=True, related_name="+")
+    product_name = models.CharField(max_length=160)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product_name}"
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.unit_price * self.quantity
+
+
+class Redemption(models.Model):
+    promotion = models.ForeignKey(Promotion, on_delete=models.PROTECT, related_name="redemptions")
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="redemption")
+    consumer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.promotion_id} on order {self.order_id}"
+
+
+class ServiceRating(models.Model):
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="rating")
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="ratings")
+    consumer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    score = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="rating_score_1_to_5")]
+        indexes = [models.Index(fields=["vendor", "created_at"], name="rating_vendor_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.score}/5 for {self.vendor_id}"

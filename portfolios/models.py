@@ -1,0 +1,176 @@
+"""Partner portfolios: who holds which vendor, the append-only event log, and the statistics tables.
+
+Only the consumer changes their portfolio (services.membership_*). The statistics tables are written
+only by the statistics jobs; pages read them and never scan memberships.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from vendors.models import Vendor
+
+
+class EndReason(models.TextChoices):
+    BAD_SERVICE = "bad_service", "Bad service"
+    PRICE = "price", "Price"
+    QUALITY = "quality", "Quality"
+    NOT_NEEDED = "not_needed", "No longer needed"
+    OTHER = "other", "Other"
+
+
+class MembershipQuerySet(models.QuerySet["PartnerMembership"]):
+    def active(self) -> MembershipQuerySet:
+        return self.filter(ended_at__isnull=True)
+
+    def ended(self) -> MembershipQuerySet:
+        return self.filter(ended_at__isnull=False)
+
+
+class PartnerMembership(models.Model):
+    # Null once the consumer deleted their account: the row stays, anonymised, for the vendor's figures.
+    consumer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="memberships"
+    )
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="memberships")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
+    end_comment = models.TextField(blank=True)
+    muted = models.BooleanField(default=False, help_text="The consumer does not want this partner's promotions.")
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consumer", "vendor"], condition=Q(ended_at__isnull=True), name="one_active_membership_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
+                name="membership_ends_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["vendor"], condition=Q(ended_at__isnull=True), name="membership_active_vendor_idx"),
+            models.Index(fields=["vendor", "ended_at"], name="membership_vendor_ended_idx"),
+            models.Index(fields=["consumer", "ended_at"], name="membership_consumer_ended_idx"),
+        ]
+
+    def __str__(self) -> str:
+        state = "active" if self.ended_at is None else "ended"
+        return f"{self.consumer} ↔ {self.vendor} ({state})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
+
+
+class MembershipEvent(models.Model):
+    """Append-only log of portfolio changes; the statistics are recomputed from it."""
+
+    class Kind(models.TextChoices):
+        STARTED = "started", "Started"
+        ENDED = "ended", "Ended"
+        REINSTATED = "reinstated", "Reinstated"
+
+    membership = models.ForeignKey(PartnerMembership, on_delete=models.CASCADE, related_name="events")
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="membership_events")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["vendor", "created_at"], name="event_vendor_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.vendor_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# --- Statistics tables (written only by the statistics jobs) ------------------------------------------
+
+
+class VendorStats(models.Model):
+    vendor = models.OneToOneField(Vendor, on_delete=models.CASCADE, primary_key=True, related_name="stats")
+    current_partners = models.PositiveIntegerField(default=0)
+    partners_ever = models.PositiveIntegerField(default=0)
+    ended_90d = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "vendor stats"
+        indexes = [models.Index(fields=["-current_partners"], name="stats_current_partners_idx")]
+
+    def __str__(self) -> str:
+        return f"Stats of vendor {self.vendor_id}"
+
+
+class VendorEndReasonStat(models.Model):
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="end_reason_stats")
+    reason = models.CharField(max_length=20, choices=EndReason.choices)
+    ended_90d = models.PositiveIntegerField(default=0)
+    ended_total = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["vendor", "reason"], name="end_reason_stat_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.vendor_id}: {self.reason}"
+
+
+class VendorDailyStat(models.Model):
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="daily_stats")
+    day = models.DateField()
+    adds = models.PositiveIntegerField(default=0)
+    ends = models.PositiveIntegerField(default=0)
+    net = models.IntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["vendor", "day"]
+        constraints = [models.UniqueConstraint(fields=["vendor", "day"], name="daily_stat_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.vendor_id} on {self.day}"
+
+
+class SegmentDimension(models.TextChoices):
+    REGION = "region", "Region"
+    AGE_BAND = "age_band", "Age band"
+    INTEREST = "interest", "Interest"
+
+
+class VendorSegmentStat(models.Model):
+    """Current partners of a vendor who share a dimension, by its value. Readers apply suppression."""
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="segment_stats")
+    dimension = models.CharField(max_length=10, choices=SegmentDimension.choices)
+    value = models.CharField(max_length=40)
+    partners = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["vendor", "dimension", "value"], name="segment_stat_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.vendor_id}: {self.dimension}={self.value}"
+
+
+class MarketplaceSegmentBaseline(models.Model):
+    """Consumers in the whole marketplace who share a dimension, by value: the base for lift."""
+
+    dimension = models.CharField(max_length=10, choices=SegmentDimension.choices)
+    value = models.CharField(max_length=40)
+    consumers = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["dimension", "value"], name="segment_baseline_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}={self.value}"

@@ -1,0 +1,98 @@
+"""Every write to a partner portfolio. Only the consumer's own action calls these (rule 1 of DESIGN.md)."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from marketplace.accounts.models import User
+from vendors.models import Vendor
+
+from .exceptions import AlreadyPartner, NotAPartner, VendorNotAvailable
+from .models import EndReason, MembershipEvent, PartnerMembership
+from .signals import membership_changed
+
+
+def _announce(vendor_id: int) -> None:
+    transaction.on_commit(lambda: membership_changed.send(sender=PartnerMembership, vendor_id=vendor_id))
+
+
+def membership_start(*, consumer: User, vendor_id: int) -> PartnerMembership:
+    """Add an approved vendor to the consumer's portfolio.
+
+    Atomic; two simultaneous clicks make one active membership (the partial unique constraint decides,
+    the loser gets AlreadyPartner). A vendor the consumer ended before is not re-added here: that is
+    membership_reinstate, from the portfolio history.
+    """
+    try:
+        with transaction.atomic():
+            vendor = Vendor.objects.filter(pk=vendor_id, status=Vendor.Status.APPROVED).first()
+            if vendor is None:
+                raise VendorNotAvailable("This vendor is not available.")
+            ended_before = PartnerMembership.objects.ended().filter(consumer=consumer, vendor=vendor).exists()
+            kind = MembershipEvent.Kind.REINSTATED if ended_before else MembershipEvent.Kind.STARTED
+            now = timezone.now()
+            membership = PartnerMembership.objects.create(consumer=consumer, vendor=vendor, started_at=now)
+            MembershipEvent.objects.create(membership=membership, vendor=vendor, kind=kind, created_at=now)
+            _announce(vendor.pk)
+            return membership
+    except IntegrityError as exc:
+        raise AlreadyPartner("This vendor is already one of your partners.") from exc
+
+
+@transaction.atomic
+def membership_end(*, consumer: User, vendor_id: int, reason: str, comment: str = "") -> PartnerMembership:
+    """End the consumer's active partnership with a reason. Only the consumer calls this; history is kept."""
+    if reason not in EndReason.values:
+        raise ValueError(f"Unknown end reason {reason!r}.")
+    membership = (
+        PartnerMembership.objects.select_for_update()
+        .filter(consumer=consumer, vendor_id=vendor_id, ended_at__isnull=True)
+        .first()
+    )
+    if membership is None:
+        raise NotAPartner("This vendor is not one of your current partners.")
+    now = timezone.now()
+    membership.ended_at = now
+    membership.end_reason, membership.end_comment = reason, comment
+    membership.save(update_fields=["ended_at", "end_reason", "end_comment"])
+    MembershipEvent.objects.create(
+        membership=membership, vendor_id=vendor_id, kind=MembershipEvent.Kind.ENDED, reason=reason, created_at=now
+    )
+    _announce(vendor_id)
+    return membership
+
+
+def membership_reinstate(*, consumer: User, vendor_id: int) -> PartnerMembership:
+    """Reinstate a partnership the consumer ended earlier: a new active membership, history kept."""
+    try:
+        with transaction.atomic():
+            vendor = Vendor.objects.filter(pk=vendor_id, status=Vendor.Status.APPROVED).first()
+            if vendor is None:
+                raise VendorNotAvailable("This vendor is not available.")
+            if not PartnerMembership.objects.ended().filter(consumer=consumer, vendor=vendor).exists():
+                raise NotAPartner("You have no ended partnership with this vendor to reinstate.")
+            now = timezone.now()
+            membership = PartnerMembership.objects.create(consumer=consumer, vendor=vendor, started_at=now)
+            MembershipEvent.objects.create(
+                membership=membership, vendor=vendor, kind=MembershipEvent.Kind.REINSTATED, created_at=now
+            )
+            _announce(vendor.pk)
+            return membership
+    except IntegrityError as exc:
+        raise AlreadyPartner("This vendor is already one of your partners.") from exc
+
+
+@transaction.atomic
+def membership_set_muted(*, consumer: User, vendor_id: int, muted: bool) -> PartnerMembership:
+    """Mute or unmute a current partner's promotions without ending the partnership."""
+    membership = (
+        PartnerMembership.objects.select_for_update()
+        .filter(consumer=consumer, vendor_id=vendor_id, ended_at__isnull=True)
+        .first()
+    )
+    if membership is None:
+        raise NotAPartner("This vendor is not one of your current partners.")
+    membership.muted = muted
+    membership.save(update_fields=["muted"])
+    return membership

@@ -1,0 +1,97 @@
+"""Fixtures shared by every test folder."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from marketplace.celery import app as celery_app
+
+from .factories import TEST_PASSWORD, CategoryFactory, ProductFactory, UserFactory, VendorFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager():
+    """Tasks run in-process in tests, as in the embedded mode; broker tests switch this off themselves."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def password() -> str:
+    return TEST_PASSWORD
+
+
+@pytest.fixture
+def consumer(db):
+    return UserFactory(email="shopper@test.example")
+
+
+@pytest.fixture
+def other_consumer(db):
+    return UserFactory(email="other-shopper@test.example")
+
+
+@pytest.fixture
+def category(db):
+    return CategoryFactory(name="Coffee", slug="coffee")
+
+
+@pytest.fixture
+def vendor(db, category):
+    return VendorFactory(name="Bean There", slug="bean-there", category=category)
+
+
+@pytest.fixture
+def product(db, vendor):
+    return ProductFactory(vendor=vendor, name="House Blend", stock=10)
+
+
+@pytest.fixture
+def consumer_client(client, consumer):
+    client.force_login(consumer)
+    return client
+
+
+# --- Browser tests ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium: browsers cannot be downloaded here."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+
+@pytest.fixture
+def screenshot(page, request):
+    """Save a screenshot of a page under test-artifacts/ (not committed) for a person to look at."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(name: str) -> Path:
+        path = folder / f"{request.node.name}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

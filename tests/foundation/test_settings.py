@@ -1,0 +1,63 @@
+"""The three running modes, checked in fresh interpreters so each reads its own environment."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG, "
+    "s.CACHES['default']['BACKEND'].rsplit('.', 1)[-1])"
+)
+SECRET = "p" * 20 + "-production-secret-key-for-the-settings-test-0123456789"
+
+
+def _run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    base = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_"))
+    }
+    base["DJANGO_SETTINGS_MODULE"] = "marketplace.settings"
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_settings_without_environment_are_embedded_sqlite_and_eager():
+    result = _run(["-c", PROBE])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "True", "LocMemCache"]
+
+
+def test_settings_with_urls_use_postgres_and_redis():
+    result = _run(
+        ["-c", PROBE],
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/marketplace",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.postgresql", "False", "True", "RedisCache"]
+
+
+def test_settings_production_refuses_to_start_without_secret_key():
+    result = _run(["-c", PROBE], DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="shop.example.com")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_settings_production_refuses_to_start_without_allowed_hosts():
+    result = _run(["-c", PROBE], DJANGO_DEBUG="0", DJANGO_SECRET_KEY=SECRET)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_settings_production_passes_check_deploy():
+    result = _run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=SECRET,
+        DJANGO_ALLOWED_HOSTS="shop.example.com",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
