@@ -40,6 +40,8 @@ class PartnerMembership(models.Model):
     end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
     end_comment = models.TextField(blank=True)
     muted = models.BooleanField(default=False, help_text="The consumer does not want this partner's promotions.")
+    # Kept by the shop's checkout (a service call from above), for "partners who have not bought for N days".
+    last_order_at = models.DateTimeField(null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -97,6 +99,8 @@ class MembershipEvent(models.Model):
 class VendorStats(models.Model):
     vendor = models.OneToOneField(Vendor, on_delete=models.CASCADE, primary_key=True, related_name="stats")
     current_partners = models.PositiveIntegerField(default=0)
+    # Current partners who have not muted the vendor: whom a partners-only promotion can reach.
+    reachable_partners = models.PositiveIntegerField(default=0)
     partners_ever = models.PositiveIntegerField(default=0)
     ended_90d = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()
@@ -152,6 +156,7 @@ class VendorSegmentStat(models.Model):
     dimension = models.CharField(max_length=10, choices=SegmentDimension.choices)
     value = models.CharField(max_length=40)
     partners = models.PositiveIntegerField(default=0)
+    reachable = models.PositiveIntegerField(default=0, help_text="Of these, partners who have not muted the vendor.")
     computed_at = models.DateTimeField()
 
     class Meta:
@@ -174,3 +179,17 @@ class MarketplaceSegmentBaseline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension}={self.value}"
+
+
+class CategoryStats(models.Model):
+    """Consumers holding at least one current partner in a category: the base for a vendor's overlap."""
+
+    category = models.OneToOneField("vendors.Category", on_delete=models.CASCADE, primary_key=True, related_name="stats")
+    consumers_holding = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "category stats"
+
+    def __str__(self) -> str:
+        return f"Stats of category {self.category_id}"

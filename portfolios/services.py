@@ -95,4 +95,12 @@ def membership_set_muted(*, consumer: User, vendor_id: int, muted: bool) -> Part
         raise NotAPartner("This vendor is not one of your current partners.")
     membership.muted = muted
     membership.save(update_fields=["muted"])
+    _announce(vendor_id)
     return membership
+
+
+def membership_record_purchase(*, consumer: User, vendor_id: int) -> None:
+    """Note that a current partner bought from the vendor now (called by the shop's checkout, in its transaction)."""
+    PartnerMembership.objects.active().filter(consumer=consumer, vendor_id=vendor_id).update(
+        last_order_at=timezone.now()
+    )

@@ -1,9 +1,13 @@
 from typing import Any
 
 from django.db.models.signals import post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .models import ConsumerProfile, User
+
+# Sent with user_id=<int> after a change to what a consumer shares has committed; the statistics of
+# that consumer's partners are refreshed by a listener in a higher layer.
+profile_changed = Signal()
 
 
 @receiver(post_save, sender=User, dispatch_uid="accounts_profile_for_new_user")

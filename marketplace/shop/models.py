@@ -129,3 +129,28 @@ class ServiceRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.score}/5 for {self.vendor_id}"
+
+
+class VendorSalesStats(models.Model):
+    """Per-vendor sales and rating figures, written only by the statistics jobs (recomputed, never counted up)."""
+
+    vendor = models.OneToOneField(Vendor, on_delete=models.CASCADE, primary_key=True, related_name="sales_stats")
+    orders_total = models.PositiveIntegerField(default=0)
+    revenue_total = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    partner_revenue = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    rating_average = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    rating_count = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "vendor sales stats"
+
+    def __str__(self) -> str:
+        return f"Sales stats of vendor {self.vendor_id}"
+
+    @property
+    def partner_share(self) -> Decimal | None:
+        """Partners' share of sales, 0 to 1; None before the first sale."""
+        if not self.revenue_total:
+            return None
+        return self.partner_revenue / self.revenue_total
