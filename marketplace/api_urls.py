@@ -1,7 +1,17 @@
-"""The REST API under /api/v1/: each app contributes its own routes."""
+"""The REST API under /api/v1/ (namespace "api"): each area contributes its own routes.
+
+URL names are prefixed by area (portfolio-, sell-, moderation-, account-) so they never clash.
+"""
 
 from django.urls import include, path
 
 urlpatterns = [
     path("", include("marketplace.shop.api.urls")),
+    path("portfolio/", include("portfolios.api.urls")),
+    path("account/", include("marketplace.accounts.api.urls")),
+    path("sell/insights/", include("portfolios.api.insights_urls")),
+    path("sell/promotions/", include("promotions.api.urls")),
+    path("sell/orders/", include("marketplace.shop.api.sell_urls")),
+    path("sell/", include("vendors.api.urls")),
+    path("moderation/", include("vendors.api.moderation_urls")),
 ]

@@ -7,6 +7,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("account/", include("marketplace.accounts.urls")),
+    path("portfolio/", include("portfolios.urls")),
+    path("sell/insights/", include("portfolios.insights_urls")),
+    path("sell/promotions/", include("promotions.urls")),
+    path("sell/orders/", include("marketplace.shop.sell_urls")),
+    path("sell/", include("vendors.urls")),
+    path("moderation/", include("vendors.moderation_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include(("marketplace.api_urls", "api"), namespace="api")),

@@ -1,8 +1,11 @@
-class PortfolioError(Exception):
+from marketplace.errors import ConflictError, NotFoundError
+
+
+class PortfolioError(ConflictError):
     """A portfolio rule refused the change; the message is for the consumer."""
 
 
-class VendorNotAvailable(PortfolioError):
+class VendorNotAvailable(NotFoundError):
     pass
 
 
@@ -11,4 +14,4 @@ class AlreadyPartner(PortfolioError):
 
 
 class NotAPartner(PortfolioError):
-    pass
+    code = "not_a_partner"

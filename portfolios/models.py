@@ -184,7 +184,9 @@ class MarketplaceSegmentBaseline(models.Model):
 class CategoryStats(models.Model):
     """Consumers holding at least one current partner in a category: the base for a vendor's overlap."""
 
-    category = models.OneToOneField("vendors.Category", on_delete=models.CASCADE, primary_key=True, related_name="stats")
+    category = models.OneToOneField(
+        "vendors.Category", on_delete=models.CASCADE, primary_key=True, related_name="stats"
+    )
     consumers_holding = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()
 

@@ -33,10 +33,10 @@ def promotion_best_for_order(
     Partners-only promotions count only when delivered to the consumer and the consumer is still a current,
     unmuted partner (an ended partnership is excluded). Promotions with a code need that code.
     """
-    entitled_partner = Q(kind=Promotion.Kind.PARTNERS) & Q(
-        Exists(PromotionDelivery.objects.filter(promotion=OuterRef("pk"), consumer=consumer))
-    ) & Q(
-        Exists(PartnerMembership.objects.active().filter(consumer=consumer, vendor_id=vendor_id, muted=False))
+    entitled_partner = (
+        Q(kind=Promotion.Kind.PARTNERS)
+        & Q(Exists(PromotionDelivery.objects.filter(promotion=OuterRef("pk"), consumer=consumer)))
+        & Q(Exists(PartnerMembership.objects.active().filter(consumer=consumer, vendor_id=vendor_id, muted=False)))
     )
     code_ok = Q(code="") | Q(code__iexact=code.strip()) if code.strip() else Q(code="")
     candidates = (

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from .models import ConsumerProfile, Interest, Region, User
+from marketplace.errors import NotFoundError
+
+from .authentication import token_hash
+from .models import APIToken, ConsumerProfile, Interest, Region, User
 from .signals import profile_changed
+
+MAX_ACTIVE_TOKENS = 10
 
 
 @transaction.atomic
@@ -25,10 +33,39 @@ def profile_update(
     """Save what the consumer tells us and chooses to share. Atomic; partners' statistics refresh after commit."""
     profile, _ = ConsumerProfile.objects.select_for_update().get_or_create(user=user)
     profile.region, profile.age_band = region, age_band
-    profile.share_region, profile.share_age_band, profile.share_interests = share_region, share_age_band, share_interests
+    profile.share_region, profile.share_age_band, profile.share_interests = (
+        share_region,
+        share_age_band,
+        share_interests,
+    )
     profile.weekly_promotion_cap = weekly_promotion_cap
     profile.full_clean()
     profile.save()
     profile.interests.set(list(interests))
     transaction.on_commit(lambda: profile_changed.send(sender=ConsumerProfile, user_id=user.pk))
     return profile
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[APIToken, str]:
+    """Create a token and return it with its key; the key is not stored and cannot be shown again."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Give the token a name, so you can tell it apart later."})
+    if APIToken.objects.filter(user=user, revoked_at__isnull=True).count() >= MAX_ACTIVE_TOKENS:
+        raise ValidationError({"name": f"You can hold at most {MAX_ACTIVE_TOKENS} active tokens; revoke one first."})
+    key = secrets.token_urlsafe(32)
+    token = APIToken.objects.create(user=user, name=name[:60], prefix=key[:8], key_hash=token_hash(key))
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token_id: int) -> APIToken:
+    """Revoke one of the user's own tokens; another user's token is simply not found."""
+    token = APIToken.objects.select_for_update().filter(pk=token_id, user=user).first()
+    if token is None:
+        raise NotFoundError("No such token.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token

@@ -1,0 +1,52 @@
+"""Domain errors raised by services, and the one place that turns them into API responses.
+
+Services raise django.core.exceptions.ValidationError for bad input (400 with field errors) or one of
+these for a refused action. Browser views catch DomainError and show its message; the API's exception
+handler below maps it to a status code with one error shape: {"detail": "...", "code": "..."}.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class DomainError(Exception):
+    """A rule refused the action; the message is written for the user."""
+
+    status_code = status.HTTP_409_CONFLICT
+    code = "conflict"
+
+
+class NotFoundError(DomainError):
+    status_code = status.HTTP_404_NOT_FOUND
+    code = "not_found"
+
+
+class ForbiddenError(DomainError):
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "forbidden"
+
+
+class ConflictError(DomainError):
+    status_code = status.HTTP_409_CONFLICT
+    code = "conflict"
+
+
+def _validation_detail(exc: DjangoValidationError) -> dict[str, Any]:
+    if hasattr(exc, "error_dict"):
+        return {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
+    return {"non_field_errors": [str(m) for m in exc.messages]}
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler plus: Django ValidationError → 400 with field errors; DomainError → its status."""
+    if isinstance(exc, DjangoValidationError):
+        return Response(_validation_detail(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, DomainError):
+        return Response({"detail": str(exc), "code": exc.code}, status=exc.status_code)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,1 @@
+"""Listeners for domain signals of lower layers (connected in PromotionsConfig.ready)."""
