@@ -11,7 +11,7 @@ urlpatterns = [
     path("account/", include("marketplace.accounts.api.urls")),
     path("sell/insights/", include("portfolios.api.insights_urls")),
     path("sell/promotions/", include("promotions.api.urls")),
-    path("sell/orders/", include("marketplace.shop.api.sell_urls")),
+    path("sell/", include("marketplace.shop.api.sell_urls")),
     path("sell/", include("vendors.api.urls")),
     path("moderation/", include("vendors.api.moderation_urls")),
 ]

@@ -127,6 +127,14 @@ CELERY_TASK_TIME_LIMIT = 660
 # Longer than the longest task, so a task held by a live worker is not handed out twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The periodic jobs; django-celery-beat copies this schedule into its tables at start.
+CELERY_BEAT_SCHEDULE = {
+    "stats-refresh-dirty-vendors": {"task": "portfolios.tasks.stats_refresh_dirty_task", "schedule": 30.0},
+    "stats-reconcile-all-vendors": {"task": "portfolios.tasks.stats_reconcile_all_task", "schedule": 3600.0},
+    "sales-stats-reconcile": {"task": "marketplace.shop.tasks.sales_stats_reconcile_task", "schedule": 3600.0},
+    "promotion-states-advance": {"task": "promotions.tasks.promotion_states_advance_task", "schedule": 60.0},
+    "vendor-flags-scan": {"task": "vendors.tasks.vendor_flags_scan_task", "schedule": 900.0},
+}
 CELERY_TIMEZONE = "UTC"
 
 # --- Authentication (django-allauth) ----------------------------------------------------------------

@@ -11,7 +11,7 @@ urlpatterns = [
     path("portfolio/", include("portfolios.urls")),
     path("sell/insights/", include("portfolios.insights_urls")),
     path("sell/promotions/", include("promotions.urls")),
-    path("sell/orders/", include("marketplace.shop.sell_urls")),
+    path("sell/", include("marketplace.shop.sell_urls")),
     path("sell/", include("vendors.urls")),
     path("moderation/", include("vendors.moderation_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,1 @@
+"""Listeners for domain signals (connected in ShopConfig.ready)."""
