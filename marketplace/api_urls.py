@@ -8,6 +8,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("marketplace.shop.api.urls")),
     path("portfolio/", include("portfolios.api.urls")),
+    path("account/tokens/", include("marketplace.accounts.api.token_urls")),
     path("account/", include("marketplace.accounts.api.urls")),
     path("sell/insights/", include("portfolios.api.insights_urls")),
     path("sell/promotions/", include("promotions.api.urls")),

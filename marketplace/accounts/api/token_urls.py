@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import token_views
+
+urlpatterns = [
+    path("", token_views.TokenListCreateApi.as_view(), name="account-token-list"),
+    path("<int:pk>/revoke/", token_views.TokenRevokeApi.as_view(), name="account-token-revoke"),
+]
