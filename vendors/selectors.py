@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from django.db.models import Count, Q, QuerySet
+
+from marketplace.accounts.models import User
 
 from .models import Category, Product, Vendor
 
@@ -38,3 +43,53 @@ def category_list() -> QuerySet[Category]:
 
 def vendor_list_featured(*, limit: int = 6) -> QuerySet[Vendor]:
     return vendor_list_public().order_by("-stats__current_partners", "name")[:limit]
+
+
+# --- The vendor's own workspace ------------------------------------------------------------------------
+
+
+def vendor_get_for_owner(*, owner: User) -> Vendor | None:
+    """The vendor this user runs (one per owner), whatever its status; None if they never applied."""
+    if not owner.is_authenticated:
+        return None
+    return (
+        Vendor.objects.filter(owner=owner).select_related("category").prefetch_related("regions").order_by("id").first()
+    )
+
+
+def product_list_for_owner(*, vendor: Vendor, active: bool | None = None, search: str = "") -> QuerySet[Product]:
+    """Every product of this vendor (active or not), for its catalogue pages and API."""
+    qs = Product.objects.filter(vendor=vendor).select_related("category", "vendor")
+    if active is not None:
+        qs = qs.filter(active=active)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(sku__icontains=search))
+    return qs.order_by("name", "id")
+
+
+def product_get_for_owner(*, vendor: Vendor, pk: int) -> Product | None:
+    """One of this vendor's products; None for another vendor's product, so callers answer 404."""
+    return product_list_for_owner(vendor=vendor).filter(pk=pk).first()
+
+
+def product_csv_export(*, vendor: Vendor) -> str:
+    """The vendor's whole catalogue as CSV, in the columns catalogue_import_csv reads back."""
+    from .services import CSV_COLUMNS
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for p in product_list_for_owner(vendor=vendor).iterator(chunk_size=1000):
+        writer.writerow(
+            [
+                p.sku,
+                p.name,
+                p.description,
+                p.price,
+                "" if p.partner_price is None else p.partner_price,
+                p.stock,
+                p.category.slug if p.category else "",
+                "yes" if p.active else "no",
+            ]
+        )
+    return buffer.getvalue()
