@@ -165,9 +165,10 @@ DEFAULT_FROM_EMAIL = env.str(
 
 # --- REST API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first, so an anonymous request is told 401 with a WWW-Authenticate header, not a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "marketplace.accounts.authentication.HashedTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "marketplace.pagination.BoundedPageNumberPagination",
@@ -194,6 +195,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "marketplace.api_schema.add_error_responses",
+    ],
 }
 
 # --- Internationalisation ---------------------------------------------------------------------------

@@ -35,6 +35,7 @@ class TokenListCreateApi(generics.ListAPIView):
 
     serializer_class = TokenOutputSerializer
     permission_classes = [IsAuthenticated]
+    queryset = APIToken.objects.none()
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return APIToken.objects.filter(user=self.request.user).order_by("-created_at", "-id")
