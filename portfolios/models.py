@@ -195,3 +195,13 @@ class CategoryStats(models.Model):
 
     def __str__(self) -> str:
         return f"Stats of category {self.category_id}"
+
+
+class StatsDirtyVendor(models.Model):
+    """Vendors whose statistics are out of date. Marking twice keeps one row, so piled-up refreshes collapse."""
+
+    vendor = models.OneToOneField(Vendor, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    marked_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"Vendor {self.vendor_id} dirty since {self.marked_at:%H:%M:%S}"

@@ -37,6 +37,12 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Hashing test passwords with the production hasher costs a third of a second each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache(settings):
     """Each test starts with an empty cache of its own, so throttle counters never leak between tests."""
     from django.core.cache import cache

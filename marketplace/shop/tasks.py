@@ -1,0 +1,29 @@
+"""Celery tasks of the shop: thin wrappers over the sales statistics service."""
+
+from __future__ import annotations
+
+from celery import group, shared_task
+
+from portfolios.stats import Scope, vendor_id_shards
+from portfolios.tasks import RETRY
+
+from .stats import sales_stats_refresh
+
+
+@shared_task(name="marketplace.shop.tasks.sales_stats_refresh_task", **RETRY)
+def sales_stats_refresh_task(vendor_id: int) -> None:
+    """Recompute one vendor's sales and rating figures."""
+    sales_stats_refresh(scope=Scope.ids([vendor_id]))
+
+
+@shared_task(name="marketplace.shop.tasks.sales_stats_refresh_shard_task", **RETRY)
+def sales_stats_refresh_shard_task(low: int, high: int) -> None:
+    sales_stats_refresh(scope=Scope.id_range(low, high))
+
+
+@shared_task(name="marketplace.shop.tasks.sales_stats_reconcile_task", **RETRY)
+def sales_stats_reconcile_task() -> int:
+    """Recompute every vendor's sales figures, sharded by vendor-id range."""
+    shards = vendor_id_shards()
+    group([sales_stats_refresh_shard_task.si(low, high) for low, high in shards]).apply_async()
+    return len(shards)

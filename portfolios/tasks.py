@@ -1,0 +1,64 @@
+"""Celery tasks of the statistics pipeline: each takes ids, calls one service, nothing else.
+
+All are idempotent (recompute, never count up), so acks_late redelivery after a killed worker is safe.
+"""
+
+from __future__ import annotations
+
+from celery import group, shared_task
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
+
+from . import stats
+
+RETRY = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 2,
+    "retry_backoff_max": 120,
+    "max_retries": 8,
+    "soft_time_limit": 900,
+    "time_limit": 960,
+}
+# Set while a dirty-vendor refresh is queued: further changes mark their vendor and ride along with it.
+REFRESH_QUEUED_KEY = "stats:refresh-dirty-queued"
+
+
+@shared_task(name="portfolios.tasks.stats_refresh_dirty_task", **RETRY)
+def stats_refresh_dirty_task() -> int:
+    """Refresh every vendor marked dirty (collapses piled-up refreshes of the same vendor into one)."""
+    cache.delete(REFRESH_QUEUED_KEY)
+    refreshed = stats.stats_refresh_dirty()
+    total = len(refreshed)
+    while refreshed:
+        refreshed = stats.stats_refresh_dirty()
+        total += len(refreshed)
+    return total
+
+
+@shared_task(name="portfolios.tasks.stats_reconcile_shard_task", **RETRY)
+def stats_reconcile_shard_task(low: int, high: int) -> None:
+    """Recompute the statistics of the vendors with ids in [low, high]."""
+    stats.stats_reconcile_shard(low=low, high=high)
+
+
+@shared_task(name="portfolios.tasks.stats_refresh_marketplace_task", **RETRY)
+def stats_refresh_marketplace_task() -> None:
+    """Recompute the marketplace-wide baselines and category figures."""
+    stats.stats_refresh_marketplace()
+
+
+@shared_task(name="portfolios.tasks.stats_reconcile_all_task", **RETRY)
+def stats_reconcile_all_task() -> int:
+    """Full reconcile: one task per vendor-id shard plus the marketplace tables, as a Celery group that
+    workers on several machines share. Returns the number of shards."""
+    shards = stats.vendor_id_shards()
+    group(
+        [stats_reconcile_shard_task.si(low, high) for low, high in shards] + [stats_refresh_marketplace_task.si()]
+    ).apply_async()
+    return len(shards)
+
+
+def stats_refresh_dirty_enqueue() -> None:
+    """Queue one dirty-vendor refresh unless one is already queued (called after commit)."""
+    if cache.add(REFRESH_QUEUED_KEY, 1, timeout=30):
+        stats_refresh_dirty_task.delay()
