@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/tokens/", include("marketplace.accounts.token_urls")),
+    path("account/", include("marketplace.shop.account_urls")),
     path("account/", include("marketplace.accounts.urls")),
     path("portfolio/", include("portfolios.urls")),
     path("sell/insights/", include("portfolios.insights_urls")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -44,7 +45,9 @@ def membership_start(*, consumer: User, vendor_id: int) -> PartnerMembership:
 def membership_end(*, consumer: User, vendor_id: int, reason: str, comment: str = "") -> PartnerMembership:
     """End the consumer's active partnership with a reason. Only the consumer calls this; history is kept."""
     if reason not in EndReason.values:
-        raise ValueError(f"Unknown end reason {reason!r}.")
+        raise ValidationError({"reason": "Choose why you are ending this partnership."})
+    if len(comment) > 2000:
+        raise ValidationError({"comment": "Keep the comment under 2000 characters."})
     membership = (
         PartnerMembership.objects.select_for_update()
         .filter(consumer=consumer, vendor_id=vendor_id, ended_at__isnull=True)
@@ -104,3 +107,26 @@ def membership_record_purchase(*, consumer: User, vendor_id: int) -> None:
     PartnerMembership.objects.active().filter(consumer=consumer, vendor_id=vendor_id).update(
         last_order_at=timezone.now()
     )
+
+
+@transaction.atomic
+def membership_anonymise_for_consumer(*, consumer: User) -> int:
+    """For a consumer closing their account: end their active partnerships (with events, reason "other")
+    and detach every membership from them, so vendors' figures stay true and no row names them.
+    Returns how many memberships were anonymised."""
+    now = timezone.now()
+    active = list(PartnerMembership.objects.select_for_update().filter(consumer=consumer, ended_at__isnull=True))
+    for membership in active:
+        membership.ended_at, membership.end_reason = now, EndReason.OTHER
+    PartnerMembership.objects.bulk_update(active, ["ended_at", "end_reason"])
+    MembershipEvent.objects.bulk_create(
+        MembershipEvent(membership=m, vendor_id=m.vendor_id, kind=MembershipEvent.Kind.ENDED,
+                        reason=EndReason.OTHER, created_at=now)
+        for m in active
+    )
+    vendor_ids = set(PartnerMembership.objects.filter(consumer=consumer).values_list("vendor_id", flat=True))
+    count = PartnerMembership.objects.filter(consumer=consumer).update(consumer=None, end_comment="")
+    for vendor_id in vendor_ids:
+        _announce(vendor_id)
+    return count
+

@@ -1,0 +1,57 @@
+"""Forms of the shop floor: they validate input; the services apply the rules."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+
+from marketplace.accounts.models import Region
+from vendors.models import Category
+
+from .selectors import VendorSort
+
+
+class VendorFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100, label="Search vendors")
+    category = forms.ModelChoiceField(
+        Category.objects.all(), required=False, to_field_name="slug", empty_label="All categories"
+    )
+    region = forms.ModelChoiceField(
+        Region.objects.all(), required=False, to_field_name="code", empty_label="Anywhere", label="Serves region"
+    )
+    sort = forms.ChoiceField(choices=[("", "Best match")] + VendorSort.CHOICES, required=False, label="Sort by")
+
+
+class ProductSearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100, label="Search products")
+    only_partners = forms.BooleanField(required=False, label="Only my partners")
+
+
+class CartAddForm(forms.Form):
+    quantity = forms.IntegerField(min_value=1, max_value=99, initial=1)
+
+
+class CartQuantityForm(forms.Form):
+    quantity = forms.IntegerField(min_value=1, max_value=99)
+
+
+class CheckoutForm(forms.Form):
+    ship_to_name = forms.CharField(max_length=120, label="Deliver to (name)")
+    ship_to_address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=500, label="Address")
+    promotion_code = forms.CharField(max_length=30, required=False, label="Promotion code (optional)")
+    # One key per checkout page: a double-click or a resubmission sends the same key and buys once.
+    idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput, initial=lambda: uuid.uuid4().hex)
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        choices=[(n, f"{n} – {label}") for n, label in
+                 [(5, "excellent"), (4, "good"), (3, "fair"), (2, "poor"), (1, "bad")]],
+        coerce=int, label="Service rating",
+    )
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
+
+
+class CompareForm(forms.Form):
+    v = forms.CharField(required=False)

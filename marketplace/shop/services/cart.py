@@ -1,0 +1,92 @@
+"""Writes to the consumer's cart. A cart line remembers the price the consumer saw when adding it."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from marketplace.accounts.models import User
+from marketplace.errors import NotFoundError
+from portfolios.models import PartnerMembership
+from vendors.models import Product
+
+from ..models import CartItem
+from ..pricing import product_unit_price
+
+MAX_QUANTITY = 99
+
+
+def _check_quantity(quantity: int) -> None:
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise ValidationError({"quantity": f"Choose a quantity from 1 to {MAX_QUANTITY}."})
+
+
+def _price_for(*, consumer: User, product: Product) -> object:
+    is_partner = PartnerMembership.objects.active().filter(consumer=consumer, vendor_id=product.vendor_id).exists()
+    return product_unit_price(product=product, is_partner=is_partner)
+
+
+@transaction.atomic
+def cart_add(*, consumer: User, product_id: int, quantity: int = 1) -> CartItem:
+    """Put a purchasable product in the cart (adding to the quantity already there), at today's price.
+
+    Only active products of approved vendors can be added; the quantity in the cart may not exceed the stock.
+    """
+    _check_quantity(quantity)
+    product = Product.objects.purchasable().filter(pk=product_id).first()
+    if product is None:
+        raise NotFoundError("This product is not available.")
+    item = CartItem.objects.select_for_update().filter(consumer=consumer, product=product).first()
+    new_quantity = quantity + (item.quantity if item else 0)
+    _check_quantity(new_quantity)
+    if new_quantity > product.stock:
+        raise ValidationError(
+            {"quantity": f"Only {product.stock} of “{product.name}” in stock."}
+            if product.stock
+            else {"quantity": f"“{product.name}” is out of stock."}
+        )
+    price = _price_for(consumer=consumer, product=product)
+    if item is None:
+        return CartItem.objects.create(consumer=consumer, product=product, quantity=new_quantity, unit_price_seen=price)
+    item.quantity, item.unit_price_seen = new_quantity, price
+    item.save(update_fields=["quantity", "unit_price_seen"])
+    return item
+
+
+@transaction.atomic
+def cart_item_update(*, consumer: User, item_id: int, quantity: int) -> CartItem:
+    """Change the quantity of one of the consumer's own cart lines (another consumer's line is not found)."""
+    _check_quantity(quantity)
+    item = CartItem.objects.select_for_update().select_related("product").filter(pk=item_id, consumer=consumer).first()
+    if item is None:
+        raise NotFoundError("This item is not in your cart.")
+    if quantity > item.product.stock:
+        raise ValidationError({"quantity": f"Only {item.product.stock} of “{item.product.name}” in stock."})
+    item.quantity = quantity
+    item.save(update_fields=["quantity"])
+    return item
+
+
+@transaction.atomic
+def cart_item_remove(*, consumer: User, item_id: int) -> None:
+    """Remove one of the consumer's own cart lines."""
+    deleted, _ = CartItem.objects.filter(pk=item_id, consumer=consumer).delete()
+    if not deleted:
+        raise NotFoundError("This item is not in your cart.")
+
+
+@transaction.atomic
+def cart_accept_prices(*, consumer: User) -> int:
+    """The consumer accepts today's prices for every cart line whose price changed; returns how many changed."""
+    changed = 0
+    items = CartItem.objects.select_for_update().filter(consumer=consumer).select_related("product")
+    partners = set(
+        PartnerMembership.objects.active().filter(consumer=consumer).values_list("vendor_id", flat=True)
+    )
+    for item in items:
+        price = product_unit_price(product=item.product, is_partner=item.product.vendor_id in partners)
+        if price != item.unit_price_seen:
+            item.unit_price_seen = price
+            item.save(update_fields=["unit_price_seen"])
+            changed += 1
+    return changed

@@ -1,0 +1,170 @@
+"""Checkout: the cart becomes one paid order per vendor, in one transaction, at most once per idempotency key."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from marketplace.accounts.models import User
+from portfolios.models import PartnerMembership
+from portfolios.services import membership_record_purchase
+from promotions.services import promotion_best_for_order
+from vendors.models import Product, Vendor
+
+from ..exceptions import CartEmpty, CheckoutRefused
+from ..models import CartItem, Checkout, Order, OrderLine, Redemption
+from ..pricing import product_unit_price
+from ..signals import order_changed
+
+MAX_KEY_LENGTH = 64
+
+
+@dataclass
+class CheckoutResult:
+    checkout: Checkout
+    orders: list[Order]
+    replayed: bool
+
+
+def _replay(*, consumer: User, idempotency_key: str) -> CheckoutResult | None:
+    checkout = Checkout.objects.filter(consumer=consumer, idempotency_key=idempotency_key).first()
+    if checkout is None:
+        return None
+    orders = list(checkout.orders.select_related("vendor").order_by("vendor__name", "id"))
+    return CheckoutResult(checkout=checkout, orders=orders, replayed=True)
+
+
+def _validate(*, idempotency_key: str, ship_to_name: str, ship_to_address: str) -> None:
+    errors: dict[str, str] = {}
+    if not idempotency_key or len(idempotency_key) > MAX_KEY_LENGTH:
+        errors["idempotency_key"] = f"A checkout needs an idempotency key of 1 to {MAX_KEY_LENGTH} characters."
+    if not ship_to_name.strip():
+        errors["ship_to_name"] = "Tell us whom to deliver to."
+    elif len(ship_to_name) > 120:
+        errors["ship_to_name"] = "Keep the name under 120 characters."
+    if not ship_to_address.strip():
+        errors["ship_to_address"] = "Tell us where to deliver."
+    if errors:
+        raise ValidationError(errors)
+
+
+def checkout_place(
+    *, consumer: User, idempotency_key: str, ship_to_name: str, ship_to_address: str, promotion_code: str = ""
+) -> CheckoutResult:
+    """Buy everything in the consumer's cart: one paid order per vendor (payment is simulated).
+
+    Guarantees: one transaction; product rows are locked in id order, so concurrent buyers never oversell
+    and never deadlock; stock is checked and decremented; current partners pay partner prices and get the
+    best promotion they are entitled to (recorded as a Redemption); nothing is bought when any line is out
+    of stock, changed price or comes from a vendor no longer approved (CheckoutRefused explains each).
+    The same idempotency key returns the first result instead of buying again, even when both submissions
+    race (the unique (consumer, key) row makes the second wait for the first and then replay it).
+    """
+    _validate(idempotency_key=idempotency_key, ship_to_name=ship_to_name, ship_to_address=ship_to_address)
+    replay = _replay(consumer=consumer, idempotency_key=idempotency_key)
+    if replay is not None:
+        return replay
+    try:
+        return _checkout_new(
+            consumer=consumer,
+            idempotency_key=idempotency_key,
+            ship_to_name=ship_to_name.strip(),
+            ship_to_address=ship_to_address.strip(),
+            promotion_code=promotion_code.strip(),
+        )
+    except IntegrityError:
+        replay = _replay(consumer=consumer, idempotency_key=idempotency_key)
+        if replay is None:
+            raise
+        return replay
+
+
+@transaction.atomic
+def _checkout_new(
+    *, consumer: User, idempotency_key: str, ship_to_name: str, ship_to_address: str, promotion_code: str
+) -> CheckoutResult:
+    # Inserted first: a concurrent submission with the same key blocks here until this one commits.
+    with transaction.atomic():
+        checkout = Checkout.objects.create(consumer=consumer, idempotency_key=idempotency_key)
+
+    items = list(CartItem.objects.select_for_update().filter(consumer=consumer).order_by("product_id"))
+    if not items:
+        raise CartEmpty("Your cart is empty.")
+    products = {
+        p.pk: p
+        for p in Product.objects.select_for_update(of=("self",))
+        .select_related("vendor")
+        .filter(pk__in=[i.product_id for i in items])
+        .order_by("id")
+    }
+    partners = set(
+        PartnerMembership.objects.active().filter(consumer=consumer).values_list("vendor_id", flat=True)
+    )
+
+    problems: list[str] = []
+    by_vendor: dict[int, list[tuple[CartItem, Product, Decimal]]] = defaultdict(list)
+    for item in items:
+        product = products[item.product_id]
+        vendor = product.vendor
+        price = product_unit_price(product=product, is_partner=vendor.pk in partners)
+        if vendor.status != Vendor.Status.APPROVED:
+            problems.append(f"{vendor.name} is not selling at the moment; remove “{product.name}” from your cart.")
+        elif not product.active:
+            problems.append(f"“{product.name}” is no longer sold; remove it from your cart.")
+        elif product.stock < item.quantity:
+            problems.append(
+                f"Only {product.stock} of “{product.name}” left; you asked for {item.quantity}."
+                if product.stock
+                else f"“{product.name}” is out of stock."
+            )
+        elif price != item.unit_price_seen:
+            problems.append(
+                f"The price of “{product.name}” changed from £{item.unit_price_seen} to £{price}; "
+                "accept the new prices in your cart to go on."
+            )
+        by_vendor[vendor.pk].append((item, product, price))
+    if problems:
+        raise CheckoutRefused(problems)
+
+    orders: list[Order] = []
+    changed_products: list[Product] = []
+    for vendor_id, lines in sorted(by_vendor.items()):
+        is_partner = vendor_id in partners
+        subtotal = sum((price * item.quantity for item, _, price in lines), Decimal("0.00"))
+        promotion, discount = promotion_best_for_order(
+            consumer=consumer, vendor_id=vendor_id, subtotal=subtotal, code=promotion_code
+        )
+        order = Order.objects.create(
+            checkout=checkout,
+            consumer=consumer,
+            vendor=lines[0][1].vendor,
+            buyer_was_partner=is_partner,
+            ship_to_name=ship_to_name,
+            ship_to_address=ship_to_address,
+            subtotal=subtotal,
+            discount=discount,
+            total=subtotal - discount,
+        )
+        OrderLine.objects.bulk_create(
+            OrderLine(order=order, product=product, product_name=product.name, unit_price=price, quantity=item.quantity)
+            for item, product, price in lines
+        )
+        for item, product, _ in lines:
+            product.stock -= item.quantity
+            changed_products.append(product)
+        if promotion is not None and discount > 0:
+            Redemption.objects.create(promotion=promotion, order=order, consumer=consumer, amount=discount)
+        if is_partner:
+            membership_record_purchase(consumer=consumer, vendor_id=vendor_id)
+        orders.append(order)
+    Product.objects.bulk_update(changed_products, ["stock"])
+    CartItem.objects.filter(pk__in=[i.pk for i in items]).delete()
+
+    for order in orders:
+        transaction.on_commit(lambda vendor_id=order.vendor_id: order_changed.send(sender=Order, vendor_id=vendor_id))
+    orders.sort(key=lambda o: (o.vendor.name, o.pk))
+    return CheckoutResult(checkout=checkout, orders=orders, replayed=False)
