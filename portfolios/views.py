@@ -51,8 +51,11 @@ class MembershipAddView(LoginRequiredMixin, View):
             error = str(exc)
         if request.htmx:
             vendor = Vendor.objects.filter(pk=vendor_id).first()
-            return render(request, "portfolios/_partner_button.html",
-                          {"vendor": vendor, "is_partner": not error or "already" in error, "error": error})
+            return render(
+                request,
+                "portfolios/_partner_button.html",
+                {"vendor": vendor, "is_partner": not error or "already" in error, "error": error},
+            )
         if error:
             messages.error(request, error)
         else:
@@ -70,8 +73,9 @@ class MembershipEndView(LoginRequiredMixin, View):
         return membership.vendor
 
     def get(self, request: HttpRequest, vendor_id: int) -> HttpResponse:
-        return render(request, self.template_name, {"vendor": self._vendor(request, vendor_id),
-                                                    "form": MembershipEndForm()})
+        return render(
+            request, self.template_name, {"vendor": self._vendor(request, vendor_id), "form": MembershipEndForm()}
+        )
 
     def post(self, request: HttpRequest, vendor_id: int) -> HttpResponse:
         vendor = self._vendor(request, vendor_id)

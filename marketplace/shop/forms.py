@@ -46,9 +46,11 @@ class CheckoutForm(forms.Form):
 
 class RatingForm(forms.Form):
     score = forms.TypedChoiceField(
-        choices=[(n, f"{n} – {label}") for n, label in
-                 [(5, "excellent"), (4, "good"), (3, "fair"), (2, "poor"), (1, "bad")]],
-        coerce=int, label="Service rating",
+        choices=[
+            (n, f"{n} – {label}") for n, label in [(5, "excellent"), (4, "good"), (3, "fair"), (2, "poor"), (1, "bad")]
+        ],
+        coerce=int,
+        label="Service rating",
     )
     comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
 

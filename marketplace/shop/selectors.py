@@ -12,8 +12,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ObjectDoesNotExist
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramSimilarity
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Greatest
 
@@ -77,9 +77,7 @@ def vendor_list_directory(
     sorted by partner count, rating, newest or name (by relevance when searching and no sort is chosen)."""
     qs = vendor_list_public(category=category or None).select_related("sales_stats")
     if region:
-        qs = qs.filter(
-            Exists(Vendor.regions.through.objects.filter(vendor_id=OuterRef("pk"), region__code=region))
-        )
+        qs = qs.filter(Exists(Vendor.regions.through.objects.filter(vendor_id=OuterRef("pk"), region__code=region)))
     qs = _search_filter(
         qs, query=search, fields={"name": "A", "category__name": "B", "description": "C"}, name_field="name"
     )
@@ -182,7 +180,11 @@ def product_search_partners_first(
 ) -> QuerySet[Product]:
     """Purchasable products, the consumer's current partners' first (annotated from_partner), then the rest,
     each group by relevance. `only_partners` keeps only partners' products."""
-    qs = Product.objects.purchasable().select_related("vendor", "category").annotate(from_partner=_partner_flag(consumer))
+    qs = (
+        Product.objects.purchasable()
+        .select_related("vendor", "category")
+        .annotate(from_partner=_partner_flag(consumer))
+    )
     qs = _search_filter(
         qs, query=query, fields={"name": "A", "vendor__name": "B", "description": "C"}, name_field="name"
     )
@@ -256,8 +258,10 @@ class Cart:
 def cart_get(*, consumer: User) -> Cart:
     """The consumer's cart grouped by vendor, at today's prices, with every line's problems marked. Two queries."""
     partners = partner_vendor_ids(consumer=consumer)
-    items = CartItem.objects.filter(consumer=consumer).select_related("product", "product__vendor").order_by(
-        "product__vendor__name", "product__vendor_id", "added_at", "id"
+    items = (
+        CartItem.objects.filter(consumer=consumer)
+        .select_related("product", "product__vendor")
+        .order_by("product__vendor__name", "product__vendor_id", "added_at", "id")
     )
     groups: dict[int, CartVendorGroup] = {}
     for item in items:
@@ -315,9 +319,7 @@ def order_list_for_checkout(*, checkout_id: int) -> QuerySet[Order]:
 def account_export_data(*, user: User) -> dict[str, Any]:
     """Everything the marketplace holds about this consumer, as plain JSON-ready data."""
     profile = getattr(user, "profile", None)
-    memberships = (
-        PartnerMembership.objects.filter(consumer=user).select_related("vendor").order_by("started_at", "id")
-    )
+    memberships = PartnerMembership.objects.filter(consumer=user).select_related("vendor").order_by("started_at", "id")
     orders = order_list_for_consumer(consumer=user)
     ratings = ServiceRating.objects.filter(consumer=user).select_related("vendor").order_by("created_at")
     return {

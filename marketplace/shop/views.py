@@ -217,11 +217,13 @@ class CartAcceptPricesView(LoginRequiredMixin, View):
 class CheckoutView(LoginRequiredMixin, View):
     template_name = "shop/checkout.html"
 
-    def _render(self, request: HttpRequest, form: CheckoutForm, problems: list[str] | None = None,
-                status: int = 200) -> HttpResponse:
+    def _render(
+        self, request: HttpRequest, form: CheckoutForm, problems: list[str] | None = None, status: int = 200
+    ) -> HttpResponse:
         cart = selectors.cart_get(consumer=request.user)
-        return render(request, self.template_name, {"form": form, "cart": cart, "problems": problems or []},
-                      status=status)
+        return render(
+            request, self.template_name, {"form": form, "cart": cart, "problems": problems or []}, status=status
+        )
 
     def get(self, request: HttpRequest) -> HttpResponse:
         initial = {"ship_to_name": request.user.display_name}

@@ -1,20 +1,25 @@
+"""Input and output shapes of the shop API. No business rule here: the services decide."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ObjectDoesNotExist
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from vendors.models import Product, Vendor
 
-
-class ProductOutputSerializer(serializers.ModelSerializer):
-    vendor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-
-    class Meta:
-        model = Product
-        fields = ["id", "vendor", "name", "description", "price", "stock", "created_at"]
+from ..models import Order, OrderLine
+from ..selectors import VendorSort
 
 
 class VendorOutputSerializer(serializers.ModelSerializer):
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     regions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     partner_count = serializers.SerializerMethodField()
+    rating_average = serializers.SerializerMethodField()
+    rating_count = serializers.SerializerMethodField()
     product_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -27,10 +32,189 @@ class VendorOutputSerializer(serializers.ModelSerializer):
             "category",
             "regions",
             "partner_count",
+            "rating_average",
+            "rating_count",
             "product_count",
             "approved_at",
         ]
 
+    def _stats(self, vendor: Vendor, name: str):  # type: ignore[no-untyped-def]
+        try:
+            return getattr(vendor, name)
+        except ObjectDoesNotExist:  # the statistics job has not written this vendor's row yet
+            return None
+
     def get_partner_count(self, vendor: Vendor) -> int:
-        stats = getattr(vendor, "stats", None)
+        stats = self._stats(vendor, "stats")
         return stats.current_partners if stats else 0
+
+    def get_rating_average(self, vendor: Vendor) -> Decimal | None:
+        sales = self._stats(vendor, "sales_stats")
+        return sales.rating_average if sales else None
+
+    def get_rating_count(self, vendor: Vendor) -> int:
+        sales = self._stats(vendor, "sales_stats")
+        return sales.rating_count if sales else 0
+
+
+class EndReasonCountSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class VendorFactsSerializer(serializers.Serializer):
+    partner_count = serializers.IntegerField()
+    rating_average = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
+    rating_count = serializers.IntegerField()
+    ended_recent = serializers.IntegerField(help_text="Partnerships ended in the last `recent_days` days.")
+    recent_days = serializers.IntegerField()
+    top_end_reasons = EndReasonCountSerializer(many=True)
+    joined = serializers.DateTimeField()
+
+
+class VendorDetailOutputSerializer(VendorOutputSerializer):
+    facts = serializers.SerializerMethodField()
+
+    class Meta(VendorOutputSerializer.Meta):
+        fields = [*VendorOutputSerializer.Meta.fields, "facts"]
+
+    @extend_schema_field(VendorFactsSerializer)
+    def get_facts(self, vendor: Vendor) -> dict:  # type: ignore[type-arg]
+        facts = dict(self.context["facts"])
+        facts["top_end_reasons"] = [{"reason": label, "count": n} for label, n in facts["top_end_reasons"]]
+        return VendorFactsSerializer(facts).data
+
+
+class VendorFilterInputSerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    category = serializers.SlugField(required=False)
+    region = serializers.SlugField(required=False)
+    sort = serializers.ChoiceField(choices=["", *[c for c, _ in VendorSort.CHOICES]], required=False)
+
+
+class ProductOutputSerializer(serializers.ModelSerializer):
+    vendor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    vendor_name = serializers.CharField(source="vendor.name", read_only=True)
+    from_partner = serializers.BooleanField(read_only=True, default=False)
+    your_price = serializers.SerializerMethodField()
+    has_partner_price = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "vendor",
+            "vendor_name",
+            "name",
+            "description",
+            "price",
+            "your_price",
+            "has_partner_price",
+            "from_partner",
+            "stock",
+            "created_at",
+        ]
+
+    def get_your_price(self, product: Product) -> Decimal:
+        is_partner = product.vendor_id in self.context.get("partner_ids", set())
+        return product.partner_price if is_partner and product.partner_price is not None else product.price
+
+    def get_has_partner_price(self, product: Product) -> bool:
+        return product.partner_price is not None
+
+
+class ProductSearchInputSerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    only_partners = serializers.BooleanField(required=False, default=False)
+
+
+class CartLineOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="item.id")
+    product = serializers.IntegerField(source="item.product_id")
+    product_name = serializers.CharField(source="item.product.name")
+    vendor = serializers.CharField(source="item.product.vendor.slug")
+    quantity = serializers.IntegerField()
+    unit_price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    unit_price_seen = serializers.DecimalField(source="item.unit_price_seen", max_digits=10, decimal_places=2)
+    line_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    price_changed = serializers.BooleanField()
+    available = serializers.BooleanField()
+    enough_stock = serializers.BooleanField()
+
+
+class CartOutputSerializer(serializers.Serializer):
+    lines = CartLineOutputSerializer(many=True)
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    has_problems = serializers.BooleanField()
+
+
+class CartAddInputSerializer(serializers.Serializer):
+    product_id = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=99, default=1)
+
+
+class CartQuantityInputSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(min_value=1, max_value=99)
+
+
+class CheckoutInputSerializer(serializers.Serializer):
+    ship_to_name = serializers.CharField(max_length=120)
+    ship_to_address = serializers.CharField(max_length=500)
+    promotion_code = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+
+
+class OrderLineOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderLine
+        fields = ["product", "product_name", "unit_price", "quantity"]
+
+
+class OrderOutputSerializer(serializers.ModelSerializer):
+    vendor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    vendor_name = serializers.CharField(source="vendor.name", read_only=True)
+    lines = OrderLineOutputSerializer(many=True, read_only=True)
+    rating = serializers.SerializerMethodField()
+    promotion = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "vendor",
+            "vendor_name",
+            "status",
+            "subtotal",
+            "discount",
+            "total",
+            "promotion",
+            "ship_to_name",
+            "ship_to_address",
+            "created_at",
+            "lines",
+            "rating",
+        ]
+
+    def get_rating(self, order: Order) -> int | None:
+        rating = getattr(order, "rating", None) if hasattr(order, "rating") else None
+        return rating.score if rating else None
+
+    def get_promotion(self, order: Order) -> str | None:
+        redemption = getattr(order, "redemption", None) if hasattr(order, "redemption") else None
+        return redemption.promotion.title if redemption else None
+
+
+class CheckoutOutputSerializer(serializers.Serializer):
+    checkout = serializers.IntegerField(source="checkout.id")
+    replayed = serializers.BooleanField(help_text="True when this key was seen before: the first result is returned.")
+    orders = OrderOutputSerializer(many=True)
+
+
+class RatingInputSerializer(serializers.Serializer):
+    score = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class RatingOutputSerializer(serializers.Serializer):
+    order = serializers.IntegerField(source="order_id")
+    score = serializers.IntegerField()
+    comment = serializers.CharField()

@@ -1,8 +1,21 @@
 from django.urls import path
 
-from . import views
+from . import account_views, views
 
 urlpatterns = [
     path("vendors/", views.VendorListApi.as_view(), name="vendor-list"),
+    path("vendors/compare/", views.VendorCompareApi.as_view(), name="vendor-compare"),
     path("vendors/<slug:slug>/", views.VendorDetailApi.as_view(), name="vendor-detail"),
+    path("products/", views.ProductSearchApi.as_view(), name="product-list"),
+    path("products/<int:pk>/", views.ProductDetailApi.as_view(), name="product-detail"),
+    path("cart/", views.CartApi.as_view(), name="cart-detail"),
+    path("cart/items/", views.CartItemAddApi.as_view(), name="cart-item-add"),
+    path("cart/items/<int:pk>/", views.CartItemApi.as_view(), name="cart-item"),
+    path("cart/accept-prices/", views.CartAcceptPricesApi.as_view(), name="cart-accept-prices"),
+    path("checkout/", views.CheckoutApi.as_view(), name="checkout"),
+    path("orders/", views.OrderListApi.as_view(), name="order-list"),
+    path("orders/<int:pk>/", views.OrderDetailApi.as_view(), name="order-detail"),
+    path("orders/<int:pk>/rating/", views.OrderRatingApi.as_view(), name="order-rating"),
+    path("account/export/", account_views.AccountExportApi.as_view(), name="account-export"),
+    path("account/delete/", account_views.AccountDeleteApi.as_view(), name="account-delete"),
 ]

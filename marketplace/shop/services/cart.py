@@ -80,9 +80,7 @@ def cart_accept_prices(*, consumer: User) -> int:
     """The consumer accepts today's prices for every cart line whose price changed; returns how many changed."""
     changed = 0
     items = CartItem.objects.select_for_update().filter(consumer=consumer).select_related("product")
-    partners = set(
-        PartnerMembership.objects.active().filter(consumer=consumer).values_list("vendor_id", flat=True)
-    )
+    partners = set(PartnerMembership.objects.active().filter(consumer=consumer).values_list("vendor_id", flat=True))
     for item in items:
         price = product_unit_price(product=item.product, is_partner=item.product.vendor_id in partners)
         if price != item.unit_price_seen:

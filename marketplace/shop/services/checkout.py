@@ -101,9 +101,7 @@ def _checkout_new(
         .filter(pk__in=[i.product_id for i in items])
         .order_by("id")
     }
-    partners = set(
-        PartnerMembership.objects.active().filter(consumer=consumer).values_list("vendor_id", flat=True)
-    )
+    partners = set(PartnerMembership.objects.active().filter(consumer=consumer).values_list("vendor_id", flat=True))
 
     problems: list[str] = []
     by_vendor: dict[int, list[tuple[CartItem, Product, Decimal]]] = defaultdict(list)
