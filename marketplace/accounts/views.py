@@ -24,11 +24,17 @@ class ProfileView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         profile, _ = ConsumerProfile.objects.get_or_create(user=request.user)
-        form = ProfileForm(initial={
-            "region": profile.region, "age_band": profile.age_band, "interests": list(profile.interests.all()),
-            "share_region": profile.share_region, "share_age_band": profile.share_age_band,
-            "share_interests": profile.share_interests, "weekly_promotion_cap": profile.weekly_promotion_cap,
-        })
+        form = ProfileForm(
+            initial={
+                "region": profile.region,
+                "age_band": profile.age_band,
+                "interests": list(profile.interests.all()),
+                "share_region": profile.share_region,
+                "share_age_band": profile.share_age_band,
+                "share_interests": profile.share_interests,
+                "weekly_promotion_cap": profile.weekly_promotion_cap,
+            }
+        )
         return self._render(request, form)
 
     def post(self, request: HttpRequest) -> HttpResponse:
