@@ -16,7 +16,7 @@ from django.views.generic import ListView, TemplateView
 from marketplace.errors import DomainError
 from portfolios.selectors import partner_vendor_ids
 from promotions.selectors import promotion_list_public_ads
-from vendors.selectors import category_list, vendor_list_featured
+from vendors.selectors import category_list
 
 from . import selectors
 from .exceptions import CheckoutRefused
@@ -32,6 +32,7 @@ from .services import (
 )
 
 ADS_BESIDE_RESULTS = 3
+FEATURED_VENDORS = 6
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -43,7 +44,10 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["featured_vendors"] = vendor_list_featured()
+        context["featured_vendors"] = selectors.vendor_list_directory(
+            sort=selectors.VendorSort.PARTNERS
+        ).prefetch_related("regions")[:FEATURED_VENDORS]
+        context["partner_ids"] = partner_vendor_ids(consumer=self.request.user)
         context["categories"] = category_list()
         context["ads"] = promotion_list_public_ads()[:ADS_BESIDE_RESULTS]
         return context

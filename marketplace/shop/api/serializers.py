@@ -48,9 +48,10 @@ class VendorOutputSerializer(serializers.ModelSerializer):
         stats = self._stats(vendor, "stats")
         return stats.current_partners if stats else 0
 
-    def get_rating_average(self, vendor: Vendor) -> Decimal | None:
+    @extend_schema_field(serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True))
+    def get_rating_average(self, vendor: Vendor) -> str | None:
         sales = self._stats(vendor, "sales_stats")
-        return sales.rating_average if sales else None
+        return f"{sales.rating_average:.2f}" if sales and sales.rating_average is not None else None
 
     def get_rating_count(self, vendor: Vendor) -> int:
         sales = self._stats(vendor, "sales_stats")
@@ -115,9 +116,12 @@ class ProductOutputSerializer(serializers.ModelSerializer):
             "created_at",
         ]
 
-    def get_your_price(self, product: Product) -> Decimal:
+    @extend_schema_field(serializers.DecimalField(max_digits=10, decimal_places=2))
+    def get_your_price(self, product: Product) -> str:
+        """What this consumer pays: the partner price for current partners, else the list price."""
         is_partner = product.vendor_id in self.context.get("partner_ids", set())
-        return product.partner_price if is_partner and product.partner_price is not None else product.price
+        price = product.partner_price if is_partner and product.partner_price is not None else product.price
+        return f"{Decimal(price):.2f}"
 
     def get_has_partner_price(self, product: Product) -> bool:
         return product.partner_price is not None
