@@ -24,7 +24,7 @@ run: $(STAMP)
 
 ## test: every test, on PostgreSQL and Redis (DATABASE_URL, REDIS_URL)
 test: $(STAMP) services-check
-	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) DJANGO_CONN_MAX_AGE=0 DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
 
 services-check: $(STAMP)
 	@DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) $(BIN)/python scripts/check_services.py

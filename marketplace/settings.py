@@ -198,7 +198,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {"EndReasonEnum": "portfolios.models.EndReason"},
+    "ENUM_NAME_OVERRIDES": {
+        "EndReasonEnum": "portfolios.models.EndReason",
+        "ReportReasonEnum": "vendors.models.VendorReport.Reason",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "marketplace.api_schema.add_error_responses",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils.functional import cached_property
 
 
 class UserManager(BaseUserManager["User"]):
@@ -44,8 +45,9 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.email
 
-    @property
+    @cached_property
     def is_moderator(self) -> bool:
+        """In the Moderators group (or a superuser). Cached for the request: every page's header asks."""
         return self.is_superuser or self.groups.filter(name="Moderators").exists()
 
 
