@@ -10,9 +10,8 @@ urlpatterns = [
     path("portfolio/", include("portfolios.api.urls")),
     path("account/tokens/", include("marketplace.accounts.api.token_urls")),
     path("account/", include("marketplace.accounts.api.urls")),
-    path("sell/insights/", include("portfolios.api.insights_urls")),
-    path("sell/promotions/", include("promotions.api.urls")),
     path("sell/", include("marketplace.shop.api.sell_urls")),
+    path("sell/promotions/", include("promotions.api.urls")),
     path("sell/", include("vendors.api.urls")),
     path("moderation/", include("vendors.api.moderation_urls")),
 ]

@@ -145,6 +145,34 @@ def _refresh_segments(scope: Scope, now: datetime) -> None:
     )
 
 
+def _refresh_segment_totals(scope: Scope, now: datetime) -> None:
+    """Per dimension, value "*": current partners who share that dimension at all (the base for lift)."""
+    insert = "INSERT INTO portfolios_vendorsegmentstat (vendor_id, dimension, value, partners, reachable, computed_at)"
+    reachable = "SUM(CASE WHEN m.muted = %s THEN 1 ELSE 0 END)"
+    k = _min_group()
+    for dimension, condition in (
+        ("region", "p.share_region = %s AND p.region_id IS NOT NULL"),
+        ("age_band", "p.share_age_band = %s AND p.age_band <> ''"),
+        (
+            "interest",
+            f"p.share_interests = %s AND EXISTS (SELECT 1 FROM {PROFILE_INTERESTS} pi "
+            "WHERE pi.consumerprofile_id = p.user_id)",
+        ),
+    ):
+        _execute(
+            f"""
+            {insert}
+            SELECT m.vendor_id, %s, '*', COUNT(*), {reachable}, %s
+            FROM {MEMBERSHIP} m
+            JOIN {PROFILE} p ON p.user_id = m.consumer_id
+            WHERE m.ended_at IS NULL AND {condition} AND m.vendor_id {scope.sql}
+            GROUP BY m.vendor_id
+            HAVING COUNT(*) >= %s
+            """,
+            (dimension, False, _ts(now), True, *scope.params, k),
+        )
+
+
 def _refresh_daily(scope: Scope, now: datetime, since_day: Any | None) -> None:
     """Adds (starts and reinstatements), ends and net per vendor per day, from the event log.
 
@@ -184,6 +212,7 @@ def stats_refresh_scope(*, scope: Scope, now: datetime | None = None, since_day:
         _refresh_vendor_totals(scope, now)
         _refresh_end_reasons(scope, now)
         _refresh_segments(scope, now)
+        _refresh_segment_totals(scope, now)
         _refresh_daily(scope, now, since_day)
 
 

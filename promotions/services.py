@@ -1,15 +1,48 @@
-"""Writes and rules of promotions."""
+"""Writes and rules of promotions: design (draft), publish, the clock that moves states, delivery to partners.
+
+Every function that takes a vendor looks the promotion up within that vendor, so one vendor never reaches
+another vendor's promotions (NotFoundError). Only approved vendors publish; a suspended vendor is told why.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
-from marketplace.accounts.models import User
+from marketplace.accounts.models import Interest, Region, User
+from marketplace.errors import ConflictError, ForbiddenError, NotFoundError
 from portfolios.models import PartnerMembership
+from vendors.models import Vendor
 
+from .audience import AudienceSpec, audience_consumers
 from .models import Promotion, PromotionDelivery
+
+logger = logging.getLogger(__name__)
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{0,30}$")
+DESIGN_FIELDS = {
+    "title",
+    "description",
+    "kind",
+    "audience",
+    "segment_region",
+    "segment_age_band",
+    "segment_interest",
+    "lapsed_days",
+    "discount_type",
+    "discount_value",
+    "min_order",
+    "code",
+    "starts_at",
+    "ends_at",
+}
 
 CENT = Decimal("0.01")
 
@@ -51,3 +84,237 @@ def promotion_best_for_order(
         if amount > best[1]:
             best = (promotion, amount)
     return best
+
+
+# --- Design ----------------------------------------------------------------------------------------------
+
+
+def _check_design(promotion: Promotion) -> None:
+    """Rules about the promotion's own fields; raises ValidationError naming each bad field."""
+    errors: dict[str, list[str]] = {}
+    try:
+        promotion.full_clean(exclude=["vendor", "state"], validate_constraints=False)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if not errors.get("title") and not promotion.title.strip():
+        errors["title"] = ["Give the promotion a title."]
+    if promotion.discount_type == Promotion.DiscountType.PERCENT and promotion.discount_value is not None:
+        if promotion.discount_value > 100:
+            errors.setdefault("discount_value", []).append("A percent discount is at most 100.")
+    if promotion.min_order is not None and promotion.min_order < 0:
+        errors.setdefault("min_order", []).append("The minimum order cannot be negative.")
+    if not CODE_PATTERN.match(promotion.code or ""):
+        errors.setdefault("code", []).append("Use up to 30 letters, digits, dashes or underscores.")
+    if promotion.starts_at and promotion.ends_at and promotion.ends_at <= promotion.starts_at:
+        errors.setdefault("ends_at", []).append("The end must be after the start.")
+    if promotion.kind == Promotion.Kind.PARTNERS:
+        if promotion.audience == Promotion.Audience.SEGMENT and not (
+            promotion.segment_region_id or promotion.segment_age_band or promotion.segment_interest_id
+        ):
+            errors.setdefault("audience", []).append("Choose a region, an age band or an interest for the segment.")
+        if promotion.audience == Promotion.Audience.LAPSED and not promotion.lapsed_days:
+            errors.setdefault("lapsed_days", []).append("Say after how many days without an order a partner counts.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _normalise_audience(promotion: Promotion) -> None:
+    """Keep only the audience fields the chosen kind and audience use, so nothing stale targets anyone."""
+    if promotion.kind == Promotion.Kind.PUBLIC:
+        promotion.audience = Promotion.Audience.ALL_PARTNERS
+    if promotion.kind == Promotion.Kind.PUBLIC or promotion.audience != Promotion.Audience.SEGMENT:
+        promotion.segment_region = None
+        promotion.segment_age_band = ""
+        promotion.segment_interest = None
+    if promotion.kind == Promotion.Kind.PUBLIC or promotion.audience != Promotion.Audience.LAPSED:
+        promotion.lapsed_days = None
+    promotion.code = (promotion.code or "").strip()
+
+
+def _own_promotion(vendor: Vendor, promotion_id: int, *, lock: bool = True) -> Promotion:
+    qs = Promotion.objects.select_for_update() if lock else Promotion.objects.all()
+    promotion = qs.filter(vendor=vendor, pk=promotion_id).first()
+    if promotion is None:
+        raise NotFoundError("No such promotion.")
+    return promotion
+
+
+@transaction.atomic
+def promotion_create(
+    *,
+    vendor: Vendor,
+    title: str,
+    discount_value: Decimal,
+    starts_at: datetime,
+    ends_at: datetime,
+    kind: str = Promotion.Kind.PARTNERS,
+    audience: str = Promotion.Audience.ALL_PARTNERS,
+    description: str = "",
+    segment_region: Region | None = None,
+    segment_age_band: str = "",
+    segment_interest: Interest | None = None,
+    lapsed_days: int | None = None,
+    discount_type: str = Promotion.DiscountType.PERCENT,
+    min_order: Decimal | None = None,
+    code: str = "",
+) -> Promotion:
+    """Save a new promotion as a draft of the vendor. Nothing reaches anyone until it is published."""
+    if vendor.status in (Vendor.Status.REJECTED,):
+        raise ForbiddenError("Your application was rejected; promotions open once you are approved.")
+    promotion = Promotion(
+        vendor=vendor,
+        title=title.strip(),
+        description=description.strip(),
+        kind=kind,
+        audience=audience,
+        segment_region=segment_region,
+        segment_age_band=segment_age_band,
+        segment_interest=segment_interest,
+        lapsed_days=lapsed_days,
+        discount_type=discount_type,
+        discount_value=discount_value,
+        min_order=min_order,
+        code=code,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        state=Promotion.State.DRAFT,
+    )
+    _normalise_audience(promotion)
+    _check_design(promotion)
+    promotion.save()
+    return promotion
+
+
+@transaction.atomic
+def promotion_update(*, vendor: Vendor, promotion_id: int, **changes: Any) -> Promotion:
+    """Change a draft of the vendor's (only the fields given). Published promotions are fixed: ConflictError."""
+    unknown = set(changes) - DESIGN_FIELDS
+    if unknown:
+        raise ValidationError({field: ["This field cannot be changed."] for field in sorted(unknown)})
+    promotion = _own_promotion(vendor, promotion_id)
+    if promotion.state != Promotion.State.DRAFT:
+        raise ConflictError("Only a draft can be changed; this promotion is already published.")
+    for field, value in changes.items():
+        setattr(promotion, field, value.strip() if isinstance(value, str) else value)
+    _normalise_audience(promotion)
+    _check_design(promotion)
+    promotion.save()
+    return promotion
+
+
+@transaction.atomic
+def promotion_delete(*, vendor: Vendor, promotion_id: int) -> None:
+    """Delete a draft of the vendor's. Published promotions stay, for their results."""
+    promotion = _own_promotion(vendor, promotion_id)
+    if promotion.state != Promotion.State.DRAFT:
+        raise ConflictError("Only a draft can be deleted; end a published promotion instead.")
+    promotion.delete()
+
+
+# --- Publishing and the clock ------------------------------------------------------------------------------
+
+
+def promotion_deliver(*, promotion: Promotion, now: datetime | None = None) -> int:
+    """Deliver a partners-only promotion to exactly its audience now, in one set-based INSERT ... SELECT.
+
+    Idempotent: a consumer already holding it is skipped (ON CONFLICT DO NOTHING), so a repeated run adds
+    nothing. Runs inside the caller's transaction. Returns how many deliveries were added.
+    """
+    if promotion.kind != Promotion.Kind.PARTNERS:
+        return 0
+    now = now or timezone.now()
+    consumers = audience_consumers(spec=AudienceSpec.of(promotion), now=now).values("pk")
+    select_sql, params = consumers.query.sql_with_params()
+    table = PromotionDelivery._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (promotion_id, consumer_id, delivered_at) "  # noqa: S608 (table from _meta)
+            # The WHERE also keeps SQLite (the embedded mode) from reading ON CONFLICT as a join clause.
+            f"SELECT %s, u.id, %s FROM {User._meta.db_table} u WHERE u.id IN ({select_sql}) "
+            "ON CONFLICT (promotion_id, consumer_id) DO NOTHING",
+            [promotion.pk, connection.ops.adapt_datetimefield_value(now), *params],
+        )
+        return cursor.rowcount
+
+
+def _start(promotion: Promotion, now: datetime) -> None:
+    promotion.state = Promotion.State.RUNNING
+    promotion.save(update_fields=["state"])
+    promotion_deliver(promotion=promotion, now=now)
+
+
+@transaction.atomic
+def promotion_publish(*, vendor: Vendor, promotion_id: int, now: datetime | None = None) -> Promotion:
+    """Publish a draft: scheduled until its start, running (and delivered to its audience) from then on.
+
+    Atomic. Only an approved vendor publishes; a suspended one is told why (ForbiddenError).
+    """
+    now = now or timezone.now()
+    locked_vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
+    if locked_vendor.status == Vendor.Status.SUSPENDED:
+        raise ForbiddenError(
+            f"Your vendor is suspended, so it cannot publish: {locked_vendor.status_reason or 'see the moderators.'}"
+        )
+    if locked_vendor.status != Vendor.Status.APPROVED:
+        raise ForbiddenError("You can publish promotions once a moderator has approved your application.")
+    promotion = _own_promotion(locked_vendor, promotion_id)
+    if promotion.state != Promotion.State.DRAFT:
+        raise ConflictError(f"This promotion is already {promotion.get_state_display().lower()}.")
+    _check_design(promotion)
+    if promotion.ends_at <= now:
+        raise ValidationError({"ends_at": ["The end is in the past; move it to the future before publishing."]})
+    if promotion.starts_at <= now:
+        _start(promotion, now)
+    else:
+        promotion.state = Promotion.State.SCHEDULED
+        promotion.save(update_fields=["state"])
+    return promotion
+
+
+@transaction.atomic
+def promotion_end(*, vendor: Vendor, promotion_id: int) -> Promotion:
+    """End a scheduled, running or paused promotion of the vendor now. Deliveries and results are kept."""
+    promotion = _own_promotion(vendor, promotion_id)
+    if promotion.state in (Promotion.State.DRAFT, Promotion.State.ENDED):
+        raise ConflictError(f"A {promotion.get_state_display().lower()} promotion cannot be ended.")
+    promotion.state = Promotion.State.ENDED
+    promotion.save(update_fields=["state"])
+    return promotion
+
+
+def promotion_states_advance(*, now: datetime | None = None) -> dict[str, int]:
+    """Move promotions on time: scheduled → running at starts_at (delivering partners-only ones), and
+    running or paused → ended at ends_at. Called every minute by beat.
+
+    Each promotion moves in its own short transaction, with its row locked and skipped when another
+    worker holds it, so two overlapping runs never deliver twice, and a run that dies halfway loses
+    nothing: the next run picks up what is left. Returns how many started and ended.
+    """
+    now = now or timezone.now()
+    started = ended = 0
+    due_to_end = Promotion.objects.filter(
+        state__in=[Promotion.State.RUNNING, Promotion.State.PAUSED, Promotion.State.SCHEDULED], ends_at__lte=now
+    )
+    for promotion_id in list(due_to_end.values_list("pk", flat=True)):
+        with transaction.atomic():
+            promotion = due_to_end.select_for_update(skip_locked=True).filter(pk=promotion_id).first()
+            if promotion is not None:
+                promotion.state = Promotion.State.ENDED
+                promotion.save(update_fields=["state"])
+                ended += 1
+    due_to_start = Promotion.objects.filter(
+        state=Promotion.State.SCHEDULED, starts_at__lte=now, ends_at__gt=now, vendor__status=Vendor.Status.APPROVED
+    )
+    for promotion_id in list(due_to_start.values_list("pk", flat=True)):
+        with transaction.atomic():
+            promotion = (
+                Promotion.objects.select_for_update(skip_locked=True)
+                .filter(pk=promotion_id, state=Promotion.State.SCHEDULED)
+                .first()
+            )
+            if promotion is not None:
+                _start(promotion, now)
+                started += 1
+    if started or ended:
+        logger.info("Promotions advanced: %s started, %s ended", started, ended)
+    return {"started": started, "ended": ended}

@@ -38,6 +38,9 @@ def expected_vendor(vendor: Vendor) -> dict[str, object]:
         for key in keys:
             segments[key] += 1
             reachable[key] += 0 if m.muted else 1
+        for dimension in {key[0] for key in keys}:
+            segments[(dimension, "*")] += 1
+            reachable[(dimension, "*")] += 0 if m.muted else 1
     reasons: dict[str, tuple[int, int]] = {}
     for m in memberships:
         if m.ended_at is not None:

@@ -129,7 +129,8 @@ def test_stats_segment_rows_are_never_about_fewer_than_k_consumers(db, settings,
             services.membership_start(consumer=consumer, vendor_id=vendor.pk)
     stats_refresh_scope(scope=Scope.ids([vendor.pk]))
     rows = {(s.dimension, s.value): s.partners for s in VendorSegmentStat.objects.filter(vendor=vendor)}
-    assert rows == {("region", "london"): 6}  # 3 in the north and 4 sharing an age band are suppressed
+    # 3 in the north and 4 sharing an age band are suppressed; 9 share a region at all (the base for lift)
+    assert rows == {("region", "london"): 6, ("region", "*"): 9}
     stats_reconcile_all()
     assert not VendorSegmentStat.objects.filter(partners__lt=5).exists()
     assert not MarketplaceSegmentBaseline.objects.filter(consumers__lt=5).exists()
