@@ -201,6 +201,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EndReasonEnum": "portfolios.models.EndReason",
         "ReportReasonEnum": "vendors.models.VendorReport.Reason",
+        "ReportStatusEnum": "vendors.models.VendorReport.Status",
+        "VendorStatusEnum": "vendors.models.Vendor.Status",
+        "OrderStatusEnum": "marketplace.shop.models.Order.Status",
+        "AgeBandEnum": "marketplace.accounts.models.AgeBand",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -15,7 +15,7 @@ from ..services import profile_update
 
 class ProfileSerializer(serializers.Serializer):
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), allow_null=True)
-    age_band = serializers.ChoiceField(choices=[("", "Not given"), *AgeBand.choices], allow_blank=True)
+    age_band = serializers.ChoiceField(choices=AgeBand.choices, allow_blank=True)
     interests = serializers.SlugRelatedField(slug_field="slug", queryset=Interest.objects.all(), many=True)
     share_region = serializers.BooleanField()
     share_age_band = serializers.BooleanField()
