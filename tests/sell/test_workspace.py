@@ -81,7 +81,10 @@ def test_vendor_never_sees_or_changes_another_vendors_products_orders_promotions
 @pytest.mark.django_db
 def test_catalogue_import_csv_with_bad_rows_changes_nothing_and_names_each_row(owner_client, shop):
     ProductFactory(vendor=shop, sku="KEEP", name="Keep me", price=Decimal("2.00"))
-    csv = b"sku,name,price,stock,partner_price\nKEEP,Changed,3.00,5,\nNEW1,,4.00,2,\nNEW2,Ok,abc,1,\nNEW3,Fine,5.00,-2,9\n"
+    csv = (
+        b"sku,name,price,stock,partner_price\nKEEP,Changed,3.00,5,\nNEW1,,4.00,2,\n"
+        b"NEW2,Ok,abc,1,\nNEW3,Fine,5.00,-2,9\n"
+    )
     response = owner_client.post(reverse("sell:product-import"), {"file": SimpleUploadedFile("c.csv", csv)})
     assert response.status_code == 400
     problems = response.context["problems"]
