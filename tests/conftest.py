@@ -90,6 +90,14 @@ def consumer_client(client, consumer):
 # --- Browser tests ----------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _patient_expectations():
+    """A loaded CI machine can take more than Playwright's default 5 s to answer a click."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium: browsers cannot be downloaded here."""

@@ -14,7 +14,7 @@ from tests.factories import CategoryFactory, ProductFactory, VendorFactory
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_consumer_journey_in_browser(live_server, page: Page, screenshot):
     coffee = CategoryFactory(name="Coffee", slug="coffee")
     roaster = VendorFactory(

@@ -18,7 +18,7 @@ def _login(page: Page, base: str, email: str) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_moderator_approves_and_suspends_and_consumer_sees_it(live_server, browser, screenshot, page: Page):
     moderator = UserFactory(email="mod@test.example", is_staff=True)
     moderator.groups.add(Group.objects.get(name="Moderators"))

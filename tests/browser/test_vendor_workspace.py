@@ -24,7 +24,7 @@ def _login(page: Page, base: str, email: str) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_vendor_runs_a_shop_in_browser(live_server, browser, page: Page, screenshot, tmp_path):
     CategoryFactory(name="Tea", slug="tea")
     UserFactory(email="owner@test.example")

@@ -136,7 +136,7 @@ def test_portfolio_page_runs_constant_queries_whatever_the_number_of_partners(co
     assert count() == few
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_membership_start_two_simultaneous_clicks_make_one_active_membership():
     consumer, vendor = UserFactory(), VendorFactory()
     barrier = threading.Barrier(2)

@@ -162,7 +162,7 @@ def _run_threads(target, count: int) -> list[object]:
     return results
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_checkout_place_twenty_buyers_for_five_units_sell_exactly_five():
     product = ProductFactory(stock=5)
     buyers = [UserFactory() for _ in range(20)]
@@ -179,7 +179,7 @@ def test_checkout_place_twenty_buyers_for_five_units_sell_exactly_five():
     assert sum(line.quantity for o in Order.objects.all() for line in o.lines.all()) == 5
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_checkout_place_same_checkout_submitted_twice_at_once_makes_one_set_of_orders():
     consumer = UserFactory()
     a, b = ProductFactory(stock=5), ProductFactory(stock=5)

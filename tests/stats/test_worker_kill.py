@@ -64,7 +64,7 @@ def _wait_for(condition, timeout: float = 60.0) -> bool:
 
 
 @pytest.mark.broker
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_stats_reconcile_converges_after_worker_killed_midway():
     assert settings.REDIS_URL, "broker tests need REDIS_URL (make test sets it)"
     vendors = [VendorFactory() for _ in range(60)]
