@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed
 DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketplace
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketplace_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/3
+
 .PHONY: run test lint bench install services-check clean
 
 $(STAMP): pyproject.toml
@@ -28,6 +31,11 @@ test: $(STAMP) services-check
 
 services-check: $(STAMP)
 	@DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) $(BIN)/python scripts/check_services.py
+
+## bench: statistics pipeline benchmark (seeds 100k consumers / 2M memberships once); writes docs/benchmarks.md
+bench: $(STAMP)
+	@DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python scripts/check_services.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python bench/stats_bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

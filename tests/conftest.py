@@ -52,6 +52,25 @@ def _fresh_cache(settings):
 
 
 @pytest.fixture
+def reference_data(db):
+    """Regions, interests and the Moderators group come from data migrations; a transactional test that ran
+    before may have flushed them, so tests that need them ask for this."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    importlib.import_module("marketplace.accounts.migrations.0002_reference_regions_interests").add_reference_data(
+        apps, None
+    )
+    wanted = importlib.import_module("marketplace.accounts.migrations.0004_moderators_group").MODERATOR_PERMISSIONS
+    group, _ = Group.objects.get_or_create(name="Moderators")
+    for app_label, codename in wanted:
+        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return group
+
+
+@pytest.fixture
 def password() -> str:
     return TEST_PASSWORD
 

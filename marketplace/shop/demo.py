@@ -408,6 +408,62 @@ def _demo_consumer_partners(consumer: User, demo_vendor: Vendor, result: DemoRes
             result.events_created += 1
 
 
+def _demo_orders_and_promotions(rng: random.Random, vendor: Vendor, demo_consumer: User) -> None:
+    """The demo vendor gets a few orders to fulfil (one delivered, rated) and running promotions; the demo
+    consumer has an order history. Placed through the real services, so stock, partner prices and
+    deliveries behave as in use."""
+    from promotions.models import Promotion
+    from promotions.services import promotion_create, promotion_publish
+
+    from .models import Order
+    from .services import cart_add, checkout_place, order_rate
+
+    now = timezone.now()
+    promotion_create(
+        vendor=vendor,
+        title="Tuesday roast: 15% off for partners",
+        kind=Promotion.Kind.PARTNERS,
+        discount_value=Decimal("15"),
+        starts_at=now - timedelta(minutes=1),
+        ends_at=now + timedelta(days=30),
+        description="Freshly roasted beans, for the people who chose us.",
+    )
+    promotion_create(
+        vendor=vendor,
+        title="New here? £3 off your first bag",
+        kind=Promotion.Kind.PUBLIC,
+        discount_type=Promotion.DiscountType.FIXED,
+        discount_value=Decimal("3"),
+        min_order=Decimal("15"),
+        code="HELLO3",
+        starts_at=now - timedelta(minutes=1),
+        ends_at=now + timedelta(days=30),
+    )
+    for promotion in Promotion.objects.filter(vendor=vendor, state=Promotion.State.DRAFT):
+        promotion_publish(vendor=vendor, promotion_id=promotion.pk)
+    buyers = [
+        demo_consumer,
+        *User.objects.filter(memberships__vendor=vendor, memberships__ended_at__isnull=True)
+        .exclude(pk=demo_consumer.pk)
+        .order_by("id")[:5],
+    ]
+    products = list(vendor.products.filter(active=True, stock__gte=5).order_by("id")[:3])
+    if not products:
+        return
+    for n, buyer in enumerate(buyers):
+        cart_add(consumer=buyer, product_id=rng.choice(products).pk, quantity=1)
+        checkout_place(
+            consumer=buyer,
+            idempotency_key=f"demo-{buyer.pk}",
+            ship_to_name=str(buyer),
+            ship_to_address=f"{n + 1} Demo Street, London",
+        )
+    first = Order.objects.filter(vendor=vendor, consumer=demo_consumer).first()
+    if first is not None:
+        Order.objects.filter(pk=first.pk).update(status=Order.Status.DELIVERED)
+        order_rate(consumer=demo_consumer, order_id=first.pk, score=5, comment="Beans arrived the day after roasting.")
+
+
 def seed_demo(scale: DemoScale, *, progress: ProgressFactory = _no_progress) -> DemoResult:
     """Load the demo data up to the given scale; a second run with the same scale adds nothing."""
     rng = random.Random(scale.seed)
@@ -464,4 +520,6 @@ def seed_demo(scale: DemoScale, *, progress: ProgressFactory = _no_progress) -> 
     demo_consumer = accounts[DEMO_CONSUMER]
     if not PartnerMembership.objects.filter(consumer=demo_consumer).exists():
         _demo_consumer_partners(demo_consumer, demo_vendor, result)
+    if not demo_vendor.orders.exists():
+        _demo_orders_and_promotions(rng, demo_vendor, demo_consumer)
     return result

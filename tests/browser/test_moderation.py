@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import Page, expect
 
 from tests.factories import TEST_PASSWORD, ProductFactory, UserFactory, VendorFactory
@@ -19,9 +18,11 @@ def _login(page: Page, base: str, email: str) -> None:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_moderator_approves_and_suspends_and_consumer_sees_it(live_server, browser, screenshot, page: Page):
+def test_moderator_approves_and_suspends_and_consumer_sees_it(
+    live_server, browser, screenshot, page: Page, reference_data
+):
     moderator = UserFactory(email="mod@test.example", is_staff=True)
-    moderator.groups.add(Group.objects.get(name="Moderators"))
+    moderator.groups.add(reference_data)
     UserFactory(email="shopper@test.example")
     applicant = VendorFactory(
         name="Fresh Fig Deli", status=Vendor.Status.PENDING, approved_at=None, description="Figs and cheese"

@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -25,11 +24,11 @@ def _login(page: Page, base: str, email: str) -> None:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_vendor_runs_a_shop_in_browser(live_server, browser, page: Page, screenshot, tmp_path):
+def test_vendor_runs_a_shop_in_browser(live_server, browser, page: Page, screenshot, tmp_path, reference_data):
     CategoryFactory(name="Tea", slug="tea")
     UserFactory(email="owner@test.example")
     moderator = UserFactory(email="mod@test.example", is_staff=True)
-    moderator.groups.add(Group.objects.get(name="Moderators"))
+    moderator.groups.add(reference_data)
     base = live_server.url
 
     # Apply to sell.
