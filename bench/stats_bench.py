@@ -266,7 +266,7 @@ def main() -> None:
         for share in (0.01, 0.10):
             ids: list[int] = []
 
-            def prepare(share: float = share) -> None:
+            def prepare(share: float = share, ids: list[int] = ids) -> None:
                 ids[:] = change_vendors(share)
 
             incremental = median_seconds(incremental_via_celery, before=prepare)

@@ -63,6 +63,9 @@ def reference_data(db):
     importlib.import_module("marketplace.accounts.migrations.0002_reference_regions_interests").add_reference_data(
         apps, None
     )
+    from django.contrib.auth.management import create_permissions
+
+    create_permissions(apps.get_app_config("vendors"), verbosity=0)  # a flush without post_migrate drops them
     wanted = importlib.import_module("marketplace.accounts.migrations.0004_moderators_group").MODERATOR_PERMISSIONS
     group, _ = Group.objects.get_or_create(name="Moderators")
     for app_label, codename in wanted:
@@ -121,6 +124,46 @@ def _patient_expectations():
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium: browsers cannot be downloaded here."""
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+
+def browser_login(page, base_url: str, email: str, password: str = TEST_PASSWORD) -> None:
+    """Sign in through the real login form."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Email:").fill(email)
+    page.get_by_label("Password:").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+
+
+def start_celery_worker(queue: str, **env: str):  # type: ignore[no-untyped-def]
+    """A real worker process on the Redis broker, consuming only `queue`, using the test database."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "marketplace",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "-n",
+            f"{queue}@%h",
+            "-Q",
+            queue,
+        ],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "DATABASE_URL": database_url, "CELERY_TASK_DEFAULT_QUEUE": queue, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 @pytest.fixture

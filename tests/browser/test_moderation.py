@@ -5,15 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.factories import TEST_PASSWORD, ProductFactory, UserFactory, VendorFactory
+from tests.conftest import browser_login
+from tests.factories import ProductFactory, UserFactory, VendorFactory
 from vendors.models import ModerationAction, Vendor
-
-
-def _login(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email:").fill(email)
-    page.get_by_label("Password:").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
 
 
 @pytest.mark.browser
@@ -35,7 +29,7 @@ def test_moderator_approves_and_suspends_and_consumer_sees_it(
     expect(consumer_page.get_by_role("link", name="Shady Shoes")).to_be_visible()
     expect(consumer_page.get_by_role("link", name="Fresh Fig Deli")).to_have_count(0)
 
-    _login(page, live_server.url, "mod@test.example")
+    browser_login(page, live_server.url, "mod@test.example")
     page.get_by_role("link", name="Moderation").click()
     application = page.locator("article.application", has_text="Fresh Fig Deli")
     expect(application).to_contain_text("Figs and cheese")

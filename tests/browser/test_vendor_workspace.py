@@ -11,15 +11,9 @@ from playwright.sync_api import Page, expect
 
 from marketplace.shop.services import cart_add, checkout_place
 from portfolios.services import membership_start
-from tests.factories import TEST_PASSWORD, CategoryFactory, UserFactory
+from tests.conftest import browser_login
+from tests.factories import CategoryFactory, UserFactory
 from vendors.models import Product, Vendor
-
-
-def _login(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email:").fill(email)
-    page.get_by_label("Password:").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
 
 
 @pytest.mark.browser
@@ -32,7 +26,7 @@ def test_vendor_runs_a_shop_in_browser(live_server, browser, page: Page, screens
     base = live_server.url
 
     # Apply to sell.
-    _login(page, base, "owner@test.example")
+    browser_login(page, base, "owner@test.example")
     page.get_by_role("link", name="Sell").click()
     page.get_by_label("Business name").fill("Leaf & Kettle")
     page.get_by_label("Description").fill("Loose-leaf tea, blended weekly")
@@ -44,7 +38,7 @@ def test_vendor_runs_a_shop_in_browser(live_server, browser, page: Page, screens
 
     # A moderator approves it.
     mod_page = browser.new_page()
-    _login(mod_page, base, "mod@test.example")
+    browser_login(mod_page, base, "mod@test.example")
     mod_page.goto(f"{base}/moderation/")
     mod_page.locator("article.application", has_text="Leaf & Kettle").get_by_role("button", name="Approve").click()
     expect(mod_page.locator(".message", has_text="approved")).to_be_visible()
@@ -105,6 +99,6 @@ def test_vendor_runs_a_shop_in_browser(live_server, browser, page: Page, screens
     expect(page.get_by_text(re.compile("is running"))).to_be_visible()
 
     partner_page = browser.new_page()
-    _login(partner_page, base, partners[3].email)
+    browser_login(partner_page, base, partners[3].email)
     partner_page.goto(f"{base}/portfolio/")
     expect(partner_page.locator(".feed")).to_contain_text("Partners: 15% off")

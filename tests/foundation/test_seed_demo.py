@@ -69,6 +69,13 @@ def test_seed_demo_twice_adds_nothing():
 def test_seed_demo_same_seed_gives_same_data():
     call_command("seed_demo", *SMALL, verbosity=0)
     first = _fingerprint()
+    from marketplace.shop.models import Checkout, Order, Redemption
+    from promotions.models import Promotion
+
+    Redemption.objects.all().delete()
+    Order.objects.all().delete()
+    Checkout.objects.all().delete()
+    Promotion.objects.all().delete()
     MembershipEvent.objects.all().delete()
     PartnerMembership.objects.all().delete()
     Product.objects.all().delete()

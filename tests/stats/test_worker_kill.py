@@ -5,18 +5,17 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from marketplace.celery import app as celery_app
 from portfolios.models import PartnerMembership, VendorStats
 from portfolios.tasks import stats_reconcile_all_task
+from tests.conftest import start_celery_worker
 from tests.factories import UserFactory, VendorFactory
 
 from .recount import expected_vendor, stored_vendor
@@ -25,33 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _start_worker(queue: str) -> subprocess.Popen[bytes]:
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "MARKETPLACE_STATS_SHARD_SIZE": "1",
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "marketplace",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "-n",
-            f"{queue}@%h",
-            "-Q",
-            queue,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    return start_celery_worker(queue, MARKETPLACE_STATS_SHARD_SIZE="1")
 
 
 def _wait_for(condition, timeout: float = 60.0) -> bool:
