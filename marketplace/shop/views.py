@@ -74,6 +74,7 @@ class VendorListView(ListView):
         context = super().get_context_data(**kwargs)
         category = self.form.cleaned_data.get("category") if self.form.is_bound and self.form.is_valid() else None
         context["form"] = self.form
+        context["compare"] = True
         context["ads"] = promotion_list_public_ads(category=category.slug if category else None)[:ADS_BESIDE_RESULTS]
         context["partner_ids"] = partner_vendor_ids(consumer=self.request.user)
         return context
