@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from vendors.models import Vendor
 
-from .models import StatsDirtyVendor
+from .models import StatsDirtyVendor, VendorDailyStat
 
 MEMBERSHIP = "portfolios_partnermembership"
 EVENT = "portfolios_membershipevent"
@@ -300,13 +300,23 @@ def vendor_id_shards(*, shard_size: int | None = None) -> list[tuple[int, int]]:
     return [(low, min(low + size - 1, bounds["high"])) for low in range(bounds["low"], bounds["high"] + 1, size)]
 
 
-def stats_reconcile_shard(*, low: int, high: int) -> None:
-    """Recompute every day and figure of the vendors with ids in [low, high]. Atomic and idempotent."""
-    stats_refresh_scope(scope=Scope.id_range(low, high))
+def stats_reconcile_shard(*, low: int, high: int, since_day: date | None = None) -> None:
+    """Recompute the figures of the vendors with ids in [low, high], and their daily rows from `since_day`
+    (every day when None). Atomic and idempotent."""
+    stats_refresh_scope(scope=Scope.id_range(low, high), since_day=since_day)
+
+
+def daily_checkpoint() -> date | None:
+    """The first day the periodic reconcile recomputes: closed days are computed once (the event log is
+    append-only and stamped with the time of the change), so only the last computed day and after are
+    redone. None (recompute every day) while nothing is computed yet."""
+    last = VendorDailyStat.objects.aggregate(last=Max("day"))["last"]
+    return last - timedelta(days=1) if last else None
 
 
 def stats_reconcile_all(*, progress: Callable[[int], None] | None = None) -> int:
-    """Recompute all statistics in-process, shard by shard (operators, the demo, tests). Returns the shards."""
+    """Recompute all statistics in-process, shard by shard, every day included (operators after loading
+    back-dated data, the demo, tests). Returns the number of shards."""
     shards = vendor_id_shards()
     for low, high in shards:
         stats_reconcile_shard(low=low, high=high)

@@ -5,6 +5,8 @@ All are idempotent (recompute, never count up), so acks_late redelivery after a 
 
 from __future__ import annotations
 
+from datetime import date
+
 from celery import group, shared_task
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
@@ -36,9 +38,9 @@ def stats_refresh_dirty_task() -> int:
 
 
 @shared_task(name="portfolios.tasks.stats_reconcile_shard_task", **RETRY)
-def stats_reconcile_shard_task(low: int, high: int) -> None:
-    """Recompute the statistics of the vendors with ids in [low, high]."""
-    stats.stats_reconcile_shard(low=low, high=high)
+def stats_reconcile_shard_task(low: int, high: int, since_day: str | None = None) -> None:
+    """Recompute the statistics of the vendors with ids in [low, high] (daily rows from `since_day`, ISO)."""
+    stats.stats_reconcile_shard(low=low, high=high, since_day=date.fromisoformat(since_day) if since_day else None)
 
 
 @shared_task(name="portfolios.tasks.stats_refresh_marketplace_task", **RETRY)
@@ -51,11 +53,18 @@ def stats_refresh_marketplace_task() -> None:
 def stats_reconcile_all_task() -> int:
     """Full reconcile: one task per vendor-id shard plus the marketplace tables, as a Celery group that
     workers on several machines share. Returns the number of shards."""
-    shards = stats.vendor_id_shards()
-    group(
-        [stats_reconcile_shard_task.si(low, high) for low, high in shards] + [stats_refresh_marketplace_task.si()]
-    ).apply_async()
-    return len(shards)
+    reconcile_group().apply_async()
+    return len(stats.vendor_id_shards())
+
+
+def reconcile_group() -> group:
+    """The full reconcile as a Celery group: a task per vendor-id shard, plus the marketplace tables."""
+    checkpoint = stats.daily_checkpoint()
+    since = checkpoint.isoformat() if checkpoint else None
+    return group(
+        [stats_reconcile_shard_task.si(low, high, since) for low, high in stats.vendor_id_shards()]
+        + [stats_refresh_marketplace_task.si()]
+    )
 
 
 def stats_refresh_dirty_enqueue() -> None:
