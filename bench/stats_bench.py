@@ -68,7 +68,7 @@ from marketplace.accounts.models import User  # noqa: E402
 from marketplace.celery import app as celery_app  # noqa: E402
 from portfolios import services, stats  # noqa: E402
 from portfolios.models import PartnerMembership, VendorStats  # noqa: E402
-from portfolios.tasks import stats_refresh_dirty_task  # noqa: E402
+from portfolios.tasks import reconcile_group, stats_refresh_dirty_task  # noqa: E402
 
 celery_app.conf.task_always_eager = False
 celery_app.conf.task_default_queue = QUEUE
