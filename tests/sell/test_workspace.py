@@ -27,7 +27,7 @@ from vendors.models import Product, Vendor
 
 
 @pytest.fixture
-def shop(db):
+def shop(reference_data):
     return VendorFactory(name="Own Shop")
 
 
@@ -259,7 +259,7 @@ def test_application_pending_then_rejected_then_resubmitted(client):
 
 
 @pytest.mark.django_db
-def test_api_vendor_journey_products_orders_ship_insights_publish(db, django_capture_on_commit_callbacks):
+def test_api_vendor_journey_products_orders_ship_insights_publish(reference_data, django_capture_on_commit_callbacks):
     owner = UserFactory()
     _, key = api_token_create(user=owner, name="shop script")
     api = APIClient()
