@@ -73,6 +73,13 @@ def reference_data(db):
     return group
 
 
+@pytest.fixture(autouse=True)
+def _reference_data_for_database_tests(request):
+    """Every database test starts with the data-migration rows, whatever test ran (and flushed) before it."""
+    if request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("reference_data")
+
+
 @pytest.fixture
 def password() -> str:
     return TEST_PASSWORD
