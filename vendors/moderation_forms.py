@@ -10,7 +10,8 @@ class ReasonForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="Note")
+    # Required by the service, which says why in the moderator's words; the form only bounds the length.
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False, label="Note")
 
 
 class ReportForm(forms.Form):
@@ -36,3 +37,10 @@ class AuditFilterForm(forms.Form):
     vendor = forms.CharField(required=False, max_length=100, label="Vendor")
     date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", "The end date is before the start date.")
+        return cleaned

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import ValidationError
@@ -32,6 +33,10 @@ class ModeratorRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
         if self.request.user.is_authenticated:
             self.raise_exception = True
         return super().handle_no_permission()
+
+
+def _form_errors(form: forms.Form) -> str:
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
 
 
 def _back(request: HttpRequest, default: str = "moderation:queue") -> HttpResponse:
@@ -90,7 +95,10 @@ class VendorActionView(ModeratorRequiredMixin, View):
             raise Http404("No such action.")
         service, done = ACTIONS[action]
         form = ReasonForm(request.POST)
-        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        if not form.is_valid():
+            messages.error(request, _form_errors(form))
+            return _back(request)
+        reason = form.cleaned_data["reason"]
         try:
             vendor = service(moderator=request.user, vendor_id=pk, reason=reason)
         except ValidationError as exc:
@@ -117,7 +125,10 @@ class ReportCloseView(ModeratorRequiredMixin, View):
         if service is None:
             raise Http404("No such action.")
         form = NoteForm(request.POST)
-        note = form.cleaned_data["note"] if form.is_valid() else ""
+        if not form.is_valid():
+            messages.error(request, _form_errors(form))
+            return _back(request, "moderation:reports")
+        note = form.cleaned_data["note"]
         try:
             service(moderator=request.user, report_id=pk, note=note)
         except ValidationError as exc:
@@ -147,7 +158,10 @@ class AuditLogView(ModeratorRequiredMixin, ListView):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         self.form = AuditFilterForm(self.request.GET or None)
-        data = self.form.cleaned_data if self.form.is_valid() else {}
+        if self.form.is_bound and not self.form.is_valid():
+            # Filters that make no sense show their errors and no rows, rather than the whole log.
+            return selectors.moderation_action_list().none()
+        data = self.form.cleaned_data if self.form.is_bound else {}
         return selectors.moderation_action_list(
             kind=data.get("kind") or None,
             moderator_id=data.get("moderator"),
