@@ -8,21 +8,18 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
 from marketplace.errors import DomainError
+from marketplace.redirects import redirect_back
 from promotions.selectors import promotion_feed_for_consumer
 from vendors.models import Vendor
 
 from . import services
 from .forms import MembershipEndForm, MuteForm
 from .selectors import membership_list_for_portfolio, membership_list_history, product_list_new_from_partners
-
-
-def _back(request: HttpRequest, default: str = "portfolios:portfolio") -> HttpResponse:
-    target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else default)
 
 
 class PortfolioView(LoginRequiredMixin, TemplateView):
@@ -60,7 +57,7 @@ class MembershipAddView(LoginRequiredMixin, View):
             messages.error(request, error)
         else:
             messages.success(request, "Added to your partners.")
-        return _back(request)
+        return redirect_back(request, reverse("portfolios:portfolio"))
 
 
 class MembershipEndView(LoginRequiredMixin, View):

@@ -304,6 +304,12 @@ def order_get_for_consumer(*, consumer: User, pk: int) -> Order | None:
     return order_list_for_consumer(consumer=consumer).filter(pk=pk).first()
 
 
+def order_list_for_vendor(*, vendor: Vendor, status: str = "") -> QuerySet[Order]:
+    """A vendor's own orders, newest first, lines prefetched; `status` filters when it is a known state."""
+    qs = Order.objects.filter(vendor=vendor).prefetch_related("lines").order_by("-created_at", "-id")
+    return qs.filter(status=status) if status in Order.Status.values else qs
+
+
 def order_list_for_checkout(*, checkout_id: int) -> QuerySet[Order]:
     return (
         Order.objects.filter(checkout_id=checkout_id)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,13 +14,9 @@ from vendors.views import VendorOwnerMixin
 from .fulfilment import order_fulfil
 from .models import Order, VendorSalesStats
 from .promotion_results import promotion_get_for_vendor, promotion_results
+from .selectors import order_list_for_vendor
 
 ORDER_FILTERS = [("", "All")] + list(Order.Status.choices)
-
-
-def order_list_for_vendor(*, vendor: Any, status: str = "") -> Any:
-    qs = Order.objects.filter(vendor=vendor).prefetch_related("lines").order_by("-created_at", "-id")
-    return qs.filter(status=status) if status in Order.Status.values else qs
 
 
 class SellOrderListView(VendorOwnerMixin, View):

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from marketplace.errors import DomainError
+from marketplace.redirects import redirect_back
 from portfolios.selectors import partner_vendor_ids
 from promotions.selectors import promotion_list_public_ads
 from vendors.selectors import category_list
@@ -173,10 +174,10 @@ class CartView(LoginRequiredMixin, TemplateView):
 class CartAddView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest, product_id: int) -> HttpResponse:
         form = CartAddForm(request.POST)
-        back = request.POST.get("next") or reverse("shop:product-detail", args=[product_id])
+        back = reverse("shop:product-detail", args=[product_id])
         if not form.is_valid():
             messages.error(request, "Choose a quantity from 1 to 99.")
-            return redirect(back if back.startswith("/") else "/")
+            return redirect_back(request, back)
         try:
             item = cart_add(consumer=request.user, product_id=product_id, quantity=form.cleaned_data["quantity"])
         except ValidationError as exc:
@@ -185,7 +186,7 @@ class CartAddView(LoginRequiredMixin, View):
             messages.error(request, str(exc))
         else:
             messages.success(request, f"Added “{item.product.name}” to your cart.")
-        return redirect(back if back.startswith("/") else "/")
+        return redirect_back(request, back)
 
 
 class CartItemUpdateView(LoginRequiredMixin, View):

@@ -2,7 +2,6 @@
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ from django.conf import settings
 
 from marketplace.celery import app as celery_app
 from marketplace.celery import ping
+from tests.conftest import start_celery_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,26 +19,7 @@ def worker():
     if not settings.REDIS_URL:
         pytest.fail("The broker tests need REDIS_URL (make test sets it).")
     celery_app.conf.task_always_eager = False
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "marketplace",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "-n",
-            f"test-{os.getpid()}@%h",
-            "-Q",
-            f"test-{os.getpid()}",
-        ],
-        cwd=ROOT,
-        env={**os.environ},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    proc = start_celery_worker(f"test-{os.getpid()}")
     yield f"test-{os.getpid()}"
     proc.terminate()
     try:

@@ -88,13 +88,8 @@ def test_cart_add_refuses_pending_vendor_products(consumer):
         cart_add(consumer=consumer, product_id=hidden.pk)
 
 
-@pytest.mark.django_db
-def test_checkout_place_charges_partner_price_and_applies_delivered_partner_promotion(
-    consumer, vendor, django_capture_on_commit_callbacks
-):
-    product = ProductFactory(vendor=vendor, price=Decimal("20.00"), partner_price=Decimal("18.00"))
-    with django_capture_on_commit_callbacks(execute=True):
-        membership_start(consumer=consumer, vendor_id=vendor.pk)
+def _partners_promotion_delivered(*, vendor, consumer) -> Promotion:
+    """A running 10% partners-only promotion, already in this consumer's feed."""
     now = timezone.now()
     promotion = Promotion.objects.create(
         vendor=vendor,
@@ -106,6 +101,17 @@ def test_checkout_place_charges_partner_price_and_applies_delivered_partner_prom
         state=Promotion.State.RUNNING,
     )
     PromotionDelivery.objects.create(promotion=promotion, consumer=consumer, delivered_at=now)
+    return promotion
+
+
+@pytest.mark.django_db
+def test_checkout_place_charges_partner_price_and_applies_delivered_partner_promotion(
+    consumer, vendor, django_capture_on_commit_callbacks
+):
+    product = ProductFactory(vendor=vendor, price=Decimal("20.00"), partner_price=Decimal("18.00"))
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_start(consumer=consumer, vendor_id=vendor.pk)
+    promotion = _partners_promotion_delivered(vendor=vendor, consumer=consumer)
     cart_add(consumer=consumer, product_id=product.pk, quantity=2)
     order = _checkout(consumer).orders[0]
     assert (order.subtotal, order.discount, order.total) == (Decimal("36.00"), Decimal("3.60"), Decimal("32.40"))
@@ -121,17 +127,7 @@ def test_checkout_place_never_applies_targeted_promotion_after_partnership_ended
 
     product = ProductFactory(vendor=vendor, price=Decimal("20.00"))
     membership_start(consumer=consumer, vendor_id=vendor.pk)
-    now = timezone.now()
-    promotion = Promotion.objects.create(
-        vendor=vendor,
-        title="Partners 10%",
-        kind=Promotion.Kind.PARTNERS,
-        discount_value=Decimal("10"),
-        starts_at=now - timezone.timedelta(days=1),
-        ends_at=now + timezone.timedelta(days=1),
-        state=Promotion.State.RUNNING,
-    )
-    PromotionDelivery.objects.create(promotion=promotion, consumer=consumer, delivered_at=now)
+    promotion = _partners_promotion_delivered(vendor=vendor, consumer=consumer)
     membership_end(consumer=consumer, vendor_id=vendor.pk, reason="bad_service")
     cart_add(consumer=consumer, product_id=product.pk)
     order = _checkout(consumer).orders[0]

@@ -173,3 +173,12 @@ def test_profile_page_saves_sharing_choices_and_explains_what_vendors_see(consum
         3,
     )
     assert consumer_client.post(reverse("account:profile"), {"weekly_promotion_cap": -1}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_cart_add_never_redirects_off_site(consumer_client, product):
+    """A crafted `next` pointing elsewhere ("//evil.example") lands on the product page instead."""
+    for target in ["//evil.example/phish", "https://evil.example/", "/cart/"]:
+        response = consumer_client.post(reverse("shop:cart-add", args=[product.pk]), {"quantity": 1, "next": target})
+        expected = target if target == "/cart/" else product.get_absolute_url()
+        assert response.status_code == 302 and response["Location"] == expected

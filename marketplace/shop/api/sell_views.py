@@ -16,7 +16,7 @@ from vendors.api.views import own_vendor
 from ..fulfilment import order_fulfil
 from ..models import Order, VendorSalesStats
 from ..promotion_results import promotion_get_for_vendor, promotion_results
-from ..sell_views import order_list_for_vendor
+from ..selectors import order_list_for_vendor
 
 
 class SellOrderLineSerializer(serializers.Serializer):
