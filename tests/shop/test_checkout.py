@@ -127,7 +127,7 @@ def test_checkout_place_never_applies_targeted_promotion_after_partnership_ended
 
     product = ProductFactory(vendor=vendor, price=Decimal("20.00"))
     membership_start(consumer=consumer, vendor_id=vendor.pk)
-    promotion = _partners_promotion_delivered(vendor=vendor, consumer=consumer)
+    _partners_promotion_delivered(vendor=vendor, consumer=consumer)
     membership_end(consumer=consumer, vendor_id=vendor.pk, reason="bad_service")
     cart_add(consumer=consumer, product_id=product.pk)
     order = _checkout(consumer).orders[0]
