@@ -66,8 +66,9 @@ from django.utils import timezone  # noqa: E402
 
 from marketplace.accounts.models import User  # noqa: E402
 from marketplace.celery import app as celery_app  # noqa: E402
-from portfolios import services, stats  # noqa: E402
+from portfolios import services  # noqa: E402
 from portfolios.models import PartnerMembership, VendorStats  # noqa: E402
+from portfolios.services import stats  # noqa: E402
 from portfolios.tasks import reconcile_group, stats_refresh_dirty_task  # noqa: E402
 
 celery_app.conf.task_always_eager = False

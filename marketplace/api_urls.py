@@ -7,11 +7,9 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("marketplace.shop.api.urls")),
-    path("portfolio/", include("portfolios.api.urls")),
+    path("portfolio/", include("marketplace.shop.api.portfolio_urls")),
     path("account/tokens/", include("marketplace.accounts.api.token_urls")),
     path("account/", include("marketplace.accounts.api.urls")),
-    path("sell/", include("marketplace.shop.api.sell_urls")),
-    path("sell/promotions/", include("promotions.api.urls")),
-    path("sell/", include("vendors.api.urls")),
-    path("moderation/", include("vendors.api.moderation_urls")),
+    path("sell/", include("marketplace.sell.api.urls")),
+    path("moderation/", include("vendors.moderation.api.urls")),
 ]

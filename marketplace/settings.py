@@ -134,7 +134,7 @@ CELERY_BEAT_SCHEDULE = {
     "stats-reconcile-all-vendors": {"task": "portfolios.tasks.stats_reconcile_all_task", "schedule": 3600.0},
     "sales-stats-reconcile": {"task": "marketplace.shop.tasks.sales_stats_reconcile_task", "schedule": 3600.0},
     "promotion-states-advance": {"task": "promotions.tasks.promotion_states_advance_task", "schedule": 60.0},
-    "vendor-flags-scan": {"task": "vendors.tasks.vendor_flags_scan_task", "schedule": 900.0},
+    "vendor-flags-scan": {"task": "portfolios.tasks.vendor_flags_scan_task", "schedule": 900.0},
 }
 CELERY_TIMEZONE = "UTC"
 

@@ -11,7 +11,7 @@ from celery import group, shared_task
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 
-from . import stats
+from .services import flags, stats
 
 RETRY = {
     "autoretry_for": (OperationalError, InterfaceError),
@@ -55,6 +55,12 @@ def stats_reconcile_all_task() -> int:
     workers on several machines share. Returns the number of shards."""
     reconcile_group().apply_async()
     return len(stats.vendor_id_shards())
+
+
+@shared_task(name="portfolios.tasks.vendor_flags_scan_task")
+def vendor_flags_scan_task() -> dict[str, int]:
+    """Raise and clear early-warning flags (beat runs it every 15 minutes). Idempotent: safe to run twice."""
+    return flags.vendor_flags_scan()
 
 
 def reconcile_group() -> group:

@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from vendors.models import Vendor
 from vendors.signals import vendor_status_changed
 
-from .suspension import promotions_pause_for_vendor, promotions_resume_for_vendor
+from .services import promotions_pause_for_vendor, promotions_resume_for_vendor
 
 
 @receiver(vendor_status_changed, dispatch_uid="promotions_follow_vendor_status")

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from marketplace.accounts.models import Interest, Region, User
@@ -22,8 +22,8 @@ from marketplace.errors import ConflictError, ForbiddenError, NotFoundError
 from portfolios.models import PartnerMembership
 from vendors.models import Vendor
 
-from .audience import AudienceSpec, audience_consumers
 from .models import Promotion, PromotionDelivery
+from .selectors.audience import AudienceSpec, audience_consumers
 
 logger = logging.getLogger(__name__)
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{0,30}$")
@@ -318,3 +318,28 @@ def promotion_states_advance(*, now: datetime | None = None) -> dict[str, int]:
     if started or ended:
         logger.info("Promotions advanced: %s started, %s ended", started, ended)
     return {"started": started, "ended": ended}
+
+
+# --- Suspension: only moderation pauses a promotion (vendors cannot), so resuming every paused promotion
+# of a reinstated vendor restores exactly what suspension paused. -----------------------------------------
+
+
+@transaction.atomic
+def promotions_pause_for_vendor(*, vendor_id: int) -> int:
+    """Pause the vendor's running promotions. Idempotent; returns how many were paused."""
+    return Promotion.objects.filter(vendor_id=vendor_id, state=Promotion.State.RUNNING).update(
+        state=Promotion.State.PAUSED
+    )
+
+
+@transaction.atomic
+def promotions_resume_for_vendor(*, vendor_id: int) -> int:
+    """Resume the vendor's paused promotions: running again, or ended if their schedule ran out meanwhile.
+    Idempotent; returns how many were resumed."""
+    now = timezone.now()
+    return Promotion.objects.filter(vendor_id=vendor_id, state=Promotion.State.PAUSED).update(
+        state=Case(
+            When(ends_at__lte=now, then=Value(Promotion.State.ENDED)),
+            default=Value(Promotion.State.RUNNING),
+        )
+    )

@@ -10,8 +10,8 @@ from django.http import HttpRequest
 
 from marketplace.errors import DomainError
 
-from . import moderation
 from .models import Category, ModerationAction, Product, Vendor, VendorFlag, VendorReport
+from .moderation import services as moderation
 
 
 class ReasonActionForm(ActionForm):

@@ -30,8 +30,12 @@ def profile_update(
     share_interests: bool,
     weekly_promotion_cap: int,
 ) -> ConsumerProfile:
-    """Save what the consumer tells us and chooses to share. Atomic; partners' statistics refresh after commit."""
+    """Save what the consumer tells us and chooses to share. Atomic.
+
+    Only a change to what partners' statistics can see (a shared attribute, or whether it is shared) sends
+    `profile_changed` after commit, so saving the weekly cap alone recomputes nothing."""
     profile, _ = ConsumerProfile.objects.select_for_update().get_or_create(user=user)
+    shared_before = _shared_attributes(profile)
     profile.region, profile.age_band = region, age_band
     profile.share_region, profile.share_age_band, profile.share_interests = (
         share_region,
@@ -42,8 +46,19 @@ def profile_update(
     profile.full_clean()
     profile.save()
     profile.interests.set(list(interests))
-    transaction.on_commit(lambda: profile_changed.send(sender=ConsumerProfile, user_id=user.pk))
+    if _shared_attributes(profile) != shared_before:
+        transaction.on_commit(lambda: profile_changed.send(sender=ConsumerProfile, user_id=user.pk))
     return profile
+
+
+def _shared_attributes(profile: ConsumerProfile) -> tuple[object, ...]:
+    """What vendors' aggregate figures can see of this consumer: each attribute only if it is shared."""
+    interest_ids = sorted(profile.interests.values_list("pk", flat=True)) if profile.pk else []
+    return (
+        profile.region_id if profile.share_region else None,
+        profile.age_band if profile.share_age_band else None,
+        tuple(interest_ids) if profile.share_interests else (),
+    )
 
 
 @transaction.atomic

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from celery import group, shared_task
 
-from portfolios.stats import Scope, vendor_id_shards
+from marketplace.sql import Scope
+from portfolios.services.stats import vendor_id_shards
 from portfolios.tasks import RETRY
 
-from .stats import sales_stats_refresh
+from .services.stats import sales_stats_refresh
 
 
 @shared_task(name="marketplace.shop.tasks.sales_stats_refresh_task", **RETRY)

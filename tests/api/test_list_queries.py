@@ -11,8 +11,8 @@ from rest_framework.test import APIClient
 from marketplace.shop.services import cart_add, checkout_place
 from promotions.models import Promotion
 from tests.factories import ProductFactory, UserFactory, VendorFactory
-from vendors import moderation
 from vendors.models import Vendor
+from vendors.moderation import services as moderation
 
 LISTS = {
     "/api/v1/sell/products/": "vendor",

@@ -6,8 +6,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory, VendorFactory
-from vendors import moderation
 from vendors.models import ModerationAction, Vendor, VendorFlag, VendorReport
+from vendors.moderation import services as moderation
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from django.db import connection
 
 from marketplace.errors import ConflictError
 from tests.factories import UserFactory, VendorFactory
-from vendors import moderation
 from vendors.models import ModerationAction, Vendor, VendorReport
+from vendors.moderation import services as moderation
 
 
 def _race(work: Callable[[], object], times: int = 2) -> list[str]:

@@ -8,10 +8,11 @@ import pytest
 from django.utils import timezone
 
 from portfolios.models import VendorDailyStat
+from portfolios.services.flags import vendor_flags_scan
+from portfolios.tasks import vendor_flags_scan_task
 from tests.factories import UserFactory
-from vendors import moderation
 from vendors.models import VendorFlag
-from vendors.tasks import vendor_flags_scan_task
+from vendors.moderation import services as moderation
 
 
 @pytest.fixture
@@ -59,23 +60,23 @@ def test_vendor_flags_scan_ignores_a_vendor_at_its_usual_rate(vendor):
 @pytest.mark.django_db
 def test_vendor_flags_scan_clears_spike_once_it_leaves_the_window(vendor):
     _daily(vendor, 2, ends=8)
-    moderation.vendor_flags_scan()
+    vendor_flags_scan()
     assert _open_flags(vendor)[0][1]["ended_last_7_days"] == 8
     # Nine days later the spike is history, not news.
-    moderation.vendor_flags_scan(today=timezone.localdate() + timedelta(days=9))
+    vendor_flags_scan(today=timezone.localdate() + timedelta(days=9))
     assert _open_flags(vendor) == []
 
 
 @pytest.mark.django_db
 def test_vendor_flag_clear_by_moderator_snoozes_scan_until_figures_grow(vendor, moderator):
     _daily(vendor, 1, ends=6)
-    moderation.vendor_flags_scan()
+    vendor_flags_scan()
     flag = VendorFlag.objects.get(vendor=vendor, cleared_at__isnull=True)
     moderation.vendor_flag_clear(flag_id=flag.pk, moderator=moderator)
-    moderation.vendor_flags_scan()
+    vendor_flags_scan()
     assert _open_flags(vendor) == []
     _daily(vendor, 2, ends=4)
-    moderation.vendor_flags_scan()
+    vendor_flags_scan()
     assert [details["ended_last_7_days"] for _, details in _open_flags(vendor)] == [10]
 
 

@@ -14,10 +14,11 @@ from marketplace.shop.exceptions import CheckoutRefused
 from marketplace.shop.services import cart_add, checkout_place
 from portfolios.models import PartnerMembership, VendorDailyStat
 from portfolios.services import membership_start
+from portfolios.services.flags import vendor_flags_scan
 from promotions.models import Promotion
 from tests.factories import ProductFactory, UserFactory, VendorFactory
-from vendors import moderation
 from vendors.models import ModerationAction, Vendor, VendorFlag, VendorReport
+from vendors.moderation import services as moderation
 
 
 @pytest.fixture
@@ -169,7 +170,7 @@ def test_vendor_flags_scan_flags_spike_in_endings_at_top_of_queue(client, modera
     VendorDailyStat.objects.create(
         vendor=vendor, day=today - timedelta(days=30), adds=5, ends=1, net=4, computed_at=now
     )
-    moderation.vendor_flags_scan()
+    vendor_flags_scan()
     flag = VendorFlag.objects.get(vendor=vendor)
     assert flag.kind == VendorFlag.Kind.ENDINGS_SPIKE and flag.details["ended_last_7_days"] == 9
     client.force_login(moderator)
@@ -177,7 +178,7 @@ def test_vendor_flags_scan_flags_spike_in_endings_at_top_of_queue(client, modera
     assert "9 partnerships ended in the last 7 days" in page
     assert page.index(vendor.name) < page.index("Applications waiting")
     assert "Early warnings (1)" in page and calm.name not in page
-    moderation.vendor_flags_scan()
+    vendor_flags_scan()
     assert VendorFlag.objects.filter(vendor=vendor, cleared_at__isnull=True).count() == 1
 
 

@@ -15,9 +15,8 @@ from marketplace.errors import ConflictError
 from portfolios.models import PartnerMembership
 from portfolios.services import membership_end, membership_start
 from promotions import services as promo
-from promotions.audience import AudienceSpec, audience_consumers, audience_preview
 from promotions.models import Promotion, PromotionDelivery
-from promotions.selectors import promotion_feed_for_consumer
+from promotions.selectors import AudienceSpec, audience_consumers, audience_preview, promotion_feed_for_consumer
 from tests.factories import UserFactory, VendorFactory
 
 

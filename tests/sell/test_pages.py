@@ -15,7 +15,7 @@ from marketplace.shop.services import cart_add, checkout_place
 from promotions import services as promo
 from tests.factories import ProductFactory, UserFactory, VendorFactory
 
-PAGES = ["sell:product-list", "sell_orders:order-list", "promotions:list", "sell_orders:insights", "sell:workspace"]
+PAGES = ["sell:product-list", "sell:order-list", "sell:promotion-list", "sell:insights", "sell:workspace"]
 
 
 def _grow(vendor, n: int) -> None:

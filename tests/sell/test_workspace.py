@@ -18,10 +18,10 @@ from marketplace.accounts.services import api_token_create, profile_update
 from marketplace.shop.models import Order
 from marketplace.shop.services import cart_add, checkout_place
 from portfolios.services import membership_end, membership_set_muted, membership_start
-from portfolios.stats import stats_reconcile_all
+from portfolios.services.stats import stats_reconcile_all
 from promotions import services as promo
-from promotions.audience import AudienceSpec, audience_preview
 from promotions.models import Promotion, PromotionDelivery
+from promotions.selectors import AudienceSpec, audience_preview
 from tests.factories import ProductFactory, UserFactory, VendorFactory
 from vendors.models import Product, Vendor
 
@@ -57,12 +57,12 @@ def test_vendor_never_sees_or_changes_another_vendors_products_orders_promotions
     assert "Their Product" not in owner_client.get(reverse("sell:product-list")).content.decode()
     assert owner_client.get(reverse("sell:product-edit", args=[theirs.pk])).status_code == 404
     assert owner_client.post(reverse("sell:product-stock", args=[theirs.pk]), {"delta": -5}).status_code == 404
-    assert owner_client.get(reverse("sell_orders:order-detail", args=[order.pk])).status_code == 404
+    assert owner_client.get(reverse("sell:order-detail", args=[order.pk])).status_code == 404
     assert (
-        owner_client.post(reverse("sell_orders:order-detail", args=[order.pk]), {"action": "cancel"}).status_code == 404
+        owner_client.post(reverse("sell:order-detail", args=[order.pk]), {"action": "cancel"}).status_code == 404
     )
-    assert owner_client.get(reverse("promotions:edit", args=[promotion.pk])).status_code == 404
-    assert owner_client.get(reverse("sell_orders:promotion-results", args=[promotion.pk])).status_code == 404
+    assert owner_client.get(reverse("sell:promotion-edit", args=[promotion.pk])).status_code == 404
+    assert owner_client.get(reverse("sell:promotion-results", args=[promotion.pk])).status_code == 404
     api = APIClient()
     api.force_authenticate(shop.owner)
     for url in [
@@ -133,7 +133,7 @@ def test_order_fulfilment_ship_deliver_and_cancel_returns_stock(owner_client, sh
     first = checkout_place(consumer=buyer, idempotency_key="1", ship_to_name="B", ship_to_address="A").orders[0]
     cart_add(consumer=buyer, product_id=product.pk, quantity=1)
     second = checkout_place(consumer=buyer, idempotency_key="2", ship_to_name="B", ship_to_address="A").orders[0]
-    url = reverse("sell_orders:order-detail", args=[first.pk])
+    url = reverse("sell:order-detail", args=[first.pk])
     owner_client.post(url, {"action": "deliver"})  # not shipped yet: refused
     first.refresh_from_db()
     assert first.status == Order.Status.PAID
@@ -141,7 +141,7 @@ def test_order_fulfilment_ship_deliver_and_cancel_returns_stock(owner_client, sh
     owner_client.post(url, {"action": "deliver"})
     first.refresh_from_db()
     assert first.status == Order.Status.DELIVERED
-    owner_client.post(reverse("sell_orders:order-detail", args=[second.pk]), {"action": "cancel"})
+    owner_client.post(reverse("sell:order-detail", args=[second.pk]), {"action": "cancel"})
     second.refresh_from_db()
     product.refresh_from_db()
     assert second.status == Order.Status.CANCELLED and product.stock == 3
@@ -216,7 +216,7 @@ def test_suspended_vendor_cannot_publish_and_workspace_says_why(owner_client, sh
         vendor=shop, title="Nope", discount_value=Decimal("5"), starts_at=now, ends_at=now + timedelta(days=1)
     )
     Vendor.objects.filter(pk=shop.pk).update(status=Vendor.Status.SUSPENDED, status_reason="Unpaid fees")
-    response = owner_client.post(reverse("promotions:action", args=[promotion.pk, "publish"]), follow=True)
+    response = owner_client.post(reverse("sell:promotion-action", args=[promotion.pk, "publish"]), follow=True)
     assert "suspended" in response.content.decode() and "Unpaid fees" in response.content.decode()
     promotion.refresh_from_db()
     assert promotion.state == Promotion.State.DRAFT
@@ -226,7 +226,7 @@ def test_suspended_vendor_cannot_publish_and_workspace_says_why(owner_client, sh
 def test_insights_page_reads_statistics_and_hides_small_groups(owner_client, shop):
     _audience_market(shop, 7)
     stats_reconcile_all()
-    page = owner_client.get(reverse("sell_orders:insights")).content.decode()
+    page = owner_client.get(reverse("sell:insights")).content.decode()
     assert 'id="insights-data"' in page and "chart.umd.min.js" in page
     # All 7 share their age band: shown. Only 4 share their region (London): fewer than K, hidden.
     assert "25–34" in page
@@ -235,7 +235,7 @@ def test_insights_page_reads_statistics_and_hides_small_groups(owner_client, sho
 
 @pytest.mark.django_db
 def test_application_pending_then_rejected_then_resubmitted(client):
-    from vendors.moderation import vendor_reject
+    from vendors.moderation.services import vendor_reject
 
     applicant = UserFactory()
     client.force_login(applicant)

@@ -9,9 +9,9 @@ import pytest
 from django.db.models import Avg, Count, Q, Sum
 
 from marketplace.shop.models import Checkout, Order, ServiceRating, VendorSalesStats
+from marketplace.shop.services.stats import sales_stats_refresh
 from marketplace.shop.signals import order_changed
-from marketplace.shop.stats import sales_stats_refresh
-from portfolios.stats import Scope
+from marketplace.sql import Scope
 from tests.factories import UserFactory, VendorFactory
 
 

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from marketplace.accounts.models import AgeBand, Interest, Region
 from marketplace.accounts.services import profile_update
+from marketplace.sql import Scope
 from portfolios import services
 from portfolios.exceptions import PortfolioError
 from portfolios.models import (
@@ -20,7 +21,7 @@ from portfolios.models import (
     VendorSegmentStat,
     VendorStats,
 )
-from portfolios.stats import Scope, stats_reconcile_all, stats_refresh_scope
+from portfolios.services.stats import stats_reconcile_all, stats_refresh_scope
 from portfolios.tasks import stats_reconcile_shard_task
 from tests.factories import UserFactory, VendorFactory
 

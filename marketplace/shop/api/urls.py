@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import account_views, views
+from .views import account as account_views
+from .views import storefront as views
 
 urlpatterns = [
     path("vendors/", views.VendorListApi.as_view(), name="vendor-list"),

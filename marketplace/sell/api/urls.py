@@ -1,0 +1,25 @@
+"""The vendor workspace API under /api/v1/sell/ (names prefixed "sell-" in the "api" namespace)."""
+
+from django.urls import path
+
+from .views import catalogue, orders, promotions
+
+urlpatterns = [
+    path("application/", catalogue.ApplicationApi.as_view(), name="sell-application"),
+    path("products/", catalogue.ProductListCreateApi.as_view(), name="sell-product-list"),
+    path("products/import/", catalogue.CatalogueImportApi.as_view(), name="sell-product-import"),
+    path("products/<int:pk>/", catalogue.ProductDetailApi.as_view(), name="sell-product-detail"),
+    path("products/<int:pk>/stock/", catalogue.ProductStockApi.as_view(), name="sell-product-stock"),
+    path("orders/", orders.SellOrderListApi.as_view(), name="sell-order-list"),
+    path("orders/<int:pk>/", orders.SellOrderDetailApi.as_view(), name="sell-order-detail"),
+    path("orders/<int:pk>/ship/", orders.OrderShipApi.as_view(), name="sell-order-ship"),
+    path("orders/<int:pk>/deliver/", orders.OrderDeliverApi.as_view(), name="sell-order-deliver"),
+    path("orders/<int:pk>/cancel/", orders.OrderCancelApi.as_view(), name="sell-order-cancel"),
+    path("insights/", orders.InsightsApi.as_view(), name="sell-insights"),
+    path("promotions/", promotions.PromotionListCreateApi.as_view(), name="sell-promotion-list"),
+    path("promotions/<int:pk>/", promotions.PromotionDetailApi.as_view(), name="sell-promotion-detail"),
+    path("promotions/<int:pk>/preview/", promotions.PromotionPreviewApi.as_view(), name="sell-promotion-preview"),
+    path("promotions/<int:pk>/publish/", promotions.PromotionPublishApi.as_view(), name="sell-promotion-publish"),
+    path("promotions/<int:pk>/end/", promotions.PromotionEndApi.as_view(), name="sell-promotion-end"),
+    path("promotions/<int:pk>/results/", orders.PromotionResultsApi.as_view(), name="sell-promotion-results"),
+]

@@ -1,0 +1,154 @@
+"""The vendor's orders, insights and promotion results through the API (shop layer: orders live here)."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from marketplace.shop.models import Order, VendorSalesStats
+from marketplace.shop.selectors import order_list_for_vendor
+from marketplace.shop.services.fulfilment import order_fulfil
+from portfolios.selectors.insights import insights_get
+
+from ...access import own_vendor
+from ...selectors import promotion_get_for_vendor, promotion_results
+
+
+class SellOrderLineSerializer(serializers.Serializer):
+    product_name = serializers.CharField()
+    unit_price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    quantity = serializers.IntegerField()
+
+
+class SellOrderSerializer(serializers.ModelSerializer):
+    """What fulfilment needs: the buyer only as the delivery name and address."""
+
+    lines = SellOrderLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "status",
+            "created_at",
+            "buyer_was_partner",
+            "ship_to_name",
+            "ship_to_address",
+            "subtotal",
+            "discount",
+            "total",
+            "lines",
+        ]
+
+
+class SellOrderListApi(generics.ListAPIView):
+    """Your orders, newest first; `?status=paid` etc."""
+
+    serializer_class = SellOrderSerializer
+    permission_classes = [IsAuthenticated]
+    queryset = Order.objects.none()
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return order_list_for_vendor(
+            vendor=own_vendor(self.request), status=self.request.query_params.get("status", "")
+        )
+
+
+class SellOrderDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=SellOrderSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        order = order_list_for_vendor(vendor=own_vendor(request)).filter(pk=pk).first()
+        if order is None:
+            raise Http404
+        return Response(SellOrderSerializer(order).data)
+
+
+def _fulfil_view(action: str) -> type[APIView]:
+    class OrderFulfilApi(APIView):
+        permission_classes = [IsAuthenticated]
+
+        @extend_schema(request=None, responses=SellOrderSerializer)
+        def post(self, request: Request, pk: int) -> Response:
+            order = order_fulfil(vendor=own_vendor(request), order_id=pk, action=action)
+            order = order_list_for_vendor(vendor=order.vendor).get(pk=order.pk)
+            return Response(SellOrderSerializer(order).data)
+
+    OrderFulfilApi.__doc__ = {
+        "ship": "Mark a paid order shipped.",
+        "deliver": "Mark a shipped order delivered.",
+        "cancel": "Cancel a paid order; its stock returns.",
+    }[action]
+    return OrderFulfilApi
+
+
+OrderShipApi = _fulfil_view("ship")
+OrderDeliverApi = _fulfil_view("deliver")
+OrderCancelApi = _fulfil_view("cancel")
+
+
+class SegmentRowSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+    partners = serializers.IntegerField()
+    share = serializers.FloatField(allow_null=True)
+    lift = serializers.FloatField(allow_null=True)
+
+
+class InsightsSerializer(serializers.Serializer):
+    min_group = serializers.IntegerField(help_text="Figures about fewer consumers than this are null.")
+    computed_at = serializers.DateTimeField(allow_null=True)
+    current_partners = serializers.IntegerField()
+    partners_ever = serializers.IntegerField()
+    ended_90d = serializers.IntegerField(allow_null=True)
+    reachable_partners = serializers.IntegerField(allow_null=True)
+    days = serializers.ListField(child=serializers.CharField())
+    partners_series = serializers.ListField(child=serializers.IntegerField(allow_null=True))
+    adds_series = serializers.ListField(child=serializers.IntegerField(allow_null=True))
+    ends_series = serializers.ListField(child=serializers.IntegerField(allow_null=True))
+    end_reasons = serializers.ListField(child=serializers.DictField())
+    segments = serializers.DictField(child=SegmentRowSerializer(many=True))
+    overlap = serializers.FloatField(allow_null=True)
+    partner_sales_share = serializers.FloatField(allow_null=True)
+
+
+class InsightsApi(APIView):
+    """Your insights, from the statistics tables only, suppressed under K consumers."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=InsightsSerializer)
+    def get(self, request: Request) -> Response:
+        vendor = own_vendor(request)
+        insights = insights_get(vendor=vendor)
+        sales = VendorSalesStats.objects.filter(vendor=vendor).first()
+        share = sales.partner_share if sales else None
+        data = {**insights.__dict__, "partner_sales_share": float(share) if share is not None else None}
+        return Response(InsightsSerializer(data).data)
+
+
+class PromotionResultsSerializer(serializers.Serializer):
+    promotion = serializers.IntegerField(source="promotion.id")
+    min_group = serializers.IntegerField()
+    reached = serializers.IntegerField(allow_null=True)
+    redemptions = serializers.IntegerField()
+    discount_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    revenue = serializers.DecimalField(max_digits=12, decimal_places=2)
+    redemption_rate = serializers.FloatField(allow_null=True)
+
+
+class PromotionResultsApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=PromotionResultsSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        promotion = promotion_get_for_vendor(vendor=own_vendor(request), pk=pk)
+        if promotion is None:
+            raise Http404
+        return Response(PromotionResultsSerializer(promotion_results(promotion=promotion)).data)

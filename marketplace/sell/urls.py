@@ -1,0 +1,25 @@
+from django.urls import path
+
+from .views import catalogue, orders, promotions
+
+app_name = "sell"
+
+urlpatterns = [
+    path("", catalogue.WorkspaceView.as_view(), name="workspace"),
+    path("apply/", catalogue.ApplyView.as_view(), name="apply"),
+    path("products/", catalogue.ProductListView.as_view(), name="product-list"),
+    path("products/new/", catalogue.ProductFormView.as_view(), name="product-create"),
+    path("products/<int:pk>/edit/", catalogue.ProductFormView.as_view(), name="product-edit"),
+    path("products/<int:pk>/stock/", catalogue.ProductStockView.as_view(), name="product-stock"),
+    path("products/<int:pk>/active/", catalogue.ProductActiveView.as_view(), name="product-active"),
+    path("products/import/", catalogue.CsvImportView.as_view(), name="product-import"),
+    path("products/export.csv", catalogue.CsvExportView.as_view(), name="product-export"),
+    path("orders/", orders.SellOrderListView.as_view(), name="order-list"),
+    path("orders/<int:pk>/", orders.SellOrderDetailView.as_view(), name="order-detail"),
+    path("insights/", orders.InsightsView.as_view(), name="insights"),
+    path("promotions/", promotions.PromotionListView.as_view(), name="promotion-list"),
+    path("promotions/new/", promotions.PromotionFormView.as_view(), name="promotion-create"),
+    path("promotions/<int:pk>/", promotions.PromotionFormView.as_view(), name="promotion-edit"),
+    path("promotions/<int:pk>/results/", orders.PromotionResultsView.as_view(), name="promotion-results"),
+    path("promotions/<int:pk>/<slug:action>/", promotions.PromotionActionView.as_view(), name="promotion-action"),
+]

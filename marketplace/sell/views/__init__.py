@@ -1,0 +1,1 @@
+"""Browser views of the vendor workspace, one module per area."""

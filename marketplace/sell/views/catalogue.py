@@ -1,0 +1,194 @@
+"""Workspace pages: application, catalogue, CSV import and export, stock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views import View
+
+from marketplace.errors import DomainError
+from vendors import services
+from vendors.forms import ApplicationForm, CsvImportForm, ProductForm, StockForm
+from vendors.models import Vendor
+from vendors.selectors import product_csv_export, product_get_for_owner, product_list_for_owner, vendor_get_for_owner
+
+from ..access import VendorOwnerMixin, form_add_errors
+
+
+class WorkspaceView(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        vendor = vendor_get_for_owner(owner=request.user)
+        if vendor is None:
+            return redirect("sell:apply")
+        return render(request, "sell/workspace.html", {"vendor": vendor})
+
+
+class ApplyView(LoginRequiredMixin, View):
+    """Apply to sell, or correct and resubmit a pending or rejected application."""
+
+    template_name = "sell/apply.html"
+
+    def _initial(self, vendor: Vendor | None) -> dict[str, Any]:
+        if vendor is None:
+            return {"contact_email": self.request.user.email}
+        return {
+            "name": vendor.name,
+            "description": vendor.description,
+            "category": vendor.category,
+            "regions": list(vendor.regions.all()),
+            "contact_email": vendor.contact_email,
+        }
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        vendor = vendor_get_for_owner(owner=request.user)
+        if vendor is not None and vendor.status not in (Vendor.Status.PENDING, Vendor.Status.REJECTED):
+            return redirect("sell:workspace")
+        return render(
+            request, self.template_name, {"form": ApplicationForm(initial=self._initial(vendor)), "vendor": vendor}
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        vendor = vendor_get_for_owner(owner=request.user)
+        form = ApplicationForm(request.POST)
+        if form.is_valid():
+            service = services.vendor_apply if vendor is None else services.vendor_application_resubmit
+            try:
+                service(owner=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form_add_errors(form, exc)
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "Application sent. A moderator will review it; you will get an email.")
+                return redirect("sell:workspace")
+        return render(request, self.template_name, {"form": form, "vendor": vendor}, status=400)
+
+
+class ProductListView(VendorOwnerMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        search = request.GET.get("q", "")[:100]
+        products = product_list_for_owner(vendor=self.vendor, search=search)
+        return render(
+            request,
+            "sell/product_list.html",
+            {"vendor": self.vendor, "products": products, "search": search, "stock_form": StockForm()},
+        )
+
+
+class ProductFormView(VendorOwnerMixin, View):
+    template_name = "sell/product_form.html"
+
+    def _product(self, pk: int | None):  # type: ignore[no-untyped-def]
+        if pk is None:
+            return None
+        product = product_get_for_owner(vendor=self.vendor, pk=pk)
+        if product is None:
+            raise Http404("No such product in your catalogue.")
+        return product
+
+    def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        product = self._product(pk)
+        initial = {"active": True, "category": self.vendor.category}
+        if product is not None:
+            initial = {
+                f: getattr(product, f)
+                for f in ("name", "sku", "description", "price", "partner_price", "stock", "category", "active")
+            }
+        return render(
+            request,
+            self.template_name,
+            {"form": ProductForm(initial=initial), "product": product, "vendor": self.vendor},
+        )
+
+    def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        product = self._product(pk)
+        form = ProductForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            image = data.pop("image")
+            try:
+                if product is None:
+                    product = services.product_create(vendor=self.vendor, image=image, **data)
+                else:
+                    product = services.product_update(vendor=self.vendor, product_id=product.pk, image=image, **data)
+            except ValidationError as exc:
+                form_add_errors(form, exc)
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"“{product.name}” saved.")
+                return redirect("sell:product-list")
+        return render(
+            request, self.template_name, {"form": form, "product": product, "vendor": self.vendor}, status=400
+        )
+
+
+class ProductStockView(VendorOwnerMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = StockForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Enter a whole number of units.")
+            return redirect("sell:product-list")
+        try:
+            product = services.product_stock_adjust(vendor=self.vendor, product_id=pk, delta=form.cleaned_data["delta"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except DomainError as exc:
+            if getattr(exc, "code", "") == "not_found":
+                raise Http404(str(exc)) from exc
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Stock of “{product.name}” is now {product.stock}.")
+        return redirect("sell:product-list")
+
+
+class ProductActiveView(VendorOwnerMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        active = request.POST.get("active") == "on"
+        try:
+            product = services.product_set_active(vendor=self.vendor, product_id=pk, active=active)
+        except DomainError as exc:
+            if getattr(exc, "code", "") == "not_found":
+                raise Http404(str(exc)) from exc
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"“{product.name}” is {'on sale' if product.active else 'hidden from the shop'}.")
+        return redirect("sell:product-list")
+
+
+class CsvImportView(VendorOwnerMixin, View):
+    template_name = "sell/csv_import.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, self.template_name, {"form": CsvImportForm(), "vendor": self.vendor})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = CsvImportForm(request.POST, request.FILES)
+        problems: list[str] = []
+        if form.is_valid():
+            try:
+                result = services.catalogue_import_csv(vendor=self.vendor, file=form.cleaned_data["file"])
+            except ValidationError as exc:
+                problems = exc.messages
+            except DomainError as exc:
+                problems = [str(exc)]
+            else:
+                messages.success(request, f"Imported: {result.created} new, {result.updated} updated.")
+                return redirect("sell:product-list")
+        return render(
+            request, self.template_name, {"form": form, "vendor": self.vendor, "problems": problems}, status=400
+        )
+
+
+class CsvExportView(VendorOwnerMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        response = HttpResponse(product_csv_export(vendor=self.vendor), content_type="text/csv; charset=utf-8")
+        stamp = timezone.now().strftime("%Y%m%d")
+        response["Content-Disposition"] = f'attachment; filename="{self.vendor.slug}-catalogue-{stamp}.csv"'
+        return response

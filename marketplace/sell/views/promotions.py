@@ -1,0 +1,110 @@
+"""The promotion designer under /sell/promotions/: design a draft, preview its audience, publish, end."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views import View
+
+from marketplace.errors import DomainError
+from promotions import services
+from promotions.forms import PromotionForm
+from promotions.models import Promotion
+from promotions.selectors import AudienceSpec, audience_preview
+
+from ..access import VendorOwnerMixin, form_add_errors
+
+FIELDS = list(PromotionForm.base_fields)
+
+
+def _own(vendor: Any, pk: int) -> Promotion:
+    promotion = (
+        Promotion.objects.filter(vendor=vendor, pk=pk).select_related("segment_region", "segment_interest").first()
+    )
+    if promotion is None:
+        raise Http404("No such promotion.")
+    return promotion
+
+
+class PromotionListView(VendorOwnerMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        promotions = Promotion.objects.filter(vendor=self.vendor).order_by("-created_at", "-id")
+        return render(request, "sell/promotion_list.html", {"vendor": self.vendor, "promotions": promotions})
+
+
+class PromotionFormView(VendorOwnerMixin, View):
+    template_name = "sell/promotion_form.html"
+
+    def _render(
+        self, request: HttpRequest, form: PromotionForm, promotion: Promotion | None, status: int = 200
+    ) -> HttpResponse:
+        preview = None
+        if promotion is not None:
+            preview = audience_preview(spec=AudienceSpec.of(promotion))
+        return render(
+            request,
+            self.template_name,
+            {"vendor": self.vendor, "form": form, "promotion": promotion, "preview": preview},
+            status=status,
+        )
+
+    def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        promotion = _own(self.vendor, pk) if pk else None
+        if promotion is None:
+            start = timezone.localtime().replace(second=0, microsecond=0) + timedelta(minutes=5)
+            initial: dict[str, Any] = {"starts_at": start, "ends_at": start + timedelta(days=14)}
+        else:
+            initial = {f: getattr(promotion, f) for f in FIELDS}
+            initial["starts_at"] = timezone.localtime(promotion.starts_at)
+            initial["ends_at"] = timezone.localtime(promotion.ends_at)
+        return self._render(request, PromotionForm(initial=initial), promotion)
+
+    def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        promotion = _own(self.vendor, pk) if pk else None
+        form = PromotionForm(request.POST)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items()}
+            try:
+                if promotion is None:
+                    promotion = services.promotion_create(vendor=self.vendor, **data)
+                else:
+                    promotion = services.promotion_update(vendor=self.vendor, promotion_id=promotion.pk, **data)
+            except ValidationError as exc:
+                form_add_errors(form, exc)
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "Draft saved. Check the audience, then publish.")
+                return redirect("sell:promotion-edit", pk=promotion.pk)
+        return self._render(request, form, promotion, status=400)
+
+
+class PromotionActionView(VendorOwnerMixin, View):
+    """publish / end / delete one of the vendor's promotions."""
+
+    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        _own(self.vendor, pk)
+        try:
+            if action == "publish":
+                promotion = services.promotion_publish(vendor=self.vendor, promotion_id=pk)
+                messages.success(request, f"“{promotion.title}” is {promotion.get_state_display().lower()}.")
+            elif action == "end":
+                promotion = services.promotion_end(vendor=self.vendor, promotion_id=pk)
+                messages.success(request, f"“{promotion.title}” ended.")
+            elif action == "delete":
+                services.promotion_delete(vendor=self.vendor, promotion_id=pk)
+                messages.success(request, "Draft deleted.")
+                return redirect("sell:promotion-list")
+            else:
+                raise Http404("No such action.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        return redirect("sell:promotion-edit", pk=pk)

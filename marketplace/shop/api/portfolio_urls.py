@@ -1,0 +1,12 @@
+from django.urls import path
+
+from .views import portfolio as views
+
+urlpatterns = [
+    path("", views.PortfolioListApi.as_view(), name="portfolio-list"),
+    path("history/", views.PortfolioHistoryApi.as_view(), name="portfolio-history"),
+    path("feed/", views.PartnerFeedApi.as_view(), name="portfolio-feed"),
+    path("<int:vendor_id>/end/", views.MembershipEndApi.as_view(), name="portfolio-end"),
+    path("<int:vendor_id>/reinstate/", views.MembershipReinstateApi.as_view(), name="portfolio-reinstate"),
+    path("<int:vendor_id>/mute/", views.MembershipMuteApi.as_view(), name="portfolio-mute"),
+]

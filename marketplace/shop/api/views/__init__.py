@@ -1,0 +1,1 @@
+"""API views of the storefront, one module per area (storefront, portfolio, account)."""

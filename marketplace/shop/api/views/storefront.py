@@ -1,0 +1,258 @@
+"""Consumer-facing API of the shop floor: the same selectors and services as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from portfolios.selectors import partner_vendor_ids
+
+from ... import selectors
+from ...models import Order
+from ...services import (
+    cart_accept_prices,
+    cart_add,
+    cart_item_remove,
+    cart_item_update,
+    checkout_place,
+    order_rate,
+)
+from ..serializers import (
+    CartAddInputSerializer,
+    CartOutputSerializer,
+    CartQuantityInputSerializer,
+    CheckoutInputSerializer,
+    CheckoutOutputSerializer,
+    OrderOutputSerializer,
+    ProductOutputSerializer,
+    ProductSearchInputSerializer,
+    RatingInputSerializer,
+    RatingOutputSerializer,
+    VendorDetailOutputSerializer,
+    VendorFilterInputSerializer,
+    VendorOutputSerializer,
+)
+
+
+class VendorListApi(generics.ListAPIView):
+    """Approved vendors: full-text search (`q`), filters by category and region served, sorting."""
+
+    serializer_class = VendorOutputSerializer
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[VendorFilterInputSerializer])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        params = VendorFilterInputSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        return selectors.vendor_list_directory(
+            search=data.get("q", ""),
+            category=data.get("category"),
+            region=data.get("region"),
+            sort=data.get("sort", ""),
+        ).prefetch_related("regions")
+
+
+class VendorDetailApi(APIView):
+    """One approved vendor with its public facts."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=VendorDetailOutputSerializer)
+    def get(self, request: Request, slug: str) -> Response:
+        vendor = selectors.vendor_get_for_page(slug=slug)
+        if vendor is None:
+            raise Http404
+        vendor.product_count = vendor.products.filter(active=True).count()
+        facts = selectors.vendor_facts(vendor=vendor)
+        return Response(VendorDetailOutputSerializer(vendor, context={"facts": facts}).data)
+
+
+class VendorCompareApi(APIView):
+    """Two to four vendors side by side on their public facts (`?v=slug&v=slug`)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("v", str, many=True, description="Vendor slugs, 2 to 4.")],
+        responses=VendorDetailOutputSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        vendors = selectors.vendor_list_compare(slugs=request.query_params.getlist("v"))
+        if len(vendors) < 2:
+            return Response({"v": ["Name two to four approved vendors to compare."]}, status=400)
+        return Response(
+            [
+                VendorDetailOutputSerializer(v, context={"facts": selectors.vendor_facts(vendor=v)}).data
+                | {"product_count": None}
+                for v in vendors
+            ]
+        )
+
+
+class ProductSearchApi(generics.ListAPIView):
+    """Products, the consumer's partners' first (`from_partner`), then the rest; `only_partners` filters."""
+
+    serializer_class = ProductOutputSerializer
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[ProductSearchInputSerializer])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        params = ProductSearchInputSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        return selectors.product_search_partners_first(
+            consumer=self.request.user,
+            query=params.validated_data.get("q", ""),
+            only_partners=params.validated_data.get("only_partners", False),
+        )
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "partner_ids": partner_vendor_ids(consumer=self.request.user)}
+
+
+class ProductDetailApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=ProductOutputSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        product = selectors.product_get_for_page(pk=pk)
+        if product is None:
+            raise Http404
+        context = {"partner_ids": partner_vendor_ids(consumer=request.user)}
+        return Response(ProductOutputSerializer(product, context=context).data)
+
+
+# --- Cart and checkout --------------------------------------------------------------------------------
+
+
+def _cart_response(request: Request, code: int = 200) -> Response:
+    cart = selectors.cart_get(consumer=request.user)
+    data = {"lines": cart.lines, "total": cart.total, "has_problems": cart.has_problems}
+    return Response(CartOutputSerializer(data).data, status=code)
+
+
+class CartApi(APIView):
+    """The signed-in consumer's cart, at today's prices, with each line's problems marked."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=CartOutputSerializer)
+    def get(self, request: Request) -> Response:
+        return _cart_response(request)
+
+
+class CartItemAddApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=CartAddInputSerializer, responses={201: CartOutputSerializer})
+    def post(self, request: Request) -> Response:
+        data = CartAddInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        cart_add(consumer=request.user, **data.validated_data)
+        return _cart_response(request, status.HTTP_201_CREATED)
+
+
+class CartItemApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=CartQuantityInputSerializer, responses=CartOutputSerializer)
+    def patch(self, request: Request, pk: int) -> Response:
+        data = CartQuantityInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        cart_item_update(consumer=request.user, item_id=pk, quantity=data.validated_data["quantity"])
+        return _cart_response(request)
+
+    @extend_schema(request=None, responses=CartOutputSerializer)
+    def delete(self, request: Request, pk: int) -> Response:
+        cart_item_remove(consumer=request.user, item_id=pk)
+        return _cart_response(request)
+
+
+class CartAcceptPricesApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=CartOutputSerializer)
+    def post(self, request: Request) -> Response:
+        cart_accept_prices(consumer=request.user)
+        return _cart_response(request)
+
+
+class CheckoutApi(APIView):
+    """Buy the cart: one order per vendor. Send an `Idempotency-Key` header; repeating it returns the first
+    result (200, `replayed: true`) instead of buying again. Out of stock or changed prices: 409."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "checkout"
+
+    @extend_schema(
+        request=CheckoutInputSerializer,
+        responses={201: CheckoutOutputSerializer, 200: CheckoutOutputSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="A unique string per checkout, 1 to 64 characters.",
+            )
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        data = CheckoutInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        key = request.headers.get("Idempotency-Key", "")
+        result = checkout_place(consumer=request.user, idempotency_key=key, **data.validated_data)
+        payload = CheckoutOutputSerializer(
+            {"checkout": result.checkout, "replayed": result.replayed, "orders": result.orders}
+        ).data
+        return Response(payload, status=status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED)
+
+
+class OrderListApi(generics.ListAPIView):
+    """The signed-in consumer's own orders, newest first."""
+
+    serializer_class = OrderOutputSerializer
+    permission_classes = [IsAuthenticated]
+    queryset = Order.objects.none()  # for the schema; get_queryset scopes to the user
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.order_list_for_consumer(consumer=self.request.user)
+
+
+class OrderDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=OrderOutputSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        order = selectors.order_get_for_consumer(consumer=request.user, pk=pk)
+        if order is None:
+            raise Http404
+        return Response(OrderOutputSerializer(order).data)
+
+
+class OrderRatingApi(APIView):
+    """Rate the vendor's service on one of your delivered orders, once."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=RatingInputSerializer, responses={201: RatingOutputSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        data = RatingInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        rating = order_rate(consumer=request.user, order_id=pk, **data.validated_data)
+        return Response(RatingOutputSerializer(rating).data, status=status.HTTP_201_CREATED)

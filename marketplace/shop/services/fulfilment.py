@@ -1,0 +1,47 @@
+"""The vendor's side of an order: ship, deliver, cancel. Only the vendor of the order may call these."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+
+from marketplace.errors import ConflictError, NotFoundError
+from vendors.models import Product, Vendor
+
+from ..models import Order
+from ..signals import order_changed
+
+# Which state each action moves an order from, and to.
+TRANSITIONS = {
+    "ship": (Order.Status.PAID, Order.Status.SHIPPED),
+    "deliver": (Order.Status.SHIPPED, Order.Status.DELIVERED),
+    "cancel": (Order.Status.PAID, Order.Status.CANCELLED),
+}
+DONE = {"ship": "shipped", "deliver": "delivered", "cancel": "cancelled"}
+
+
+@transaction.atomic
+def order_fulfil(*, vendor: Vendor, order_id: int, action: str) -> Order:
+    """Move one of the vendor's own orders on: ship a paid order, deliver a shipped one, or cancel a paid
+    one (its stock returns to the shelf). Atomic, order row locked; another vendor's order is not found."""
+    if action not in TRANSITIONS:
+        raise NotFoundError("No such action.")
+    order = Order.objects.select_for_update().filter(pk=order_id, vendor=vendor).first()
+    if order is None:
+        raise NotFoundError("No such order.")
+    source, target = TRANSITIONS[action]
+    if order.status != source:
+        raise ConflictError(
+            f"Order #{order.pk} is {order.get_status_display().lower()}; only a {source.label.lower()} order "
+            f"can be {DONE[action]}."
+        )
+    if action == "cancel":
+        # Locked in id order, like checkout, so a cancel and a checkout never deadlock.
+        lines = list(order.lines.filter(product__isnull=False).order_by("product_id"))
+        list(Product.objects.select_for_update().filter(pk__in=[line.product_id for line in lines]).order_by("id"))
+        for line in lines:
+            Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+    order.status = target
+    order.save(update_fields=["status", "updated_at"])
+    transaction.on_commit(lambda: order_changed.send(sender=Order, vendor_id=order.vendor_id))
+    return order

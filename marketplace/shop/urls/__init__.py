@@ -1,0 +1,23 @@
+from django.urls import path
+
+from ..views import storefront as views
+
+app_name = "shop"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("vendors/", views.VendorListView.as_view(), name="vendor-list"),
+    path("vendors/compare/", views.VendorCompareView.as_view(), name="vendor-compare"),
+    path("vendors/<slug:slug>/", views.VendorDetailView.as_view(), name="vendor-detail"),
+    path("products/<int:pk>/", views.ProductDetailView.as_view(), name="product-detail"),
+    path("search/", views.ProductSearchView.as_view(), name="search"),
+    path("cart/", views.CartView.as_view(), name="cart"),
+    path("cart/add/<int:product_id>/", views.CartAddView.as_view(), name="cart-add"),
+    path("cart/items/<int:item_id>/update/", views.CartItemUpdateView.as_view(), name="cart-item-update"),
+    path("cart/items/<int:item_id>/remove/", views.CartItemRemoveView.as_view(), name="cart-item-remove"),
+    path("cart/accept-prices/", views.CartAcceptPricesView.as_view(), name="cart-accept-prices"),
+    path("checkout/", views.CheckoutView.as_view(), name="checkout"),
+    path("orders/", views.OrderListView.as_view(), name="order-list"),
+    path("orders/<int:pk>/", views.OrderDetailView.as_view(), name="order-detail"),
+    path("orders/<int:pk>/rate/", views.OrderRateView.as_view(), name="order-rate"),
+]

@@ -1,0 +1,1 @@
+"""Browser views of the storefront: browsing and search, the portfolio page, cart and orders, account data."""

@@ -1,0 +1,116 @@
+"""The consumer's partner portfolio: partners, feed, history. Only the consumer's own actions change it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+from django.views.generic import TemplateView
+
+from marketplace.errors import DomainError
+from marketplace.redirects import redirect_back
+from portfolios import services
+from portfolios.forms import MembershipEndForm, MuteForm
+from portfolios.selectors import (
+    membership_list_for_portfolio,
+    membership_list_history,
+    product_list_new_from_partners,
+)
+from promotions.selectors import promotion_feed_for_consumer
+from vendors.models import Vendor
+
+
+class PortfolioView(LoginRequiredMixin, TemplateView):
+    template_name = "portfolios/portfolio.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        consumer = self.request.user
+        context.update(
+            memberships=membership_list_for_portfolio(consumer=consumer),
+            feed=promotion_feed_for_consumer(consumer=consumer),
+            new_products=product_list_new_from_partners(consumer=consumer),
+            history=membership_list_history(consumer=consumer),
+        )
+        return context
+
+
+class MembershipAddView(LoginRequiredMixin, View):
+    """One click: with htmx the button is swapped in place; without JavaScript the page reloads."""
+
+    def post(self, request: HttpRequest, vendor_id: int) -> HttpResponse:
+        error = ""
+        try:
+            services.membership_start(consumer=request.user, vendor_id=vendor_id)
+        except DomainError as exc:
+            error = str(exc)
+        if request.htmx:
+            vendor = Vendor.objects.filter(pk=vendor_id).first()
+            return render(
+                request,
+                "portfolios/_partner_button.html",
+                {"vendor": vendor, "is_partner": not error or "already" in error, "error": error},
+            )
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, "Added to your partners.")
+        return redirect_back(request, reverse("portfolios:portfolio"))
+
+
+class MembershipEndView(LoginRequiredMixin, View):
+    template_name = "portfolios/end.html"
+
+    def _vendor(self, request: HttpRequest, vendor_id: int) -> Vendor:
+        membership = membership_list_for_portfolio(consumer=request.user).filter(vendor_id=vendor_id).first()
+        if membership is None:
+            raise Http404("This vendor is not one of your partners.")
+        return membership.vendor
+
+    def get(self, request: HttpRequest, vendor_id: int) -> HttpResponse:
+        return render(
+            request, self.template_name, {"vendor": self._vendor(request, vendor_id), "form": MembershipEndForm()}
+        )
+
+    def post(self, request: HttpRequest, vendor_id: int) -> HttpResponse:
+        vendor = self._vendor(request, vendor_id)
+        form = MembershipEndForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"vendor": vendor, "form": form}, status=400)
+        try:
+            services.membership_end(consumer=request.user, vendor_id=vendor_id, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Partnership with {vendor.name} ended. You can reinstate it from your history.")
+        return redirect("portfolios:portfolio")
+
+
+class MembershipReinstateView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest, vendor_id: int) -> HttpResponse:
+        try:
+            membership = services.membership_reinstate(consumer=request.user, vendor_id=vendor_id)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{membership.vendor.name} is one of your partners again.")
+        return redirect("portfolios:portfolio")
+
+
+class MembershipMuteView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest, vendor_id: int) -> HttpResponse:
+        form = MuteForm(request.POST)
+        muted = form.is_valid() and form.cleaned_data["muted"]
+        try:
+            membership = services.membership_set_muted(consumer=request.user, vendor_id=vendor_id, muted=muted)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            state = "muted" if membership.muted else "unmuted"
+            messages.success(request, f"Promotions from {membership.vendor.name} {state}.")
+        return redirect("portfolios:portfolio")

@@ -1,0 +1,294 @@
+"""Storefront pages: thin views over the selectors and services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from marketplace.errors import DomainError
+from marketplace.redirects import redirect_back
+from portfolios.selectors import partner_vendor_ids
+from promotions.selectors import promotion_list_public_ads
+from vendors.selectors import category_list
+
+from .. import selectors
+from ..exceptions import CheckoutRefused
+from ..forms import CartAddForm, CartQuantityForm, CheckoutForm, ProductSearchForm, RatingForm, VendorFilterForm
+from ..pricing import product_unit_price
+from ..services import (
+    cart_accept_prices,
+    cart_add,
+    cart_item_remove,
+    cart_item_update,
+    checkout_place,
+    order_rate,
+)
+
+ADS_BESIDE_RESULTS = 3
+FEATURED_VENDORS = 6
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+class HomeView(TemplateView):
+    template_name = "shop/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["featured_vendors"] = selectors.vendor_list_directory(
+            sort=selectors.VendorSort.PARTNERS
+        ).prefetch_related("regions")[:FEATURED_VENDORS]
+        context["partner_ids"] = partner_vendor_ids(consumer=self.request.user)
+        context["categories"] = category_list()
+        context["ads"] = promotion_list_public_ads()[:ADS_BESIDE_RESULTS]
+        return context
+
+
+class VendorListView(ListView):
+    template_name = "shop/vendor_list.html"
+    context_object_name = "vendors"
+    paginate_by = 24
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        self.form = VendorFilterForm(self.request.GET or None)
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        category = data.get("category")
+        region = data.get("region")
+        return selectors.vendor_list_directory(
+            search=data.get("q") or "",
+            category=category.slug if category else None,
+            region=region.code if region else None,
+            sort=data.get("sort") or "",
+        ).prefetch_related("regions")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        category = self.form.cleaned_data.get("category") if self.form.is_bound and self.form.is_valid() else None
+        context["form"] = self.form
+        context["compare"] = True
+        context["ads"] = promotion_list_public_ads(category=category.slug if category else None)[:ADS_BESIDE_RESULTS]
+        context["partner_ids"] = partner_vendor_ids(consumer=self.request.user)
+        return context
+
+
+class VendorDetailView(TemplateView):
+    template_name = "shop/vendor_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        vendor = selectors.vendor_get_for_page(slug=self.kwargs["slug"])
+        if vendor is None:
+            raise Http404("No such vendor.")
+        partner_ids = partner_vendor_ids(consumer=self.request.user)
+        is_partner = vendor.pk in partner_ids
+        products = list(selectors.product_list_for_vendor_page(vendor=vendor))
+        for product in products:
+            product.vendor = vendor  # already loaded: no query per product
+            product.your_price = product_unit_price(product=product, is_partner=is_partner)
+        context.update(
+            vendor=vendor,
+            products=products,
+            facts=selectors.vendor_facts(vendor=vendor),
+            is_partner=is_partner,
+        )
+        return context
+
+
+class ProductDetailView(TemplateView):
+    template_name = "shop/product_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        product = selectors.product_get_for_page(pk=self.kwargs["pk"])
+        if product is None:
+            raise Http404("No such product.")
+        is_partner = product.vendor_id in partner_vendor_ids(consumer=self.request.user)
+        context.update(
+            product=product,
+            is_partner=is_partner,
+            your_price=product_unit_price(product=product, is_partner=is_partner),
+            form=CartAddForm(),
+        )
+        return context
+
+
+class ProductSearchView(ListView):
+    """Partners first: the consumer's partners' products come first, marked, then the rest."""
+
+    template_name = "shop/search.html"
+    context_object_name = "products"
+    paginate_by = 24
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        self.form = ProductSearchForm(self.request.GET or None)
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        return selectors.product_search_partners_first(
+            consumer=self.request.user, query=data.get("q") or "", only_partners=bool(data.get("only_partners"))
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["form"] = self.form
+        context["ads"] = promotion_list_public_ads()[:ADS_BESIDE_RESULTS]
+        return context
+
+
+class VendorCompareView(TemplateView):
+    template_name = "shop/compare.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        slugs = self.request.GET.getlist("v")
+        vendors = selectors.vendor_list_compare(slugs=slugs)
+        partner_ids = partner_vendor_ids(consumer=self.request.user)
+        context["rows"] = [
+            {"vendor": v, "facts": selectors.vendor_facts(vendor=v), "is_partner": v.pk in partner_ids} for v in vendors
+        ]
+        context["too_few"] = len(vendors) < 2
+        context["max_compare"] = selectors.MAX_COMPARE
+        return context
+
+
+# --- Cart, checkout, orders ---------------------------------------------------------------------------
+
+
+class CartView(LoginRequiredMixin, TemplateView):
+    template_name = "shop/cart.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["cart"] = selectors.cart_get(consumer=self.request.user)
+        return context
+
+
+class CartAddView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest, product_id: int) -> HttpResponse:
+        form = CartAddForm(request.POST)
+        back = reverse("shop:product-detail", args=[product_id])
+        if not form.is_valid():
+            messages.error(request, "Choose a quantity from 1 to 99.")
+            return redirect_back(request, back)
+        try:
+            item = cart_add(consumer=request.user, product_id=product_id, quantity=form.cleaned_data["quantity"])
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Added “{item.product.name}” to your cart.")
+        return redirect_back(request, back)
+
+
+class CartItemUpdateView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest, item_id: int) -> HttpResponse:
+        form = CartQuantityForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose a quantity from 1 to 99.")
+            return redirect("shop:cart")
+        try:
+            cart_item_update(consumer=request.user, item_id=item_id, quantity=form.cleaned_data["quantity"])
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        return redirect("shop:cart")
+
+
+class CartItemRemoveView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest, item_id: int) -> HttpResponse:
+        try:
+            cart_item_remove(consumer=request.user, item_id=item_id)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        return redirect("shop:cart")
+
+
+class CartAcceptPricesView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        changed = cart_accept_prices(consumer=request.user)
+        messages.success(request, f"Accepted today's prices for {changed} item(s).")
+        return redirect("shop:cart")
+
+
+class CheckoutView(LoginRequiredMixin, View):
+    template_name = "shop/checkout.html"
+
+    def _render(
+        self, request: HttpRequest, form: CheckoutForm, problems: list[str] | None = None, status: int = 200
+    ) -> HttpResponse:
+        cart = selectors.cart_get(consumer=request.user)
+        return render(
+            request, self.template_name, {"form": form, "cart": cart, "problems": problems or []}, status=status
+        )
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        initial = {"ship_to_name": request.user.display_name}
+        return self._render(request, CheckoutForm(initial=initial))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = CheckoutForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, form, status=400)
+        try:
+            result = checkout_place(consumer=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self._render(request, form, status=400)
+        except CheckoutRefused as exc:
+            return self._render(request, form, problems=exc.problems, status=409)
+        except DomainError as exc:
+            return self._render(request, form, problems=[str(exc)], status=409)
+        count = len(result.orders)
+        messages.success(request, f"Thank you: {count} order{'s' if count != 1 else ''} placed and paid.")
+        return redirect(f"{reverse('shop:order-list')}?checkout={result.checkout.pk}")
+
+
+class OrderListView(LoginRequiredMixin, ListView):
+    template_name = "shop/order_list.html"
+    context_object_name = "orders"
+    paginate_by = 20
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.order_list_for_consumer(consumer=self.request.user)
+
+
+class OrderDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "shop/order_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        order = selectors.order_get_for_consumer(consumer=self.request.user, pk=self.kwargs["pk"])
+        if order is None:
+            raise Http404("No such order.")
+        context["order"] = order
+        context["rating_form"] = RatingForm()
+        return context
+
+
+class OrderRateView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = RatingForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose a rating from 1 to 5.")
+            return redirect("shop:order-detail", pk=pk)
+        try:
+            order_rate(consumer=request.user, order_id=pk, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        except DomainError as exc:
+            if getattr(exc, "code", "") == "not_found":
+                raise Http404(str(exc)) from exc
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Thank you for rating this vendor's service.")
+        return redirect("shop:order-detail", pk=pk)

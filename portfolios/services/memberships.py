@@ -1,0 +1,139 @@
+"""Every write to a partner portfolio. Only the consumer's own action calls these (rule 1 of DESIGN.md)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from marketplace.accounts.models import User
+from vendors.models import Vendor
+
+from ..exceptions import AlreadyPartner, NotAPartner, VendorNotAvailable
+from ..models import EndReason, MembershipEvent, PartnerMembership
+from ..signals import membership_changed
+from .stats import stats_mark_dirty
+
+
+def _announce(vendor_id: int) -> None:
+    """Inside the membership's transaction: mark the vendor's statistics dirty (so the change is never lost,
+    whatever happens to the broker); after commit: queue the refresh and tell the layers above."""
+    from ..tasks import stats_refresh_dirty_enqueue  # the tasks module imports these services
+
+    stats_mark_dirty(vendor_ids=[vendor_id])
+    transaction.on_commit(stats_refresh_dirty_enqueue)
+    transaction.on_commit(lambda: membership_changed.send(sender=PartnerMembership, vendor_id=vendor_id))
+
+
+def membership_start(*, consumer: User, vendor_id: int) -> PartnerMembership:
+    """Add an approved vendor to the consumer's portfolio.
+
+    Atomic; two simultaneous clicks make one active membership (the partial unique constraint decides,
+    the loser gets AlreadyPartner). A vendor the consumer ended before is not re-added here: that is
+    membership_reinstate, from the portfolio history.
+    """
+    try:
+        with transaction.atomic():
+            vendor = Vendor.objects.filter(pk=vendor_id, status=Vendor.Status.APPROVED).first()
+            if vendor is None:
+                raise VendorNotAvailable("This vendor is not available.")
+            ended_before = PartnerMembership.objects.ended().filter(consumer=consumer, vendor=vendor).exists()
+            kind = MembershipEvent.Kind.REINSTATED if ended_before else MembershipEvent.Kind.STARTED
+            now = timezone.now()
+            membership = PartnerMembership.objects.create(consumer=consumer, vendor=vendor, started_at=now)
+            MembershipEvent.objects.create(membership=membership, vendor=vendor, kind=kind, created_at=now)
+            _announce(vendor.pk)
+            return membership
+    except IntegrityError as exc:
+        raise AlreadyPartner("This vendor is already one of your partners.") from exc
+
+
+@transaction.atomic
+def membership_end(*, consumer: User, vendor_id: int, reason: str, comment: str = "") -> PartnerMembership:
+    """End the consumer's active partnership with a reason. Only the consumer calls this; history is kept."""
+    if reason not in EndReason.values:
+        raise ValidationError({"reason": "Choose why you are ending this partnership."})
+    if len(comment) > 2000:
+        raise ValidationError({"comment": "Keep the comment under 2000 characters."})
+    membership = (
+        PartnerMembership.objects.select_for_update()
+        .filter(consumer=consumer, vendor_id=vendor_id, ended_at__isnull=True)
+        .first()
+    )
+    if membership is None:
+        raise NotAPartner("This vendor is not one of your current partners.")
+    now = timezone.now()
+    membership.ended_at = now
+    membership.end_reason, membership.end_comment = reason, comment
+    membership.save(update_fields=["ended_at", "end_reason", "end_comment"])
+    MembershipEvent.objects.create(
+        membership=membership, vendor_id=vendor_id, kind=MembershipEvent.Kind.ENDED, reason=reason, created_at=now
+    )
+    _announce(vendor_id)
+    return membership
+
+
+def membership_reinstate(*, consumer: User, vendor_id: int) -> PartnerMembership:
+    """Reinstate a partnership the consumer ended earlier: a new active membership, history kept."""
+    try:
+        with transaction.atomic():
+            vendor = Vendor.objects.filter(pk=vendor_id, status=Vendor.Status.APPROVED).first()
+            if vendor is None:
+                raise VendorNotAvailable("This vendor is not available.")
+            if not PartnerMembership.objects.ended().filter(consumer=consumer, vendor=vendor).exists():
+                raise NotAPartner("You have no ended partnership with this vendor to reinstate.")
+            now = timezone.now()
+            membership = PartnerMembership.objects.create(consumer=consumer, vendor=vendor, started_at=now)
+            MembershipEvent.objects.create(
+                membership=membership, vendor=vendor, kind=MembershipEvent.Kind.REINSTATED, created_at=now
+            )
+            _announce(vendor.pk)
+            return membership
+    except IntegrityError as exc:
+        raise AlreadyPartner("This vendor is already one of your partners.") from exc
+
+
+@transaction.atomic
+def membership_set_muted(*, consumer: User, vendor_id: int, muted: bool) -> PartnerMembership:
+    """Mute or unmute a current partner's promotions without ending the partnership."""
+    membership = (
+        PartnerMembership.objects.select_for_update()
+        .filter(consumer=consumer, vendor_id=vendor_id, ended_at__isnull=True)
+        .first()
+    )
+    if membership is None:
+        raise NotAPartner("This vendor is not one of your current partners.")
+    membership.muted = muted
+    membership.save(update_fields=["muted"])
+    _announce(vendor_id)
+    return membership
+
+
+def membership_record_purchase(*, consumer: User, vendor_id: int) -> None:
+    """Note that a current partner bought from the vendor now (called by the shop's checkout, in its transaction)."""
+    PartnerMembership.objects.active().filter(consumer=consumer, vendor_id=vendor_id).update(
+        last_order_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def membership_anonymise_for_consumer(*, consumer: User) -> int:
+    """For a consumer closing their account: end their active partnerships (with events, reason "other")
+    and detach every membership from them, so vendors' figures stay true and no row names them.
+    Returns how many memberships were anonymised."""
+    now = timezone.now()
+    active = list(PartnerMembership.objects.select_for_update().filter(consumer=consumer, ended_at__isnull=True))
+    for membership in active:
+        membership.ended_at, membership.end_reason = now, EndReason.OTHER
+    PartnerMembership.objects.bulk_update(active, ["ended_at", "end_reason"])
+    MembershipEvent.objects.bulk_create(
+        MembershipEvent(
+            membership=m, vendor_id=m.vendor_id, kind=MembershipEvent.Kind.ENDED, reason=EndReason.OTHER, created_at=now
+        )
+        for m in active
+    )
+    vendor_ids = set(PartnerMembership.objects.filter(consumer=consumer).values_list("vendor_id", flat=True))
+    count = PartnerMembership.objects.filter(consumer=consumer).update(consumer=None, end_comment="")
+    for vendor_id in vendor_ids:
+        _announce(vendor_id)
+    return count

@@ -1,0 +1,13 @@
+"""Every read of promotions: the partner feed and public ads (feed.py), audiences and their preview (audience.py)."""
+
+from .audience import AudiencePreview, AudienceSpec, audience_consumers, audience_preview
+from .feed import promotion_feed_for_consumer, promotion_list_public_ads
+
+__all__ = [
+    "AudiencePreview",
+    "AudienceSpec",
+    "audience_consumers",
+    "audience_preview",
+    "promotion_feed_for_consumer",
+    "promotion_list_public_ads",
+]

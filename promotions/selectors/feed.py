@@ -1,0 +1,36 @@
+"""Reads of promotions: the partner feed and the public ads."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from marketplace.accounts.models import User
+from portfolios.models import PartnerMembership
+
+from ..models import Promotion
+
+
+def _current_unmuted_partner(consumer: User) -> Exists:
+    return Exists(
+        PartnerMembership.objects.active().filter(consumer=consumer, vendor_id=OuterRef("vendor_id"), muted=False)
+    )
+
+
+def promotion_feed_for_consumer(*, consumer: User) -> QuerySet[Promotion]:
+    """Running partners-only promotions delivered to this consumer, from vendors that are still their
+    current, unmuted partners. Ending or muting a partnership removes them at once."""
+    return (
+        Promotion.objects.running()
+        .filter(kind=Promotion.Kind.PARTNERS, deliveries__consumer=consumer)
+        .filter(_current_unmuted_partner(consumer))
+        .select_related("vendor")
+        .order_by("-starts_at", "-id")
+    )
+
+
+def promotion_list_public_ads(*, category: str | None = None) -> QuerySet[Promotion]:
+    """Running public ads of approved vendors, shown in browse and search labelled as ads."""
+    qs = Promotion.objects.running().filter(kind=Promotion.Kind.PUBLIC).select_related("vendor", "vendor__category")
+    if category:
+        qs = qs.filter(vendor__category__slug=category)
+    return qs.order_by("-starts_at", "-id")

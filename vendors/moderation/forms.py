@@ -1,0 +1,46 @@
+from django import forms
+
+from ..models import ModerationAction, Vendor, VendorReport
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False, label="Reason (the vendor sees it)"
+    )
+
+
+class NoteForm(forms.Form):
+    # Required by the service, which says why in the moderator's words; the form only bounds the length.
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False, label="Note")
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(choices=VendorReport.Reason.choices, label="What went wrong?")
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        required=False,
+        label="Tell the moderators more (optional)",
+    )
+
+
+class VendorFilterForm(forms.Form):
+    status = forms.ChoiceField(choices=[("", "Any status"), *Vendor.Status.choices], required=False)
+    q = forms.CharField(required=False, max_length=100, label="Search")
+
+
+class AuditFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[("", "Any action"), *ModerationAction.Kind.choices], required=False, label="Action"
+    )
+    moderator = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    vendor = forms.CharField(required=False, max_length=100, label="Vendor")
+    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", "The end date is before the start date.")
+        return cleaned
