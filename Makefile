@@ -27,6 +27,7 @@ run: $(STAMP)
 
 ## test: every test, on PostgreSQL and Redis (DATABASE_URL, REDIS_URL)
 test: $(STAMP) services-check
+	@bash scripts/ensure_chromium.sh
 	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) DJANGO_CONN_MAX_AGE=0 DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
 
 services-check: $(STAMP)
@@ -34,6 +35,7 @@ services-check: $(STAMP)
 
 ## bench: statistics pipeline benchmark (seeds 100k consumers / 2M memberships once); writes docs/benchmarks.md
 bench: $(STAMP)
+	@bash scripts/ensure_bench_tools.sh
 	@DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python scripts/check_services.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python bench/stats_bench.py
 

@@ -107,6 +107,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and Celery -------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # Redis, falling back to this process's memory while Redis is unreachable (see marketplace/cache.py), so
+    # throttles, login rate limits and thumbnails keep working, and keep limiting, through an outage.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -220,13 +222,42 @@ USE_TZ = True
 
 # --- Static and media files -------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Uploads go to an S3-compatible store (AWS S3, MinIO, ...) when DJANGO_MEDIA_S3_BUCKET names a bucket;
+# otherwise to MEDIA_ROOT on the file system, served by Django itself (see urls.py).
+#   DJANGO_MEDIA_S3_BUCKET        the bucket; setting it switches uploads to S3
+#   AWS_S3_ENDPOINT_URL           the store's API address when it is not AWS, e.g. http://minio:9000
+#   AWS_S3_REGION_NAME            the bucket's region (AWS)
+#   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY   read from the environment by boto3 (or an IAM role)
+#   AWS_S3_CUSTOM_DOMAIN          host[/path] browsers load media from, e.g. media.example.com or
+#                                 localhost:9000/media; its URLs are unsigned, so the bucket must be public-read
+#   AWS_S3_URL_PROTOCOL           scheme of those URLs, "https:" (default) or "http:"
+#   AWS_QUERYSTRING_AUTH          without a custom domain, hand out signed, expiring URLs (default on)
+MEDIA_S3_BUCKET = env.str("DJANGO_MEDIA_S3_BUCKET", default="")
+if MEDIA_S3_BUCKET:
+    MEDIA_S3_OPTIONS: dict[str, object] = {
+        "bucket_name": MEDIA_S3_BUCKET,
+        # An upload never replaces another vendor's file of the same name, as on the file system.
+        "file_overwrite": False,
+        "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=True),
+        "url_protocol": env.str("AWS_S3_URL_PROTOCOL", default="https:"),
+    }
+    if endpoint_url := env.str("AWS_S3_ENDPOINT_URL", default=""):
+        # MinIO and most other S3-compatible stores answer only path-style requests.
+        MEDIA_S3_OPTIONS.update(endpoint_url=endpoint_url, addressing_style="path")
+    if region_name := env.str("AWS_S3_REGION_NAME", default=""):
+        MEDIA_S3_OPTIONS["region_name"] = region_name
+    if custom_domain := env.str("AWS_S3_CUSTOM_DOMAIN", default=""):
+        MEDIA_S3_OPTIONS["custom_domain"] = custom_domain
+    MEDIA_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": MEDIA_S3_OPTIONS}
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 # Manifest storage needs collectstatic; development and tests use the plain one.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -246,12 +277,18 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# No 'unsafe-inline' anywhere: templates carry no style attribute, <style> or inline script (htmx's
+# indicator CSS is switched off in base.html and lives in site.css; the API docs page loads its script).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
         "script-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
     }
 }
 
@@ -270,5 +307,7 @@ MARKETPLACE = {
     "PUBLIC_FACTS_DAYS": 90,
     "DEFAULT_WEEKLY_PROMOTION_CAP": 5,
     "MAX_IMAGE_BYTES": 2 * 1024 * 1024,
+    # Uploads with more pixels are refused from their header, before Pillow decodes anything (25 MP is
+    # about 100 MB decoded); what is stored is scaled down further (vendors/services/catalogue.py).
     "STATS_SHARD_SIZE": env.int("MARKETPLACE_STATS_SHARD_SIZE", default=1000),
 }

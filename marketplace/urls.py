@@ -1,10 +1,16 @@
+import re
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from marketplace.health import HealthView
+
 urlpatterns = [
+    path("health/", HealthView.as_view(), name="health"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/tokens/", include("marketplace.accounts.token_urls")),
@@ -21,3 +27,14 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+elif settings.STORAGES["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage":
+    # Production without an S3 store: Django serves the uploads itself, image names only, so a file stored
+    # under any other name is never handed out (as HTML, say) from this origin. Content type from the name.
+    urlpatterns.append(
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+\.(?i:jpe?g|png|gif|webp))$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+            name="media",
+        )
+    )

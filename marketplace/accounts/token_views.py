@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
-from marketplace.errors import DomainError
+from marketplace.errors import DomainErrorMixin
 
 from .models import APIToken
 from .services import api_token_create, api_token_revoke
@@ -48,12 +48,10 @@ class TokenListView(LoginRequiredMixin, View):
         return self._render(request, TokenCreateForm(), new_key=key)
 
 
-class TokenRevokeView(LoginRequiredMixin, View):
+class TokenRevokeView(DomainErrorMixin, LoginRequiredMixin, View):
+    error_redirect = "tokens:list"
+
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        try:
-            token = api_token_revoke(user=request.user, token_id=pk)
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"Token “{token.name}” revoked.")
+        token = api_token_revoke(user=request.user, token_id=pk)
+        messages.success(request, f"Token “{token.name}” revoked.")
         return redirect("tokens:list")

@@ -29,8 +29,9 @@ def membership_start(*, consumer: User, vendor_id: int) -> PartnerMembership:
     """Add an approved vendor to the consumer's portfolio.
 
     Atomic; two simultaneous clicks make one active membership (the partial unique constraint decides,
-    the loser gets AlreadyPartner). A vendor the consumer ended before is not re-added here: that is
-    membership_reinstate, from the portfolio history.
+    the loser gets AlreadyPartner). Adding a vendor the consumer ended before is the consumer's own
+    decision to take it back (rule 2: only the consumer reinstates), so it is recorded as a reinstatement,
+    exactly as membership_reinstate from the portfolio history would; the ended row stays in the history.
     """
     try:
         with transaction.atomic():

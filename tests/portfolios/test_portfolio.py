@@ -165,3 +165,45 @@ def test_membership_start_two_simultaneous_clicks_make_one_active_membership():
 def test_membership_reinstate_needs_an_ended_partnership(consumer, vendor):
     with pytest.raises(NotAPartner):
         services.membership_reinstate(consumer=consumer, vendor_id=vendor.pk)
+
+
+@pytest.mark.django_db
+def test_membership_start_of_an_ended_vendor_is_the_consumers_reinstatement(consumer, vendor):
+    """Settled rule: the consumer adding back a vendor they ended is their own reinstatement, logged as one."""
+    services.membership_start(consumer=consumer, vendor_id=vendor.pk)
+    services.membership_end(consumer=consumer, vendor_id=vendor.pk, reason="price")
+    services.membership_start(consumer=consumer, vendor_id=vendor.pk)
+    kinds = list(MembershipEvent.objects.filter(vendor=vendor).order_by("id").values_list("kind", flat=True))
+    assert kinds == ["started", "ended", "reinstated"]
+    history = PartnerMembership.objects.filter(consumer=consumer, vendor=vendor).order_by("started_at")
+    assert [m.end_reason for m in history] == ["price", ""]
+
+
+@pytest.mark.django_db
+def test_portfolio_add_of_an_existing_partner_with_htmx_keeps_the_partner_button(consumer_client, consumer, vendor):
+    """Decided by the error's type (AlreadyPartner), not by its wording."""
+    services.membership_start(consumer=consumer, vendor_id=vendor.pk)
+    response = consumer_client.post(reverse("portfolios:add", args=[vendor.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "One of your partners" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("htmx", [True, False])
+def test_portfolio_add_of_a_vendor_that_does_not_exist_answers_404(consumer_client, htmx):
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    assert consumer_client.post(reverse("portfolios:add", args=[987654]), **headers).status_code == 404
+    assert not PartnerMembership.objects.exists()
+
+
+@pytest.mark.django_db
+def test_domain_errors_answer_by_type_on_pages(consumer_client, other_consumer, product):
+    """NotFoundError from a service is a 404 on a page; a refused action is a message where the user was."""
+    from marketplace.shop.models import CartItem
+
+    item = CartItem.objects.create(consumer=other_consumer, product=product, quantity=1, unit_price_seen=product.price)
+    assert consumer_client.post(reverse("shop:cart-item-remove", args=[item.pk])).status_code == 404
+    assert CartItem.objects.filter(pk=item.pk).exists()
+    vendor = product.vendor
+    response = consumer_client.post(reverse("portfolios:reinstate", args=[vendor.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("portfolios:portfolio")
+    assert "no ended partnership" in response.content.decode()

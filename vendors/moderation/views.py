@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, DomainErrorMixin
 
 from . import selectors
 from . import services as moderation
@@ -89,7 +89,9 @@ ACTIONS: dict[str, tuple[Callable[..., Any], str]] = {
 }
 
 
-class VendorActionView(ModeratorRequiredMixin, View):
+class VendorActionView(DomainErrorMixin, ModeratorRequiredMixin, View):
+    error_redirect = "moderation:queue"
+
     def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action not in ACTIONS:
             raise Http404("No such action.")
@@ -99,14 +101,8 @@ class VendorActionView(ModeratorRequiredMixin, View):
             messages.error(request, _form_errors(form))
             return _back(request)
         reason = form.cleaned_data["reason"]
-        try:
-            vendor = service(moderator=request.user, vendor_id=pk, reason=reason)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, done.format(name=vendor.name))
+        vendor = service(moderator=request.user, vendor_id=pk, reason=reason)
+        messages.success(request, done.format(name=vendor.name))
         return _back(request)
 
 
@@ -119,7 +115,9 @@ class ReportListView(ModeratorRequiredMixin, TemplateView):
         return context
 
 
-class ReportCloseView(ModeratorRequiredMixin, View):
+class ReportCloseView(DomainErrorMixin, ModeratorRequiredMixin, View):
+    error_redirect = "moderation:reports"
+
     def post(self, request: HttpRequest, pk: int, outcome: str) -> HttpResponse:
         service = {"resolve": moderation.report_resolve, "dismiss": moderation.report_dismiss}.get(outcome)
         if service is None:
@@ -129,25 +127,17 @@ class ReportCloseView(ModeratorRequiredMixin, View):
             messages.error(request, _form_errors(form))
             return _back(request, "moderation:reports")
         note = form.cleaned_data["note"]
-        try:
-            service(moderator=request.user, report_id=pk, note=note)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"Report {'resolved' if outcome == 'resolve' else 'dismissed'}.")
+        service(moderator=request.user, report_id=pk, note=note)
+        messages.success(request, f"Report {'resolved' if outcome == 'resolve' else 'dismissed'}.")
         return _back(request, "moderation:reports")
 
 
-class FlagClearView(ModeratorRequiredMixin, View):
+class FlagClearView(DomainErrorMixin, ModeratorRequiredMixin, View):
+    error_redirect = "moderation:queue"
+
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        try:
-            moderation.vendor_flag_clear(flag_id=pk, moderator=request.user)
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "Flag cleared.")
+        moderation.vendor_flag_clear(flag_id=pk, moderator=request.user)
+        messages.success(request, "Flag cleared.")
         return _back(request)
 
 

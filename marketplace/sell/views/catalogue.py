@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, DomainErrorMixin
 from vendors import services
 from vendors.forms import ApplicationForm, CsvImportForm, ProductForm, StockForm
 from vendors.models import Vendor
@@ -129,36 +129,26 @@ class ProductFormView(VendorOwnerMixin, View):
         )
 
 
-class ProductStockView(VendorOwnerMixin, View):
+class ProductStockView(DomainErrorMixin, VendorOwnerMixin, View):
+    error_redirect = "sell:product-list"
+
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         form = StockForm(request.POST)
         if not form.is_valid():
             messages.error(request, "Enter a whole number of units.")
             return redirect("sell:product-list")
-        try:
-            product = services.product_stock_adjust(vendor=self.vendor, product_id=pk, delta=form.cleaned_data["delta"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except DomainError as exc:
-            if getattr(exc, "code", "") == "not_found":
-                raise Http404(str(exc)) from exc
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"Stock of “{product.name}” is now {product.stock}.")
+        product = services.product_stock_adjust(vendor=self.vendor, product_id=pk, delta=form.cleaned_data["delta"])
+        messages.success(request, f"Stock of “{product.name}” is now {product.stock}.")
         return redirect("sell:product-list")
 
 
-class ProductActiveView(VendorOwnerMixin, View):
+class ProductActiveView(DomainErrorMixin, VendorOwnerMixin, View):
+    error_redirect = "sell:product-list"
+
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         active = request.POST.get("active") == "on"
-        try:
-            product = services.product_set_active(vendor=self.vendor, product_id=pk, active=active)
-        except DomainError as exc:
-            if getattr(exc, "code", "") == "not_found":
-                raise Http404(str(exc)) from exc
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"“{product.name}” is {'on sale' if product.active else 'hidden from the shop'}.")
+        product = services.product_set_active(vendor=self.vendor, product_id=pk, active=active)
+        messages.success(request, f"“{product.name}” is {'on sale' if product.active else 'hidden from the shop'}.")
         return redirect("sell:product-list")
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
-from marketplace.errors import DomainError
+from marketplace.errors import DomainErrorMixin
 from marketplace.shop.models import Order, VendorSalesStats
 from marketplace.shop.selectors import order_list_for_vendor
 from marketplace.shop.services.fulfilment import order_fulfil
@@ -30,7 +31,10 @@ class SellOrderListView(VendorOwnerMixin, View):
         )
 
 
-class SellOrderDetailView(VendorOwnerMixin, View):
+class SellOrderDetailView(DomainErrorMixin, VendorOwnerMixin, View):
+    def get_error_redirect(self) -> str:
+        return reverse("sell:order-detail", args=[self.kwargs["pk"]])
+
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         order = order_list_for_vendor(vendor=self.vendor).filter(pk=pk).first()
         if order is None:
@@ -39,14 +43,8 @@ class SellOrderDetailView(VendorOwnerMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action", "")
-        try:
-            order = order_fulfil(vendor=self.vendor, order_id=pk, action=action)
-        except DomainError as exc:
-            if getattr(exc, "code", "") == "not_found":
-                raise Http404(str(exc)) from exc
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"Order #{order.pk} is now {order.get_status_display().lower()}.")
+        order = order_fulfil(vendor=self.vendor, order_id=pk, action=action)
+        messages.success(request, f"Order #{order.pk} is now {order.get_status_display().lower()}.")
         return redirect("sell:order-detail", pk=pk)
 
 

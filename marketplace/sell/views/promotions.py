@@ -9,10 +9,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, DomainErrorMixin
 from promotions import services
 from promotions.forms import PromotionForm
 from promotions.models import Promotion
@@ -85,26 +86,24 @@ class PromotionFormView(VendorOwnerMixin, View):
         return self._render(request, form, promotion, status=400)
 
 
-class PromotionActionView(VendorOwnerMixin, View):
+class PromotionActionView(DomainErrorMixin, VendorOwnerMixin, View):
     """publish / end / delete one of the vendor's promotions."""
+
+    def get_error_redirect(self) -> str:
+        return reverse("sell:promotion-edit", args=[self.kwargs["pk"]])
 
     def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
         _own(self.vendor, pk)
-        try:
-            if action == "publish":
-                promotion = services.promotion_publish(vendor=self.vendor, promotion_id=pk)
-                messages.success(request, f"“{promotion.title}” is {promotion.get_state_display().lower()}.")
-            elif action == "end":
-                promotion = services.promotion_end(vendor=self.vendor, promotion_id=pk)
-                messages.success(request, f"“{promotion.title}” ended.")
-            elif action == "delete":
-                services.promotion_delete(vendor=self.vendor, promotion_id=pk)
-                messages.success(request, "Draft deleted.")
-                return redirect("sell:promotion-list")
-            else:
-                raise Http404("No such action.")
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except DomainError as exc:
-            messages.error(request, str(exc))
+        if action == "publish":
+            promotion = services.promotion_publish(vendor=self.vendor, promotion_id=pk)
+            messages.success(request, f"“{promotion.title}” is {promotion.get_state_display().lower()}.")
+        elif action == "end":
+            promotion = services.promotion_end(vendor=self.vendor, promotion_id=pk)
+            messages.success(request, f"“{promotion.title}” ended.")
+        elif action == "delete":
+            services.promotion_delete(vendor=self.vendor, promotion_id=pk)
+            messages.success(request, "Draft deleted.")
+            return redirect("sell:promotion-list")
+        else:
+            raise Http404("No such action.")
         return redirect("sell:promotion-edit", pk=pk)

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, DomainErrorMixin
 from marketplace.redirects import redirect_back
 from portfolios import services
+from portfolios.exceptions import AlreadyPartner
 from portfolios.forms import MembershipEndForm, MuteForm
 from portfolios.selectors import (
     membership_list_for_portfolio,
@@ -44,17 +45,21 @@ class MembershipAddView(LoginRequiredMixin, View):
     """One click: with htmx the button is swapped in place; without JavaScript the page reloads."""
 
     def post(self, request: HttpRequest, vendor_id: int) -> HttpResponse:
-        error = ""
+        vendor = Vendor.objects.filter(pk=vendor_id).first()
+        if vendor is None:
+            raise Http404("No such vendor.")
+        error, is_partner = "", True
         try:
             services.membership_start(consumer=request.user, vendor_id=vendor_id)
-        except DomainError as exc:
+        except AlreadyPartner as exc:
             error = str(exc)
+        except DomainError as exc:
+            error, is_partner = str(exc), False
         if request.htmx:
-            vendor = Vendor.objects.filter(pk=vendor_id).first()
             return render(
                 request,
                 "portfolios/_partner_button.html",
-                {"vendor": vendor, "is_partner": not error or "already" in error, "error": error},
+                {"vendor": vendor, "is_partner": is_partner, "error": error},
             )
         if error:
             messages.error(request, error)
@@ -63,7 +68,8 @@ class MembershipAddView(LoginRequiredMixin, View):
         return redirect_back(request, reverse("portfolios:portfolio"))
 
 
-class MembershipEndView(LoginRequiredMixin, View):
+class MembershipEndView(DomainErrorMixin, LoginRequiredMixin, View):
+    error_redirect = "portfolios:portfolio"
     template_name = "portfolios/end.html"
 
     def _vendor(self, request: HttpRequest, vendor_id: int) -> Vendor:
@@ -82,35 +88,27 @@ class MembershipEndView(LoginRequiredMixin, View):
         form = MembershipEndForm(request.POST)
         if not form.is_valid():
             return render(request, self.template_name, {"vendor": vendor, "form": form}, status=400)
-        try:
-            services.membership_end(consumer=request.user, vendor_id=vendor_id, **form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"Partnership with {vendor.name} ended. You can reinstate it from your history.")
+        services.membership_end(consumer=request.user, vendor_id=vendor_id, **form.cleaned_data)
+        messages.success(request, f"Partnership with {vendor.name} ended. You can reinstate it from your history.")
         return redirect("portfolios:portfolio")
 
 
-class MembershipReinstateView(LoginRequiredMixin, View):
+class MembershipReinstateView(DomainErrorMixin, LoginRequiredMixin, View):
+    error_redirect = "portfolios:portfolio"
+
     def post(self, request: HttpRequest, vendor_id: int) -> HttpResponse:
-        try:
-            membership = services.membership_reinstate(consumer=request.user, vendor_id=vendor_id)
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"{membership.vendor.name} is one of your partners again.")
+        membership = services.membership_reinstate(consumer=request.user, vendor_id=vendor_id)
+        messages.success(request, f"{membership.vendor.name} is one of your partners again.")
         return redirect("portfolios:portfolio")
 
 
-class MembershipMuteView(LoginRequiredMixin, View):
+class MembershipMuteView(DomainErrorMixin, LoginRequiredMixin, View):
+    error_redirect = "portfolios:portfolio"
+
     def post(self, request: HttpRequest, vendor_id: int) -> HttpResponse:
         form = MuteForm(request.POST)
         muted = form.is_valid() and form.cleaned_data["muted"]
-        try:
-            membership = services.membership_set_muted(consumer=request.user, vendor_id=vendor_id, muted=muted)
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            state = "muted" if membership.muted else "unmuted"
-            messages.success(request, f"Promotions from {membership.vendor.name} {state}.")
+        membership = services.membership_set_muted(consumer=request.user, vendor_id=vendor_id, muted=muted)
+        state = "muted" if membership.muted else "unmuted"
+        messages.success(request, f"Promotions from {membership.vendor.name} {state}.")
         return redirect("portfolios:portfolio")

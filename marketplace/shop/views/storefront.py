@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, DomainErrorMixin
 from marketplace.redirects import redirect_back
 from portfolios.selectors import partner_vendor_ids
 from promotions.selectors import promotion_list_public_ads
@@ -35,9 +37,7 @@ from ..services import (
 ADS_BESIDE_RESULTS = 3
 FEATURED_VENDORS = 6
 
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
+logger = logging.getLogger(__name__)
 
 
 class HomeView(TemplateView):
@@ -171,45 +171,37 @@ class CartView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class CartAddView(LoginRequiredMixin, View):
+class CartAddView(DomainErrorMixin, LoginRequiredMixin, View):
+    def get_error_redirect(self) -> str:
+        return reverse("shop:product-detail", args=[self.kwargs["product_id"]])
+
     def post(self, request: HttpRequest, product_id: int) -> HttpResponse:
         form = CartAddForm(request.POST)
-        back = reverse("shop:product-detail", args=[product_id])
         if not form.is_valid():
             messages.error(request, "Choose a quantity from 1 to 99.")
-            return redirect_back(request, back)
-        try:
-            item = cart_add(consumer=request.user, product_id=product_id, quantity=form.cleaned_data["quantity"])
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"Added “{item.product.name}” to your cart.")
-        return redirect_back(request, back)
+            return redirect_back(request, self.get_error_redirect())
+        item = cart_add(consumer=request.user, product_id=product_id, quantity=form.cleaned_data["quantity"])
+        messages.success(request, f"Added “{item.product.name}” to your cart.")
+        return redirect_back(request, self.get_error_redirect())
 
 
-class CartItemUpdateView(LoginRequiredMixin, View):
+class CartItemUpdateView(DomainErrorMixin, LoginRequiredMixin, View):
+    error_redirect = "shop:cart"
+
     def post(self, request: HttpRequest, item_id: int) -> HttpResponse:
         form = CartQuantityForm(request.POST)
         if not form.is_valid():
             messages.error(request, "Choose a quantity from 1 to 99.")
             return redirect("shop:cart")
-        try:
-            cart_item_update(consumer=request.user, item_id=item_id, quantity=form.cleaned_data["quantity"])
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        except DomainError as exc:
-            messages.error(request, str(exc))
+        cart_item_update(consumer=request.user, item_id=item_id, quantity=form.cleaned_data["quantity"])
         return redirect("shop:cart")
 
 
-class CartItemRemoveView(LoginRequiredMixin, View):
+class CartItemRemoveView(DomainErrorMixin, LoginRequiredMixin, View):
+    error_redirect = "shop:cart"
+
     def post(self, request: HttpRequest, item_id: int) -> HttpResponse:
-        try:
-            cart_item_remove(consumer=request.user, item_id=item_id)
-        except DomainError as exc:
-            messages.error(request, str(exc))
+        cart_item_remove(consumer=request.user, item_id=item_id)
         return redirect("shop:cart")
 
 
@@ -221,7 +213,11 @@ class CartAcceptPricesView(LoginRequiredMixin, View):
 
 
 class CheckoutView(LoginRequiredMixin, View):
+    """The checkout page. A database failure while placing the order rolls everything back (one transaction):
+    the consumer is told so (503, their cart intact, the form ready to send again), not shown a server error."""
+
     template_name = "shop/checkout.html"
+    unavailable_message = "We could not place your order; nothing was charged, try again."
 
     def _render(
         self, request: HttpRequest, form: CheckoutForm, problems: list[str] | None = None, status: int = 200
@@ -248,6 +244,9 @@ class CheckoutView(LoginRequiredMixin, View):
             return self._render(request, form, problems=exc.problems, status=409)
         except DomainError as exc:
             return self._render(request, form, problems=[str(exc)], status=409)
+        except DatabaseError:
+            logger.exception("Checkout failed in the database and was rolled back (consumer %s)", request.user.pk)
+            return self._render(request, form, problems=[self.unavailable_message], status=503)
         count = len(result.orders)
         messages.success(request, f"Thank you: {count} order{'s' if count != 1 else ''} placed and paid.")
         return redirect(f"{reverse('shop:order-list')}?checkout={result.checkout.pk}")
@@ -275,20 +274,15 @@ class OrderDetailView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class OrderRateView(LoginRequiredMixin, View):
+class OrderRateView(DomainErrorMixin, LoginRequiredMixin, View):
+    def get_error_redirect(self) -> str:
+        return reverse("shop:order-detail", args=[self.kwargs["pk"]])
+
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         form = RatingForm(request.POST)
         if not form.is_valid():
             messages.error(request, "Choose a rating from 1 to 5.")
             return redirect("shop:order-detail", pk=pk)
-        try:
-            order_rate(consumer=request.user, order_id=pk, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        except DomainError as exc:
-            if getattr(exc, "code", "") == "not_found":
-                raise Http404(str(exc)) from exc
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "Thank you for rating this vendor's service.")
+        order_rate(consumer=request.user, order_id=pk, **form.cleaned_data)
+        messages.success(request, "Thank you for rating this vendor's service.")
         return redirect("shop:order-detail", pk=pk)
