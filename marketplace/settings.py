@@ -109,7 +109,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     # Redis, falling back to this process's memory while Redis is unreachable (see marketplace/cache.py), so
     # throttles, login rate limits and thumbnails keep working, and keep limiting, through an outage.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "marketplace.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -20,7 +20,14 @@ LAYERS = {
     "marketplace.sell": 5,
 }
 # Project modules every layer may use; they import no app themselves.
-SHARED = {"marketplace.errors", "marketplace.sql", "marketplace.redirects", "marketplace.pagination"}
+SHARED = {
+    "marketplace.errors",
+    "marketplace.sql",
+    "marketplace.redirects",
+    "marketplace.pagination",
+    "marketplace.enqueue",
+    "marketplace.privacy",
+}
 # Wiring at the very top: URL configurations, settings, the Celery app, the health check.
 WIRING = {
     "marketplace.urls",
