@@ -19,25 +19,29 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## run: embedded mode (SQLite, Celery in-process), demo data, site on http://127.0.0.1:8000
+## run: embedded mode (SQLite, broker in .celery/), demo data, site on http://127.0.0.1:8000 with its clock
+## (a Celery worker and beat in the background, stopped with the site)
 run: $(STAMP)
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py migrate --noinput
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py seed_demo
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py runserver 127.0.0.1:8000
+	env -u DATABASE_URL -u REDIS_URL BIN=$(BIN) bash scripts/run_embedded.sh 127.0.0.1:8000
 
 ## test: every test, on PostgreSQL and Redis (DATABASE_URL, REDIS_URL)
 test: $(STAMP) services-check
 	@bash scripts/ensure_chromium.sh
+	@bash scripts/ensure_pgbouncer.sh
 	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) DJANGO_CONN_MAX_AGE=0 DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
 
 services-check: $(STAMP)
 	@DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) $(BIN)/python scripts/check_services.py
 
-## bench: statistics pipeline benchmark (seeds 100k consumers / 2M memberships once); writes docs/benchmarks.md
+## bench: statistics pipeline benchmark (seeds 100k consumers / 2M memberships once), then the page benchmark
+## (200k products: EXPLAIN of every page, throughput under gunicorn against a minimal view); docs/benchmarks.md
 bench: $(STAMP)
 	@bash scripts/ensure_bench_tools.sh
 	@DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python scripts/check_services.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python bench/stats_bench.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python bench/pages_bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

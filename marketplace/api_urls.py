@@ -5,7 +5,10 @@ URL names are prefixed by area (portfolio-, sell-, moderation-, account-) so the
 
 from django.urls import include, path
 
+from .api_root import ApiRootApi
+
 urlpatterns = [
+    path("", ApiRootApi.as_view(), name="root"),
     path("", include("marketplace.shop.api.urls")),
     path("portfolio/", include("marketplace.shop.api.portfolio_urls")),
     path("account/tokens/", include("marketplace.accounts.api.token_urls")),

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "marketplace.request_guard.RefuseNulBytesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -104,6 +105,69 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Scaling out ------------------------------------------------------------------------------------
+# Read replicas: DATABASE_REPLICA_URLS (comma-separated) adds "replica_0", ... Browse, search, public vendor facts
+# and insights read from one; every write, every read in a transaction, the Celery jobs and a client that
+# changed something in the last MARKETPLACE["READ_YOUR_WRITES_SECONDS"] use the primary (marketplace/db_router.py).
+# A replica that is down or more than DATABASE_REPLICA_MAX_LAG_SECONDS behind is skipped, checked at most every
+# DATABASE_REPLICA_CHECK_SECONDS per process. In tests each replica mirrors the test database.
+REPLICA_DATABASES: list[str] = []
+for _replica_url in [url for url in env.list("DATABASE_REPLICA_URLS", default=[]) if url.strip()]:
+    _replica_alias = f"replica_{len(REPLICA_DATABASES)}"
+    DATABASES[_replica_alias] = {
+        **env.db_url_config(_replica_url.strip()),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+    # A replica that does not answer is skipped after this long, not waited for.
+    DATABASES[_replica_alias].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+        "DATABASE_REPLICA_CONNECT_TIMEOUT", default=2
+    )
+    REPLICA_DATABASES.append(_replica_alias)
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.float("DATABASE_REPLICA_MAX_LAG_SECONDS", default=10.0)
+DATABASE_REPLICA_CHECK_SECONDS = env.float("DATABASE_REPLICA_CHECK_SECONDS", default=3.0)
+# Without replicas the router answers None for everything: Django's own choice, the primary.
+DATABASE_ROUTERS = ["marketplace.db_router.ReplicaRouter"]
+if REPLICA_DATABASES:
+    MIDDLEWARE.append("marketplace.db_router.ReplicaReadsMiddleware")
+
+# A connection pooler in transaction mode (DATABASE_POOLER=pgbouncer; docker-compose.yml puts PgBouncer between
+# the app and PostgreSQL) lends a server connection for one transaction at a time. So server-side cursors are
+# off (QuerySet.iterator() outside a transaction would fetch, in later transactions, from a cursor another server
+# connection holds), and Django holds no connection between requests (CONN_MAX_AGE 0 unless DJANGO_CONN_MAX_AGE
+# says otherwise): PgBouncer is the pool, and a connection to it starts no PostgreSQL backend, which is what
+# made a new connection per request expensive above.
+DATABASE_POOLER = env.str("DATABASE_POOLER", default="")
+if DATABASE_POOLER == "pgbouncer":
+    for _pooled in DATABASES.values():
+        _pooled["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _pooled["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+elif DATABASE_POOLER:
+    raise ImproperlyConfigured(f"DATABASE_POOLER={DATABASE_POOLER!r}: the only pooler known here is 'pgbouncer'.")
+
+# Celery queues per kind, so each kind gets workers of its own (README, "Modes"): "statistics" (portfolios.tasks.*
+# and marketplace.shop.tasks.*), "email" (any task whose name says mail or digest, checked first) and "default"
+# (the rest); CELERY_QUEUE_PREFIX names them apart when several deployments share one broker. Switched on with
+# CELERY_QUEUES_PER_KIND=1, and then every worker names its queues: `celery -A marketplace worker -Q statistics`.
+# Off (the default), every task goes to the one default queue that a plain `celery -A marketplace worker` takes:
+# compose's single worker, the embedded mode and the tests' own per-test queues.
+TASK_QUEUES_PER_KIND = env.bool("CELERY_QUEUES_PER_KIND", default=False)
+TASK_KIND_QUEUES = {
+    kind: env.str("CELERY_QUEUE_PREFIX", default="") + kind for kind in ("statistics", "email", "default")
+}
+CELERY_TASK_ROUTES = (
+    {
+        "*mail*": {"queue": TASK_KIND_QUEUES["email"]},
+        "*digest*": {"queue": TASK_KIND_QUEUES["email"]},
+        "portfolios.tasks.*": {"queue": TASK_KIND_QUEUES["statistics"]},
+        "marketplace.shop.tasks.*": {"queue": TASK_KIND_QUEUES["statistics"]},
+        "*": {"queue": TASK_KIND_QUEUES["default"]},
+    }
+    if TASK_QUEUES_PER_KIND
+    else {}
+)
+
 # --- Cache and Celery -------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
@@ -113,7 +177,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Without Redis (the embedded mode) the broker is a local folder, kombu's filesystem transport: `make run`
+# starts a worker with beat embedded next to runserver (scripts/run_embedded.sh), so the periodic jobs run
+# without any server. Requests there still run their tasks in-process (eager); only that worker, started with
+# CELERY_TASK_ALWAYS_EAGER=0, passes messages through the folder (beat's jobs and the groups they fan out).
+EMBEDDED_BROKER_DIR = Path(env.str("MARKETPLACE_BROKER_DIR", default=str(BASE_DIR / ".celery")))
+CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -127,8 +196,18 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 600
 CELERY_TASK_TIME_LIMIT = 660
-# Longer than the longest task, so a task held by a live worker is not handed out twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+if REDIS_URL:
+    # Longer than the longest task, so a task held by a live worker is not handed out twice.
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+else:
+    # One folder in and out: the worker reads what beat and the worker itself write; a consumed message is
+    # deleted. scripts/run_embedded.sh makes the folders.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(EMBEDDED_BROKER_DIR / "queue"),
+        "data_folder_out": str(EMBEDDED_BROKER_DIR / "queue"),
+        "control_folder": str(EMBEDDED_BROKER_DIR / "control"),
+        "store_processed": False,
+    }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The periodic jobs; django-celery-beat copies this schedule into its tables at start.
 CELERY_BEAT_SCHEDULE = {
@@ -137,6 +216,8 @@ CELERY_BEAT_SCHEDULE = {
     "sales-stats-reconcile": {"task": "marketplace.shop.tasks.sales_stats_reconcile_task", "schedule": 3600.0},
     "promotion-states-advance": {"task": "promotions.tasks.promotion_states_advance_task", "schedule": 60.0},
     "vendor-flags-scan": {"task": "portfolios.tasks.vendor_flags_scan_task", "schedule": 900.0},
+    "partner-digest": {"task": "promotions.tasks.partner_digest_send_task", "schedule": 3600.0},
+    "vendor-weekly-digest": {"task": "marketplace.shop.tasks.vendor_digest_send_task", "schedule": 3600.0},
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -162,6 +243,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# SMTP in the services mode (DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend); unused by the console.
+EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("DJANGO_EMAIL_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
+# Where links in e-mails point (digests, their one-click unsubscribe): the site's public https address in production.
+SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str(
     "DJANGO_DEFAULT_FROM_EMAIL", default="Partner Marketplace <noreply@partner-marketplace.local>"
 )
@@ -177,6 +266,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "marketplace.pagination.BoundedPageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": [
+        "marketplace.parsers.BoundedJSONParser",
+        "marketplace.parsers.BoundedFormParser",
+        "marketplace.parsers.BoundedMultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "marketplace.errors.api_exception_handler",
     "MAX_PAGE_SIZE": 100,
@@ -207,6 +301,7 @@ SPECTACULAR_SETTINGS = {
         "VendorStatusEnum": "vendors.models.Vendor.Status",
         "OrderStatusEnum": "marketplace.shop.models.Order.Status",
         "AgeBandEnum": "marketplace.accounts.models.AgeBand",
+        "FeedbackReasonEnum": "promotions.models.PromotionFeedback.Reason",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -292,6 +387,21 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Request limits ---------------------------------------------------------------------------------
+# The largest honest form or JSON body (a product with a 5000-character description) is a few kB: 1 MB
+# leaves room and refuses junk before it is read. A body over a limit answers 400 on pages, and 413 or 400
+# in the API's JSON shape (marketplace/parsers.py, which also refuses JSON nested deeper than
+# API_JSON_MAX_DEPTH). Uploaded files do not count here: each has its own cap (2 MB for an image or a
+# catalogue CSV), checked before the file is opened; a file within it stays in memory, a larger one
+# streams to a temporary file and is refused unread.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024 + 64 * 1024
+# The widest form is the admin's changelist with a bulk action on a page of 100 rows.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+# Every upload form takes one file.
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+API_JSON_MAX_DEPTH = 32
+
 # --- Logging ----------------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
@@ -309,5 +419,8 @@ MARKETPLACE = {
     "MAX_IMAGE_BYTES": 2 * 1024 * 1024,
     # Uploads with more pixels are refused from their header, before Pillow decodes anything (25 MP is
     # about 100 MB decoded); what is stored is scaled down further (vendors/services/catalogue.py).
+    "MAX_IMAGE_PIXELS": 25_000_000,
     "STATS_SHARD_SIZE": env.int("MARKETPLACE_STATS_SHARD_SIZE", default=1000),
+    # With read replicas: after a change, that client reads from the primary for this long (read-your-writes).
+    "READ_YOUR_WRITES_SECONDS": env.int("MARKETPLACE_READ_YOUR_WRITES_SECONDS", default=5),
 }

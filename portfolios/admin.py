@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from marketplace.accounts.admin import ReadOnlyAdminMixin
+
 from .models import (
     MarketplaceSegmentBaseline,
     MembershipEvent,
@@ -11,17 +13,8 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Portfolios change only by the consumer's own action; statistics only by their jobs."""
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(PartnerMembership)

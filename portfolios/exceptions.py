@@ -1,4 +1,4 @@
-from marketplace.errors import ConflictError, NotFoundError
+from marketplace.errors import ConflictError, ForbiddenError, NotFoundError
 
 
 class PortfolioError(ConflictError):
@@ -15,3 +15,8 @@ class AlreadyPartner(PortfolioError):
 
 class NotAPartner(PortfolioError):
     code = "not_a_partner"
+
+
+class OwnVendor(ForbiddenError):
+    """A vendor's owner or the marketplace's staff may not hold that vendor as a partner: partner counts are
+    consumers' verdicts, and nobody raises their own."""

@@ -28,6 +28,11 @@ class MembershipQuerySet(models.QuerySet["PartnerMembership"]):
     def ended(self) -> MembershipQuerySet:
         return self.filter(ended_at__isnull=False)
 
+    def reachable(self) -> MembershipQuerySet:
+        """Current partners who have not muted the vendor: the only consumers a partners-only promotion,
+        a delivery or a partner discount may reach (rule 3). The one definition; statistics count the same."""
+        return self.filter(ended_at__isnull=True, muted=False)
+
 
 class PartnerMembership(models.Model):
     # Null once the consumer deleted their account: the row stays, anonymised, for the vendor's figures.
@@ -78,6 +83,9 @@ class MembershipEvent(models.Model):
         STARTED = "started", "Started"
         ENDED = "ended", "Ended"
         REINSTATED = "reinstated", "Reinstated"
+        # The consumer closed their account: the partnership is over, but it is not the consumer's verdict
+        # on the vendor, so no public fact, end reason or ending count includes it.
+        CLOSED = "closed", "Account closed"
 
     membership = models.ForeignKey(PartnerMembership, on_delete=models.CASCADE, related_name="events")
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="membership_events")

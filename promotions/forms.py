@@ -2,7 +2,9 @@ from django import forms
 
 from marketplace.accounts.models import AgeBand, Interest, Region
 
-from .models import Promotion
+from .models import LapsedWindow, Promotion
+
+PRICE_MAX = 100_000
 
 
 class PromotionForm(forms.Form):
@@ -19,18 +21,49 @@ class PromotionForm(forms.Form):
         choices=[("", "Any"), *AgeBand.choices], required=False, label="Segment: age band"
     )
     segment_interest = forms.ModelChoiceField(Interest.objects.all(), required=False, label="Segment: interest")
-    lapsed_days = forms.IntegerField(
-        min_value=1, max_value=3650, required=False, label="Partners who have not bought for (days)"
+    # Fixed windows only (LapsedWindow): audiences a few days apart could be differenced into one partner.
+    lapsed_days = forms.TypedChoiceField(
+        choices=[("", "—"), *LapsedWindow.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Partners who have not bought for",
     )
     discount_type = forms.ChoiceField(choices=Promotion.DiscountType.choices)
-    discount_value = forms.DecimalField(max_digits=10, decimal_places=2, min_value=0.01, label="Discount")
+    discount_value = forms.DecimalField(
+        max_digits=10, decimal_places=2, min_value=0.01, max_value=PRICE_MAX, label="Discount"
+    )
     min_order = forms.DecimalField(
-        max_digits=10, decimal_places=2, min_value=0, required=False, label="Minimum order (£, optional)"
+        max_digits=10,
+        decimal_places=2,
+        min_value=0,
+        max_value=PRICE_MAX,
+        required=False,
+        label="Minimum order (£, optional)",
     )
     code = forms.CharField(max_length=30, required=False, label="Code (optional)")
+    uses_per_consumer = forms.IntegerField(
+        min_value=1,
+        max_value=100,
+        initial=1,
+        required=False,
+        label="Uses per consumer",
+        help_text="How many orders each consumer may use it on (once, unless you raise it).",
+    )
+    max_uses = forms.IntegerField(
+        min_value=1,
+        max_value=1_000_000,
+        required=False,
+        label="Uses in all (optional)",
+        help_text="Stop after this many orders from everyone together.",
+    )
     starts_at = forms.DateTimeField(
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
     )
     ends_at = forms.DateTimeField(
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
     )
+
+    def clean_uses_per_consumer(self) -> int:
+        return self.cleaned_data.get("uses_per_consumer") or 1  # left empty: once per consumer
+

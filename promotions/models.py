@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -16,6 +16,17 @@ from vendors.models import Vendor
 class PromotionQuerySet(models.QuerySet["Promotion"]):
     def running(self) -> PromotionQuerySet:
         return self.filter(state=Promotion.State.RUNNING, vendor__status=Vendor.Status.APPROVED)
+
+
+class LapsedWindow(models.IntegerChoices):
+    """The only windows a "lapsed partners" audience may use. Fixed (never any number of days) so that two
+    audiences a few days apart cannot be differenced into the one partner who last ordered in between."""
+
+    DAYS_30 = 30, "30 days"
+    DAYS_60 = 60, "60 days"
+    DAYS_90 = 90, "90 days"
+    DAYS_180 = 180, "180 days"
+    DAYS_365 = 365, "365 days"
 
 
 class Promotion(models.Model):
@@ -47,13 +58,24 @@ class Promotion(models.Model):
     segment_region = models.ForeignKey(Region, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     segment_age_band = models.CharField(max_length=5, choices=AgeBand.choices, blank=True)
     segment_interest = models.ForeignKey(Interest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    lapsed_days = models.PositiveIntegerField(null=True, blank=True)
+    lapsed_days = models.PositiveIntegerField(null=True, blank=True, choices=LapsedWindow.choices)
     discount_type = models.CharField(max_length=10, choices=DiscountType.choices, default=DiscountType.PERCENT)
     discount_value = models.DecimalField(
         max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
     min_order = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     code = models.CharField(max_length=30, blank=True)
+    # Codes cannot be farmed: each consumer redeems a promotion this many times (once unless the vendor
+    # raises it), and all consumers together at most max_uses times when the vendor sets a total.
+    uses_per_consumer = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(100)], help_text="Uses per consumer (1-100)."
+    )
+    max_uses = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1_000_000)],
+        help_text="Uses in all, for everyone together (optional).",
+    )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT, db_index=True)
@@ -90,3 +112,93 @@ class PromotionDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.promotion_id} to {self.consumer_id}"
+
+
+class PromotionFeedback(models.Model):
+    """A partner's say on a promotion they received: useful, or not for them and why. One per promotion and
+    consumer (changing one's mind updates it). The consumer's own data: exported with it and deleted with the
+    account. Vendors see it only counted, every group under K suppressed (marketplace/privacy.py)."""
+
+    class Verdict(models.TextChoices):
+        USEFUL = "useful", "Useful"
+        NOT_FOR_ME = "not_for_me", "Not for me"
+
+    class Reason(models.TextChoices):
+        PRICE = "price", "The price"
+        NOT_RELEVANT = "not_relevant", "Not relevant to me"
+        TOO_FREQUENT = "too_frequent", "Too frequent"
+        OTHER = "other", "Something else"
+
+    promotion = models.ForeignKey(Promotion, on_delete=models.CASCADE, related_name="feedback")
+    consumer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="promotion_feedback")
+    verdict = models.CharField(max_length=12, choices=Verdict.choices)
+    reason = models.CharField(max_length=14, choices=Reason.choices, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["promotion", "consumer"], name="one_feedback_per_promotion_consumer"),
+            models.CheckConstraint(
+                condition=Q(verdict="not_for_me") | Q(reason=""), name="feedback_reason_only_when_not_for_me"
+            ),
+        ]
+        indexes = [models.Index(fields=["consumer", "updated_at"], name="feedback_consumer_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_verdict_display()} on {self.promotion_id} by {self.consumer_id}"
+
+
+class DigestMail(models.Model):
+    """One digest e-mail, recorded before it is sent (promotions.services_digest): a partner's digest, or a
+    vendor owner's weekly digest. The record and the recipient's watermark are written in one transaction; the
+    send then claims the row (pending → sending) in a transaction of its own before talking to the mail server,
+    so no digest is ever sent twice, whatever dies when."""
+
+    class Kind(models.TextChoices):
+        PARTNER = "partner", "Partner digest"
+        VENDOR = "vendor", "Vendor weekly digest"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending (claimed)"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_mails")
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, null=True, blank=True, related_name="digest_mails")
+    to = models.EmailField()
+    subject = models.CharField(max_length=200)
+    text = models.TextField()
+    html = models.TextField()
+    unsubscribe_url = models.URLField(max_length=500, blank=True)
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    # What the digest told of, for the record (ids; a later change to a row does not rewrite a sent message).
+    promotion_ids = models.JSONField(default=list, blank=True)
+    product_ids = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["id"], condition=Q(status="pending"), name="digest_mail_pending_idx"),
+            models.Index(fields=["recipient", "created_at"], name="digest_mail_recipient_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to} ({self.status})"
+
+
+class VendorDigestState(models.Model):
+    """The watermark of a vendor's weekly digest: the last day (UTC) it covered and when it was recorded."""
+
+    vendor = models.OneToOneField(Vendor, on_delete=models.CASCADE, primary_key=True, related_name="digest_state")
+    through_day = models.DateField()
+    sent_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"Digest of vendor {self.vendor_id} through {self.through_day}"

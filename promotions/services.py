@@ -8,22 +8,25 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from marketplace.accounts.models import Interest, Region, User
 from marketplace.errors import ConflictError, ForbiddenError, NotFoundError
+from marketplace.privacy import min_group
 from portfolios.models import PartnerMembership
 from vendors.models import Vendor
 
 from .models import Promotion, PromotionDelivery
-from .selectors.audience import AudienceSpec, audience_consumers
+from .selectors.audience import AudienceSpec, audience_consumers, audience_too_small_message
+from .selectors.own import promotion_get_for_vendor
 
 logger = logging.getLogger(__name__)
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{0,30}$")
@@ -40,6 +43,8 @@ DESIGN_FIELDS = {
     "discount_value",
     "min_order",
     "code",
+    "uses_per_consumer",
+    "max_uses",
     "starts_at",
     "ends_at",
 }
@@ -59,30 +64,44 @@ def promotion_discount_amount(*, promotion: Promotion, subtotal: Decimal) -> Dec
 
 
 def promotion_best_for_order(
-    *, consumer: User, vendor_id: int, subtotal: Decimal, code: str = ""
+    *, consumer: User, vendor_id: int, subtotal: Decimal, code: str = "", used_up: Iterable[int] = ()
 ) -> tuple[Promotion | None, Decimal]:
     """The best running promotion this consumer is entitled to on an order from this vendor.
 
     Partners-only promotions count only when delivered to the consumer and the consumer is still a current,
     unmuted partner (an ended partnership is excluded). Promotions with a code need that code.
     """
+    return promotion_best_for_orders(
+        consumer=consumer, subtotals={vendor_id: subtotal}, code=code, used_up=used_up
+    )[vendor_id]
+
+
+def promotion_best_for_orders(
+    *, consumer: User, subtotals: Mapping[int, Decimal], code: str = "", used_up: Iterable[int] = ()
+) -> dict[int, tuple[Promotion | None, Decimal]]:
+    """promotion_best_for_order for several vendors' orders at once (vendor id -> subtotal), in one query:
+    the one rule checkout applies and the checkout preview shows. Writes nothing. `used_up` are promotions
+    this consumer may not redeem again (their use limits; redemptions are counted by the shop, above)."""
+    best: dict[int, tuple[Promotion | None, Decimal]] = {v: (None, Decimal("0.00")) for v in subtotals}
+    if not subtotals:
+        return best
     entitled_partner = (
         Q(kind=Promotion.Kind.PARTNERS)
         & Q(Exists(PromotionDelivery.objects.filter(promotion=OuterRef("pk"), consumer=consumer)))
-        & Q(Exists(PartnerMembership.objects.active().filter(consumer=consumer, vendor_id=vendor_id, muted=False)))
+        & Q(Exists(PartnerMembership.objects.reachable().filter(consumer=consumer, vendor_id=OuterRef("vendor_id"))))
     )
     code_ok = Q(code="") | Q(code__iexact=code.strip()) if code.strip() else Q(code="")
     candidates = (
         Promotion.objects.running()
-        .filter(vendor_id=vendor_id)
+        .filter(vendor_id__in=list(subtotals))
         .filter(Q(kind=Promotion.Kind.PUBLIC) | entitled_partner)
         .filter(code_ok)
+        .exclude(pk__in=list(used_up))
     )
-    best: tuple[Promotion | None, Decimal] = (None, Decimal("0.00"))
     for promotion in candidates:
-        amount = promotion_discount_amount(promotion=promotion, subtotal=subtotal)
-        if amount > best[1]:
-            best = (promotion, amount)
+        amount = promotion_discount_amount(promotion=promotion, subtotal=subtotals[promotion.vendor_id])
+        if amount > best[promotion.vendor_id][1]:
+            best[promotion.vendor_id] = (promotion, amount)
     return best
 
 
@@ -132,8 +151,7 @@ def _normalise_audience(promotion: Promotion) -> None:
 
 
 def _own_promotion(vendor: Vendor, promotion_id: int, *, lock: bool = True) -> Promotion:
-    qs = Promotion.objects.select_for_update() if lock else Promotion.objects.all()
-    promotion = qs.filter(vendor=vendor, pk=promotion_id).first()
+    promotion = promotion_get_for_vendor(vendor=vendor, pk=promotion_id, for_update=lock)
     if promotion is None:
         raise NotFoundError("No such promotion.")
     return promotion
@@ -157,6 +175,8 @@ def promotion_create(
     discount_type: str = Promotion.DiscountType.PERCENT,
     min_order: Decimal | None = None,
     code: str = "",
+    uses_per_consumer: int = 1,
+    max_uses: int | None = None,
 ) -> Promotion:
     """Save a new promotion as a draft of the vendor. Nothing reaches anyone until it is published."""
     if vendor.status in (Vendor.Status.REJECTED,):
@@ -175,6 +195,8 @@ def promotion_create(
         discount_value=discount_value,
         min_order=min_order,
         code=code,
+        uses_per_consumer=uses_per_consumer,
+        max_uses=max_uses,
         starts_at=starts_at,
         ends_at=ends_at,
         state=Promotion.State.DRAFT,
@@ -223,31 +245,36 @@ def promotion_deliver(*, promotion: Promotion, now: datetime | None = None) -> i
     if promotion.kind != Promotion.Kind.PARTNERS:
         return 0
     now = now or timezone.now()
-    consumers = audience_consumers(spec=AudienceSpec.of(promotion), now=now).values("pk")
-    select_sql, params = consumers.query.sql_with_params()
-    table = PromotionDelivery._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (promotion_id, consumer_id, delivered_at) "  # noqa: S608 (table from _meta)
-            # The WHERE also keeps SQLite (the embedded mode) from reading ON CONFLICT as a join clause.
-            f"SELECT %s, u.id, %s FROM {User._meta.db_table} u WHERE u.id IN ({select_sql}) "
-            "ON CONFLICT (promotion_id, consumer_id) DO NOTHING",
-            [promotion.pk, connection.ops.adapt_datetimefield_value(now), *params],
-        )
-        return cursor.rowcount
+    return _deliveries_insert(
+        promotion=promotion, consumers=audience_consumers(spec=AudienceSpec.of(promotion), now=now), now=now
+    )
+
+
+class AudienceTooSmallError(ConflictError):
+    """A partners-only promotion whose audience is under K (rule 4): it is neither published nor started,
+    because each redemption of it would name one of a handful of people on the vendor's orders."""
+
+    code = "audience_too_small"
 
 
 def _start(promotion: Promotion, now: datetime) -> None:
+    """Run the promotion and deliver it. A partners-only one delivered to fewer than K consumers raises
+    AudienceTooSmallError, so the caller's transaction rolls back the state and every delivery: the check is
+    the delivery itself, with every delivery rule, so no race between a count and the insert lets K-1 through."""
     promotion.state = Promotion.State.RUNNING
     promotion.save(update_fields=["state"])
-    promotion_deliver(promotion=promotion, now=now)
+    delivered = promotion_deliver(promotion=promotion, now=now)
+    if promotion.kind == Promotion.Kind.PARTNERS and delivered < min_group():
+        raise AudienceTooSmallError(audience_too_small_message())
 
 
 @transaction.atomic
 def promotion_publish(*, vendor: Vendor, promotion_id: int, now: datetime | None = None) -> Promotion:
     """Publish a draft: scheduled until its start, running (and delivered to its audience) from then on.
 
-    Atomic. Only an approved vendor publishes; a suspended one is told why (ForbiddenError).
+    Atomic. Only an approved vendor publishes; a suspended one is told why (ForbiddenError). A partners-only
+    promotion whose audience now (the live count, with every delivery rule: unmuted current partners in the
+    segment, under their weekly cap) is under K is refused with AudienceTooSmallError (409) and nothing changes.
     """
     now = now or timezone.now()
     locked_vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
@@ -266,6 +293,11 @@ def promotion_publish(*, vendor: Vendor, promotion_id: int, now: datetime | None
     if promotion.starts_at <= now:
         _start(promotion, now)
     else:
+        if (
+            promotion.kind == Promotion.Kind.PARTNERS
+            and audience_consumers(spec=AudienceSpec.of(promotion), now=now).count() < min_group()
+        ):
+            raise AudienceTooSmallError(audience_too_small_message())
         promotion.state = Promotion.State.SCHEDULED
         promotion.save(update_fields=["state"])
     return promotion
@@ -288,7 +320,11 @@ def promotion_states_advance(*, now: datetime | None = None) -> dict[str, int]:
 
     Each promotion moves in its own short transaction, with its row locked and skipped when another
     worker holds it, so two overlapping runs never deliver twice, and a run that dies halfway loses
-    nothing: the next run picks up what is left. Returns how many started and ended.
+    nothing: the next run picks up what is left. A promotion that fails to start is logged and skipped
+    (its transaction rolled back), so one vendor can never stop the clock for the others. A partners-only
+    promotion whose audience at its start is under K (rule 4) is held: nothing is delivered, it stays
+    scheduled and starts on a later run once K partners can be reached, or ends unstarted at its end (the
+    designer page says why). Returns how many started, ended, failed and were held.
     """
     now = now or timezone.now()
     started = ended = 0
@@ -305,19 +341,29 @@ def promotion_states_advance(*, now: datetime | None = None) -> dict[str, int]:
     due_to_start = Promotion.objects.filter(
         state=Promotion.State.SCHEDULED, starts_at__lte=now, ends_at__gt=now, vendor__status=Vendor.Status.APPROVED
     )
+    failed = held = 0
     for promotion_id in list(due_to_start.values_list("pk", flat=True)):
-        with transaction.atomic():
-            promotion = (
-                Promotion.objects.select_for_update(skip_locked=True)
-                .filter(pk=promotion_id, state=Promotion.State.SCHEDULED)
-                .first()
-            )
-            if promotion is not None:
-                _start(promotion, now)
-                started += 1
-    if started or ended:
-        logger.info("Promotions advanced: %s started, %s ended", started, ended)
-    return {"started": started, "ended": ended}
+        try:
+            with transaction.atomic():
+                promotion = (
+                    Promotion.objects.select_for_update(skip_locked=True)
+                    .filter(pk=promotion_id, state=Promotion.State.SCHEDULED)
+                    .first()
+                )
+                if promotion is not None:
+                    _start(promotion, now)
+                    started += 1
+        except AudienceTooSmallError:
+            # Rolled back with every delivery: it stays scheduled and is tried again on the next run.
+            held += 1
+            logger.info("Promotion %s held: its audience is under %s partners", promotion_id, min_group())
+        except Exception:  # noqa: BLE001 - isolation: one vendor's broken promotion must not stop the clock
+            # Its own transaction rolled back and it stays scheduled; every other promotion still advances.
+            failed += 1
+            logger.exception("Promotion %s could not start; skipped, the others advance", promotion_id)
+    if started or ended or failed or held:
+        logger.info("Promotions advanced: %s started, %s ended, %s failed, %s held", started, ended, failed, held)
+    return {"started": started, "ended": ended, "failed": failed, "held": held}
 
 
 # --- Suspension: only moderation pauses a promotion (vendors cannot), so resuming every paused promotion
@@ -343,3 +389,63 @@ def promotions_resume_for_vendor(*, vendor_id: int) -> int:
             default=Value(Promotion.State.RUNNING),
         )
     )
+
+
+# --- Running promotions follow the partnership --------------------------------------------------------------
+
+
+def _deliveries_insert(*, promotion: Promotion, consumers: QuerySet[User], now: datetime) -> int:
+    """INSERT ... SELECT one delivery of `promotion` per consumer of `consumers`; ON CONFLICT DO NOTHING."""
+    select_sql, params = consumers.values("pk").query.sql_with_params()
+    table = PromotionDelivery._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (promotion_id, consumer_id, delivered_at) "  # noqa: S608 (table from _meta)
+            # The WHERE also keeps SQLite (the embedded mode) from reading ON CONFLICT as a join clause.
+            f"SELECT %s, u.id, %s FROM {User._meta.db_table} u WHERE u.id IN ({select_sql}) "
+            "ON CONFLICT (promotion_id, consumer_id) DO NOTHING",
+            [promotion.pk, connection.ops.adapt_datetimefield_value(now), *params],
+        )
+        return cursor.rowcount
+
+
+@transaction.atomic
+def promotion_deliveries_for_new_partner(*, consumer_id: int, vendor_id: int, now: datetime | None = None) -> int:
+    """Give a consumer who has just become (or become again) a current, unmuted partner of the vendor, by a
+    start, a reinstatement or an unmute, the vendor's running partners-only promotions whose audience they are
+    in, at once: what they would have received had they been a partner when each promotion started.
+
+    Guarantees: atomic; idempotent (a promotion the consumer already holds is skipped, ON CONFLICT DO NOTHING)
+    and set-based (one INSERT ... SELECT per running promotion of the vendor). Each INSERT selects from the
+    very audience delivery at start uses (audience_consumers, narrowed to this consumer), so what the vendor's
+    preview counts is who receives it: a consumer who is not a current unmuted partner, is outside the segment
+    or at their weekly cap receives nothing. Promotions are given in the order they started, each INSERT
+    counting the deliveries made just before it against the cap. Returns how many deliveries were added.
+    Called after the membership change has committed (promotions.receivers).
+    """
+    if not PartnerMembership.objects.reachable().filter(consumer_id=consumer_id, vendor_id=vendor_id).exists():
+        return 0
+    now = now or timezone.now()
+    # Due promotions still marked scheduled are locked too: if the clock is starting one right now, this waits
+    # for it and then sees it running. Otherwise a partner who joined while the clock's delivery was being
+    # computed would be missed by both.
+    due = list(
+        Promotion.objects.select_for_update(of=("self",))
+        .select_related("segment_region", "segment_interest")
+        .filter(
+            vendor_id=vendor_id,
+            vendor__status=Vendor.Status.APPROVED,
+            kind=Promotion.Kind.PARTNERS,
+            state__in=[Promotion.State.SCHEDULED, Promotion.State.RUNNING],
+            starts_at__lte=now,
+            ends_at__gt=now,
+        )
+        .order_by("starts_at", "id")
+    )
+    added = 0
+    for promotion in due:
+        if promotion.state != Promotion.State.RUNNING:
+            continue  # the clock delivers it, to this partner too, when it starts
+        consumers = audience_consumers(spec=AudienceSpec.of(promotion), now=now).filter(pk=consumer_id)
+        added += _deliveries_insert(promotion=promotion, consumers=consumers, now=now)
+    return added

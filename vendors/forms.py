@@ -1,5 +1,16 @@
 from django import forms
+from django.conf import settings
 
+from marketplace.accounts.limits import (
+    DESCRIPTION_MAX_LENGTH,
+    EMAIL_MAX_LENGTH,
+    FILE_NAME_MAX_LENGTH,
+    PRICE_MAX,
+    PRICE_MIN,
+    STOCK_DELTA_MAX,
+    STOCK_MAX,
+    IdModelMultipleChoiceField,
+)
 from marketplace.accounts.models import Region
 
 from .models import Category
@@ -9,34 +20,53 @@ class ApplicationForm(forms.Form):
     name = forms.CharField(max_length=120, label="Business name")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=4000)
     category = forms.ModelChoiceField(Category.objects.all())
-    regions = forms.ModelMultipleChoiceField(
+    regions = IdModelMultipleChoiceField(
         Region.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Regions served"
     )
-    contact_email = forms.EmailField(label="Contact email")
+    contact_email = forms.EmailField(max_length=EMAIL_MAX_LENGTH, label="Contact email")
 
 
 class ProductForm(forms.Form):
     name = forms.CharField(max_length=160)
     sku = forms.CharField(max_length=64, required=False, label="SKU (optional)")
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    price = forms.DecimalField(max_digits=10, decimal_places=2, min_value=0.01, label="Price (£)")
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=DESCRIPTION_MAX_LENGTH
+    )
+    price = forms.DecimalField(
+        max_digits=10, decimal_places=2, min_value=PRICE_MIN, max_value=PRICE_MAX, label="Price (£)"
+    )
     partner_price = forms.DecimalField(
         max_digits=10,
         decimal_places=2,
-        min_value=0.01,
+        min_value=PRICE_MIN,
+        max_value=PRICE_MAX,
         required=False,
         label="Partner price (£, optional)",
         help_text="Only your current partners see and pay it.",
     )
-    stock = forms.IntegerField(min_value=0)
+    stock = forms.IntegerField(min_value=0, max_value=STOCK_MAX)
     category = forms.ModelChoiceField(Category.objects.all(), required=False)
-    image = forms.FileField(required=False, help_text="JPEG, PNG, GIF or WebP, up to 2 MB.")
+    # A plain file field: the catalogue service reads, checks and re-encodes the image (one place for the rules).
+    image = forms.FileField(
+        required=False,
+        max_length=FILE_NAME_MAX_LENGTH,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
+        help_text=(
+            f"JPEG, PNG, GIF or WebP, up to {settings.MARKETPLACE['MAX_IMAGE_BYTES'] / (1024 * 1024):g} MB "
+            f"and {settings.MARKETPLACE['MAX_IMAGE_PIXELS'] / 1_000_000:g} megapixels."
+        ),
+    )
     active = forms.BooleanField(required=False, initial=True, label="On sale")
 
 
 class StockForm(forms.Form):
-    delta = forms.IntegerField(label="Change stock by", help_text="Positive adds units, negative removes them.")
+    delta = forms.IntegerField(
+        min_value=-STOCK_DELTA_MAX,
+        max_value=STOCK_DELTA_MAX,
+        label="Change stock by",
+        help_text="Positive adds units, negative removes them.",
+    )
 
 
 class CsvImportForm(forms.Form):
-    file = forms.FileField(label="Catalogue CSV")
+    file = forms.FileField(max_length=FILE_NAME_MAX_LENGTH, label="Catalogue CSV", help_text="Up to 2 MB.")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 from django.urls import reverse
 
 from marketplace.accounts.models import Region
@@ -46,14 +48,24 @@ class Vendor(models.Model):
     contact_email = models.EmailField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     status_reason = models.TextField(blank=True, help_text="Why it was rejected or suspended; the vendor sees it.")
+    logo = models.ImageField(upload_to="vendors/logos/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Name (A), category name (B), description (C); written only by PostgreSQL triggers (migration 0003),
+    # which also index it (GIN) and the name (trigram). NULL on SQLite, where search is a plain icontains.
+    search = SearchVectorField(null=True, editable=False)
 
     objects = VendorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["status", "created_at"], name="vendor_status_created_idx")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="vendor_status_created_idx"),
+            # The directory's default order and its deep pages walk this index instead of sorting every vendor.
+            models.Index(fields=["name", "id"], condition=Q(status="approved"), name="vendor_approved_name_idx"),
+            # Newest first (approved_at DESC NULLS LAST) has its index in migration 0003, PostgreSQL only:
+            # SQLite cannot index NULLS LAST.
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -69,6 +81,19 @@ class Vendor(models.Model):
 class ProductQuerySet(models.QuerySet["Product"]):
     def purchasable(self) -> ProductQuerySet:
         return self.filter(active=True, vendor__status=Vendor.Status.APPROVED)
+
+    def with_unit_price(self, *, partner_vendor_ids: Collection[int]) -> ProductQuerySet:
+        """Annotate `your_price`: Product.unit_price_for in SQL, for lists (the same rule, one home). The
+        consumer is a current partner of the vendors in `partner_vendor_ids` (a small set per consumer)."""
+        if not partner_vendor_ids:
+            return self.annotate(your_price=F("price"))
+        return self.annotate(
+            your_price=Case(
+                When(vendor_id__in=list(partner_vendor_ids), partner_price__isnull=False, then=F("partner_price")),
+                default=F("price"),
+                output_field=models.DecimalField(max_digits=10, decimal_places=2),
+            )
+        )
 
 
 class Product(models.Model):
@@ -91,6 +116,9 @@ class Product(models.Model):
     image = models.ImageField(upload_to="products/%Y/%m/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Name (A), vendor name (B), description (C); written only by PostgreSQL triggers (migration 0003), also
+    # on a vendor's renaming, and GIN-indexed there with a trigram index on the name. NULL on SQLite.
+    search = SearchVectorField(null=True, editable=False)
 
     objects = ProductQuerySet.as_manager()
 
@@ -105,6 +133,8 @@ class Product(models.Model):
         ]
         indexes = [
             models.Index(fields=["vendor", "active", "created_at"], name="product_vendor_active_idx"),
+            # The product list without a query, in name order, walks this index instead of sorting every product.
+            models.Index(fields=["name", "id"], condition=Q(active=True), name="product_active_name_idx"),
         ]
 
     def __str__(self) -> str:
@@ -113,9 +143,32 @@ class Product(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("shop:product-detail", kwargs={"pk": self.pk})
 
+    def unit_price_for(self, *, is_partner: bool) -> Decimal:
+        """What a consumer pays: a current partner pays the partner price when the vendor set one; everybody
+        else the list price. The one price rule (lists use ProductQuerySet.with_unit_price, the same in SQL)."""
+        if is_partner and self.partner_price is not None:
+            return self.partner_price
+        return self.price
+
     @property
     def in_stock(self) -> bool:
         return self.stock > 0
+
+
+class VendorCatalogueStats(models.Model):
+    """How many active products a vendor lists, for the directory and the home page. On PostgreSQL it is
+    recomputed from vendors_product (never counted up) by triggers on every insert, delete and change of
+    `active` or `vendor`, whichever code writes the products (services, CSV import, moderation, admin, SQL),
+    inside the writing transaction (migration 0003). SQLite (embedded mode) counts per request instead."""
+
+    vendor = models.OneToOneField(Vendor, on_delete=models.CASCADE, primary_key=True, related_name="catalogue_stats")
+    active_products = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "vendor catalogue stats"
+
+    def __str__(self) -> str:
+        return f"Catalogue stats of vendor {self.vendor_id}"
 
 
 class ModerationAction(models.Model):
@@ -128,6 +181,8 @@ class ModerationAction(models.Model):
         REINSTATE = "reinstate", "Reinstated vendor"
         REPORT_RESOLVED = "report_resolved", "Resolved report"
         REPORT_DISMISSED = "report_dismissed", "Dismissed report"
+        PRODUCT_DEACTIVATE = "product_deactivate", "Deactivated product"
+        OWNER_TRANSFER = "owner_transfer", "Transferred ownership"
 
     moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="moderation_actions")
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="moderation_actions")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from marketplace.accounts.models import User
 
@@ -13,36 +15,20 @@ from .models import Category, Product, Vendor
 
 
 def vendor_list_public(*, category: str | None = None) -> QuerySet[Vendor]:
-    """Approved vendors only, with what a listing shows."""
-    qs = (
-        Vendor.objects.approved()
-        .select_related("category", "stats")
-        .prefetch_related("regions")
-        .annotate(product_count=Count("products", filter=Q(products__active=True)))
-    )
+    """Approved vendors only, with what a listing shows. `product_count` (active products) is read from
+    VendorCatalogueStats, which PostgreSQL triggers keep exact; SQLite (embedded mode) counts per request."""
+    qs = Vendor.objects.approved().select_related("category", "stats").prefetch_related("regions")
+    if settings.IS_POSTGRES:
+        qs = qs.annotate(product_count=Coalesce("catalogue_stats__active_products", 0))
+    else:
+        qs = qs.annotate(product_count=Count("products", filter=Q(products__active=True)))
     if category:
         qs = qs.filter(category__slug=category)
     return qs
 
 
-def vendor_get_public(*, slug: str) -> Vendor | None:
-    return vendor_list_public().filter(slug=slug).first()
-
-
-def product_list_for_vendor(*, vendor: Vendor) -> QuerySet[Product]:
-    return vendor.products.filter(active=True).select_related("category").order_by("name", "id")
-
-
-def product_get_public(*, pk: int) -> Product | None:
-    return Product.objects.purchasable().select_related("vendor", "category").filter(pk=pk).first()
-
-
 def category_list() -> QuerySet[Category]:
     return Category.objects.all()
-
-
-def vendor_list_featured(*, limit: int = 6) -> QuerySet[Vendor]:
-    return vendor_list_public().order_by("-stats__current_partners", "name")[:limit]
 
 
 # --- The vendor's own workspace ------------------------------------------------------------------------
@@ -73,8 +59,9 @@ def product_get_for_owner(*, vendor: Vendor, pk: int) -> Product | None:
 
 
 def product_csv_export(*, vendor: Vendor) -> str:
-    """The vendor's whole catalogue as CSV, in the columns catalogue_import_csv reads back."""
-    from .services import CSV_COLUMNS
+    """The vendor's whole catalogue as CSV, in the columns catalogue_import_csv reads back. No text cell
+    starts a spreadsheet formula (=, +, -, @, tab, CR): such a cell is written with a leading apostrophe."""
+    from .services.catalogue_csv import CSV_COLUMNS, csv_cell_escape
 
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -82,13 +69,13 @@ def product_csv_export(*, vendor: Vendor) -> str:
     for p in product_list_for_owner(vendor=vendor).iterator(chunk_size=1000):
         writer.writerow(
             [
-                p.sku,
-                p.name,
-                p.description,
+                csv_cell_escape(p.sku),
+                csv_cell_escape(p.name),
+                csv_cell_escape(p.description),
                 p.price,
                 "" if p.partner_price is None else p.partner_price,
                 p.stock,
-                p.category.slug if p.category else "",
+                csv_cell_escape(p.category.slug) if p.category else "",
                 "yes" if p.active else "no",
             ]
         )

@@ -1,13 +1,38 @@
+"""Admin of users and consumer profiles.
+
+What a consumer shares, and with it what partners' statistics count, changes only by the consumer's own hand
+(profile_update sends the signal that refreshes the figures), so profiles are read-only here. Closing an
+account goes through account_close (it anonymises the partnerships first), so users are not deleted here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
 
 from .models import ConsumerProfile, Interest, Region, User
 
 
-class ConsumerProfileInline(admin.StackedInline):
+class ReadOnlyAdminMixin:
+    """For models written only by their services: the admin lists and shows rows, never adds, changes or
+    deletes one (a POST to the add or change form answers 403). Admin actions that call a service stay."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ConsumerProfileInline(ReadOnlyAdminMixin, admin.StackedInline):
     model = ConsumerProfile
     can_delete = False
-    filter_horizontal = ["interests"]
 
 
 @admin.register(User)
@@ -24,14 +49,16 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(ConsumerProfile)
-class ConsumerProfileAdmin(admin.ModelAdmin):
+class ConsumerProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["user", "region", "age_band", "share_region", "share_age_band", "share_interests"]
     list_filter = ["region", "age_band", "share_region", "share_age_band", "share_interests"]
     search_fields = ["user__email"]
     list_select_related = ["user", "region"]
-    raw_id_fields = ["user"]
 
 
 @admin.register(Region)

@@ -1,6 +1,7 @@
 from django import forms
 
-from .models import AgeBand, Interest, Region
+from .limits import IdModelMultipleChoiceField
+from .models import AgeBand, DigestFrequency, Interest, Region
 
 
 class ProfileForm(forms.Form):
@@ -8,12 +9,21 @@ class ProfileForm(forms.Form):
     age_band = forms.ChoiceField(
         choices=[("", "Prefer not to say"), *AgeBand.choices], required=False, label="Age band"
     )
-    interests = forms.ModelMultipleChoiceField(
-        Interest.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
-    )
+    interests = IdModelMultipleChoiceField(Interest.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
     share_region = forms.BooleanField(required=False, label="Share my region with my partners")
     share_age_band = forms.BooleanField(required=False, label="Share my age band with my partners")
     share_interests = forms.BooleanField(required=False, label="Share my interests with my partners")
     weekly_promotion_cap = forms.IntegerField(
         min_value=0, max_value=50, label="Partner promotions I accept per week (all partners together)"
     )
+    # The page always sends one of the choices, and saving it confirms it (nothing is sent before); a post
+    # without it (an older client) leaves the setting as it was, unconfirmed.
+    digest_frequency = forms.ChoiceField(
+        choices=DigestFrequency.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        label="E-mail digest of my partners' new products and promotions",
+    )
+
+    def clean_digest_frequency(self) -> str | None:
+        return self.cleaned_data.get("digest_frequency") or None

@@ -82,6 +82,12 @@ class AgeBand(models.TextChoices):
     A65 = "65+", "65 and over"
 
 
+class DigestFrequency(models.TextChoices):
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+    NEVER = "never", "Never"
+
+
 class ConsumerProfile(models.Model):
     """What the consumer told us, and which parts of it they share with their partners."""
 
@@ -95,12 +101,29 @@ class ConsumerProfile(models.Model):
     weekly_promotion_cap = models.PositiveSmallIntegerField(
         default=5, help_text="How many partner promotions a week you accept, across all partners."
     )
+    # The partner digest e-mail (promotions.services_digest). Nothing is sent until the consumer has seen the
+    # setting on /account/ and saved it once (digest_confirmed_at); digest_sent_at is the watermark: the digest
+    # covers what came after it, and the job moves it in the transaction that records the digest.
+    digest_frequency = models.CharField(
+        max_length=6,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.WEEKLY,
+        help_text="How often an e-mail with your partners' new products and promotions comes.",
+    )
+    digest_confirmed_at = models.DateTimeField(null=True, blank=True)
+    digest_sent_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["share_region", "region"], name="profile_shared_region_idx"),
             models.Index(fields=["share_age_band", "age_band"], name="profile_shared_age_idx"),
+            # The hourly digest job's question: who asked for a digest and is due.
+            models.Index(
+                fields=["digest_frequency", "digest_sent_at"],
+                condition=models.Q(digest_confirmed_at__isnull=False),
+                name="profile_digest_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,8 +12,9 @@ from django.utils import timezone
 from marketplace.errors import NotFoundError
 
 from .authentication import token_hash
-from .models import APIToken, ConsumerProfile, Interest, Region, User
+from .models import APIToken, ConsumerProfile, DigestFrequency, Interest, Region, User
 from .signals import profile_changed
+from .unsubscribe import unsubscribe_check, unsubscribe_token_read
 
 MAX_ACTIVE_TOKENS = 10
 
@@ -29,11 +30,15 @@ def profile_update(
     share_age_band: bool,
     share_interests: bool,
     weekly_promotion_cap: int,
+    digest_frequency: str | None = None,
 ) -> ConsumerProfile:
     """Save what the consumer tells us and chooses to share. Atomic.
 
     Only a change to what partners' statistics can see (a shared attribute, or whether it is shared) sends
-    `profile_changed` after commit, so saving the weekly cap alone recomputes nothing."""
+    `profile_changed` after commit, so saving the weekly cap alone recomputes nothing. A `digest_frequency`
+    given (the account page always shows it) is the consumer's confirmed choice: from then on the partner
+    digest may be sent (digest_confirmed_at, stamped at the first confirmation and at each change), never
+    before."""
     profile, _ = ConsumerProfile.objects.select_for_update().get_or_create(user=user)
     shared_before = _shared_attributes(profile)
     profile.region, profile.age_band = region, age_band
@@ -43,6 +48,13 @@ def profile_update(
         share_interests,
     )
     profile.weekly_promotion_cap = weekly_promotion_cap
+    # Stamped when first confirmed and on each change of it (not on every save), so an unsubscribe link stays
+    # usable until the digest setting itself changes (marketplace/accounts/unsubscribe.py).
+    if digest_frequency is not None and (
+        profile.digest_confirmed_at is None or digest_frequency != profile.digest_frequency
+    ):
+        profile.digest_frequency = digest_frequency
+        profile.digest_confirmed_at = timezone.now()
     profile.full_clean()
     profile.save()
     profile.interests.set(list(interests))
@@ -84,3 +96,23 @@ def api_token_revoke(*, user: User, token_id: int) -> APIToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+@transaction.atomic
+def profile_digest_unsubscribe(*, token: str) -> ConsumerProfile:
+    """Stop the partner digest of the user a one-click unsubscribe token names: digest frequency "never".
+
+    Needs no login: the signed token is the authority (marketplace/accounts/unsubscribe.py). Atomic, with the
+    profile row locked, so two clicks at once unsubscribe once and the second is told the link was used. A
+    forged, expired or already used token raises UnsubscribeRefused and changes nothing."""
+    user_id, fingerprint = unsubscribe_token_read(token=token)
+    profile = (
+        ConsumerProfile.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(user_id=user_id, user__is_active=True)
+        .first()
+    )
+    profile = unsubscribe_check(profile=profile, fingerprint=fingerprint)
+    profile.digest_frequency = DigestFrequency.NEVER
+    profile.save(update_fields=["digest_frequency", "updated_at"])
+    return profile

@@ -6,5 +6,5 @@ app_name = "tokens"
 
 urlpatterns = [
     path("", token_views.TokenListView.as_view(), name="list"),
-    path("<int:pk>/revoke/", token_views.TokenRevokeView.as_view(), name="revoke"),
+    path("<id:pk>/revoke/", token_views.TokenRevokeView.as_view(), name="revoke"),
 ]

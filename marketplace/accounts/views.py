@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+
+from marketplace.privacy import min_group
 
 from .forms import ProfileForm
 from .models import ConsumerProfile
-from .services import profile_update
+from .services import profile_digest_unsubscribe, profile_update
+from .unsubscribe import UnsubscribeRefused, unsubscribe_target
 
 
 class ProfileView(LoginRequiredMixin, View):
     template_name = "accounts/profile.html"
 
     def _render(self, request: HttpRequest, form: ProfileForm, status: int = 200) -> HttpResponse:
-        context = {"form": form, "min_group": settings.MARKETPLACE["STATS_MIN_GROUP"]}
+        profile = ConsumerProfile.objects.filter(user=request.user).first()
+        context = {
+            "form": form,
+            "min_group": min_group(),
+            "digest_confirmed": profile is not None and profile.digest_confirmed_at is not None,
+        }
         return render(request, self.template_name, context, status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -33,6 +42,7 @@ class ProfileView(LoginRequiredMixin, View):
                 "share_age_band": profile.share_age_band,
                 "share_interests": profile.share_interests,
                 "weekly_promotion_cap": profile.weekly_promotion_cap,
+                "digest_frequency": profile.digest_frequency,
             }
         )
         return self._render(request, form)
@@ -48,3 +58,35 @@ class ProfileView(LoginRequiredMixin, View):
             return self._render(request, form, status=400)
         messages.success(request, "Your profile and sharing choices are saved.")
         return redirect("account:profile")
+
+
+def _masked(email: str) -> str:
+    local, _, domain = email.partition("@")
+    return f"{local[:2]}{'*' * max(1, len(local) - 2)}@{domain}"
+
+
+# The one view without CSRF protection: mail clients send RFC 8058's one-click POST ("List-Unsubscribe=One-Click")
+# with no token. It only ever unsubscribes, and only with a signed, unexpired, unused token in the address.
+@method_decorator(csrf_exempt, name="dispatch")
+class UnsubscribeView(View):
+    """GET: what the link would stop, with a confirm button. POST (the button, or a mail client's one-click):
+    stop the partner digest. No login needed; a forged, expired or used link is refused (400), changing nothing."""
+
+    template_name = "accounts/unsubscribe.html"
+
+    def _refused(self, request: HttpRequest, exc: UnsubscribeRefused) -> HttpResponse:
+        return render(request, self.template_name, {"refusal": str(exc)}, status=400)
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            target = unsubscribe_target(token=token)
+        except UnsubscribeRefused as exc:
+            return self._refused(request, exc)
+        return render(request, self.template_name, {"token": token, "email": _masked(target.user.email)})
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            profile = profile_digest_unsubscribe(token=token)
+        except UnsubscribeRefused as exc:
+            return self._refused(request, exc)
+        return render(request, self.template_name, {"done": True, "email": _masked(profile.user.email)})

@@ -6,6 +6,7 @@ import uuid
 
 from django import forms
 
+from marketplace.accounts.limits import COMMENT_MAX_LENGTH
 from marketplace.accounts.models import Region
 from vendors.models import Category
 
@@ -52,8 +53,8 @@ class RatingForm(forms.Form):
         coerce=int,
         label="Service rating",
     )
-    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=COMMENT_MAX_LENGTH)
 
 
 class CompareForm(forms.Form):
-    v = forms.CharField(required=False)
+    v = forms.CharField(required=False, max_length=600)  # four vendor slugs of up to 140 characters, comma-separated

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from marketplace.accounts.limits import COMMENT_MAX_LENGTH, ID_MAX
+
 from ..models import EndReason, PartnerMembership
 
 
@@ -28,12 +30,12 @@ class MembershipOutputSerializer(serializers.ModelSerializer):
 
 
 class MembershipAddInputSerializer(serializers.Serializer):
-    vendor_id = serializers.IntegerField(min_value=1)
+    vendor_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
 
 
 class MembershipEndInputSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=EndReason.choices)
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=COMMENT_MAX_LENGTH, default="")
 
 
 class MuteInputSerializer(serializers.Serializer):

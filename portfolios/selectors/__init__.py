@@ -1,7 +1,6 @@
 """Every read of the portfolios layer: memberships (memberships.py) and vendor insights (insights.py)."""
 
 from .memberships import (
-    membership_list_active,
     membership_list_for_portfolio,
     membership_list_history,
     partner_vendor_ids,
@@ -10,7 +9,6 @@ from .memberships import (
 )
 
 __all__ = [
-    "membership_list_active",
     "membership_list_for_portfolio",
     "membership_list_history",
     "partner_vendor_ids",

@@ -1,7 +1,10 @@
 """A vendor's insights, read only from the statistics tables (never a scan of memberships).
 
 Rule 4 of DESIGN.md: vendors see aggregates of what consumers chose to share, and any figure about fewer
-than K consumers is suppressed (None here, "fewer than K" on the page).
+than K consumers is suppressed (None here, "fewer than K" on the page). Totals are published rounded down to a
+multiple of K (marketplace/privacy.py), so neither two neighbouring days of the partner series nor two figures
+side by side (a reason and the total, a segment and its dimension) let a single partner be read from their
+difference.
 """
 
 from __future__ import annotations
@@ -10,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Q, Sum
 from django.utils import timezone
 
 from marketplace.accounts.models import AgeBand, Interest, Region
+from marketplace.privacy import count_text, min_group, round_total, rounding_note, suppress
 from vendors.models import Vendor
 
 from ..models import (
@@ -28,25 +31,19 @@ from ..models import (
     VendorStats,
 )
 
-TREND_DAYS = 90
-
-
-def _k() -> int:
-    return int(settings.MARKETPLACE["STATS_MIN_GROUP"])
-
-
-def _suppress(n: int | None) -> int | None:
-    return n if n is not None and n >= _k() else None
-
 
 @dataclass
 class SegmentRow:
     dimension: str
     value: str
     label: str
-    partners: int
-    share: float | None  # of the vendor's partners who share this dimension
+    partners: int  # rounded down to a multiple of K (rows under K are never stored)
+    share: float | None  # of the vendor's partners who share this dimension, from the rounded figures
     lift: float | None  # share among partners / share among all consumers who share it
+
+    @property
+    def partners_text(self) -> str:
+        return count_text(self.partners)
 
     @property
     def lift_text(self) -> str:
@@ -57,13 +54,16 @@ class SegmentRow:
 
 @dataclass
 class Insights:
+    """Every figure here is already suppressed (None under K) and every count of consumers rounded."""
+
     min_group: int
     computed_at: datetime | None
-    current_partners: int
-    partners_ever: int
+    current_partners: int | None
+    partners_ever: int | None
     ended_90d: int | None
     reachable_partners: int | None
-    days: list[str] = field(default_factory=list)
+    grain: str = "day"  # of the trend: day, week or month (see _series)
+    days: list[str] = field(default_factory=list)  # the first day of each period of the grain
     partners_series: list[int | None] = field(default_factory=list)
     adds_series: list[int | None] = field(default_factory=list)
     ends_series: list[int | None] = field(default_factory=list)
@@ -72,9 +72,42 @@ class Insights:
     overlap: float | None = None
     category_holders: int | None = None
 
+    @property
+    def current_partners_text(self) -> str:
+        return count_text(self.current_partners)
+
+    @property
+    def partners_ever_text(self) -> str:
+        return count_text(self.partners_ever)
+
+    @property
+    def ended_90d_text(self) -> str:
+        return count_text(self.ended_90d)
+
+    @property
+    def grain_text(self) -> dict[str, str]:
+        """How the page names the trend's grain: per day / per week / per month, over what window."""
+        window = {"day": "the last 90 days", "week": "the last 26 weeks", "month": "the last 12 months"}
+        return {"per": f"per {self.grain}", "window": window[self.grain], "period": self.grain}
+
+    @property
+    def trend_rows(self) -> list[dict[str, str]]:
+        """The trend as table rows beside its charts, newest first: period, partners, added, ended."""
+        rows = zip(self.days, self.partners_series, self.adds_series, self.ends_series, strict=True)
+        return [
+            {"period": day, "partners": count_text(p), "adds": count_text(a), "ends": count_text(e)}
+            for day, p, a, e in reversed(list(rows))
+        ]
+
+    @property
+    def rounding_note(self) -> str:
+        return rounding_note()
+
     def chart_data(self) -> dict[str, Any]:
         """What the charts draw, for json_script (numbers also shown in tables)."""
         return {
+            "rounded_to": self.min_group,
+            "grain": self.grain,
             "days": self.days,
             "partners": self.partners_series,
             "adds": self.adds_series,
@@ -98,79 +131,139 @@ def _labels() -> dict[str, dict[str, str]]:
     }
 
 
+# The trend's grains, finest first, each with its window: days cover 90 days, weeks half a year, months a year.
+GRAINS = (("day", 90), ("week", 26), ("month", 12))
+
+
+def _buckets(grain: str, count: int, today: date) -> list[tuple[date, date]]:
+    """`count` consecutive periods of the grain ending with the one that holds today, as (first, last) days."""
+    if grain == "day":
+        return [(today - timedelta(days=i), today - timedelta(days=i)) for i in reversed(range(count))]
+    if grain == "week":
+        monday = today - timedelta(days=today.weekday())
+        return [
+            (monday - timedelta(weeks=i), monday - timedelta(weeks=i) + timedelta(days=6))
+            for i in reversed(range(count))
+        ]
+    buckets = []
+    first = today.replace(day=1)
+    for _ in range(count):
+        following = (first + timedelta(days=32)).replace(day=1)
+        buckets.append((first, following - timedelta(days=1)))
+        first = (first - timedelta(days=1)).replace(day=1)
+    return list(reversed(buckets))
+
+
 def _series(
     vendor: Vendor, current: int, today: date
-) -> tuple[list[str], list[int | None], list[int | None], list[int | None]]:
-    start = today - timedelta(days=TREND_DAYS - 1)
-    rows = {r.day: r for r in VendorDailyStat.objects.filter(vendor=vendor, day__gte=start, day__lte=today)}
-    days = [start + timedelta(days=i) for i in range(TREND_DAYS)]
-    # Partners at the end of each day, walking back from today's count through each day's net change.
+) -> tuple[str, list[str], list[int | None], list[int | None], list[int | None]]:
+    """The trend at the finest grain that shows something: partners at the end of each period (rounded),
+    adds and ends per period (suppressed). Returns (grain, labels, partners, adds, ends).
+
+    A small vendor's days are nearly all under K, so its daily adds and ends would nearly all be suppressed:
+    the grain widens to weeks, then months, until more than a quarter of the periods with any activity show
+    a figure (months are kept whatever they show). K holds at every grain, and the totals are rounded to a
+    multiple of K, so a period with one add and the next with one end (21, 22, 21) publish the same total.
+    """
+    oldest = _buckets("month", GRAINS[-1][1], today)[0][0]
+    rows = {r.day: r for r in VendorDailyStat.objects.filter(vendor=vendor, day__gte=oldest, day__lte=today)}
+    for grain, count in GRAINS:
+        buckets = _buckets(grain, count, today)
+        adds_raw, ends_raw, nets = [], [], []
+        for first, last in buckets:
+            days_in = [rows[d] for d in rows if first <= d <= last]
+            adds_raw.append(sum(r.adds for r in days_in))
+            ends_raw.append(sum(r.ends for r in days_in))
+            nets.append(sum(r.net for r in days_in))
+        active = [i for i in range(len(buckets)) if adds_raw[i] or ends_raw[i]]
+        shown = [i for i in active if suppress(adds_raw[i]) is not None or suppress(ends_raw[i]) is not None]
+        if not active or len(shown) * 4 > len(active) or grain == GRAINS[-1][0]:
+            break
+    # Partners at the end of each period, walking back from today's count through each period's net change.
     partners: list[int] = []
     running = current
-    for day in reversed(days):
+    for net in reversed(nets):
         partners.append(running)
-        row = rows.get(day)
-        running -= row.net if row else 0
+        running -= net
     partners.reverse()
-    adds = [_suppress(rows[d].adds) if d in rows else 0 for d in days]
-    ends = [_suppress(rows[d].ends) if d in rows else 0 for d in days]
-    return [d.isoformat() for d in days], [_suppress(p) if p else 0 for p in partners], adds, ends
+    labels = [first.isoformat() for first, _ in buckets]
+    adds = [suppress(n) for n in adds_raw]
+    ends = [suppress(n) for n in ends_raw]
+    return grain, labels, [round_total(p) for p in partners], adds, ends
+
+
+def _end_reasons(vendor: Vendor) -> list[dict[str, Any]]:
+    """Every reason a consumer can give, each with its rounded counts, in a fixed order among equal figures:
+    a row only for the reasons that occurred, or an order by exact counts, would tell that one happened."""
+    stored = {r.reason: r for r in VendorEndReasonStat.objects.filter(vendor=vendor)}
+    rows = []
+    for order, (reason, label) in enumerate(EndReason.choices):
+        stat = stored.get(reason)
+        ended_90d = round_total(stat.ended_90d if stat else 0)
+        ended_total = round_total(stat.ended_total if stat else 0)
+        rows.append(
+            {
+                "reason": reason,
+                "label": label,
+                "ended_90d": ended_90d,
+                "ended_90d_text": count_text(ended_90d),
+                "ended_total": ended_total,
+                "ended_total_text": count_text(ended_total),
+                "_order": order,
+            }
+        )
+    rows.sort(key=lambda r: (-(r["ended_total"] or 0), -(r["ended_90d"] or 0), r["_order"]))
+    for row in rows:
+        del row["_order"]
+    return rows
 
 
 def insights_get(*, vendor: Vendor) -> Insights:
-    """Everything the insights page and API show for one vendor, each figure under K suppressed."""
+    """Everything the insights page and API show for one vendor: each figure under K suppressed and every
+    count of consumers rounded down to a multiple of K (marketplace/privacy.py)."""
     stats = VendorStats.objects.filter(vendor=vendor).first()
     current = stats.current_partners if stats else 0
     result = Insights(
-        min_group=_k(),
+        min_group=min_group(),
         computed_at=stats.computed_at if stats else None,
-        current_partners=current,
-        partners_ever=stats.partners_ever if stats else 0,
-        ended_90d=_suppress(stats.ended_90d if stats else 0),
-        reachable_partners=_suppress(stats.reachable_partners if stats else 0),
+        current_partners=round_total(current),
+        partners_ever=round_total(stats.partners_ever if stats else 0),
+        ended_90d=round_total(stats.ended_90d if stats else 0),
+        reachable_partners=round_total(stats.reachable_partners if stats else 0),
     )
-    result.days, result.partners_series, result.adds_series, result.ends_series = _series(
+    result.grain, result.days, result.partners_series, result.adds_series, result.ends_series = _series(
         vendor, current, timezone.localdate()
     )
-    reason_labels = dict(EndReason.choices)
-    result.end_reasons = [
-        {
-            "reason": r.reason,
-            "label": reason_labels.get(r.reason, r.reason),
-            "ended_90d": _suppress(r.ended_90d),
-            "ended_total": _suppress(r.ended_total),
-        }
-        for r in VendorEndReasonStat.objects.filter(vendor=vendor).order_by("-ended_total", "reason")
-    ]
+    result.end_reasons = _end_reasons(vendor)
 
     labels = _labels()
     rows = list(VendorSegmentStat.objects.filter(vendor=vendor))
-    totals = {r.dimension: r.partners for r in rows if r.value == "*"}
+    totals = {r.dimension: round_total(r.partners) for r in rows if r.value == "*"}
     baselines = {(b.dimension, b.value): b.consumers for b in MarketplaceSegmentBaseline.objects.all()}
     for dimension in SegmentDimension.values:
         dimension_rows = []
-        for r in sorted((r for r in rows if r.dimension == dimension and r.value != "*"), key=lambda r: -r.partners):
+        for r in rows:
+            partners = round_total(r.partners)
+            if r.dimension != dimension or r.value == "*" or partners is None:
+                continue
             total = totals.get(dimension)
-            share = r.partners / total if total else None
+            share = min(1.0, partners / total) if total else None
             base_total = baselines.get((dimension, "*"))
             base = baselines.get((dimension, r.value))
             lift = share / (base / base_total) if share is not None and base and base_total else None
+            label = labels[dimension].get(r.value, r.value)
             dimension_rows.append(
-                SegmentRow(
-                    dimension=dimension,
-                    value=r.value,
-                    label=labels[dimension].get(r.value, r.value),
-                    partners=r.partners,
-                    share=share,
-                    lift=lift,
-                )
+                SegmentRow(dimension=dimension, value=r.value, label=label, partners=partners, share=share, lift=lift)
             )
+        # By the rounded figure, then by name: an order by exact counts would rank groups the figures tie.
+        dimension_rows.sort(key=lambda row: (-row.partners, row.label))
         result.segments[dimension] = dimension_rows
 
     category = CategoryStats.objects.filter(category_id=vendor.category_id).first()
-    if category and category.consumers_holding and _suppress(current) is not None:
-        result.category_holders = category.consumers_holding
-        result.overlap = min(1.0, current / category.consumers_holding)
+    holders = round_total(category.consumers_holding if category else 0)
+    if holders and result.current_partners is not None:
+        result.category_holders = holders
+        result.overlap = min(1.0, result.current_partners / holders)
 
     return result
 

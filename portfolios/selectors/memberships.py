@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from marketplace.accounts.models import User
+from marketplace.privacy import public_facts
 from vendors.models import Product, Vendor
 
 from ..models import PartnerMembership, VendorEndReasonStat
-
-
-def membership_list_active(*, consumer: User) -> QuerySet[PartnerMembership]:
-    return (
-        PartnerMembership.objects.active()
-        .filter(consumer=consumer)
-        .select_related("vendor", "vendor__category", "vendor__stats")
-        .order_by("vendor__name")
-    )
 
 
 def partner_vendor_ids(*, consumer: User) -> set[int]:
@@ -30,20 +26,27 @@ def partner_vendor_ids(*, consumer: User) -> set[int]:
     return set(PartnerMembership.objects.active().filter(consumer=consumer).values_list("vendor_id", flat=True))
 
 
-def vendor_public_facts(*, vendor: Vendor) -> dict[str, object]:
-    """The transparent facts every vendor page shows, read from the statistics tables."""
+def vendor_public_facts(
+    *, vendor: Vendor, rating_average: Decimal | None = None, rating_count: int | None = None
+) -> dict[str, object]:
+    """The transparent facts every vendor page shows (rule 5), read from the statistics tables, as the public
+    may see them (rule 4, marketplace/privacy.py): counts rounded down to a multiple of K, an ended count or
+    a reason under K as "fewer than K", a rating average under K ratings not shown. The rating lives in the
+    shop's sales statistics, above this layer: the shop passes it in."""
     stats = getattr(vendor, "stats", None)
     reasons = list(
         VendorEndReasonStat.objects.filter(vendor=vendor, ended_90d__gt=0).order_by("-ended_90d", "reason")[:3]
     )
-    return {
-        "partner_count": stats.current_partners if stats else 0,
-        "ended_recent": stats.ended_90d if stats else 0,
-        "recent_days": settings.MARKETPLACE["PUBLIC_FACTS_DAYS"],
-        "top_end_reasons": [(r.get_reason_display(), r.ended_90d) for r in reasons],
-        "computed_at": stats.computed_at if stats else None,
-        "joined": vendor.approved_at or vendor.created_at,
-    }
+    return public_facts(
+        partner_count=stats.current_partners if stats else 0,
+        ended_recent=stats.ended_90d if stats else 0,
+        end_reasons=[(r.get_reason_display(), r.ended_90d) for r in reasons],
+        rating_average=rating_average,
+        rating_count=rating_count,
+        recent_days=settings.MARKETPLACE["PUBLIC_FACTS_DAYS"],
+        joined=vendor.approved_at or vendor.created_at,
+        computed_at=stats.computed_at if stats else None,
+    )
 
 
 def membership_list_for_portfolio(*, consumer: User) -> QuerySet[PartnerMembership]:
@@ -71,10 +74,56 @@ def membership_list_history(*, consumer: User) -> QuerySet[PartnerMembership]:
 def product_list_new_from_partners(*, consumer: User, days: int = 30, limit: int = 12) -> QuerySet[Product]:
     """Products that the consumer's current, approved partners added in the last `days` days."""
     since = timezone.now() - timedelta(days=days)
-    partner_ids = PartnerMembership.objects.active().filter(consumer=consumer).values("vendor_id")
+    partner_ids = set(PartnerMembership.objects.active().filter(consumer=consumer).values_list("vendor_id", flat=True))
     return (
         Product.objects.purchasable()
+        .with_unit_price(partner_vendor_ids=partner_ids)
         .filter(vendor_id__in=partner_ids, created_at__gte=since)
         .select_related("vendor")
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class VendorExclusion:
+    """The vendors one consumer has excluded (rule 2) or muted (rule 3), read once per request.
+
+    `ended_on` maps each vendor the consumer ended, and has not reinstated, to when they last ended it: no ad,
+    featured slot, suggestion or partner-price teaser of theirs reaches the consumer, who still finds them by
+    name, marked. `muted` holds current partners whose promotions the consumer muted: their ads are hidden too.
+    """
+
+    ended_on: Mapping[int, datetime] = field(default_factory=dict)
+    muted: frozenset[int] = frozenset()
+
+    @property
+    def ended(self) -> frozenset[int]:
+        return frozenset(self.ended_on)
+
+    @property
+    def ads_hidden(self) -> frozenset[int]:
+        """Vendors whose public ads this consumer is not shown: the ended and the muted."""
+        return self.ended | self.muted
+
+
+def vendor_ids_excluded_for(*, consumer: User | AnonymousUser) -> VendorExclusion:
+    """The consumer's exclusion set, in one query over their own memberships (none for anonymous visitors):
+    ended partnerships with no active one since, and current partnerships they muted. Pages filter with it
+    as `exclude(vendor_id__in=...)`, so no page adds a query per row."""
+    if not consumer.is_authenticated:
+        return VendorExclusion()
+    reinstated = PartnerMembership.objects.active().filter(consumer=consumer, vendor_id=OuterRef("vendor_id"))
+    rows = (
+        PartnerMembership.objects.filter(consumer=consumer)
+        .alias(reinstated=Exists(reinstated))
+        .filter(Q(ended_at__isnull=False, reinstated=False) | Q(ended_at__isnull=True, muted=True))
+        .values_list("vendor_id", "ended_at")
+    )
+    ended_on: dict[int, datetime] = {}
+    muted: set[int] = set()
+    for vendor_id, ended_at in rows:
+        if ended_at is None:
+            muted.add(vendor_id)
+        elif vendor_id not in ended_on or ended_at > ended_on[vendor_id]:
+            ended_on[vendor_id] = ended_at
+    return VendorExclusion(ended_on=ended_on, muted=frozenset(muted))

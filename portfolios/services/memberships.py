@@ -9,20 +9,28 @@ from django.utils import timezone
 from marketplace.accounts.models import User
 from vendors.models import Vendor
 
-from ..exceptions import AlreadyPartner, NotAPartner, VendorNotAvailable
+from ..exceptions import AlreadyPartner, NotAPartner, OwnVendor, VendorNotAvailable
 from ..models import EndReason, MembershipEvent, PartnerMembership
 from ..signals import membership_changed
 from .stats import stats_mark_dirty
 
 
-def _announce(vendor_id: int) -> None:
+def _announce(vendor_id: int, consumer_id: int) -> None:
     """Inside the membership's transaction: mark the vendor's statistics dirty (so the change is never lost,
-    whatever happens to the broker); after commit: queue the refresh and tell the layers above."""
+    whatever happens to the broker); after commit: queue the refresh and tell the layers above which vendor
+    and which consumer the change was about."""
     from ..tasks import stats_refresh_dirty_enqueue  # the tasks module imports these services
 
     stats_mark_dirty(vendor_ids=[vendor_id])
     transaction.on_commit(stats_refresh_dirty_enqueue)
-    transaction.on_commit(lambda: membership_changed.send(sender=PartnerMembership, vendor_id=vendor_id))
+    transaction.on_commit(
+        lambda: membership_changed.send(sender=PartnerMembership, vendor_id=vendor_id, consumer_id=consumer_id)
+    )
+
+
+def _refuse_own_vendor(consumer: User, vendor: Vendor) -> None:
+    if vendor.owner_id == consumer.pk or consumer.is_staff:
+        raise OwnVendor("A vendor's owner or the marketplace's staff cannot add that vendor as a partner.")
 
 
 def membership_start(*, consumer: User, vendor_id: int) -> PartnerMembership:
@@ -38,12 +46,13 @@ def membership_start(*, consumer: User, vendor_id: int) -> PartnerMembership:
             vendor = Vendor.objects.filter(pk=vendor_id, status=Vendor.Status.APPROVED).first()
             if vendor is None:
                 raise VendorNotAvailable("This vendor is not available.")
+            _refuse_own_vendor(consumer, vendor)
             ended_before = PartnerMembership.objects.ended().filter(consumer=consumer, vendor=vendor).exists()
             kind = MembershipEvent.Kind.REINSTATED if ended_before else MembershipEvent.Kind.STARTED
             now = timezone.now()
             membership = PartnerMembership.objects.create(consumer=consumer, vendor=vendor, started_at=now)
             MembershipEvent.objects.create(membership=membership, vendor=vendor, kind=kind, created_at=now)
-            _announce(vendor.pk)
+            _announce(vendor.pk, consumer.pk)
             return membership
     except IntegrityError as exc:
         raise AlreadyPartner("This vendor is already one of your partners.") from exc
@@ -70,7 +79,7 @@ def membership_end(*, consumer: User, vendor_id: int, reason: str, comment: str 
     MembershipEvent.objects.create(
         membership=membership, vendor_id=vendor_id, kind=MembershipEvent.Kind.ENDED, reason=reason, created_at=now
     )
-    _announce(vendor_id)
+    _announce(vendor_id, consumer.pk)
     return membership
 
 
@@ -81,6 +90,7 @@ def membership_reinstate(*, consumer: User, vendor_id: int) -> PartnerMembership
             vendor = Vendor.objects.filter(pk=vendor_id, status=Vendor.Status.APPROVED).first()
             if vendor is None:
                 raise VendorNotAvailable("This vendor is not available.")
+            _refuse_own_vendor(consumer, vendor)
             if not PartnerMembership.objects.ended().filter(consumer=consumer, vendor=vendor).exists():
                 raise NotAPartner("You have no ended partnership with this vendor to reinstate.")
             now = timezone.now()
@@ -88,7 +98,7 @@ def membership_reinstate(*, consumer: User, vendor_id: int) -> PartnerMembership
             MembershipEvent.objects.create(
                 membership=membership, vendor=vendor, kind=MembershipEvent.Kind.REINSTATED, created_at=now
             )
-            _announce(vendor.pk)
+            _announce(vendor.pk, consumer.pk)
             return membership
     except IntegrityError as exc:
         raise AlreadyPartner("This vendor is already one of your partners.") from exc
@@ -106,7 +116,7 @@ def membership_set_muted(*, consumer: User, vendor_id: int, muted: bool) -> Part
         raise NotAPartner("This vendor is not one of your current partners.")
     membership.muted = muted
     membership.save(update_fields=["muted"])
-    _announce(vendor_id)
+    _announce(vendor_id, consumer.pk)
     return membership
 
 
@@ -119,22 +129,23 @@ def membership_record_purchase(*, consumer: User, vendor_id: int) -> None:
 
 @transaction.atomic
 def membership_anonymise_for_consumer(*, consumer: User) -> int:
-    """For a consumer closing their account: end their active partnerships (with events, reason "other")
-    and detach every membership from them, so vendors' figures stay true and no row names them.
+    """For a consumer closing their account: close their active partnerships and detach every membership
+    from them, so vendors' figures stay true and no row names them. A closing is not an ending: it is
+    recorded as its own event (Kind.CLOSED) with no end reason, so partner counts drop but no public fact,
+    end reason or ending count takes it for the consumer's verdict on the vendor (stats.py leaves out
+    memberships ended without a reason). Partnerships the consumer ended earlier keep their reasons.
     Returns how many memberships were anonymised."""
     now = timezone.now()
     active = list(PartnerMembership.objects.select_for_update().filter(consumer=consumer, ended_at__isnull=True))
     for membership in active:
-        membership.ended_at, membership.end_reason = now, EndReason.OTHER
+        membership.ended_at, membership.end_reason = now, ""
     PartnerMembership.objects.bulk_update(active, ["ended_at", "end_reason"])
     MembershipEvent.objects.bulk_create(
-        MembershipEvent(
-            membership=m, vendor_id=m.vendor_id, kind=MembershipEvent.Kind.ENDED, reason=EndReason.OTHER, created_at=now
-        )
+        MembershipEvent(membership=m, vendor_id=m.vendor_id, kind=MembershipEvent.Kind.CLOSED, created_at=now)
         for m in active
     )
     vendor_ids = set(PartnerMembership.objects.filter(consumer=consumer).values_list("vendor_id", flat=True))
     count = PartnerMembership.objects.filter(consumer=consumer).update(consumer=None, end_comment="")
     for vendor_id in vendor_ids:
-        _announce(vendor_id)
+        _announce(vendor_id, consumer.pk)
     return count

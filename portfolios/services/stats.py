@@ -5,7 +5,8 @@ refresh that runs twice, or dies halfway and runs again, leaves exactly the same
 plain enough to run on PostgreSQL (services mode, tests) and on SQLite (the embedded mode).
 
 Scopes: a vendor-id range (the sharded full reconcile) or a list of ids (the dirty vendors).
-Suppression (rule 4): segment rows about fewer than K consumers are never written.
+Suppression (rule 4): segment rows about fewer than K consumers (marketplace.privacy.min_group) are never
+written; what is shown of the other tables is suppressed and rounded when read (marketplace/privacy.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from marketplace.privacy import min_group
 from marketplace.sql import Scope, sql_datetime, sql_execute
 from vendors.models import Vendor
 
@@ -28,10 +30,6 @@ MEMBERSHIP = "portfolios_partnermembership"
 EVENT = "portfolios_membershipevent"
 PROFILE = "accounts_consumerprofile"
 PROFILE_INTERESTS = "accounts_consumerprofile_interests"
-
-
-def _min_group() -> int:
-    return int(settings.MARKETPLACE["STATS_MIN_GROUP"])
 
 
 def _refresh_vendor_totals(scope: Scope, now: datetime) -> None:
@@ -46,7 +44,7 @@ def _refresh_vendor_totals(scope: Scope, now: datetime) -> None:
                COALESCE(SUM(CASE WHEN m.id IS NOT NULL AND m.ended_at IS NULL AND m.muted = %s THEN 1 ELSE 0 END), 0),
                COUNT(DISTINCT m.consumer_id)
                  + COALESCE(SUM(CASE WHEN m.id IS NOT NULL AND m.consumer_id IS NULL THEN 1 ELSE 0 END), 0),
-               COALESCE(SUM(CASE WHEN m.ended_at >= %s THEN 1 ELSE 0 END), 0),
+               COALESCE(SUM(CASE WHEN m.ended_at >= %s AND m.end_reason <> '' THEN 1 ELSE 0 END), 0),
                %s
         FROM vendors_vendor v
         LEFT JOIN {MEMBERSHIP} m ON m.vendor_id = v.id
@@ -77,7 +75,7 @@ def _refresh_segments(scope: Scope, now: datetime) -> None:
     sql_execute(f"DELETE FROM portfolios_vendorsegmentstat WHERE vendor_id {scope.sql}", scope.params)
     insert = "INSERT INTO portfolios_vendorsegmentstat (vendor_id, dimension, value, partners, reachable, computed_at)"
     reachable = "SUM(CASE WHEN m.muted = %s THEN 1 ELSE 0 END)"
-    k = _min_group()
+    k = min_group()
     sql_execute(
         f"""
         {insert}
@@ -123,7 +121,7 @@ def _refresh_segment_totals(scope: Scope, now: datetime) -> None:
     """Per dimension, value "*": current partners who share that dimension at all (the base for lift)."""
     insert = "INSERT INTO portfolios_vendorsegmentstat (vendor_id, dimension, value, partners, reachable, computed_at)"
     reachable = "SUM(CASE WHEN m.muted = %s THEN 1 ELSE 0 END)"
-    k = _min_group()
+    k = min_group()
     for dimension, condition in (
         ("region", "p.share_region = %s AND p.region_id IS NOT NULL"),
         ("age_band", "p.share_age_band = %s AND p.age_band <> ''"),
@@ -171,7 +169,8 @@ def _refresh_daily(scope: Scope, now: datetime, since_day: Any | None) -> None:
         SELECT e.vendor_id, DATE(e.created_at),
                SUM(CASE WHEN e.kind IN ('started', 'reinstated') THEN 1 ELSE 0 END),
                SUM(CASE WHEN e.kind = 'ended' THEN 1 ELSE 0 END),
-               SUM(CASE WHEN e.kind IN ('started', 'reinstated') THEN 1 WHEN e.kind = 'ended' THEN -1 ELSE 0 END),
+               SUM(CASE WHEN e.kind IN ('started', 'reinstated') THEN 1 WHEN e.kind IN ('ended', 'closed') THEN -1
+                   ELSE 0 END),
                %s
         FROM {EVENT} e
         WHERE e.vendor_id {scope.sql} {event_filter}
@@ -199,7 +198,7 @@ def stats_refresh_marketplace(*, now: datetime | None = None, category_ids: Sequ
     whole marketplace, so they run with the full reconcile and after profile changes, not per portfolio change.
     """
     now = now or timezone.now()
-    k = _min_group()
+    k = min_group()
     with transaction.atomic():
         sql_execute("DELETE FROM portfolios_marketplacesegmentbaseline", ())
         baseline = "INSERT INTO portfolios_marketplacesegmentbaseline (dimension, value, consumers, computed_at)"

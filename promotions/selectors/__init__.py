@@ -2,6 +2,7 @@
 
 from .audience import AudiencePreview, AudienceSpec, audience_consumers, audience_preview
 from .feed import promotion_feed_for_consumer, promotion_list_public_ads
+from .own import promotion_get_for_vendor, promotion_list_for_vendor
 
 __all__ = [
     "AudiencePreview",
@@ -9,5 +10,7 @@ __all__ = [
     "audience_consumers",
     "audience_preview",
     "promotion_feed_for_consumer",
+    "promotion_get_for_vendor",
+    "promotion_list_for_vendor",
     "promotion_list_public_ads",
 ]

@@ -3,6 +3,8 @@
 One definition of the audience serves both delivery (a set-based INSERT ... SELECT) and the live-count
 preview, so what the vendor is told is what is delivered. The preview of "all partners" and of a
 one-dimension segment reads the statistics tables instead (reachable = current partners, not muted).
+The preview is suppressed under K and rounded to a multiple of K (marketplace/privacy.py); publishing
+refuses an audience under K (promotions/services.py).
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from marketplace.accounts.models import Interest, Region, User
+from marketplace.privacy import count_text, min_group, round_total
 from portfolios.models import PartnerMembership, SegmentDimension, VendorSegmentStat, VendorStats
 
-from ..models import Promotion, PromotionDelivery
+from ..models import LapsedWindow, Promotion, PromotionDelivery, PromotionFeedback
 
 CAP_WINDOW = timedelta(days=7)
+TOO_FREQUENT_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -65,9 +69,7 @@ def audience_consumers(*, spec: AudienceSpec, now: datetime | None = None) -> Qu
     muted it, matching the segment on attributes they chose to share, and not over their weekly cap.
     A consumer who ended the partnership has no active membership and so is never in it."""
     now = now or timezone.now()
-    membership = PartnerMembership.objects.active().filter(
-        consumer=OuterRef("pk"), vendor_id=spec.vendor_id, muted=False
-    )
+    membership = PartnerMembership.objects.reachable().filter(consumer=OuterRef("pk"), vendor_id=spec.vendor_id)
     if spec.audience == Promotion.Audience.LAPSED and spec.lapsed_days:
         cutoff = now - timedelta(days=spec.lapsed_days)
         membership = membership.filter(
@@ -103,60 +105,118 @@ def audience_consumers(*, spec: AudienceSpec, now: datetime | None = None) -> Qu
     return qs
 
 
+def audience_too_small_message() -> str:
+    """Why a partners-only promotion whose audience is under K is neither published nor started."""
+    k = min_group()
+    return (
+        f"This promotion would reach fewer than {k} partners, so it cannot be published: a promotion for so few "
+        f"people would tell you who they are when one of them orders. Choose a wider audience (at least {k} "
+        "partners who have not muted you and are under their weekly cap)."
+    )
+
+
+def lapsed_window_message() -> str:
+    windows = [str(int(w)) for w in LapsedWindow.values]
+    return f"Choose one of the fixed windows: {', '.join(windows[:-1])} or {windows[-1]} days without an order."
+
+
 @dataclass(frozen=True)
 class AudiencePreview:
-    """The audience size as the vendor may see it: None when suppressed (fewer than min_group)."""
+    """The audience size as the vendor may see it: rounded down to a multiple of min_group (K), None when
+    suppressed (fewer than K). Never the exact count, so previews of neighbouring audiences, or of the same
+    audience a minute apart, cannot be differenced into one partner."""
 
     size: int | None
     min_group: int
-    source: str  # "statistics" or "live count"
+    source: str  # "statistics", "live count", or "none" when the audience cannot be counted as designed
     computed_at: datetime | None
     public: bool = False
+    refusal: str = ""  # set when the audience as designed is refused (a lapsed window that is not fixed)
+    # Of this audience, how many told the vendor in the last TOO_FREQUENT_DAYS days that its promotions come too
+    # often (feedback "not for me: too frequent"): rounded like the size, None under K.
+    too_frequent: int | None = None
 
     @property
     def suppressed(self) -> bool:
         return self.size is None and not self.public
 
     @property
+    def publishable(self) -> bool:
+        return self.public or self.size is not None
+
+    @property
+    def publish_refusal(self) -> str | None:
+        if self.publishable:
+            return None
+        return self.refusal or audience_too_small_message()
+
+    @property
+    def too_frequent_text(self) -> str:
+        return count_text(self.too_frequent)
+
+    @property
     def text(self) -> str:
         if self.public:
             return "Public ads are shown to everyone browsing and searching, labelled as ads."
+        if self.refusal:
+            return self.refusal
         if self.size is None:
             return f"Fewer than {self.min_group} partners"
-        return f"{self.size} partner{'s' if self.size != 1 else ''}"
+        if self.min_group == 1 and self.size == 1:
+            return "1 partner"
+        return f"{count_text(self.size)} partners"
 
 
-def _suppress(n: int | None, k: int) -> int | None:
-    return n if n is not None and n >= k else None
+def audience_too_frequent(*, spec: AudienceSpec, now: datetime | None = None) -> int | None:
+    """How many consumers of this audience said, in the last TOO_FREQUENT_DAYS days, that a promotion of this
+    vendor came too often: rounded down to a multiple of K, None under K (marketplace/privacy.py). Driven from
+    the vendor's own feedback rows (few), each checked against the one audience definition."""
+    now = now or timezone.now()
+    said_too_often = PromotionFeedback.objects.filter(
+        promotion__vendor_id=spec.vendor_id,
+        reason=PromotionFeedback.Reason.TOO_FREQUENT,
+        updated_at__gte=now - timedelta(days=TOO_FREQUENT_DAYS),
+    ).values("consumer_id")
+    return round_total(audience_consumers(spec=spec, now=now).filter(pk__in=said_too_often).count())
 
 
 def audience_preview(*, spec: AudienceSpec) -> AudiencePreview:
-    """How many partners a promotion would reach, with the suppression rule (fewer than K is not shown).
+    """How many partners a promotion would reach, as the vendor may see it: suppressed under K, rounded down
+    to a multiple of K (marketplace/privacy.py) otherwise.
 
     "All partners" and one-dimension segments come from the statistics tables (no scan of memberships).
     Lapsed buyers and segments combining dimensions cannot be read from the statistics: they are one
-    indexed count of the same audience delivery uses.
+    indexed count of the same audience delivery uses. A lapsed window other than the fixed ones (a draft
+    saved before the windows were fixed) is not counted at all. With the size comes how many of the audience
+    said the vendor's promotions come too often (audience_too_frequent), suppressed the same way.
     """
-    k = settings.MARKETPLACE["STATS_MIN_GROUP"]
+    k = min_group()
     if spec.kind == Promotion.Kind.PUBLIC:
         return AudiencePreview(size=None, min_group=k, source="statistics", computed_at=None, public=True)
+    if spec.audience == Promotion.Audience.LAPSED and spec.lapsed_days not in LapsedWindow.values:
+        return AudiencePreview(size=None, min_group=k, source="none", computed_at=None, refusal=lapsed_window_message())
     dimensions = spec.segment_dimensions
+    too_frequent = audience_too_frequent(spec=spec)
     if spec.audience == Promotion.Audience.ALL_PARTNERS:
         stats = VendorStats.objects.filter(vendor_id=spec.vendor_id).first()
         return AudiencePreview(
-            size=_suppress(stats.reachable_partners if stats else 0, k),
+            size=round_total(stats.reachable_partners if stats else 0),
             min_group=k,
             source="statistics",
             computed_at=stats.computed_at if stats else None,
+            too_frequent=too_frequent,
         )
     if spec.audience == Promotion.Audience.SEGMENT and len(dimensions) == 1:
         dimension, value = dimensions[0]
         row = VendorSegmentStat.objects.filter(vendor_id=spec.vendor_id, dimension=dimension, value=value).first()
         return AudiencePreview(
-            size=_suppress(row.reachable if row else None, k),
+            size=round_total(row.reachable if row else None),
             min_group=k,
             source="statistics",
             computed_at=row.computed_at if row else None,
+            too_frequent=too_frequent,
         )
     size = audience_consumers(spec=spec).count()
-    return AudiencePreview(size=_suppress(size, k), min_group=k, source="live count", computed_at=timezone.now())
+    return AudiencePreview(
+        size=round_total(size), min_group=k, source="live count", computed_at=timezone.now(), too_frequent=too_frequent
+    )

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, QuerySet
 
 from marketplace.accounts.models import User
 from portfolios.models import PartnerMembership
+from portfolios.selectors.memberships import VendorExclusion, vendor_ids_excluded_for
 
 from ..models import Promotion
 
 
 def _current_unmuted_partner(consumer: User) -> Exists:
     return Exists(
-        PartnerMembership.objects.active().filter(consumer=consumer, vendor_id=OuterRef("vendor_id"), muted=False)
+        PartnerMembership.objects.reachable().filter(consumer=consumer, vendor_id=OuterRef("vendor_id"))
     )
 
 
@@ -28,9 +30,20 @@ def promotion_feed_for_consumer(*, consumer: User) -> QuerySet[Promotion]:
     )
 
 
-def promotion_list_public_ads(*, category: str | None = None) -> QuerySet[Promotion]:
-    """Running public ads of approved vendors, shown in browse and search labelled as ads."""
+def promotion_list_public_ads(
+    *,
+    consumer: User | AnonymousUser,
+    category: str | None = None,
+    exclusion: VendorExclusion | None = None,
+) -> QuerySet[Promotion]:
+    """Running public ads of approved vendors, shown in browse and search labelled as ads, except the ads of
+    vendors this consumer ended (rule 2) or muted (rule 3). `exclusion` is the consumer's, when the page has
+    already read it for its other lists (one query per request); otherwise it is read here."""
+    if exclusion is None:
+        exclusion = vendor_ids_excluded_for(consumer=consumer)
     qs = Promotion.objects.running().filter(kind=Promotion.Kind.PUBLIC).select_related("vendor", "vendor__category")
+    if exclusion.ads_hidden:
+        qs = qs.exclude(vendor_id__in=exclusion.ads_hidden)
     if category:
         qs = qs.filter(vendor__category__slug=category)
     return qs.order_by("-starts_at", "-id")

@@ -11,10 +11,21 @@
     if (canvas) { new Chart(canvas, config); }
   }
 
+  // Counts of consumers arrive rounded down to a multiple of `rounded_to` (K): a tooltip shows the range a
+  // point stands for, never a figure more exact than the page's tables.
+  var step = data.rounded_to || 1;
+  function range(value) {
+    if (value === null || value === undefined) { return "fewer than " + step; }
+    return step > 1 ? value + "–" + (value + step - 1) : String(value);
+  }
+  // Counts of people: whole-number ticks only (no 0.5 partner), in steps of K where totals are rounded to K.
+  var countAxis = { beginAtZero: true, ticks: { precision: 0, stepSize: step > 1 ? step : undefined } };
+  var rangeTooltip = { callbacks: { label: function (context) { return context.dataset.label + ": " + range(context.raw); } } };
+
   draw("chart-partners", {
     type: "line",
-    data: { labels: data.days, datasets: [{ label: "Partners", data: data.partners, borderColor: colours[0], pointRadius: 0, spanGaps: false }] },
-    options: { responsive: true, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } }
+    data: { labels: data.days, datasets: [{ label: "Partners", data: data.partners, borderColor: colours[0], backgroundColor: colours[0], pointRadius: 2, spanGaps: false }] },
+    options: { responsive: true, plugins: { legend: { display: false }, tooltip: rangeTooltip }, scales: { y: Object.assign({}, countAxis, { beginAtZero: false }) } }
   });
   draw("chart-flow", {
     type: "bar",
@@ -25,19 +36,19 @@
         { label: "Ended", data: data.ends, backgroundColor: colours[2] }
       ]
     },
-    options: { responsive: true, scales: { y: { beginAtZero: true } } }
+    options: { responsive: true, scales: { y: countAxis } }
   });
   draw("chart-reasons", {
     type: "doughnut",
-    data: { labels: data.reasons.labels, datasets: [{ data: data.reasons.values, backgroundColor: colours }] },
-    options: { responsive: true }
+    data: { labels: data.reasons.labels, datasets: [{ label: "Ended", data: data.reasons.values, backgroundColor: colours }] },
+    options: { responsive: true, plugins: { tooltip: rangeTooltip } }
   });
   Object.keys(data.segments).forEach(function (dimension) {
     var segment = data.segments[dimension];
     draw("chart-segment-" + dimension, {
       type: "bar",
       data: { labels: segment.labels, datasets: [{ label: "Partners", data: segment.values, backgroundColor: colours[0] }] },
-      options: { indexAxis: "y", responsive: true, plugins: { legend: { display: false } } }
+      options: { indexAxis: "y", responsive: true, plugins: { legend: { display: false }, tooltip: rangeTooltip }, scales: { x: countAxis } }
     });
   });
 })();

@@ -129,6 +129,7 @@ def _application_body(w: World) -> dict[str, Any]:
 
 # (url name, method): (url kwargs, body, expected status per role)
 MATRIX: dict[tuple[str, str], tuple[Kwargs, Callable[[World], Any] | None, dict[str, int]]] = {
+    ("root", "GET"): (NONE, None, public()),
     ("vendor-list", "GET"): (NONE, None, public()),
     ("vendor-compare", "GET"): (NONE, None, public(400)),  # no vendors named
     ("vendor-detail", "GET"): (A_SLUG, None, public()),
@@ -151,15 +152,25 @@ MATRIX: dict[tuple[str, str], tuple[Kwargs, Callable[[World], Any] | None, dict[
     ("account-token-list", "POST"): (NONE, lambda w: {"name": "script"}, signed_in(201)),
     ("account-token-revoke", "POST"): (lambda w: {"pk": w.token.pk}, None, owned_by("consumer", 200)),
     ("portfolio-list", "GET"): (NONE, None, signed_in(200)),
-    ("portfolio-list", "POST"): (NONE, lambda w: {"vendor_id": w.vendor_b.pk}, signed_in(201)),
+    # Vendor B's own owner cannot hold it as a partner (partner counts are consumers' verdicts).
+    ("portfolio-list", "POST"): (NONE, lambda w: {"vendor_id": w.vendor_b.pk}, {**signed_in(201), "other_vendor": 403}),
     ("portfolio-history", "GET"): (NONE, None, signed_in(200)),
     ("portfolio-feed", "GET"): (NONE, None, signed_in(200)),
     ("portfolio-end", "POST"): (A_ID, lambda w: {"reason": "price"}, owned_by("consumer", 200, others=409)),
-    ("portfolio-reinstate", "POST"): (A_ID, None, signed_in(409)),  # nobody has an ended one to reinstate
+    # Nobody has an ended one to reinstate; vendor A's owner is refused before that, as for adding.
+    ("portfolio-reinstate", "POST"): (A_ID, None, {**signed_in(409), "vendor": 403}),
     ("portfolio-mute", "POST"): (A_ID, lambda w: {"muted": True}, owned_by("consumer", 200, others=409)),
+    # The draft was delivered to nobody, so nobody may give feedback on it (tests/digest/test_feedback.py: who may)
+    ("portfolio-feedback", "POST"): (
+        lambda w: {"promotion_id": w.promotion.pk},
+        lambda w: {"verdict": "useful"},
+        signed_in(404),
+    ),
     ("sell-application", "GET"): (NONE, None, vendor_list(200)),
     ("sell-application", "POST"): (NONE, _application_body, {**signed_in(201), "vendor": 409, "other_vendor": 409}),
     ("sell-application", "PUT"): (NONE, _application_body, {**vendor_list(409)}),  # approved: closed
+    ("sell-profile", "GET"): (NONE, None, vendor_list(200)),
+    ("sell-profile", "PATCH"): (NONE, lambda w: {"description": "Fresh each week"}, vendor_list(200)),
     ("sell-product-list", "GET"): (NONE, None, vendor_list(200)),
     ("sell-product-list", "POST"): (NONE, lambda w: {"name": "X", "price": "2.00", "stock": 1}, vendor_list(201)),
     ("sell-product-import", "POST"): (NONE, _csv, vendor_list(200)),
@@ -179,7 +190,8 @@ MATRIX: dict[tuple[str, str], tuple[Kwargs, Callable[[World], Any] | None, dict[
     ("sell-promotion-detail", "PATCH"): (PROMO, lambda w: {"title": "Renamed"}, owned_by("vendor", 200)),
     ("sell-promotion-detail", "DELETE"): (PROMO, None, owned_by("vendor", 204)),
     ("sell-promotion-preview", "GET"): (PROMO, None, owned_by("vendor", 200)),
-    ("sell-promotion-publish", "POST"): (PROMO, None, owned_by("vendor", 200)),
+    # Vendor A has one partner: its owner passes authorization and is refused for the audience (under K).
+    ("sell-promotion-publish", "POST"): (PROMO, None, owned_by("vendor", 409)),
     ("sell-promotion-end", "POST"): (PROMO, None, owned_by("vendor", 409)),  # a draft cannot end
     ("sell-promotion-results", "GET"): (PROMO, None, owned_by("vendor", 200)),
     ("moderation-queue", "GET"): (NONE, None, moderators()),

@@ -94,7 +94,9 @@ def test_consumer_journey_in_browser(live_server, page: Page, screenshot):
     expect(page.locator(".badge", has_text="Your partner")).to_have_count(0)
     page.goto(f"{live_server.url}/vendors/moonlight-roasters/")
     expect(page.get_by_text("Partnerships ended (last 90 days)")).to_be_visible()
-    expect(page.locator(".facts-list")).to_contain_text("Bad service (1)")
+    # One ending is fewer than K: the public page shows neither its count nor its reason (rule 4).
+    expect(page.locator(".facts-list")).to_contain_text("not shown: fewer than 5 partnerships ended")
+    expect(page.locator(".facts-list")).not_to_contain_text("Bad service")
 
     # Reinstate it from the history.
     page.goto(f"{live_server.url}/portfolio/")

@@ -27,6 +27,7 @@ SHARED = {
     "marketplace.pagination",
     "marketplace.enqueue",
     "marketplace.privacy",
+    "marketplace.parsers",
 }
 # Wiring at the very top: URL configurations, settings, the Celery app, the health check.
 WIRING = {

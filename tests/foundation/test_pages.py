@@ -12,6 +12,10 @@ PAGES = ["shop:home", "shop:vendor-list"]
 
 
 def _query_count(client, url: str) -> int:
+    """Queries of a view of the page once its pictures' thumbnails exist: the first view of a new picture makes
+    its thumbnail and records it (sorl's key-value store), a one-time cost per picture that the thumbnail task
+    pays after each upload; every later view reads the record from the cache."""
+    assert client.get(url).status_code == 200
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200

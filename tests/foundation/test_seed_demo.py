@@ -47,7 +47,13 @@ def test_seed_demo_creates_the_requested_scale_and_named_accounts():
     assert figures["consumers"] == 50
     assert figures["vendors"] == 11  # ten generated and the named demo vendor
     assert figures["products"] == 10 * 3 + 10
-    assert figures["memberships"] == 50 * 2 + 3  # and three for the demo consumer
+    demo_vendor = Vendor.objects.get(owner__email=DEMO_VENDOR)
+    generated_hold_demo_vendor = PartnerMembership.objects.filter(
+        vendor=demo_vendor, consumer__email__endswith="@demo.example"
+    ).count()
+    assert 0.7 * 50 <= generated_hold_demo_vendor <= 0.98 * 50  # most generated consumers chose the demo vendor
+    # Each generated consumer holds two other vendors; the demo consumer holds three.
+    assert figures["memberships"] == 50 * 2 + 3 + generated_hold_demo_vendor
     ended = PartnerMembership.objects.filter(ended_at__isnull=False).count()
     assert figures["events"] == figures["memberships"] + ended
     for email in (DEMO_CONSUMER, DEMO_VENDOR, DEMO_MODERATOR):
@@ -69,10 +75,12 @@ def test_seed_demo_twice_adds_nothing():
 def test_seed_demo_same_seed_gives_same_data():
     call_command("seed_demo", *SMALL, verbosity=0)
     first = _fingerprint()
-    from marketplace.shop.models import Checkout, Order, Redemption
-    from promotions.models import Promotion
+    from marketplace.shop.models import Checkout, Order, Redemption, ServiceRating
+    from promotions.models import Promotion, PromotionDelivery
 
+    ServiceRating.objects.all().delete()
     Redemption.objects.all().delete()
+    PromotionDelivery.objects.all().delete()
     Order.objects.all().delete()
     Checkout.objects.all().delete()
     Promotion.objects.all().delete()
@@ -92,3 +100,46 @@ def test_seed_demo_refuses_bad_arguments_and_changes_nothing():
     assert Vendor.objects.count() == 0
     with pytest.raises(CommandError):
         call_command("seed_demo", "--consumers", "-3", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_seed_demo_reads_like_a_marketplace_with_pictures():
+    """Vendors and products are named for what they sell, every vendor has a logo and every product a
+    picture that opens as an image, and rated vendors show reviews."""
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    from marketplace.shop.demo.catalogue import CATALOGUE
+    from marketplace.shop.models import ServiceRating
+
+    call_command("seed_demo", *SMALL, verbosity=0)
+    for vendor in Vendor.objects.select_related("category"):
+        catalogue = CATALOGUE[vendor.category.name]
+        assert vendor.logo and default_storage.exists(vendor.logo.name)
+        assert not any(ch.isdigit() for ch in vendor.name), vendor.name  # no "Little Paws 34"
+        names = {name for name, *_ in catalogue.products}
+        for product in vendor.products.all():
+            assert any(product.name.startswith(n) for n in names), product.name
+            assert product.image and default_storage.exists(product.image.name)
+    with default_storage.open(Product.objects.first().image.name) as picture:
+        assert Image.open(picture).size == (480, 360)
+    demo_pictures = set(Product.objects.filter(vendor__owner__email=DEMO_VENDOR).values_list("image", flat=True))
+    assert len(demo_pictures) == 10  # the demo vendor's products have their own pictures
+    assert ServiceRating.objects.exclude(comment="").exists()
+    rated = ServiceRating.objects.values("vendor").distinct().count()
+    assert rated >= Vendor.objects.approved().count() - 1
+
+
+@pytest.mark.django_db
+def test_seed_demo_default_scale_gives_the_demo_vendor_insights_in_every_dimension():
+    from marketplace.shop.demo.seed import DemoScale
+    from portfolios.models import SegmentDimension, VendorSegmentStat
+
+    call_command("seed_demo", "--no-progress", verbosity=0)
+    demo_vendor = Vendor.objects.get(owner__email=DEMO_VENDOR)
+    assert DemoScale().consumers >= 400
+    assert PartnerMembership.objects.active().filter(vendor=demo_vendor).count() >= 300
+    for dimension in SegmentDimension.values:
+        groups = VendorSegmentStat.objects.filter(vendor=demo_vendor, dimension=dimension, partners__gte=5)
+        assert groups.count() >= 3, dimension
+

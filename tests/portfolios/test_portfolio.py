@@ -207,3 +207,26 @@ def test_domain_errors_answer_by_type_on_pages(consumer_client, other_consumer, 
     response = consumer_client.post(reverse("portfolios:reinstate", args=[vendor.pk]), follow=True)
     assert response.redirect_chain[-1][0] == reverse("portfolios:portfolio")
     assert "no ended partnership" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_membership_start_refuses_the_vendors_own_owner_and_staff(vendor):
+    """Partner counts cannot be farmed: the owner and staff cannot hold the vendor as a partner."""
+    from portfolios.exceptions import OwnVendor
+
+    staff = UserFactory(is_staff=True)
+    for user in (vendor.owner, staff):
+        with pytest.raises(OwnVendor):
+            services.membership_start(consumer=user, vendor_id=vendor.pk)
+    assert not PartnerMembership.objects.exists()
+
+
+@pytest.mark.django_db
+def test_portfolio_api_refuses_an_owner_adding_their_own_vendor(vendor):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(vendor.owner)
+    response = api.post(reverse("api:portfolio-list"), {"vendor_id": vendor.pk}, format="json")
+    assert response.status_code == 403 and "owner" in response.json()["detail"]
+    assert not PartnerMembership.objects.exists()

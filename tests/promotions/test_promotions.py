@@ -63,8 +63,8 @@ def _received(promotion: Promotion) -> set[int]:
 
 @pytest.mark.django_db
 def test_promotion_states_advance_starts_on_time_delivers_once_and_ends(shop):
-    # Given a partners promotion published for tomorrow
-    partners = _partners(shop, 3)
+    # Given a partners promotion published for tomorrow (K = 5 partners: publishing refuses fewer)
+    partners = _partners(shop, 5)
     promotion = _draft(shop, starts_in=timedelta(days=1))
     promo.promotion_publish(vendor=shop, promotion_id=promotion.pk)
     promotion.refresh_from_db()
@@ -72,14 +72,14 @@ def test_promotion_states_advance_starts_on_time_delivers_once_and_ends(shop):
 
     # When the clock passes its start, twice (beat may overlap)
     at_start = promotion.starts_at + timedelta(minutes=1)
-    assert promo.promotion_states_advance(now=at_start) == {"started": 1, "ended": 0}
-    assert promo.promotion_states_advance(now=at_start) == {"started": 0, "ended": 0}
+    assert promo.promotion_states_advance(now=at_start) == {"started": 1, "ended": 0, "failed": 0, "held": 0}
+    assert promo.promotion_states_advance(now=at_start) == {"started": 0, "ended": 0, "failed": 0, "held": 0}
 
     # Then it runs, every partner received it exactly once
     promotion.refresh_from_db()
     assert promotion.state == Promotion.State.RUNNING
     assert _received(promotion) == {c.pk for c in partners}
-    assert PromotionDelivery.objects.filter(promotion=promotion).count() == 3
+    assert PromotionDelivery.objects.filter(promotion=promotion).count() == 5
 
     # And at its end it ends
     assert promo.promotion_states_advance(now=promotion.ends_at)["ended"] == 1
@@ -93,15 +93,16 @@ def test_promotion_states_advance_task_is_the_beat_entry(settings):
 
     entry = settings.CELERY_BEAT_SCHEDULE["promotion-states-advance"]
     assert entry["task"] == promotion_states_advance_task.name == "promotions.tasks.promotion_states_advance_task"
-    assert promotion_states_advance_task.delay().get() == {"started": 0, "ended": 0}
+    assert promotion_states_advance_task.delay().get() == {"started": 0, "ended": 0, "failed": 0, "held": 0}
 
 
 @pytest.mark.django_db
 def test_audience_consumers_skips_consumers_over_their_weekly_cap(shop):
-    # Given two partners; one accepts a single promotion a week and already got one this week
-    relaxed = _partners(shop, 1)[0]
+    # Given six partners; one accepts a single promotion a week and already got one this week
+    relaxed = _partners(shop, 5)
     strict = _partners(shop, 1, cap=1)[0]
     other_shop = VendorFactory()
+    _partners(other_shop, 4)
     membership_start(consumer=strict, vendor_id=other_shop.pk)
     promo.promotion_publish(vendor=other_shop, promotion_id=_draft(other_shop).pk)
     assert PromotionDelivery.objects.filter(consumer=strict).count() == 1
@@ -109,8 +110,8 @@ def test_audience_consumers_skips_consumers_over_their_weekly_cap(shop):
     # When this shop publishes a partners promotion
     promotion = promo.promotion_publish(vendor=shop, promotion_id=_draft(shop).pk)
 
-    # Then only the partner under their cap receives it
-    assert _received(promotion) == {relaxed.pk}
+    # Then only the partners under their cap receive it
+    assert _received(promotion) == {c.pk for c in relaxed}
 
 
 @pytest.mark.django_db
@@ -128,15 +129,15 @@ def test_audience_preview_of_lapsed_partners_is_a_live_count_equal_to_delivery(s
     preview = audience_preview(spec=AudienceSpec.of(promotion))
     promo.promotion_publish(vendor=shop, promotion_id=promotion.pk)
 
-    # Then the preview says how it was counted, and equals who received it: the lapsed ones only
+    # Then the preview says how it was counted, and is who received it (6) rounded down to a multiple of K
     assert preview.source == "live count"
-    assert preview.size == 6 == len(_received(promotion))
+    assert preview.size == 5 and preview.text == "5–9 partners" and len(_received(promotion)) == 6
     assert _received(promotion) == {c.pk for c in lapsed}
 
 
 @pytest.mark.django_db
 def test_promotion_feed_for_consumer_drops_a_partner_the_consumer_ended(shop):
-    consumer = _partners(shop, 1)[0]
+    consumer, *_ = _partners(shop, 5)
     promotion = promo.promotion_publish(vendor=shop, promotion_id=_draft(shop).pk)
     assert list(promotion_feed_for_consumer(consumer=consumer)) == [promotion]
 
@@ -148,6 +149,7 @@ def test_promotion_feed_for_consumer_drops_a_partner_the_consumer_ended(shop):
 
 @pytest.mark.django_db
 def test_promotion_update_refuses_a_published_promotion(shop):
+    _partners(shop, 5)
     promotion = promo.promotion_publish(vendor=shop, promotion_id=_draft(shop).pk)
     with pytest.raises(ConflictError):
         promo.promotion_update(vendor=shop, promotion_id=promotion.pk, title="Changed")
@@ -214,7 +216,42 @@ def test_promotion_api_answers_404_for_another_vendors_promotion(api):
 
 @pytest.mark.django_db
 def test_promotion_api_publish_twice_answers_409(api, shop):
+    _partners(shop, 5)
     promotion = _draft(shop)
     assert api.post(f"/api/v1/sell/promotions/{promotion.pk}/publish/").json()["state"] == "running"
     second = api.post(f"/api/v1/sell/promotions/{promotion.pk}/publish/")
     assert second.status_code == 409 and second.json()["code"] == "conflict"
+
+
+@pytest.mark.django_db
+def test_promotion_states_advance_skips_a_broken_promotion_and_starts_the_others(shop):
+    """One vendor cannot stop the clock: a promotion that fails to start (a row written before its fields
+    were bounded, with an audience window that overflows) is logged and skipped; the others start."""
+    other = VendorFactory(name="Neighbour")
+    partners = _partners(other, 6)
+    _partners(shop, 6)
+    now = timezone.now()
+    window = {"starts_at": now - timedelta(minutes=1), "ends_at": now + timedelta(days=1)}
+    broken = Promotion.objects.create(
+        vendor=shop,
+        title="Broken",
+        kind=Promotion.Kind.PARTNERS,
+        audience=Promotion.Audience.LAPSED,
+        lapsed_days=2147483647,
+        discount_value=5,
+        state=Promotion.State.SCHEDULED,
+        **window,
+    )
+    good = Promotion.objects.create(
+        vendor=other,
+        title="Good",
+        kind=Promotion.Kind.PARTNERS,
+        discount_value=5,
+        state=Promotion.State.SCHEDULED,
+        **window,
+    )
+    assert promo.promotion_states_advance() == {"started": 1, "ended": 0, "failed": 1, "held": 0}
+    broken.refresh_from_db()
+    good.refresh_from_db()
+    assert broken.state == Promotion.State.SCHEDULED and not _received(broken)
+    assert good.state == Promotion.State.RUNNING and _received(good) == {c.pk for c in partners}

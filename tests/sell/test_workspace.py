@@ -188,7 +188,8 @@ def test_audience_preview_equals_consumers_who_receive_and_excludes_ended_and_mu
     promo.promotion_publish(vendor=shop, promotion_id=promotion.pk)
     received = set(PromotionDelivery.objects.filter(promotion=promotion).values_list("consumer_id", flat=True))
     assert preview.size is not None and preview.size >= 5
-    assert preview.size == len(received)
+    # The preview is the audience delivered, rounded down to a multiple of K (never the exact count).
+    assert preview.size <= len(received) < preview.size + 5 and preview.size % 5 == 0
     assert consumers[1].pk not in received and consumers[2].pk not in received
     if segment:
         from marketplace.accounts.models import ConsumerProfile
@@ -292,7 +293,7 @@ def test_api_vendor_journey_products_orders_ship_insights_publish(reference_data
     assert api.post(f"/api/v1/sell/orders/{orders[0]['id']}/ship/").json()["status"] == "shipped"
     stats_reconcile_all()
     insights = api.get("/api/v1/sell/insights/").json()
-    assert insights["current_partners"] == 6 and insights["partner_sales_share"] == 1.0
+    assert insights["current_partners"] == 5 and insights["partner_sales_share"] == 1.0  # 6, rounded to K
     now = timezone.now()
     draft = api.post(
         "/api/v1/sell/promotions/",
@@ -308,7 +309,7 @@ def test_api_vendor_journey_products_orders_ship_insights_publish(reference_data
         format="json",
     )
     assert draft.status_code == 201
-    assert api.get(f"/api/v1/sell/promotions/{draft.json()['id']}/preview/").json()["size"] == 6
+    assert api.get(f"/api/v1/sell/promotions/{draft.json()['id']}/preview/").json()["size"] == 5
     assert api.post(f"/api/v1/sell/promotions/{draft.json()['id']}/publish/").json()["state"] == "running"
     feed = APIClient()
     feed.force_authenticate(consumers[3])

@@ -63,7 +63,9 @@ def test_api_consumer_journey_add_partners_search_buy_from_two_vendors_end_partn
     assert token_client.get("/api/v1/portfolio/").json()["results"] == []
     assert [m["vendor"] for m in token_client.get("/api/v1/portfolio/history/").json()["results"]] == [roaster.slug]
     facts = token_client.get(f"/api/v1/vendors/{roaster.slug}/").json()["facts"]
-    assert facts["ended_recent"] == 1 and facts["top_end_reasons"] == [{"reason": "Bad service", "count": 1}]
+    # One ending is fewer than K: neither its count nor its reason is public (rule 4).
+    assert facts["ended_recent"] is None and facts["ended_recent_suppressed"] is True
+    assert facts["top_end_reasons"] == []
 
 
 @pytest.mark.django_db

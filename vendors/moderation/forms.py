@@ -1,5 +1,7 @@
 from django import forms
 
+from marketplace.accounts.limits import ID_MAX
+
 from ..models import ModerationAction, Vendor, VendorReport
 
 
@@ -33,7 +35,7 @@ class AuditFilterForm(forms.Form):
     kind = forms.ChoiceField(
         choices=[("", "Any action"), *ModerationAction.Kind.choices], required=False, label="Action"
     )
-    moderator = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    moderator = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX, widget=forms.HiddenInput)
     vendor = forms.CharField(required=False, max_length=100, label="Vendor")
     date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))

@@ -13,15 +13,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from marketplace.accounts.mail import mail_send_on_commit, mail_send_text_on_commit
 from marketplace.accounts.models import User
 from marketplace.errors import ConflictError, ForbiddenError, NotFoundError
 
-from ..models import ModerationAction, Vendor, VendorFlag, VendorReport
+from ..models import ModerationAction, Product, Vendor, VendorFlag, VendorReport
 from ..signals import vendor_status_changed
 
 REASON_MAX_LENGTH = 2000
@@ -74,10 +74,7 @@ def _notify_owner(*, vendor: Vendor, action: ModerationAction) -> None:
     subject = f"{vendor.name}: {action.get_kind_display().lower()}"
     body = render_to_string(f"emails/moderation/{action.kind}.txt", context)
 
-    def send() -> None:
-        send_mail(subject, body, None, [recipient])
-
-    transaction.on_commit(send)
+    mail_send_text_on_commit(to=recipient, subject=subject, text=body)
 
 
 def _announce_status_change(*, vendor_id: int, old_status: str, new_status: str) -> None:
@@ -199,9 +196,10 @@ REPORTABLE_STATUSES = (Vendor.Status.APPROVED, Vendor.Status.SUSPENDED)
 def report_create(*, reporter: User, vendor_id: int, reason: str, text: str) -> VendorReport:
     """A signed-in user reports a vendor. At most one open report per reporter and vendor.
 
-    Atomic; raises a REPORTS flag when the vendor's open reports reach the threshold.
-    Raises NotFoundError for vendors not in the marketplace, ConflictError for a second open report or a
-    report on one's own vendor, ValidationError for an unknown reason or an over-long text.
+    Atomic; raises a REPORTS flag when the vendor's open reports reach the threshold; after commit the
+    reporter gets one e-mail acknowledging the report. Raises NotFoundError for vendors not in the
+    marketplace, ConflictError for a second open report or a report on one's own vendor, ValidationError for
+    an unknown reason or an over-long text.
     """
     if not reporter.is_authenticated:
         raise ForbiddenError("Sign in to report a vendor.")
@@ -229,6 +227,12 @@ def report_create(*, reporter: User, vendor_id: int, reason: str, text: str) -> 
     open_count = VendorReport.objects.filter(vendor=vendor, status=VendorReport.Status.OPEN).count()
     if open_count >= flag_setting("FLAG_REPORTS_MIN"):
         _flag_raise(vendor_id=vendor.pk, kind=VendorFlag.Kind.REPORTS, details={"open_reports": open_count})
+    mail_send_on_commit(
+        to=reporter.email,
+        subject=f"Your report on {vendor.name} is with the moderators",
+        template="reports/received",
+        context={"report": report},
+    )
     return report
 
 
@@ -246,6 +250,14 @@ def _report_close(*, moderator: User, report_id: int, note: str, status: str, ki
     vendor = Vendor.objects.select_related("owner").get(pk=report.vendor_id)
     action = ModerationAction.objects.create(moderator=moderator, vendor=vendor, kind=kind, reason=note)
     _notify_owner(vendor=vendor, action=action)
+    # The reporter hears the outcome and the same note the vendor gets (the form says so); a deleted
+    # account is not written to.
+    mail_send_on_commit(
+        to=report.reporter.email if report.reporter else None,
+        subject=f"Your report on {vendor.name}: {report.get_status_display().lower()}",
+        template="reports/closed",
+        context={"report": report, "note": note},
+    )
     open_count = VendorReport.objects.filter(vendor=vendor, status=VendorReport.Status.OPEN).count()
     if open_count < flag_setting("FLAG_REPORTS_MIN"):
         _flag_clear(vendor_id=vendor.pk, kind=VendorFlag.Kind.REPORTS)
@@ -370,3 +382,83 @@ def vendor_flags_sync(*, kind: str, figures_by_vendor: dict[int, dict[str, Any]]
 def _figures_grew(previous: dict[str, Any], current: dict[str, Any]) -> bool:
     keys = ("ended_last_7_days", "open_reports")
     return any(current.get(key, 0) > previous.get(key, 0) for key in keys)
+
+
+# --- products and ownership -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def product_deactivate_by_moderator(*, moderator: User, product_id: int, reason: str) -> Product:
+    """Take a vendor's product off sale for a reason the vendor sees: hidden from the shop from the next
+    request; its orders and history are kept.
+
+    Atomic, product row locked; writes one audit row (on the vendor, naming the product); emails the vendor's
+    owner after commit. Only moderators; a reason is required. Raises NotFoundError for an unknown product,
+    ConflictError for one already off sale.
+    """
+    _require_moderator(moderator)
+    reason = _clean_reason(reason)
+    product = Product.objects.select_for_update().filter(pk=product_id).first()
+    if product is None:
+        raise NotFoundError("No such product.")
+    if not product.active:
+        raise ConflictError(f"“{product.name}” is already off sale.")
+    product.active = False
+    product.save(update_fields=["active", "updated_at"])
+    vendor = Vendor.objects.select_related("owner").get(pk=product.vendor_id)
+    action = ModerationAction.objects.create(
+        moderator=moderator,
+        vendor=vendor,
+        kind=ModerationAction.Kind.PRODUCT_DEACTIVATE,
+        reason=f"“{product.name}” (product #{product.pk}): {reason}",
+    )
+    _notify_owner(vendor=vendor, action=action)
+    return product
+
+
+@transaction.atomic
+def vendor_owner_transfer(*, moderator: User, vendor_id: int, new_owner_email: str, reason: str) -> Vendor:
+    """Hand a vendor to another existing user (the business was sold, say), for a recorded reason.
+
+    From the commit on the new owner runs the vendor's workspace (catalogue, orders with their buyers' names
+    and addresses, insights, promotions) and the previous owner sees none of it. Atomic: the vendor row and
+    the new owner's user row are locked (vendor_apply locks that row too), so a user never ends up owning two
+    vendors. Writes one audit row naming both owners; emails both after commit. A contact email that was the
+    previous owner's own address becomes the new owner's. Only moderators; a reason is required.
+    Raises ValidationError on new_owner_email for no such active user, ConflictError for the current owner or
+    a user who already owns a vendor, NotFoundError for an unknown vendor.
+    """
+    _require_moderator(moderator)
+    reason = _clean_reason(reason)
+    email = (new_owner_email or "").strip().lower()
+    if not email:
+        raise ValidationError({"new_owner_email": "Enter the email address of the new owner's account."})
+    vendor = _vendor_for_update(vendor_id)
+    new_owner = User.objects.select_for_update().filter(email__iexact=email, is_active=True).first()
+    if new_owner is None:
+        raise ValidationError({"new_owner_email": "No active account has this email address; they sign up first."})
+    previous_owner = vendor.owner
+    if new_owner.pk == previous_owner.pk:
+        raise ConflictError(f"{new_owner.email} already owns {vendor.name}.")
+    if Vendor.objects.filter(owner=new_owner).exists():
+        raise ConflictError(f"{new_owner.email} already owns a vendor; an account runs one vendor only.")
+    vendor.owner = new_owner
+    update_fields = ["owner"]
+    if vendor.contact_email.strip().lower() == previous_owner.email.lower():
+        vendor.contact_email = new_owner.email
+        update_fields.append("contact_email")
+    vendor.save(update_fields=update_fields)
+    ModerationAction.objects.create(
+        moderator=moderator,
+        vendor=vendor,
+        kind=ModerationAction.Kind.OWNER_TRANSFER,
+        reason=f"From {previous_owner.email} to {new_owner.email}: {reason}",
+    )
+    context = {"vendor": vendor, "reason": reason, "site_name": "Partner Marketplace"}
+    subject = f"{vendor.name}: ownership transferred"
+    body = render_to_string("emails/moderation/owner_transfer.txt", context)
+    recipients = [previous_owner.email, new_owner.email]
+
+    for recipient in recipients:  # one message each: neither learns the other's address from the headers
+        mail_send_text_on_commit(to=recipient, subject=subject, text=body)
+    return vendor

@@ -1,10 +1,13 @@
-"""Applying to sell: the application, its checks, and resubmitting after a rejection."""
+"""Applying to sell: the application, its checks, and resubmitting after a rejection; once approved, the
+vendor's own profile (description, regions served, logo)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.text import slugify
@@ -14,6 +17,7 @@ from marketplace.errors import ConflictError, NotFoundError
 
 from ..models import Category, Vendor
 from ..signals import vendor_status_changed
+from .catalogue import image_prepare
 
 
 def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
@@ -117,4 +121,85 @@ def vendor_application_resubmit(
     vendor.regions.set(list(regions))
     if old_status != vendor.status:
         _announce_status(vendor.pk, old_status, vendor.status)
+    return vendor
+
+
+PROFILE_DESCRIPTION_MAX_LENGTH = 4000
+# How much of the previous description the audit entry keeps: enough for a moderator to see what changed.
+AUDIT_EXCERPT_LENGTH = 300
+
+
+def _regions_text(regions: Iterable[Region]) -> str:
+    return ", ".join(sorted(r.name for r in regions)) or "none"
+
+
+def vendor_profile_update(
+    *,
+    owner: User,
+    description: str | None = None,
+    regions: Iterable[Region] | None = None,
+    logo: UploadedFile | None = None,
+    remove_logo: bool = False,
+) -> Vendor:
+    """Change the public profile of the owner's approved vendor: its description, the regions it serves and
+    its logo (only the fields given; None leaves a field as it is; `remove_logo` takes the logo down). Name and
+    category stay as the moderators approved them. A pending or rejected vendor corrects its application
+    instead, and a suspended one waits for the moderators (ConflictError); NotFoundError when the user has no
+    vendor. A logo is stored only as image_prepare re-encodes it, decoded before the transaction opens.
+
+    Atomic, vendor row locked. A change writes one audit entry, by the owner, in Django's change log (the
+    vendor's history in the admin): which fields changed, with the previous regions and the start of the
+    previous description. A save that changes nothing writes none.
+    """
+    if logo is not None and remove_logo:
+        raise ValidationError({"logo": ["Upload a new logo or remove the current one, not both."]})
+    if description is not None:
+        description = description.strip()
+        if len(description) > PROFILE_DESCRIPTION_MAX_LENGTH:
+            raise ValidationError(
+                {"description": [f"Keep the description under {PROFILE_DESCRIPTION_MAX_LENGTH} characters."]}
+            )
+    stored_logo = image_prepare(image=logo, field="logo")
+    with transaction.atomic():
+        vendor = Vendor.objects.select_for_update().filter(owner=owner).order_by("id").first()
+        if vendor is None:
+            raise NotFoundError("You have not applied to sell yet.")
+        if vendor.status == Vendor.Status.SUSPENDED:
+            raise ConflictError("Your vendor is suspended; its profile stays until the moderators reinstate it.")
+        if vendor.status != Vendor.Status.APPROVED:
+            raise ConflictError("Your application is not approved yet; correct it in the application form instead.")
+        changes: list[str] = []
+        update_fields: list[str] = []
+        if description is not None and description != vendor.description:
+            previous = vendor.description[:AUDIT_EXCERPT_LENGTH]
+            ellipsis = "…" if len(vendor.description) > AUDIT_EXCERPT_LENGTH else ""
+            changes.append(f"description (was: “{previous}{ellipsis}”)")
+            vendor.description = description
+            update_fields.append("description")
+        if stored_logo is not None:
+            changes.append("logo (a new image)")
+            vendor.logo = stored_logo  # type: ignore[assignment]
+            update_fields.append("logo")
+        elif remove_logo and vendor.logo:
+            changes.append("logo (removed)")
+            vendor.logo = ""  # type: ignore[assignment]
+            update_fields.append("logo")
+        if update_fields:
+            vendor.save(update_fields=update_fields)
+        if regions is not None:
+            new_regions = list(regions)
+            old_regions = list(vendor.regions.all())
+            if {r.pk for r in new_regions} != {r.pk for r in old_regions}:
+                changes.append(
+                    f"regions served (was: {_regions_text(old_regions)}; now: {_regions_text(new_regions)})"
+                )
+                vendor.regions.set(new_regions)
+        if changes:
+            LogEntry.objects.log_actions(
+                user_id=owner.pk,
+                queryset=[vendor],
+                action_flag=CHANGE,
+                change_message=f"Profile changed by the owner: {'; '.join(changes)}.",
+                single_object=True,
+            )
     return vendor

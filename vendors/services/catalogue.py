@@ -3,22 +3,54 @@ signed-in owner runs, so a product id of another vendor answers NotFoundError.""
 
 from __future__ import annotations
 
+import io
+import logging
+import uuid
+import warnings
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from sorl.thumbnail import get_thumbnail
 
+from marketplace.accounts.limits import STOCK_MAX
+from marketplace.enqueue import enqueue_safely
 from marketplace.errors import ForbiddenError, NotFoundError
 
 from ..models import Category, Product, Vendor
 
-IMAGE_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+logger = logging.getLogger(__name__)
 
+# --- Images -------------------------------------------------------------------------------------------------
+# Every upload is decoded and drawn again by Pillow: the stored file holds nothing of the upload but its
+# pixels (no trailing HTML or script, no EXIF, no text chunks), under a generated name whose extension is the
+# format actually written, so the media routes (which serve image extensions only, with nosniff) and the S3
+# store (content type from the name) always hand it out as the image it is.
+
+IMAGE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")  # what Pillow may read an upload as; nothing else is tried
+NOT_AN_IMAGE = "Upload a JPEG, PNG, GIF or WebP image."
+# The stored image's longest side: enough for any page here, and it keeps every thumbnail cheap to make.
+IMAGE_MAX_SIDE = 2000
+JPEG_QUALITY = 85
+SRGB = ImageCms.createProfile("sRGB")
+
+# Pillow's own bomb guard, for every decode in this process (sorl-thumbnail's too): it warns above the limit
+# and refuses above twice it. image_check refuses anything above the limit, from the header.
+Image.MAX_IMAGE_PIXELS = settings.MARKETPLACE["MAX_IMAGE_PIXELS"]
+
+# The sizes the templates ask sorl-thumbnail for, with the same options (templates/sell/product_list.html),
+# made after each upload so that no page request decodes an image.
+# The sizes the templates show (shop/_product_picture.html and the catalogue list), made after each save.
+PRODUCT_THUMBNAILS: tuple[tuple[str, dict[str, Any]], ...] = tuple(
+    (size, {"crop": "center"}) for size in ("48x48", "160x120", "240x180", "480x360")
+)
 
 
 def vendor_require_catalogue_open(*, vendor: Vendor) -> None:
@@ -29,24 +61,139 @@ def vendor_require_catalogue_open(*, vendor: Vendor) -> None:
         raise ForbiddenError("Your application was rejected; correct and resubmit it before editing the catalogue.")
 
 
-def product_image_check(*, image: UploadedFile | None) -> None:
-    """Refuse an upload that is not a real image (Pillow must read it) or is over the size limit."""
+def _pixel_limit_message(*, size: tuple[int, int] | None) -> str:
+    limit = settings.MARKETPLACE["MAX_IMAGE_PIXELS"]
+    megapixels = f"{limit / 1_000_000:g}"
+    side = int(limit**0.5)
+    if size is None:  # Pillow refused it before we saw the header: over twice its limit
+        found = f"The image has more than {2 * (Image.MAX_IMAGE_PIXELS or limit) / 1_000_000:g} megapixels"
+    else:
+        found = f"The image is {size[0]} × {size[1]} pixels"
+    return f"{found}; at most {megapixels} megapixels are accepted (for example {side} × {side})."
+
+
+def _image_open(image: UploadedFile, field: str) -> Image.Image:
+    """Open the upload lazily (Pillow reads the header only) and refuse it, on `field`, unless it is an
+    accepted format within the byte and pixel limits. Nothing is decoded here."""
+    limit = settings.MARKETPLACE["MAX_IMAGE_BYTES"]
+    too_large = ValidationError({field: [f"The image is larger than {limit / (1024 * 1024):g} MB."]})
+    if image.size is not None and image.size > limit:
+        raise too_large
+    # Pillow gets a copy of its own, so closing the image never closes the upload.
+    image.seek(0)
+    content = image.read(limit + 1)
+    image.seek(0)
+    if len(content) > limit:  # more than the upload declared
+        raise too_large
+    data = io.BytesIO(content)
+    try:
+        with warnings.catch_warnings():
+            # Between the limit and twice it Pillow only warns; the size check below refuses those clearly.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            picture = Image.open(data, formats=IMAGE_FORMATS)
+    except Image.DecompressionBombError as exc:
+        raise ValidationError({field: [_pixel_limit_message(size=None)]}) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError({field: [NOT_AN_IMAGE]}) from exc
+    width, height = picture.size
+    if width < 1 or height < 1:
+        picture.close()
+        raise ValidationError({field: [NOT_AN_IMAGE]})
+    if width * height > settings.MARKETPLACE["MAX_IMAGE_PIXELS"]:
+        picture.close()
+        raise ValidationError({field: [_pixel_limit_message(size=(width, height))]})
+    return picture
+
+
+def image_check(*, image: UploadedFile | None, field: str = "image") -> None:
+    """Refuse (ValidationError on `field`) an upload that is not a JPEG, PNG, GIF or WebP, or is over the
+    byte or pixel limit (MARKETPLACE["MAX_IMAGE_BYTES"], ["MAX_IMAGE_PIXELS"]). Reads the header only, never
+    decodes the pixels; image_prepare makes the image that is stored."""
     if image is None:
         return
-    limit = settings.MARKETPLACE["MAX_IMAGE_BYTES"]
-    if image.size is not None and image.size > limit:
-        raise ValidationError({"image": [f"The image is larger than {limit // (1024 * 1024)} MB."]})
-    try:
-        image.seek(0)
-        with Image.open(image) as picture:
-            picture.verify()
-            image_format = picture.format
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError({"image": ["Upload a JPEG, PNG, GIF or WebP image."]}) from exc
-    finally:
-        image.seek(0)
-    if image_format not in IMAGE_FORMATS:
-        raise ValidationError({"image": ["Upload a JPEG, PNG, GIF or WebP image."]})
+    _image_open(image, field).close()
+
+
+def product_image_check(*, image: UploadedFile | None) -> None:
+    """image_check for a product's image."""
+    image_check(image=image, field="image")
+
+
+def _has_alpha(picture: Image.Image) -> bool:
+    return picture.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in picture.info
+
+
+def _redraw(picture: Image.Image) -> tuple[Image.Image, str]:
+    """Decode the first frame, turn it upright (EXIF orientation), into sRGB, no larger than IMAGE_MAX_SIDE.
+    Returns the new image, with no metadata, and the format to write: PNG for transparency or a lossless
+    source (GIF, PNG: drawings, logos), JPEG for the rest (photos)."""
+    source_format = picture.format
+    icc_profile = picture.info.get("icc_profile")
+    alpha = _has_alpha(picture)
+    if source_format == "JPEG":
+        # A large JPEG is decoded at 1/2, 1/4 or 1/8 scale when that still covers the stored size.
+        picture.draft(None, (IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))
+    picture.load()
+    upright = ImageOps.exif_transpose(picture)
+    target_mode = "RGBA" if alpha else ("L" if upright.mode in ("1", "L") else "RGB")
+    if upright.mode not in ("RGB", "RGBA", "L", "CMYK"):
+        upright = upright.convert("RGBA" if alpha else "RGB")
+    redrawn: Image.Image | None = None
+    if icc_profile:
+        try:
+            source_profile = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+            redrawn = ImageCms.profileToProfile(upright, source_profile, SRGB, outputMode=target_mode)
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            redrawn = None  # a broken profile, or one for another colour space: converted plainly below
+    if redrawn is None:
+        redrawn = upright if upright.mode == target_mode else upright.convert(target_mode)
+    redrawn.thumbnail((IMAGE_MAX_SIDE, IMAGE_MAX_SIDE), Image.Resampling.LANCZOS)
+    redrawn.info = {}
+    return redrawn, "PNG" if alpha or source_format in ("PNG", "GIF") else "JPEG"
+
+
+def image_prepare(*, image: UploadedFile | None, field: str = "image") -> ContentFile[bytes] | None:
+    """The file to store for any uploaded image (a product's image, a vendor's logo): checked as image_check
+    does, then decoded and re-encoded by Pillow as PNG or JPEG (see _redraw), with EXIF and every other
+    metadata dropped, under a new random name with the extension of the format written. Raises
+    ValidationError on `field` for anything that is not a readable image within the limits; writes nothing."""
+    if image is None:
+        return None
+    with _image_open(image, field) as picture:
+        try:
+            redrawn, image_format = _redraw(picture)
+            buffer = io.BytesIO()
+            if image_format == "JPEG":
+                redrawn.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
+            else:
+                redrawn.save(buffer, "PNG")
+        # A malformed file can make Pillow's decoders raise almost anything (Django's ImageField catches
+        # Exception for the same reason); each is a bad upload, answered on the field, never a 500.
+        except Exception as exc:
+            logger.info("Refused an image upload Pillow could not decode: %s: %s", type(exc).__name__, exc)
+            raise ValidationError({field: [NOT_AN_IMAGE]}) from exc
+    extension = "jpg" if image_format == "JPEG" else "png"
+    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.{extension}")
+
+
+def _thumbnails_enqueue(product_id: int) -> None:
+    # Imported here: the task module imports these services. A task lost to a broker outage costs only
+    # speed: sorl-thumbnail makes a missing thumbnail on the first page that shows it.
+    from ..tasks import product_thumbnails_generate_task
+
+    enqueue_safely(product_thumbnails_generate_task, product_id)
+
+
+def product_thumbnails_generate(*, product_id: int) -> int:
+    """Make the product image's thumbnails in every size the templates use (PRODUCT_THUMBNAILS), so pages
+    never decode an image. Idempotent: sorl-thumbnail's key-value store hands back a thumbnail already made.
+    A product without an image, or deleted meanwhile, makes nothing. Returns how many sizes are ready."""
+    product = Product.objects.filter(pk=product_id).only("pk", "image").first()
+    if product is None or not product.image:
+        return 0
+    for geometry, options in PRODUCT_THUMBNAILS:
+        get_thumbnail(product.image, geometry, **options)
+    return len(PRODUCT_THUMBNAILS)
 
 
 def _check_product(product: Product) -> None:
@@ -74,7 +221,6 @@ def _product_for_update(vendor: Vendor, product_id: int) -> Product:
     return product
 
 
-@transaction.atomic
 def product_create(
     *,
     vendor: Vendor,
@@ -88,45 +234,52 @@ def product_create(
     image: UploadedFile | None = None,
     active: bool = True,
 ) -> Product:
-    """Add a product to the vendor's catalogue. Atomic; the image is checked with Pillow first."""
+    """Add a product to the vendor's catalogue. Atomic. An image is stored only as Pillow re-encoded it
+    (image_prepare), decoded before the transaction opens; its thumbnails are made after commit."""
     vendor_require_catalogue_open(vendor=vendor)
-    product_image_check(image=image)
-    product = Product(
-        vendor=vendor,
-        name=name.strip(),
-        sku=sku.strip(),
-        description=description.strip(),
-        price=price,
-        partner_price=partner_price,
-        stock=stock,
-        category=category or vendor.category,
-        active=active,
-    )
-    _check_product(product)
-    if image is not None:
-        product.image = image
-    product.save()
+    stored_image = image_prepare(image=image, field="image")
+    with transaction.atomic():
+        product = Product(
+            vendor=vendor,
+            name=name.strip(),
+            sku=sku.strip(),
+            description=description.strip(),
+            price=price,
+            partner_price=partner_price,
+            stock=stock,
+            category=category or vendor.category,
+            active=active,
+        )
+        _check_product(product)
+        if stored_image is not None:
+            product.image = stored_image
+        product.save()
+        if stored_image is not None:
+            transaction.on_commit(partial(_thumbnails_enqueue, product.pk))
     return product
 
 
 PRODUCT_EDITABLE = {"name", "sku", "description", "price", "partner_price", "stock", "category", "active"}
 
 
-@transaction.atomic
 def product_update(*, vendor: Vendor, product_id: int, image: UploadedFile | None = None, **changes: Any) -> Product:
-    """Change a product of the vendor's own catalogue (only the fields given). Atomic, row locked."""
+    """Change a product of the vendor's own catalogue (only the fields given). Atomic, row locked. A new image
+    is re-encoded as in product_create, before the row is locked; its thumbnails are made after commit."""
     unknown = set(changes) - PRODUCT_EDITABLE
     if unknown:
         raise ValidationError({field: ["This field cannot be changed."] for field in sorted(unknown)})
     vendor_require_catalogue_open(vendor=vendor)
-    product = _product_for_update(vendor, product_id)
-    product_image_check(image=image)
-    for field, value in changes.items():
-        setattr(product, field, value.strip() if isinstance(value, str) else value)
-    _check_product(product)
-    if image is not None:
-        product.image = image
-    product.save()
+    stored_image = image_prepare(image=image, field="image")
+    with transaction.atomic():
+        product = _product_for_update(vendor, product_id)
+        for field, value in changes.items():
+            setattr(product, field, value.strip() if isinstance(value, str) else value)
+        _check_product(product)
+        if stored_image is not None:
+            product.image = stored_image
+        product.save()
+        if stored_image is not None:
+            transaction.on_commit(partial(_thumbnails_enqueue, product.pk))
     return product
 
 
@@ -150,6 +303,8 @@ def product_stock_adjust(*, vendor: Vendor, product_id: int, delta: int) -> Prod
     product = _product_for_update(vendor, product_id)
     if product.stock + delta < 0:
         raise ValidationError({"delta": [f"Only {product.stock} in stock; you cannot remove {-delta}."]})
+    if product.stock + delta > STOCK_MAX:
+        raise ValidationError({"delta": [f"Stock cannot go above {STOCK_MAX:,} units; it is {product.stock:,} now."]})
     Product.objects.filter(pk=product.pk).update(stock=F("stock") + delta)
     product.refresh_from_db()
     return product

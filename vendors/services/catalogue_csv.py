@@ -12,21 +12,43 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from marketplace.accounts.limits import DESCRIPTION_MAX_LENGTH, PRICE_MAX, STOCK_MAX
+
 from ..models import Category, Product, Vendor
 from .catalogue import vendor_require_catalogue_open
 
 CSV_COLUMNS = ["sku", "name", "description", "price", "partner_price", "stock", "category", "active"]
 CSV_REQUIRED = {"name", "price"}
 CSV_MAX_ROWS = 5000
+# CSV_MAX_ROWS products with descriptions of a few sentences; a bigger catalogue is imported in parts.
+CSV_MAX_BYTES = 2 * 1024 * 1024
+# A file with every row wrong would list tens of thousands of problems; the first ones say what to fix.
+CSV_MAX_PROBLEMS = 100
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): the export writes
+# such a text cell with a leading apostrophe, which spreadsheets show as text, and the import removes it.
+CSV_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 TRUE_WORDS = {"1", "true", "yes", "y", "active"}
 FALSE_WORDS = {"0", "false", "no", "n", "inactive"}
-
 
 
 @dataclass(frozen=True)
 class CsvImportResult:
     created: int
     updated: int
+
+
+def csv_cell_escape(value: str) -> str:
+    """The text cell as the export writes it: never a formula when a spreadsheet opens the file."""
+    return f"'{value}" if value.startswith(CSV_FORMULA_TRIGGERS) else value
+
+
+def _csv_cell_unescape(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(CSV_FORMULA_TRIGGERS) else value
+
+
+def _quoted(raw: str) -> str:
+    """The user's value for an error message, cut short: a 100 kB cell does not belong in a message."""
+    return f"'{raw}'" if len(raw) <= 40 else f"'{raw[:40]}…'"
 
 
 def _parse_decimal(raw: str, *, required: bool) -> Decimal | None:
@@ -37,13 +59,13 @@ def _parse_decimal(raw: str, *, required: bool) -> Decimal | None:
     try:
         value = Decimal(raw.replace(",", ".") if raw.count(",") == 1 and "." not in raw else raw)
     except InvalidOperation as exc:
-        raise ValueError(f"'{raw}' is not a number") from exc
+        raise ValueError(f"{_quoted(raw)} is not a number") from exc
     if not value.is_finite() or value <= 0:
         raise ValueError("must be greater than 0")
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
         raise ValueError("has more than 2 decimal places")
-    if value >= Decimal("100000000"):
-        raise ValueError("is too large")
+    if value > PRICE_MAX:
+        raise ValueError(f"is more than {PRICE_MAX:,}")
     return value
 
 
@@ -52,17 +74,20 @@ def _parse_row(
 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     errors: list[tuple[str, str]] = []
     data: dict[str, Any] = {}
-    name = row.get("name", "").strip()
+    name = _csv_cell_unescape(row.get("name", "").strip())
     if not name:
         errors.append(("name", "is required"))
     elif len(name) > 160:
         errors.append(("name", "is longer than 160 characters"))
     data["name"] = name
-    sku = row.get("sku", "").strip()
+    sku = _csv_cell_unescape(row.get("sku", "").strip())
     if len(sku) > 64:
         errors.append(("sku", "is longer than 64 characters"))
     data["sku"] = sku
-    data["description"] = row.get("description", "").strip()
+    description = _csv_cell_unescape(row.get("description", "").strip())
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        errors.append(("description", f"is longer than {DESCRIPTION_MAX_LENGTH} characters"))
+    data["description"] = description
     for column, required in (("price", True), ("partner_price", False)):
         try:
             data[column] = _parse_decimal(row.get(column, "").strip(), required=required)
@@ -74,13 +99,15 @@ def _parse_row(
     stock_raw = row.get("stock", "").strip()
     try:
         data["stock"] = int(stock_raw) if stock_raw else 0
-        if data["stock"] < 0 or data["stock"] > 2_000_000_000:
-            errors.append(("stock", "must be a whole number from 0"))
+        if not 0 <= data["stock"] <= STOCK_MAX:
+            errors.append(("stock", f"must be a whole number from 0 to {STOCK_MAX:,}"))
     except ValueError:
-        errors.append(("stock", f"'{stock_raw}' is not a whole number"))
-    category_raw = row.get("category", "").strip().lower()
+        errors.append(("stock", f"{_quoted(stock_raw)} is not a whole number"))
+    category_raw = _csv_cell_unescape(row.get("category", "").strip()).lower()
     if category_raw and category_raw not in categories:
-        errors.append(("category", f"unknown category '{category_raw}'"))
+        errors.append(
+            ("category", f"unknown category {_quoted(category_raw)}: use a category's name or slug from the list")
+        )
     data["category"] = categories.get(category_raw, default_category)
     active_raw = row.get("active", "").strip().lower()
     if active_raw in TRUE_WORDS or not active_raw:
@@ -88,12 +115,23 @@ def _parse_row(
     elif active_raw in FALSE_WORDS:
         data["active"] = False
     else:
-        errors.append(("active", f"'{active_raw}' is not yes or no"))
+        errors.append(("active", f"{_quoted(active_raw)} is not yes or no"))
     return data, errors
 
 
+def _too_big() -> ValidationError:
+    return ValidationError({"file": [f"The file is larger than {CSV_MAX_BYTES // (1024 * 1024)} MB; split it."]})
+
+
 def _read_csv(file: IO[bytes] | IO[str]) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    raw = file.read()
+    # The size is known for an upload: refuse a big one before reading a byte. Otherwise read one byte past
+    # the limit at most.
+    size = getattr(file, "size", None)
+    if isinstance(size, int) and size > CSV_MAX_BYTES:
+        raise _too_big()
+    raw = file.read(CSV_MAX_BYTES + 1)
+    if len(raw) > CSV_MAX_BYTES:
+        raise _too_big()
     if isinstance(raw, bytes):
         try:
             text = raw.decode("utf-8-sig")
@@ -122,9 +160,11 @@ def _read_csv(file: IO[bytes] | IO[str]) -> tuple[list[str], list[tuple[int, dic
 
 @transaction.atomic
 def catalogue_import_csv(*, vendor: Vendor, file: IO[bytes] | IO[str]) -> CsvImportResult:
-    """Import a catalogue CSV (columns: sku, name, description, price, partner_price, stock, category, active).
+    """Import a catalogue CSV (columns: sku, name, description, price, partner_price, stock, category, active;
+    a category by its name or its slug, in any case).
 
-    Every row is validated before anything is written; if any row is bad, nothing is imported and the
+    A file over CSV_MAX_BYTES is refused before it is read, one over CSV_MAX_ROWS before its rows are
+    checked. Every row is validated before anything is written; if any row is bad, nothing is imported and the
     ValidationError names each bad row by line number and column. A row whose sku matches an existing
     product of this vendor updates it; other rows create products. One transaction.
     """
@@ -135,7 +175,11 @@ def catalogue_import_csv(*, vendor: Vendor, file: IO[bytes] | IO[str]) -> CsvImp
         raise ValidationError({"file": [f"Line 1: the header lacks the column(s) {', '.join(sorted(missing))}."]})
     if not rows:
         raise ValidationError({"file": ["The file has no product rows."]})
-    categories = {c.slug: c for c in Category.objects.all()}
+    # A category is written by its name as the pages show it ("Coffee & Tea") or by its slug, in any case;
+    # should one category's name be another's slug, the slug wins.
+    all_categories = list(Category.objects.all())
+    categories = {c.name.strip().lower(): c for c in all_categories}
+    categories.update({c.slug.lower(): c for c in all_categories})
     problems: list[str] = []
     parsed: list[dict[str, Any]] = []
     seen_skus: dict[str, int] = {}
@@ -148,6 +192,9 @@ def catalogue_import_csv(*, vendor: Vendor, file: IO[bytes] | IO[str]) -> CsvImp
         problems.extend(f"Line {line}, column {column}: {message}." for column, message in errors)
         parsed.append(data)
     if problems:
+        if len(problems) > CSV_MAX_PROBLEMS:
+            more = len(problems) - CSV_MAX_PROBLEMS
+            problems = [*problems[:CSV_MAX_PROBLEMS], f"… and {more} more problem(s); fix these and import again."]
         raise ValidationError({"file": problems})
     skus = [d["sku"] for d in parsed if d["sku"]]
     existing = {p.sku: p for p in Product.objects.select_for_update().filter(vendor=vendor, sku__in=skus)}

@@ -4,5 +4,5 @@ from . import token_views
 
 urlpatterns = [
     path("", token_views.TokenListCreateApi.as_view(), name="account-token-list"),
-    path("<int:pk>/revoke/", token_views.TokenRevokeApi.as_view(), name="account-token-revoke"),
+    path("<id:pk>/revoke/", token_views.TokenRevokeApi.as_view(), name="account-token-revoke"),
 ]

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..limits import BoundedManyRelatedField
 from ..models import AgeBand, ConsumerProfile, Interest, Region
 from ..services import profile_update
 
@@ -16,7 +17,9 @@ from ..services import profile_update
 class ProfileSerializer(serializers.Serializer):
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), allow_null=True)
     age_band = serializers.ChoiceField(choices=AgeBand.choices, allow_blank=True)
-    interests = serializers.SlugRelatedField(slug_field="slug", queryset=Interest.objects.all(), many=True)
+    interests = BoundedManyRelatedField(
+        child_relation=serializers.SlugRelatedField(slug_field="slug", queryset=Interest.objects.all())
+    )
     share_region = serializers.BooleanField()
     share_age_band = serializers.BooleanField()
     share_interests = serializers.BooleanField()

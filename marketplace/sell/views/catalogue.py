@@ -16,9 +16,17 @@ from marketplace.errors import DomainError, DomainErrorMixin
 from vendors import services
 from vendors.forms import ApplicationForm, CsvImportForm, ProductForm, StockForm
 from vendors.models import Vendor
-from vendors.selectors import product_csv_export, product_get_for_owner, product_list_for_owner, vendor_get_for_owner
+from vendors.selectors import (
+    category_list,
+    product_csv_export,
+    product_get_for_owner,
+    product_list_for_owner,
+    vendor_get_for_owner,
+)
+from vendors.services.application import vendor_profile_update
 
 from ..access import VendorOwnerMixin, form_add_errors
+from ..forms import VendorProfileForm
 
 
 class WorkspaceView(LoginRequiredMixin, View):
@@ -68,6 +76,32 @@ class ApplyView(LoginRequiredMixin, View):
                 messages.success(request, "Application sent. A moderator will review it; you will get an email.")
                 return redirect("sell:workspace")
         return render(request, self.template_name, {"form": form, "vendor": vendor}, status=400)
+
+
+class VendorProfileView(VendorOwnerMixin, View):
+    """An approved vendor's public profile: description, regions served, logo."""
+
+    template_name = "sell/profile.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = VendorProfileForm(
+            initial={"description": self.vendor.description, "regions": list(self.vendor.regions.all())}
+        )
+        return render(request, self.template_name, {"form": form, "vendor": self.vendor})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = VendorProfileForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                vendor_profile_update(owner=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form_add_errors(form, exc)
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "Profile saved. Your public page shows it now.")
+                return redirect("sell:profile")
+        return render(request, self.template_name, {"form": form, "vendor": self.vendor}, status=400)
 
 
 class ProductListView(VendorOwnerMixin, View):
@@ -156,7 +190,11 @@ class CsvImportView(VendorOwnerMixin, View):
     template_name = "sell/csv_import.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, self.template_name, {"form": CsvImportForm(), "vendor": self.vendor})
+        return render(
+            request,
+            self.template_name,
+            {"form": CsvImportForm(), "vendor": self.vendor, "categories": category_list()},
+        )
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = CsvImportForm(request.POST, request.FILES)
@@ -172,7 +210,10 @@ class CsvImportView(VendorOwnerMixin, View):
                 messages.success(request, f"Imported: {result.created} new, {result.updated} updated.")
                 return redirect("sell:product-list")
         return render(
-            request, self.template_name, {"form": form, "vendor": self.vendor, "problems": problems}, status=400
+            request,
+            self.template_name,
+            {"form": form, "vendor": self.vendor, "problems": problems, "categories": category_list()},
+            status=400,
         )
 
 

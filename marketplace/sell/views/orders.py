@@ -13,9 +13,10 @@ from marketplace.shop.models import Order, VendorSalesStats
 from marketplace.shop.selectors import order_list_for_vendor
 from marketplace.shop.services.fulfilment import order_fulfil
 from portfolios.selectors.insights import insights_get
+from promotions.selectors import promotion_get_for_vendor
 
 from ..access import VendorOwnerMixin
-from ..selectors import promotion_get_for_vendor, promotion_results
+from ..selectors import promotion_results
 
 ORDER_FILTERS = [("", "All")] + list(Order.Status.choices)
 
@@ -43,7 +44,7 @@ class SellOrderDetailView(DomainErrorMixin, VendorOwnerMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action", "")
-        order = order_fulfil(vendor=self.vendor, order_id=pk, action=action)
+        order = order_fulfil(vendor=self.vendor, order_id=pk, action=action, reason=request.POST.get("reason", ""))
         messages.success(request, f"Order #{order.pk} is now {order.get_status_display().lower()}.")
         return redirect("sell:order-detail", pk=pk)
 

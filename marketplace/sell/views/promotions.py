@@ -17,7 +17,7 @@ from marketplace.errors import DomainError, DomainErrorMixin
 from promotions import services
 from promotions.forms import PromotionForm
 from promotions.models import Promotion
-from promotions.selectors import AudienceSpec, audience_preview
+from promotions.selectors import AudienceSpec, audience_preview, promotion_get_for_vendor, promotion_list_for_vendor
 
 from ..access import VendorOwnerMixin, form_add_errors
 
@@ -25,9 +25,7 @@ FIELDS = list(PromotionForm.base_fields)
 
 
 def _own(vendor: Any, pk: int) -> Promotion:
-    promotion = (
-        Promotion.objects.filter(vendor=vendor, pk=pk).select_related("segment_region", "segment_interest").first()
-    )
+    promotion = promotion_get_for_vendor(vendor=vendor, pk=pk)
     if promotion is None:
         raise Http404("No such promotion.")
     return promotion
@@ -35,7 +33,7 @@ def _own(vendor: Any, pk: int) -> Promotion:
 
 class PromotionListView(VendorOwnerMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        promotions = Promotion.objects.filter(vendor=self.vendor).order_by("-created_at", "-id")
+        promotions = promotion_list_for_vendor(vendor=self.vendor)
         return render(request, "sell/promotion_list.html", {"vendor": self.vendor, "promotions": promotions})
 
 
@@ -48,10 +46,16 @@ class PromotionFormView(VendorOwnerMixin, View):
         preview = None
         if promotion is not None:
             preview = audience_preview(spec=AudienceSpec.of(promotion))
+        # A scheduled promotion past its start has been held by the clock: its audience was under K then.
+        held = (
+            promotion is not None
+            and promotion.state == Promotion.State.SCHEDULED
+            and promotion.starts_at <= timezone.now()
+        )
         return render(
             request,
             self.template_name,
-            {"vendor": self.vendor, "form": form, "promotion": promotion, "preview": preview},
+            {"vendor": self.vendor, "form": form, "promotion": promotion, "preview": preview, "held": held},
             status=status,
         )
 

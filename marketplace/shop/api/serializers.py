@@ -3,23 +3,38 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from marketplace.accounts.limits import COMMENT_MAX_LENGTH, ID_MAX
+from marketplace.privacy import min_group, public_facts_from
 from vendors.models import Product, Vendor
 
 from ..models import Order, OrderLine
 from ..selectors import VendorSort
 
+ROUNDED_HELP = (
+    "Rounded down to a multiple of `min_group` (so it stands for that figure up to min_group - 1 more); null, "
+    "with its `*_suppressed` flag true, when it is about fewer than `min_group` consumers (rule 4)."
+)
+
 
 class VendorOutputSerializer(serializers.ModelSerializer):
+    """A vendor in a list. Its public figures pass through marketplace.privacy, as on the pages."""
+
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     regions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    partner_count = serializers.SerializerMethodField()
-    rating_average = serializers.SerializerMethodField()
-    rating_count = serializers.SerializerMethodField()
+    partner_count = serializers.SerializerMethodField(help_text=ROUNDED_HELP)
+    partner_count_suppressed = serializers.SerializerMethodField()
+    rating_average = serializers.SerializerMethodField(
+        help_text="Null, with `rating_suppressed` true, until at least `min_group` ratings make it."
+    )
+    rating_count = serializers.SerializerMethodField(help_text=ROUNDED_HELP)
+    rating_suppressed = serializers.SerializerMethodField()
+    min_group = serializers.SerializerMethodField(help_text="K: the smallest group any figure here is about.")
     product_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -32,8 +47,11 @@ class VendorOutputSerializer(serializers.ModelSerializer):
             "category",
             "regions",
             "partner_count",
+            "partner_count_suppressed",
             "rating_average",
             "rating_count",
+            "rating_suppressed",
+            "min_group",
             "product_count",
             "approved_at",
         ]
@@ -44,30 +62,62 @@ class VendorOutputSerializer(serializers.ModelSerializer):
         except ObjectDoesNotExist:  # the statistics job has not written this vendor's row yet
             return None
 
-    def get_partner_count(self, vendor: Vendor) -> int:
-        stats = self._stats(vendor, "stats")
-        return stats.current_partners if stats else 0
+    def _public(self, vendor: Vendor) -> dict[str, Any]:
+        stats, sales = self._stats(vendor, "stats"), self._stats(vendor, "sales_stats")
+        return public_facts_from(
+            {
+                "partner_count": stats.current_partners if stats else 0,
+                "rating_average": sales.rating_average if sales else None,
+                "rating_count": sales.rating_count if sales else 0,
+            }
+        )
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_partner_count(self, vendor: Vendor) -> int | None:
+        return self._public(vendor)["partner_count"]
+
+    def get_partner_count_suppressed(self, vendor: Vendor) -> bool:
+        return self._public(vendor)["partner_count_suppressed"]
 
     @extend_schema_field(serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True))
     def get_rating_average(self, vendor: Vendor) -> str | None:
-        sales = self._stats(vendor, "sales_stats")
-        return f"{sales.rating_average:.2f}" if sales and sales.rating_average is not None else None
+        average = self._public(vendor)["rating_average"]
+        return f"{average:.2f}" if average is not None else None
 
-    def get_rating_count(self, vendor: Vendor) -> int:
-        sales = self._stats(vendor, "sales_stats")
-        return sales.rating_count if sales else 0
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_rating_count(self, vendor: Vendor) -> int | None:
+        return self._public(vendor)["rating_count"]
+
+    def get_rating_suppressed(self, vendor: Vendor) -> bool:
+        return self._public(vendor)["rating_suppressed"]
+
+    def get_min_group(self, vendor: Vendor) -> int:
+        return min_group()
 
 
 class EndReasonCountSerializer(serializers.Serializer):
     reason = serializers.CharField()
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(
+        help_text="Rounded down to a multiple of `min_group`; only reasons given at least `min_group` times are listed."
+    )
 
 
 class VendorFactsSerializer(serializers.Serializer):
-    partner_count = serializers.IntegerField()
-    rating_average = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
-    rating_count = serializers.IntegerField()
-    ended_recent = serializers.IntegerField(help_text="Partnerships ended in the last `recent_days` days.")
+    min_group = serializers.IntegerField(help_text="K: the smallest group any figure here is about.")
+    partner_count = serializers.IntegerField(allow_null=True, help_text=ROUNDED_HELP)
+    partner_count_suppressed = serializers.BooleanField()
+    rating_average = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Null, with `rating_suppressed` true, until at least `min_group` ratings make it.",
+    )
+    rating_count = serializers.IntegerField(allow_null=True, help_text=ROUNDED_HELP)
+    rating_suppressed = serializers.BooleanField()
+    ended_recent = serializers.IntegerField(
+        allow_null=True, help_text=f"Partnerships ended in the last `recent_days` days. {ROUNDED_HELP}"
+    )
+    ended_recent_suppressed = serializers.BooleanField()
     recent_days = serializers.IntegerField()
     top_end_reasons = EndReasonCountSerializer(many=True)
     joined = serializers.DateTimeField()
@@ -81,15 +131,15 @@ class VendorDetailOutputSerializer(VendorOutputSerializer):
 
     @extend_schema_field(VendorFactsSerializer)
     def get_facts(self, vendor: Vendor) -> dict:  # type: ignore[type-arg]
-        facts = dict(self.context["facts"])
+        facts = public_facts_from(self.context["facts"])
         facts["top_end_reasons"] = [{"reason": label, "count": n} for label, n in facts["top_end_reasons"]]
         return VendorFactsSerializer(facts).data
 
 
 class VendorFilterInputSerializer(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    category = serializers.SlugField(required=False)
-    region = serializers.SlugField(required=False)
+    category = serializers.SlugField(required=False, max_length=80)
+    region = serializers.SlugField(required=False, max_length=20)
     sort = serializers.ChoiceField(choices=["", *[c for c, _ in VendorSort.CHOICES]], required=False)
 
 
@@ -119,8 +169,9 @@ class ProductOutputSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.DecimalField(max_digits=10, decimal_places=2))
     def get_your_price(self, product: Product) -> str:
         """What this consumer pays: the partner price for current partners, else the list price."""
-        is_partner = product.vendor_id in self.context.get("partner_ids", set())
-        price = product.partner_price if is_partner and product.partner_price is not None else product.price
+        price = getattr(product, "your_price", None)  # annotated by the selector (with_unit_price)
+        if price is None:
+            price = product.unit_price_for(is_partner=product.vendor_id in self.context.get("partner_ids", set()))
         return f"{Decimal(price):.2f}"
 
     def get_has_partner_price(self, product: Product) -> bool:
@@ -146,14 +197,41 @@ class CartLineOutputSerializer(serializers.Serializer):
     enough_stock = serializers.BooleanField()
 
 
+class CartPromotionOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    kind = serializers.CharField()
+    code = serializers.CharField()
+
+
+class CartVendorOutputSerializer(serializers.Serializer):
+    vendor = serializers.CharField(source="vendor.slug")
+    vendor_name = serializers.CharField(source="vendor.name")
+    subtotal = serializers.DecimalField(max_digits=12, decimal_places=2)
+    promotion = CartPromotionOutputSerializer(
+        allow_null=True, help_text="The promotion checkout would apply to this vendor's order now, if any."
+    )
+    discount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
 class CartOutputSerializer(serializers.Serializer):
     lines = CartLineOutputSerializer(many=True)
-    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    total = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="Before promotions.")
     has_problems = serializers.BooleanField()
+    vendors = CartVendorOutputSerializer(many=True, help_text="One order per vendor, as checkout would place it now.")
+    promotion_code = serializers.CharField(help_text="The promotion code the totals were computed with.")
+    promotion_code_applied = serializers.BooleanField()
+    discount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    total_to_pay = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class CartPreviewInputSerializer(serializers.Serializer):
+    promotion_code = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
 
 
 class CartAddInputSerializer(serializers.Serializer):
-    product_id = serializers.IntegerField(min_value=1)
+    product_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     quantity = serializers.IntegerField(min_value=1, max_value=99, default=1)
 
 
@@ -215,7 +293,7 @@ class CheckoutOutputSerializer(serializers.Serializer):
 
 class RatingInputSerializer(serializers.Serializer):
     score = serializers.IntegerField(min_value=1, max_value=5)
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=COMMENT_MAX_LENGTH, default="")
 
 
 class RatingOutputSerializer(serializers.Serializer):

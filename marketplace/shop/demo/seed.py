@@ -1,7 +1,9 @@
-"""Demo data: named accounts plus generated consumers, vendors, products and portfolio histories.
+"""Demo data: named accounts plus generated consumers, vendors, products, pictures, orders with ratings and
+two years of portfolio histories, worded from curated per-category lists (catalogue.py).
 
 Deterministic for a given seed and scale, idempotent (a second run adds only what is missing) and fast:
-rows go in with bulk_create in batches, and the demo password is hashed once and reused.
+rows go in with bulk_create in batches, the demo password is hashed once and reused, and pictures come
+from a small pool per category (pictures.py) that every product of that category shares.
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -32,69 +37,17 @@ from marketplace.accounts.models import AgeBand, ConsumerProfile, Interest, Regi
 from portfolios.models import EndReason, MembershipEvent, PartnerMembership
 from vendors.models import Category, Product, Vendor
 
+from . import pictures
+from .catalogue import CATALOGUE, CATEGORIES, PLACES, REVIEWS, TOWNS, CategoryCatalogue
+
 T = TypeVar("T")
 
 BATCH = 5000
-CATEGORIES = [
-    "Coffee & Tea",
-    "Bakery",
-    "Bicycles",
-    "Books",
-    "Garden",
-    "Home & Kitchen",
-    "Fashion",
-    "Electronics",
-    "Sports",
-    "Toys & Games",
-    "Pets",
-    "Beauty",
-]
-ADJECTIVES = [
-    "Bright",
-    "Honest",
-    "Local",
-    "Green",
-    "Golden",
-    "Northern",
-    "Little",
-    "Urban",
-    "Wild",
-    "True",
-    "Old Town",
-    "Riverside",
-    "Harbour",
-    "Hilltop",
-    "Corner",
-]
-NOUNS = {
-    "Coffee & Tea": ["Roasters", "Tea House", "Beans"],
-    "Bakery": ["Bakehouse", "Ovens", "Crumbs"],
-    "Bicycles": ["Cycles", "Bike Works", "Spokes"],
-    "Books": ["Books", "Pages", "Reading Room"],
-    "Garden": ["Garden Supply", "Seeds", "Greenhouse"],
-    "Home & Kitchen": ["Homewares", "Kitchen Co", "Pantry"],
-    "Fashion": ["Threads", "Tailors", "Outfitters"],
-    "Electronics": ["Electronics", "Gadgets", "Circuits"],
-    "Sports": ["Sports", "Athletics", "Outdoor"],
-    "Toys & Games": ["Toys", "Games", "Playroom"],
-    "Pets": ["Pet Supplies", "Paws", "Pet Pantry"],
-    "Beauty": ["Apothecary", "Beauty", "Soap Co"],
-}
-PRODUCT_WORDS = [
-    "Classic",
-    "Deluxe",
-    "Everyday",
-    "Organic",
-    "Handmade",
-    "Large",
-    "Small",
-    "Premium",
-    "Travel",
-    "Family",
-    "Starter",
-    "Pro",
-]
-PRODUCT_THINGS = ["Blend", "Loaf", "Set", "Kit", "Pack", "Box", "Bundle", "Edition", "Selection", "Collection"]
+PICTURE_POOL = 12  # pictures per category, shared by its products: constant cost at any scale
+LOGO_LIMIT = 500  # vendors beyond this share their category's logos
+HISTORY_DAYS = 730  # partnerships start and end over the last two years
+DEMO_VENDOR_PARTNER_SHARE = 0.85  # of the generated consumers, so its insights show real groups
+RATED_VENDORS = 300  # vendors that get delivered, rated orders (the first ones, by id)
 # Weighted so that most endings look like ordinary churn and a few vendors lose partners to bad service.
 END_REASONS = (
     [EndReason.NOT_NEEDED] * 4
@@ -106,7 +59,7 @@ END_REASONS = (
 
 @dataclass(frozen=True)
 class DemoScale:
-    consumers: int = 300
+    consumers: int = 500
     vendors: int = 40
     products_per_vendor: int = 8
     memberships_per_consumer: int = 4
@@ -246,7 +199,8 @@ def _create_vendors(
         vendors = []
         for n, owner in zip(batch, owners, strict=True):
             category = categories[n % len(categories)]
-            name = f"{rng.choice(ADJECTIVES)} {rng.choice(NOUNS[category.name])} {n}"
+            catalogue = CATALOGUE[category.name]
+            name = _vendor_name(n, catalogue)
             # Roughly 1 in 25 generated vendors waits for approval and 1 in 50 is suspended, so moderation has work.
             status = Vendor.Status.APPROVED
             if n % 25 == 7:
@@ -254,21 +208,19 @@ def _create_vendors(
             elif n % 50 == 13:
                 status = Vendor.Status.SUSPENDED
             joined = now - timedelta(days=rng.randint(100, 900))
-            vendors.append(
-                Vendor(
-                    owner=owner,
-                    name=name,
-                    slug=slugify(name),
-                    category=category,
-                    status=status,
-                    description=f"{name} sells {category.name.lower()} to partners across the country.",
-                    contact_email=owner.email,
-                    approved_at=joined if status != Vendor.Status.PENDING else None,
-                    status_reason="Repeated complaints about late deliveries."
-                    if status == Vendor.Status.SUSPENDED
-                    else "",
-                )
+            vendor = Vendor(
+                owner=owner,
+                name=name,
+                slug=slugify(name),
+                category=category,
+                status=status,
+                description=rng.choice(catalogue.descriptions).format(name=name),
+                contact_email=owner.email,
+                approved_at=joined if status != Vendor.Status.PENDING else None,
+                status_reason="Repeated complaints about late deliveries." if status == Vendor.Status.SUSPENDED else "",
             )
+            vendor.logo.name = _logo(catalogue, name, n)
+            vendors.append(vendor)
         vendors = Vendor.objects.bulk_create(vendors)
         Vendor.regions.through.objects.bulk_create(
             [
@@ -284,26 +236,92 @@ def _create_vendors(
     return created
 
 
+def _vendor_name(n: int, catalogue: CategoryCatalogue) -> str:
+    """Unique and readable: "Harbour Roasters", then "Harbour Roasters of Leeds", a number only past those."""
+    per_category = len(PLACES) * len(catalogue.nouns)
+    k = n // len(CATEGORIES)
+    base = f"{PLACES[k % len(PLACES)]} {catalogue.nouns[(k // len(PLACES)) % len(catalogue.nouns)]}"
+    round_ = k // per_category
+    if round_ == 0:
+        return base
+    if round_ <= len(TOWNS):
+        return f"{base} of {TOWNS[round_ - 1]}"
+    return f"{base} {round_}"
+
+
+def _stored(name: str, make: Callable[[], bytes]) -> str:
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(make()))
+    return name
+
+
+def _product_picture(catalogue: CategoryCatalogue, variant: int, *, prefix: str = "pool") -> str:
+    slug = slugify(catalogue.motif)
+    return _stored(
+        f"demo/products/{prefix}-{slug}-{variant:02d}.jpg", lambda: pictures.product_picture(catalogue, variant)
+    )
+
+
+def _logo(catalogue: CategoryCatalogue, name: str, n: int) -> str:
+    if n >= LOGO_LIMIT:
+        variant = n % PICTURE_POOL
+        return _stored(
+            f"demo/logos/pool-{slugify(catalogue.motif)}-{variant:02d}.png",
+            lambda: pictures.vendor_logo(catalogue, catalogue.nouns[0], variant),
+        )
+    return _stored(f"demo/logos/{slugify(name)}.png", lambda: pictures.vendor_logo(catalogue, name, n))
+
+
+def _price(rng: random.Random, low: float, high: float) -> Decimal:
+    """A shop price between low and high: whole pounds below £20 end in .50 or .00, above in .99 or .00."""
+    pence = rng.randint(int(low * 100), int(high * 100))
+    if high < 20:
+        pence = pence // 50 * 50
+    else:
+        pence = pence // 100 * 100 + rng.choice([0, 99])
+    return (Decimal(max(pence, 100)) / 100).quantize(Decimal("0.01"))
+
+
 def _create_products(
-    rng: random.Random, vendors: list[Vendor], per_vendor: int, progress: ProgressFactory, result: DemoResult
+    rng: random.Random,
+    vendors: list[Vendor],
+    per_vendor: int,
+    progress: ProgressFactory,
+    result: DemoResult,
+    *,
+    own_pictures: bool = False,
 ) -> None:
+    """Products from the vendor's category list, each with a picture (the demo vendor's are its own)."""
+    categories = {c.pk: c.name for c in Category.objects.all()}
     bar = progress(total=len(vendors) * per_vendor, desc="products", unit="row")
+    sizes = ["", " (gift box)", " (large)", " (refill)", " (bundle of 2)"]
 
     def rows() -> Iterator[Product]:
         for vendor in vendors:
+            catalogue = CATALOGUE[categories[vendor.category_id]]
+            choices = rng.sample(range(len(catalogue.products)), len(catalogue.products))
             for i in range(per_vendor):
-                price = Decimal(rng.randint(300, 9000)) / 100
+                name, description, low, high = catalogue.products[choices[i % len(choices)]]
+                suffix = sizes[(i // len(choices)) % len(sizes)] + ("" if i < len(choices) * len(sizes) else f" {i}")
+                price = _price(rng, low, high)
                 partner = (price * Decimal("0.9")).quantize(Decimal("0.01")) if rng.random() < 0.3 else None
-                yield Product(
+                variant = (vendor.pk * 7 + i) % PICTURE_POOL
+                product = Product(
                     vendor=vendor,
                     category_id=vendor.category_id,
-                    name=f"{rng.choice(PRODUCT_WORDS)} {rng.choice(PRODUCT_THINGS)} {i + 1}",
+                    name=f"{name}{suffix}",
                     sku=f"V{vendor.pk}-{i + 1:03d}",
-                    description="A demo product.",
+                    description=description,
                     price=price,
                     partner_price=partner,
-                    stock=rng.choice([0, 2, 5, 10, 25, 50, 100]),
+                    stock=rng.choice([0, 3, 8, 12, 25, 40, 60, 100]),
                 )
+                product.image.name = (
+                    _product_picture(catalogue, i, prefix=vendor.slug)
+                    if own_pictures
+                    else _product_picture(catalogue, variant)
+                )
+                yield product
 
     for batch in _batched(rows(), BATCH):
         Product.objects.bulk_create(batch)
@@ -331,7 +349,7 @@ def _create_memberships(
     def rows() -> Iterator[tuple[PartnerMembership, str]]:
         for consumer_id in consumer_ids:
             for vendor_id in rng.sample(vendor_ids, per_consumer):
-                started = now - timedelta(minutes=rng.randint(60, 365 * 24 * 60))
+                started = now - timedelta(minutes=rng.randint(60, HISTORY_DAYS * 24 * 60))
                 end_chance = 0.45 if vendor_id in bad else 0.15
                 membership = PartnerMembership(consumer_id=consumer_id, vendor_id=vendor_id, started_at=started)
                 if rng.random() < end_chance:
@@ -368,6 +386,102 @@ def _create_memberships(
     bar.close()
 
 
+def _create_demo_vendor_partners(
+    rng: random.Random, consumer_ids: list[int], vendor: Vendor, progress: ProgressFactory, result: DemoResult
+) -> None:
+    """Most generated consumers hold the demo vendor, over two years, a fifth of them ended with believable
+    reasons: enough partners in every region, age band and interest for its insights to show real groups."""
+    now = timezone.now()
+    chosen = [c for c in consumer_ids if rng.random() < DEMO_VENDOR_PARTNER_SHARE]
+    reasons = [EndReason.PRICE] * 4 + [EndReason.NOT_NEEDED] * 3 + [EndReason.QUALITY] * 2 + [EndReason.BAD_SERVICE]
+    memberships = []
+    for consumer_id in chosen:
+        started = now - timedelta(minutes=rng.randint(60, HISTORY_DAYS * 24 * 60))
+        membership = PartnerMembership(consumer_id=consumer_id, vendor=vendor, started_at=started)
+        if rng.random() < 0.2:
+            span = max(1, int((now - started).total_seconds() // 60) - 1)
+            membership.ended_at = started + timedelta(minutes=rng.randint(1, span))
+            membership.end_reason = rng.choice(reasons)
+        memberships.append(membership)
+    memberships = PartnerMembership.objects.bulk_create(memberships, batch_size=BATCH)
+    events = [
+        MembershipEvent(membership=m, vendor=vendor, kind=MembershipEvent.Kind.STARTED, created_at=m.started_at)
+        for m in memberships
+    ] + [
+        MembershipEvent(
+            membership=m, vendor=vendor, kind=MembershipEvent.Kind.ENDED, reason=m.end_reason, created_at=m.ended_at
+        )
+        for m in memberships
+        if m.ended_at
+    ]
+    MembershipEvent.objects.bulk_create(events, batch_size=BATCH)
+    result.memberships_created += len(memberships)
+    result.events_created += len(events)
+
+
+RATED_KEY = "demo-rated-"
+
+
+def _create_rated_orders(rng: random.Random, progress: ProgressFactory) -> None:
+    """Delivered orders with service ratings and short reviews for the first approved vendors, so their pages
+    show a rating resting on enough buyers; most vendors serve well, a few do not."""
+    from ..models import Checkout, Order, OrderLine, ServiceRating
+
+    done = set(
+        Order.objects.filter(checkout__idempotency_key__startswith=RATED_KEY).values_list("vendor_id", flat=True)
+    )
+    vendors = [v for v in Vendor.objects.approved().order_by("id")[:RATED_VENDORS] if v.pk not in done]
+    bar = progress(total=len(vendors), desc="ratings", unit="vendor")
+    for vendor in vendors:
+        buyers = list(
+            PartnerMembership.objects.filter(vendor=vendor, consumer__isnull=False)
+            .order_by("consumer_id")
+            .values_list("consumer_id", flat=True)
+            .distinct()
+        )
+        products = list(vendor.products.filter(active=True).order_by("id")[:5])
+        if not buyers or not products:
+            bar.update(1)
+            continue
+        good = rng.random() > 0.15
+        weights = [2, 2, 6, 30, 60] if good else [25, 25, 25, 15, 10]
+        buyers = rng.sample(buyers, min(len(buyers), rng.randint(6, 14)))
+        checkouts = Checkout.objects.bulk_create(
+            Checkout(consumer_id=b, idempotency_key=f"{RATED_KEY}{vendor.pk}-{b}") for b in buyers
+        )
+        orders = []
+        for checkout in checkouts:
+            product = rng.choice(products)
+            orders.append(
+                Order(
+                    checkout=checkout,
+                    consumer_id=checkout.consumer_id,
+                    vendor=vendor,
+                    status=Order.Status.DELIVERED,
+                    buyer_was_partner=True,
+                    ship_to_name=f"Consumer {checkout.consumer_id}",
+                    ship_to_address=f"{rng.randint(1, 200)} High Street",
+                    subtotal=product.price,
+                    total=product.price,
+                )
+            )
+        orders = Order.objects.bulk_create(orders)
+        OrderLine.objects.bulk_create(
+            OrderLine(order=o, product=p, product_name=p.name, unit_price=p.price, quantity=1)
+            for o, p in zip(orders, (rng.choice(products) for _ in orders), strict=False)
+        )
+        ratings = []
+        for order in orders:
+            score = rng.choices([1, 2, 3, 4, 5], weights=weights)[0]
+            comment = rng.choice(REVIEWS[score]) if rng.random() < 0.6 else ""
+            ratings.append(
+                ServiceRating(order=order, vendor=vendor, consumer_id=order.consumer_id, score=score, comment=comment)
+            )
+        ServiceRating.objects.bulk_create(ratings)
+        bar.update(1)
+    bar.close()
+
+
 def _named_vendor(
     accounts: dict[str, User],
     categories: list[Category],
@@ -389,7 +503,9 @@ def _named_vendor(
         )
         vendor.regions.set(Region.objects.filter(code__in=["london", "south-east"]))
         result.vendors_created += 1
-        _create_products(rng, [vendor], 10, progress, result)
+        vendor.logo.name = _logo(CATALOGUE[categories[0].name], vendor.name, 0)
+        vendor.save(update_fields=["logo"])
+        _create_products(rng, [vendor], 10, progress, result, own_pictures=True)
     return vendor
 
 
@@ -415,8 +531,8 @@ def _demo_orders_and_promotions(rng: random.Random, vendor: Vendor, demo_consume
     from promotions.models import Promotion
     from promotions.services import promotion_create, promotion_publish
 
-    from .models import Order
-    from .services import cart_add, checkout_place, order_rate
+    from ..models import Order
+    from ..services import cart_add, checkout_place, order_rate
 
     now = timezone.now()
     promotion_create(
@@ -464,6 +580,102 @@ def _demo_orders_and_promotions(rng: random.Random, vendor: Vendor, demo_consume
         order_rate(consumer=demo_consumer, order_id=first.pk, score=5, comment="Beans arrived the day after roasting.")
 
 
+def _demo_ended_promotion(rng: random.Random, vendor: Vendor) -> None:
+    """An ended partners promotion of the demo vendor with its reach, redemptions and partners' feedback, for
+    its results page."""
+    from promotions.models import Promotion, PromotionDelivery, PromotionFeedback
+
+    from ..models import Checkout, Order, OrderLine, Redemption
+
+    now = timezone.now()
+    starts = now - timedelta(days=60)
+    past = Promotion.objects.create(
+        vendor=vendor,
+        title="Summer espresso week: 20% off for partners",
+        description="A thank-you to the partners who chose us.",
+        kind=Promotion.Kind.PARTNERS,
+        discount_value=Decimal("20"),
+        starts_at=starts,
+        ends_at=starts + timedelta(days=7),
+        state=Promotion.State.ENDED,
+    )
+    reached = list(
+        PartnerMembership.objects.filter(vendor=vendor, consumer__isnull=False, started_at__lt=starts)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=starts))
+        .order_by("consumer_id")
+        .values_list("consumer_id", flat=True)
+    )
+    PromotionDelivery.objects.bulk_create(
+        PromotionDelivery(promotion=past, consumer_id=c, delivered_at=starts) for c in reached
+    )
+    products = list(vendor.products.filter(active=True).order_by("id")[:4])
+    redeemers = rng.sample(reached, min(len(reached), 45)) if products else []
+    checkouts = Checkout.objects.bulk_create(
+        Checkout(consumer_id=c, idempotency_key=f"demo-summer-{c}") for c in redeemers
+    )
+    orders, lines = [], []
+    for checkout in checkouts:
+        product = rng.choice(products)
+        quantity = rng.choice([1, 1, 2, 3])
+        subtotal = product.price * quantity
+        discount = (subtotal * Decimal("0.20")).quantize(Decimal("0.01"))
+        orders.append(
+            Order(
+                checkout=checkout,
+                consumer_id=checkout.consumer_id,
+                vendor=vendor,
+                status=Order.Status.DELIVERED,
+                buyer_was_partner=True,
+                ship_to_name=f"Consumer {checkout.consumer_id}",
+                ship_to_address=f"{rng.randint(1, 200)} Station Road",
+                subtotal=subtotal,
+                discount=discount,
+                total=subtotal - discount,
+            )
+        )
+        lines.append((product, quantity))
+    orders = Order.objects.bulk_create(orders)
+    OrderLine.objects.bulk_create(
+        OrderLine(order=o, product=p, product_name=p.name, unit_price=p.price, quantity=q)
+        for o, (p, q) in zip(orders, lines, strict=True)
+    )
+    Redemption.objects.bulk_create(
+        Redemption(promotion=past, order=o, consumer_id=o.consumer_id, amount=o.discount) for o in orders
+    )
+    # About a quarter of the reached partners say what they thought (most redeemers found it useful); the
+    # reasons of the rest lean to price and relevance, with some "too frequent" for the audience preview.
+    redeemed = set(redeemers)
+    reasons = [
+        (PromotionFeedback.Reason.PRICE, 35),
+        (PromotionFeedback.Reason.NOT_RELEVANT, 30),
+        (PromotionFeedback.Reason.TOO_FREQUENT, 20),
+        (PromotionFeedback.Reason.OTHER, 10),
+        ("", 5),
+    ]
+    feedback = []
+    for consumer_id in reached:
+        gave = rng.random() < (0.6 if consumer_id in redeemed else 0.22)
+        if not gave:
+            continue
+        if rng.random() < (0.85 if consumer_id in redeemed else 0.4):
+            feedback.append(
+                PromotionFeedback(promotion=past, consumer_id=consumer_id, verdict=PromotionFeedback.Verdict.USEFUL)
+            )
+        else:
+            reason = rng.choices([r for r, _ in reasons], weights=[w for _, w in reasons])[0]
+            feedback.append(
+                PromotionFeedback(
+                    promotion=past,
+                    consumer_id=consumer_id,
+                    verdict=PromotionFeedback.Verdict.NOT_FOR_ME,
+                    reason=reason,
+                )
+            )
+    PromotionFeedback.objects.bulk_create(feedback)
+    # Given while it ran (updated_at is stamped "now" on insert).
+    PromotionFeedback.objects.filter(promotion=past).update(updated_at=starts + timedelta(days=2))
+
+
 def seed_demo(scale: DemoScale, *, progress: ProgressFactory = _no_progress) -> DemoResult:
     """Load the demo data up to the given scale; a second run with the same scale adds nothing."""
     rng = random.Random(scale.seed)
@@ -506,7 +718,9 @@ def seed_demo(scale: DemoScale, *, progress: ProgressFactory = _no_progress) -> 
             .order_by("id")
             .values_list("id", flat=True)[existing_consumers:]
         )
-        vendor_ids = list(Vendor.objects.approved().order_by("id").values_list("id", flat=True))
+        vendor_ids = list(
+            Vendor.objects.approved().exclude(pk=demo_vendor.pk).order_by("id").values_list("id", flat=True)
+        )
         with transaction.atomic():
             _create_memberships(
                 random.Random(scale.seed + 3 + existing_consumers),
@@ -516,10 +730,16 @@ def seed_demo(scale: DemoScale, *, progress: ProgressFactory = _no_progress) -> 
                 progress,
                 result,
             )
+            _create_demo_vendor_partners(
+                random.Random(scale.seed + 4 + existing_consumers), new_ids, demo_vendor, progress, result
+            )
 
     demo_consumer = accounts[DEMO_CONSUMER]
     if not PartnerMembership.objects.filter(consumer=demo_consumer).exists():
         _demo_consumer_partners(demo_consumer, demo_vendor, result)
     if not demo_vendor.orders.exists():
         _demo_orders_and_promotions(rng, demo_vendor, demo_consumer)
+        _demo_ended_promotion(rng, demo_vendor)
+    with transaction.atomic():
+        _create_rated_orders(random.Random(scale.seed + 5), progress)
     return result

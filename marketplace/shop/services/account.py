@@ -3,21 +3,45 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from marketplace.accounts.models import User
 from marketplace.errors import ConflictError
 from portfolios.services import membership_anonymise_for_consumer
+from promotions.services_feedback import promotion_feedback_delete_for_consumer
+
+from ..models import Order
+
+# What an order of a closed account shows where the buyer's name was, once nothing is left to deliver.
+CLOSED_ACCOUNT_NAME = "Closed account"
+# Orders with nothing left to deliver: their buyer's name and address serve no one any more.
+FINISHED_STATUSES = (Order.Status.DELIVERED, Order.Status.CANCELLED)
+
+
+def orders_scrub_buyer(*, orders: QuerySet[Order]) -> int:
+    """Remove the buyer's name and address from these orders (the vendor keeps the order, its lines and
+    totals). Runs inside the caller's transaction; returns how many orders were scrubbed."""
+    return orders.update(ship_to_name=CLOSED_ACCOUNT_NAME, ship_to_address="")
 
 
 @transaction.atomic
 def account_close(*, user: User) -> None:
     """Delete the user's account in one transaction.
 
-    Partnerships are ended (with their events) and anonymised, so vendors' figures stay true; orders,
-    ratings and redemptions stay for the vendors' books with the consumer removed; the cart, profile and
-    tokens go with the user. A user who owns a vendor must hand it over first (refused, nothing changed).
+    Partnerships are closed (recorded as closings, not as endings, so no vendor's public facts count them)
+    and anonymised; orders, ratings and redemptions stay for the vendors' books with the consumer removed.
+    Delivered and cancelled orders lose the buyer's name and address now; open ones keep what delivery
+    needs until fulfilment delivers or cancels them, which then scrubs them (fulfilment.order_fulfil).
+    The cart, profile, tokens, promotion feedback and digests go with the user (feedback is the consumer's:
+    vendors' feedback counts lose it). A user who owns a vendor must hand it over first (refused, nothing
+    changed).
     """
     if user.vendors.exists():
         raise ConflictError("You own a vendor on the marketplace; ask the moderators to close it before your account.")
+    # Locked first, so a vendor delivering one of these orders meanwhile either finishes before (and the order
+    # is scrubbed here) or waits and finds the buyer gone (and fulfilment scrubs it).
+    list(Order.objects.select_for_update().filter(consumer=user).values_list("pk", flat=True))
+    orders_scrub_buyer(orders=Order.objects.filter(consumer=user, status__in=FINISHED_STATUSES))
     membership_anonymise_for_consumer(consumer=user)
+    promotion_feedback_delete_for_consumer(consumer=user)
     user.delete()

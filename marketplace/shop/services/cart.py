@@ -11,7 +11,6 @@ from portfolios.models import PartnerMembership
 from vendors.models import Product
 
 from ..models import CartItem
-from ..pricing import product_unit_price
 
 MAX_QUANTITY = 99
 
@@ -23,7 +22,7 @@ def _check_quantity(quantity: int) -> None:
 
 def _price_for(*, consumer: User, product: Product) -> object:
     is_partner = PartnerMembership.objects.active().filter(consumer=consumer, vendor_id=product.vendor_id).exists()
-    return product_unit_price(product=product, is_partner=is_partner)
+    return product.unit_price_for(is_partner=is_partner)
 
 
 @transaction.atomic
@@ -82,7 +81,7 @@ def cart_accept_prices(*, consumer: User) -> int:
     items = CartItem.objects.select_for_update().filter(consumer=consumer).select_related("product")
     partners = set(PartnerMembership.objects.active().filter(consumer=consumer).values_list("vendor_id", flat=True))
     for item in items:
-        price = product_unit_price(product=item.product, is_partner=item.product.vendor_id in partners)
+        price = item.product.unit_price_for(is_partner=item.product.vendor_id in partners)
         if price != item.unit_price_seen:
             item.unit_price_seen = price
             item.save(update_fields=["unit_price_seen"])

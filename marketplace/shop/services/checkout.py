@@ -12,13 +12,15 @@ from django.db import IntegrityError, transaction
 from marketplace.accounts.models import User
 from portfolios.models import PartnerMembership
 from portfolios.services import membership_record_purchase
+from promotions.models import Promotion
 from promotions.services import promotion_best_for_order
 from vendors.models import Product, Vendor
 
 from ..exceptions import CartEmpty, CheckoutRefused
 from ..models import CartItem, Checkout, Order, OrderLine, Redemption
-from ..pricing import product_unit_price
+from ..selectors import promotion_ids_used_up
 from ..signals import order_changed
+from .order_mail import order_mail_placed
 
 MAX_KEY_LENGTH = 64
 
@@ -63,6 +65,7 @@ def checkout_place(
     of stock, changed price or comes from a vendor no longer approved (CheckoutRefused explains each).
     The same idempotency key returns the first result instead of buying again, even when both submissions
     race (the unique (consumer, key) row makes the second wait for the first and then replay it).
+    After commit each order sends one e-mail to the buyer and one to its vendor's owner; a replay sends none.
     """
     _validate(idempotency_key=idempotency_key, ship_to_name=ship_to_name, ship_to_address=ship_to_address)
     replay = _replay(consumer=consumer, idempotency_key=idempotency_key)
@@ -108,7 +111,7 @@ def _checkout_new(
     for item in items:
         product = products[item.product_id]
         vendor = product.vendor
-        price = product_unit_price(product=product, is_partner=vendor.pk in partners)
+        price = product.unit_price_for(is_partner=vendor.pk in partners)
         if vendor.status != Vendor.Status.APPROVED:
             problems.append(f"{vendor.name} is not selling at the moment; remove “{product.name}” from your cart.")
         elif not product.active:
@@ -128,13 +131,23 @@ def _checkout_new(
     if problems:
         raise CheckoutRefused(problems)
 
+    # Use limits: lock the running promotions these orders could redeem (in id order, like the products),
+    # then count their uses, so two checkouts at once cannot both take a promotion's last use.
+    list(
+        Promotion.objects.select_for_update()
+        .filter(vendor_id__in=list(by_vendor), state=Promotion.State.RUNNING)
+        .order_by("id")
+        .values_list("pk", flat=True)
+    )
+    used_up = promotion_ids_used_up(consumer=consumer, vendor_ids=list(by_vendor))
+
     orders: list[Order] = []
     changed_products: list[Product] = []
     for vendor_id, lines in sorted(by_vendor.items()):
         is_partner = vendor_id in partners
         subtotal = sum((price * item.quantity for item, _, price in lines), Decimal("0.00"))
         promotion, discount = promotion_best_for_order(
-            consumer=consumer, vendor_id=vendor_id, subtotal=subtotal, code=promotion_code
+            consumer=consumer, vendor_id=vendor_id, subtotal=subtotal, code=promotion_code, used_up=used_up
         )
         order = Order.objects.create(
             checkout=checkout,
@@ -163,6 +176,7 @@ def _checkout_new(
     CartItem.objects.filter(pk__in=[i.pk for i in items]).delete()
 
     for order in orders:
+        order_mail_placed(order=order)
         transaction.on_commit(lambda vendor_id=order.vendor_id: order_changed.send(sender=Order, vendor_id=vendor_id))
     orders.sort(key=lambda o: (o.vendor.name, o.pk))
     return CheckoutResult(checkout=checkout, orders=orders, replayed=False)

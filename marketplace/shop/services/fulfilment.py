@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
@@ -10,6 +11,8 @@ from vendors.models import Product, Vendor
 
 from ..models import Order
 from ..signals import order_changed
+from .account import CLOSED_ACCOUNT_NAME, FINISHED_STATUSES
+from .order_mail import order_mail_status
 
 # Which state each action moves an order from, and to.
 TRANSITIONS = {
@@ -18,14 +21,23 @@ TRANSITIONS = {
     "cancel": (Order.Status.PAID, Order.Status.CANCELLED),
 }
 DONE = {"ship": "shipped", "deliver": "delivered", "cancel": "cancelled"}
+CANCEL_REASON_MAX_LENGTH = 500
 
 
 @transaction.atomic
-def order_fulfil(*, vendor: Vendor, order_id: int, action: str) -> Order:
+def order_fulfil(*, vendor: Vendor, order_id: int, action: str, reason: str = "") -> Order:
     """Move one of the vendor's own orders on: ship a paid order, deliver a shipped one, or cancel a paid
-    one (its stock returns to the shelf). Atomic, order row locked; another vendor's order is not found."""
+    one (its stock returns to the shelf) with an optional reason for the buyer. Atomic, order row locked;
+    another vendor's order is not found. After commit the buyer gets one e-mail saying what happened (the
+    reason included). An order whose buyer closed their account loses the buyer's name and address as
+    soon as it is delivered or cancelled."""
     if action not in TRANSITIONS:
         raise NotFoundError("No such action.")
+    reason = (reason or "").strip()
+    if reason and action != "cancel":
+        raise ValidationError({"reason": "A reason goes with a cancellation only."})
+    if len(reason) > CANCEL_REASON_MAX_LENGTH:
+        raise ValidationError({"reason": f"Keep the reason under {CANCEL_REASON_MAX_LENGTH} characters."})
     order = Order.objects.select_for_update().filter(pk=order_id, vendor=vendor).first()
     if order is None:
         raise NotFoundError("No such order.")
@@ -42,6 +54,12 @@ def order_fulfil(*, vendor: Vendor, order_id: int, action: str) -> Order:
         for line in lines:
             Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
     order.status = target
-    order.save(update_fields=["status", "updated_at"])
+    update_fields = ["status", "updated_at"]
+    if order.consumer_id is None and target in FINISHED_STATUSES:
+        order.ship_to_name, order.ship_to_address = CLOSED_ACCOUNT_NAME, ""
+        update_fields += ["ship_to_name", "ship_to_address"]
+    order.save(update_fields=update_fields)
+    order.vendor = vendor
+    order_mail_status(order=order, reason=reason)
     transaction.on_commit(lambda: order_changed.send(sender=Order, vendor_id=order.vendor_id))
     return order

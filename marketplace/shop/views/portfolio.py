@@ -6,13 +6,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from marketplace.errors import DomainError, DomainErrorMixin
+from marketplace.errors import DomainError, DomainErrorMixin, NotFoundError
 from marketplace.redirects import redirect_back
 from portfolios import services
 from portfolios.exceptions import AlreadyPartner
@@ -22,7 +23,11 @@ from portfolios.selectors import (
     membership_list_history,
     product_list_new_from_partners,
 )
+from promotions.forms_feedback import PromotionFeedbackForm
+from promotions.models import PromotionFeedback
 from promotions.selectors import promotion_feed_for_consumer
+from promotions.selectors.feedback import feedback_by_promotion_for_consumer, promotion_get_delivered
+from promotions.services_feedback import promotion_feedback_give
 from vendors.models import Vendor
 
 
@@ -32,9 +37,15 @@ class PortfolioView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         consumer = self.request.user
+        feed = list(promotion_feed_for_consumer(consumer=consumer))
+        # One query for the consumer's feedback on the whole feed, attached to each promotion for its form.
+        given = feedback_by_promotion_for_consumer(consumer=consumer, promotion_ids=[p.pk for p in feed])
+        for promo in feed:
+            promo.my_feedback = given.get(promo.pk)
         context.update(
             memberships=membership_list_for_portfolio(consumer=consumer),
-            feed=promotion_feed_for_consumer(consumer=consumer),
+            feed=feed,
+            feedback_reasons=PromotionFeedback.Reason.choices,
             new_products=product_list_new_from_partners(consumer=consumer),
             history=membership_list_history(consumer=consumer),
         )
@@ -112,3 +123,44 @@ class MembershipMuteView(DomainErrorMixin, LoginRequiredMixin, View):
         state = "muted" if membership.muted else "unmuted"
         messages.success(request, f"Promotions from {membership.vendor.name} {state}.")
         return redirect("portfolios:portfolio")
+
+
+class PromotionFeedbackView(DomainErrorMixin, LoginRequiredMixin, View):
+    """A partner says whether a promotion in their feed was useful. With htmx the form is swapped in place
+    (refusals shown in it); without JavaScript a success returns to the feed, bad input shows the form again
+    (400), a promotion never delivered to them is 404 and other refusals are a message on the feed."""
+
+    error_redirect = "portfolios:portfolio"
+    partial = "portfolios/_feedback.html"
+
+    def _render(
+        self, request: HttpRequest, promo: object, feedback: object, error: str = "", status: int = 200
+    ) -> HttpResponse:
+        context = {"promo": promo, "feedback": feedback, "error": error, "reasons": PromotionFeedback.Reason.choices}
+        if request.htmx:
+            return render(request, self.partial, context)
+        return render(request, "portfolios/feedback.html", context, status=status)
+
+    def post(self, request: HttpRequest, promotion_id: int) -> HttpResponse:
+        promo = promotion_get_delivered(consumer=request.user, promotion_id=promotion_id)
+        if promo is None:
+            raise Http404("You did not receive this promotion.")
+        previous = feedback_by_promotion_for_consumer(consumer=request.user, promotion_ids=[promo.pk]).get(promo.pk)
+        form = PromotionFeedbackForm(request.POST)
+        if not form.is_valid():
+            errors = " ".join(str(m) for messages_ in form.errors.values() for m in messages_)
+            return self._render(request, promo, previous, errors, status=400)
+        try:
+            feedback = promotion_feedback_give(consumer=request.user, promotion_id=promo.pk, **form.cleaned_data)
+        except ValidationError as exc:
+            return self._render(request, promo, previous, " ".join(exc.messages), status=400)
+        except NotFoundError:
+            raise
+        except DomainError as exc:
+            if not request.htmx:
+                raise
+            return self._render(request, promo, previous, str(exc))
+        if request.htmx:
+            return self._render(request, promo, feedback)
+        messages.success(request, f"Thank you: your feedback on “{promo.title}” is saved.")
+        return redirect(f"{reverse('portfolios:portfolio')}#promotion-{promo.pk}")

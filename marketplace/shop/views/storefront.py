@@ -16,15 +16,16 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from marketplace.errors import DomainError, DomainErrorMixin
+from marketplace.pagination import LookaheadPaginator
 from marketplace.redirects import redirect_back
 from portfolios.selectors import partner_vendor_ids
+from portfolios.selectors.memberships import VendorExclusion, vendor_ids_excluded_for
 from promotions.selectors import promotion_list_public_ads
 from vendors.selectors import category_list
 
 from .. import selectors
 from ..exceptions import CheckoutRefused
 from ..forms import CartAddForm, CartQuantityForm, CheckoutForm, ProductSearchForm, RatingForm, VendorFilterForm
-from ..pricing import product_unit_price
 from ..services import (
     cart_accept_prices,
     cart_add,
@@ -33,6 +34,7 @@ from ..services import (
     checkout_place,
     order_rate,
 )
+from ..suspended import vendor_get_suspended_for_customer
 
 ADS_BESIDE_RESULTS = 3
 FEATURED_VENDORS = 6
@@ -45,22 +47,34 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        exclusion = vendor_ids_excluded_for(consumer=self.request.user)
         context["featured_vendors"] = selectors.vendor_list_directory(
-            sort=selectors.VendorSort.PARTNERS
+            sort=selectors.VendorSort.PARTNERS, exclusion=exclusion
         ).prefetch_related("regions")[:FEATURED_VENDORS]
         context["partner_ids"] = partner_vendor_ids(consumer=self.request.user)
         context["categories"] = category_list()
-        context["ads"] = promotion_list_public_ads()[:ADS_BESIDE_RESULTS]
+        context["ads"] = promotion_list_public_ads(consumer=self.request.user, exclusion=exclusion)[
+            :ADS_BESIDE_RESULTS
+        ]
         return context
+
+
+def _mark_ended(vendors: Any, exclusion: VendorExclusion) -> None:
+    """Set `ended_partnership_on` on each listed vendor the consumer ended (found by name), for its mark."""
+    if exclusion.ended:
+        for vendor in vendors:
+            vendor.ended_partnership_on = exclusion.ended_on.get(vendor.pk)
 
 
 class VendorListView(ListView):
     template_name = "shop/vendor_list.html"
     context_object_name = "vendors"
     paginate_by = 24
+    paginator_class = LookaheadPaginator  # no COUNT over the directory; at most MAX_PAGES deep
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         self.form = VendorFilterForm(self.request.GET or None)
+        self.exclusion = vendor_ids_excluded_for(consumer=self.request.user)
         data = self.form.cleaned_data if self.form.is_valid() else {}
         category = data.get("category")
         region = data.get("region")
@@ -69,6 +83,7 @@ class VendorListView(ListView):
             category=category.slug if category else None,
             region=region.code if region else None,
             sort=data.get("sort") or "",
+            exclusion=self.exclusion,
         ).prefetch_related("regions")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -76,8 +91,11 @@ class VendorListView(ListView):
         category = self.form.cleaned_data.get("category") if self.form.is_bound and self.form.is_valid() else None
         context["form"] = self.form
         context["compare"] = True
-        context["ads"] = promotion_list_public_ads(category=category.slug if category else None)[:ADS_BESIDE_RESULTS]
+        context["ads"] = promotion_list_public_ads(
+            consumer=self.request.user, category=category.slug if category else None, exclusion=self.exclusion
+        )[:ADS_BESIDE_RESULTS]
         context["partner_ids"] = partner_vendor_ids(consumer=self.request.user)
+        _mark_ended(context["vendors"], self.exclusion)
         return context
 
 
@@ -88,18 +106,27 @@ class VendorDetailView(TemplateView):
         context = super().get_context_data(**kwargs)
         vendor = selectors.vendor_get_for_page(slug=self.kwargs["slug"])
         if vendor is None:
-            raise Http404("No such vendor.")
+            # Hidden from the public, but its partners and buyers are told what happened and what comes next.
+            suspended = vendor_get_suspended_for_customer(slug=self.kwargs["slug"], consumer=self.request.user)
+            if suspended is None:
+                raise Http404("No such vendor.")
+            self.template_name = "shop/vendor_suspended.html"
+            context["suspended"] = suspended
+            return context
         partner_ids = partner_vendor_ids(consumer=self.request.user)
         is_partner = vendor.pk in partner_ids
+        ended_on = vendor_ids_excluded_for(consumer=self.request.user).ended_on.get(vendor.pk)
         products = list(selectors.product_list_for_vendor_page(vendor=vendor))
         for product in products:
             product.vendor = vendor  # already loaded: no query per product
-            product.your_price = product_unit_price(product=product, is_partner=is_partner)
+            product.your_price = product.unit_price_for(is_partner=is_partner)
+            product.from_ended_partner = ended_on is not None
         context.update(
             vendor=vendor,
             products=products,
             facts=selectors.vendor_facts(vendor=vendor),
             is_partner=is_partner,
+            ended_partnership_on=ended_on,
         )
         return context
 
@@ -113,10 +140,13 @@ class ProductDetailView(TemplateView):
         if product is None:
             raise Http404("No such product.")
         is_partner = product.vendor_id in partner_vendor_ids(consumer=self.request.user)
+        ended_on = vendor_ids_excluded_for(consumer=self.request.user).ended_on.get(product.vendor_id)
+        product.from_ended_partner = ended_on is not None
         context.update(
             product=product,
             is_partner=is_partner,
-            your_price=product_unit_price(product=product, is_partner=is_partner),
+            ended_partnership_on=ended_on,
+            your_price=product.unit_price_for(is_partner=is_partner),
             form=CartAddForm(),
         )
         return context
@@ -128,18 +158,25 @@ class ProductSearchView(ListView):
     template_name = "shop/search.html"
     context_object_name = "products"
     paginate_by = 24
+    paginator_class = LookaheadPaginator  # no COUNT over the search; at most MAX_PAGES deep
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         self.form = ProductSearchForm(self.request.GET or None)
+        self.exclusion = vendor_ids_excluded_for(consumer=self.request.user)
         data = self.form.cleaned_data if self.form.is_valid() else {}
         return selectors.product_search_partners_first(
-            consumer=self.request.user, query=data.get("q") or "", only_partners=bool(data.get("only_partners"))
+            consumer=self.request.user,
+            query=data.get("q") or "",
+            only_partners=bool(data.get("only_partners")),
+            exclusion=self.exclusion,
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["form"] = self.form
-        context["ads"] = promotion_list_public_ads()[:ADS_BESIDE_RESULTS]
+        context["ads"] = promotion_list_public_ads(consumer=self.request.user, exclusion=self.exclusion)[
+            :ADS_BESIDE_RESULTS
+        ]
         return context
 
 
@@ -220,16 +257,38 @@ class CheckoutView(LoginRequiredMixin, View):
     unavailable_message = "We could not place your order; nothing was charged, try again."
 
     def _render(
-        self, request: HttpRequest, form: CheckoutForm, problems: list[str] | None = None, status: int = 200
+        self,
+        request: HttpRequest,
+        form: CheckoutForm,
+        problems: list[str] | None = None,
+        status: int = 200,
+        code_errors: list[str] | None = None,
     ) -> HttpResponse:
-        cart = selectors.cart_get(consumer=request.user)
-        return render(
-            request, self.template_name, {"form": form, "cart": cart, "problems": problems or []}, status=status
-        )
+        """The page with what placing the order would charge now: per vendor the promotion that applies (with
+        the promotion code the form carries) and the total to pay."""
+        if form.is_bound:
+            code = getattr(form, "cleaned_data", {}).get("promotion_code") or ""
+        else:
+            code = form.initial.get("promotion_code", "")
+        preview = selectors.checkout_preview(consumer=request.user, code=code)
+        context = {
+            "form": form,
+            "cart": preview.cart,
+            "preview": preview,
+            "problems": problems or [],
+            "code_errors": code_errors or [],
+        }
+        return render(request, self.template_name, context, status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        initial = {"ship_to_name": request.user.display_name}
-        return self._render(request, CheckoutForm(initial=initial))
+        """`?promotion_code=` previews the code's effect; the order form then carries the code applied."""
+        code, code_errors = "", []
+        try:
+            code = CheckoutForm.base_fields["promotion_code"].clean(request.GET.get("promotion_code", ""))
+        except ValidationError as exc:
+            code_errors = exc.messages
+        initial = {"ship_to_name": request.user.display_name, "promotion_code": code}
+        return self._render(request, CheckoutForm(initial=initial), code_errors=code_errors)
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = CheckoutForm(request.POST)

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from marketplace.accounts.limits import COMMENT_MAX_LENGTH, ID_MAX
+
 from ...models import ModerationAction, Vendor, VendorFlag, VendorReport
 
 
@@ -46,15 +48,15 @@ class ReportSerializer(serializers.ModelSerializer):
 
 class ReportCreateInputSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=VendorReport.Reason.choices)
-    text = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    text = serializers.CharField(required=False, allow_blank=True, max_length=COMMENT_MAX_LENGTH, default="")
 
 
 class ReasonInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=COMMENT_MAX_LENGTH, default="")
 
 
 class NoteInputSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=2000)
+    note = serializers.CharField(max_length=COMMENT_MAX_LENGTH)
 
 
 class AuditSerializer(serializers.ModelSerializer):
@@ -68,7 +70,7 @@ class AuditSerializer(serializers.ModelSerializer):
 
 class AuditFilterSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ModerationAction.Kind.choices, required=False)
-    moderator = serializers.IntegerField(required=False, min_value=1)
+    moderator = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
     vendor = serializers.CharField(required=False, max_length=100)
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)

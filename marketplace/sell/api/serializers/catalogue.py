@@ -2,6 +2,16 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from marketplace.accounts.limits import (
+    DESCRIPTION_MAX_LENGTH,
+    EMAIL_MAX_LENGTH,
+    FILE_NAME_MAX_LENGTH,
+    PRICE_MAX,
+    PRICE_MIN,
+    STOCK_DELTA_MAX,
+    STOCK_MAX,
+    BoundedManyRelatedField,
+)
 from marketplace.accounts.models import Region
 from vendors.models import Category, Product, Vendor
 
@@ -10,10 +20,12 @@ class ApplicationInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     description = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
     category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
-    regions = serializers.SlugRelatedField(
-        slug_field="code", queryset=Region.objects.all(), many=True, required=False, default=list
+    regions = BoundedManyRelatedField(
+        child_relation=serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all()),
+        required=False,
+        default=list,
     )
-    contact_email = serializers.EmailField()
+    contact_email = serializers.EmailField(max_length=EMAIL_MAX_LENGTH)
 
 
 class OwnVendorSerializer(serializers.ModelSerializer):
@@ -41,6 +53,15 @@ class OwnProductSerializer(serializers.ModelSerializer):
     category = serializers.SlugRelatedField(
         slug_field="slug", queryset=Category.objects.all(), required=False, allow_null=True
     )
+    # A plain file field: the catalogue service reads, checks and re-encodes the image, and its refusals come
+    # back as 400s on "image". Reading gives the stored image's URL, or null.
+    image = serializers.FileField(
+        required=False,
+        allow_null=True,
+        max_length=FILE_NAME_MAX_LENGTH,
+        help_text="JPEG, PNG, GIF or WebP (multipart upload); stored re-encoded, scaled down, without metadata. "
+        "Leave it out, or null, to keep the current image.",
+    )
 
     class Meta:
         model = Product
@@ -54,18 +75,25 @@ class OwnProductSerializer(serializers.ModelSerializer):
             "stock",
             "category",
             "active",
+            "image",
             "created_at",
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
+        extra_kwargs = {
+            "description": {"max_length": DESCRIPTION_MAX_LENGTH},
+            "price": {"min_value": PRICE_MIN, "max_value": PRICE_MAX},
+            "partner_price": {"min_value": PRICE_MIN, "max_value": PRICE_MAX},
+            "stock": {"min_value": 0, "max_value": STOCK_MAX},
+        }
 
 
 class StockInputSerializer(serializers.Serializer):
-    delta = serializers.IntegerField(min_value=-1_000_000, max_value=1_000_000)
+    delta = serializers.IntegerField(min_value=-STOCK_DELTA_MAX, max_value=STOCK_DELTA_MAX)
 
 
 class CsvImportInputSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = serializers.FileField(max_length=FILE_NAME_MAX_LENGTH)
 
 
 class CsvImportOutputSerializer(serializers.Serializer):

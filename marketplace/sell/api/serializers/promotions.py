@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rest_framework import serializers
 
 from marketplace.accounts.models import AgeBand, Interest, Region
-from promotions.models import Promotion
+from promotions.models import LapsedWindow, Promotion
 
 
 class PromotionSerializer(serializers.ModelSerializer):
@@ -14,6 +16,26 @@ class PromotionSerializer(serializers.ModelSerializer):
         slug_field="slug", queryset=Interest.objects.all(), required=False, allow_null=True
     )
     segment_age_band = serializers.ChoiceField(choices=AgeBand.choices, required=False, allow_blank=True)
+    lapsed_days = serializers.ChoiceField(
+        choices=LapsedWindow.choices,
+        required=False,
+        allow_null=True,
+        help_text="For the lapsed audience: one of the fixed windows (days without an order). Any other "
+        "number is refused, so two audiences a few days apart cannot be differenced into one partner.",
+    )
+
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    discount_value = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal("100000.00")
+    )
+    min_order = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("100000.00"),
+        required=False,
+        allow_null=True,
+    )
 
     class Meta:
         model = Promotion
@@ -31,6 +53,8 @@ class PromotionSerializer(serializers.ModelSerializer):
             "discount_value",
             "min_order",
             "code",
+            "uses_per_consumer",
+            "max_uses",
             "starts_at",
             "ends_at",
             "state",
@@ -42,9 +66,18 @@ class PromotionSerializer(serializers.ModelSerializer):
 
 
 class AudiencePreviewSerializer(serializers.Serializer):
-    size = serializers.IntegerField(allow_null=True, help_text="Null when fewer than min_group (suppressed).")
+    size = serializers.IntegerField(
+        allow_null=True,
+        help_text="Rounded down to a multiple of min_group (the audience is size to size + min_group - 1); "
+        "null when fewer than min_group (suppressed) and for public ads.",
+    )
+    suppressed = serializers.BooleanField(help_text="True when the audience is fewer than min_group partners.")
     min_group = serializers.IntegerField()
     source = serializers.CharField()
     computed_at = serializers.DateTimeField(allow_null=True)
     public = serializers.BooleanField()
     text = serializers.CharField()
+    publishable = serializers.BooleanField(
+        help_text="False when publishing would be refused because the audience is under min_group."
+    )
+    publish_refusal = serializers.CharField(allow_null=True, help_text="Why it cannot be published, when not.")

@@ -7,15 +7,16 @@ from typing import Any
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.parsers import BoundedFormParser, BoundedMultiPartParser
 from vendors import services
 from vendors.models import Product, Vendor
 from vendors.selectors import product_get_for_owner, product_list_for_owner
+from vendors.services.application import vendor_profile_update
 
 from ...access import own_vendor
 from ..serializers.catalogue import (
@@ -26,6 +27,7 @@ from ..serializers.catalogue import (
     OwnVendorSerializer,
     StockInputSerializer,
 )
+from ..serializers.profile import VendorProfileInputSerializer
 
 
 class ApplicationApi(APIView):
@@ -49,6 +51,24 @@ class ApplicationApi(APIView):
         data = ApplicationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         vendor = services.vendor_application_resubmit(owner=request.user, **data.validated_data)
+        return Response(OwnVendorSerializer(vendor).data)
+
+
+class VendorProfileApi(APIView):
+    """Your approved vendor's public profile: read it (GET) or change its description and regions (PATCH).
+    Every change is audited; a pending, rejected or suspended vendor gets 409."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=OwnVendorSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(OwnVendorSerializer(own_vendor(request)).data)
+
+    @extend_schema(request=VendorProfileInputSerializer, responses=OwnVendorSerializer)
+    def patch(self, request: Request) -> Response:
+        data = VendorProfileInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        vendor = vendor_profile_update(owner=request.user, **data.validated_data)
         return Response(OwnVendorSerializer(vendor).data)
 
 
@@ -118,7 +138,7 @@ class CatalogueImportApi(APIView):
     """Import a catalogue CSV: every row is checked first; any bad row imports nothing (400 lists each)."""
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [BoundedMultiPartParser, BoundedFormParser]
 
     @extend_schema(request={"multipart/form-data": CsvImportInputSerializer}, responses=CsvImportOutputSerializer)
     def post(self, request: Request, *args: Any) -> Response:

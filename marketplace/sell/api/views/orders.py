@@ -12,11 +12,12 @@ from rest_framework.views import APIView
 
 from marketplace.shop.models import Order, VendorSalesStats
 from marketplace.shop.selectors import order_list_for_vendor
-from marketplace.shop.services.fulfilment import order_fulfil
+from marketplace.shop.services.fulfilment import CANCEL_REASON_MAX_LENGTH, order_fulfil
 from portfolios.selectors.insights import insights_get
+from promotions.selectors import promotion_get_for_vendor
 
 from ...access import own_vendor
-from ...selectors import promotion_get_for_vendor, promotion_results
+from ...selectors import promotion_results
 
 
 class SellOrderLineSerializer(serializers.Serializer):
@@ -70,20 +71,37 @@ class SellOrderDetailApi(APIView):
         return Response(SellOrderSerializer(order).data)
 
 
+class OrderCancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=CANCEL_REASON_MAX_LENGTH,
+        help_text="Why the order is cancelled; e-mailed to the buyer.",
+    )
+
+
 def _fulfil_view(action: str) -> type[APIView]:
     class OrderFulfilApi(APIView):
         permission_classes = [IsAuthenticated]
 
-        @extend_schema(request=None, responses=SellOrderSerializer)
+        @extend_schema(
+            request=OrderCancelInputSerializer if action == "cancel" else None, responses=SellOrderSerializer
+        )
         def post(self, request: Request, pk: int) -> Response:
-            order = order_fulfil(vendor=own_vendor(request), order_id=pk, action=action)
+            reason = ""
+            if action == "cancel":
+                data = OrderCancelInputSerializer(data=request.data)
+                data.is_valid(raise_exception=True)
+                reason = data.validated_data["reason"]
+            order = order_fulfil(vendor=own_vendor(request), order_id=pk, action=action, reason=reason)
             order = order_list_for_vendor(vendor=order.vendor).get(pk=order.pk)
             return Response(SellOrderSerializer(order).data)
 
     OrderFulfilApi.__doc__ = {
         "ship": "Mark a paid order shipped.",
         "deliver": "Mark a shipped order delivered.",
-        "cancel": "Cancel a paid order; its stock returns.",
+        "cancel": "Cancel a paid order, with an optional reason e-mailed to the buyer; its stock returns.",
     }[action]
     return OrderFulfilApi
 
@@ -104,11 +122,14 @@ class SegmentRowSerializer(serializers.Serializer):
 class InsightsSerializer(serializers.Serializer):
     min_group = serializers.IntegerField(help_text="Figures about fewer consumers than this are null.")
     computed_at = serializers.DateTimeField(allow_null=True)
-    current_partners = serializers.IntegerField()
-    partners_ever = serializers.IntegerField()
+    current_partners = serializers.IntegerField(allow_null=True, help_text="Rounded to min_group; null under it.")
+    partners_ever = serializers.IntegerField(allow_null=True, help_text="Rounded to min_group; null under it.")
     ended_90d = serializers.IntegerField(allow_null=True)
     reachable_partners = serializers.IntegerField(allow_null=True)
-    days = serializers.ListField(child=serializers.CharField())
+    grain = serializers.ChoiceField(
+        choices=["day", "week", "month"], help_text="The trend's period: days, or weeks or months for small vendors."
+    )
+    days = serializers.ListField(child=serializers.CharField(), help_text="The first day of each period.")
     partners_series = serializers.ListField(child=serializers.IntegerField(allow_null=True))
     adds_series = serializers.ListField(child=serializers.IntegerField(allow_null=True))
     ends_series = serializers.ListField(child=serializers.IntegerField(allow_null=True))
@@ -137,9 +158,9 @@ class PromotionResultsSerializer(serializers.Serializer):
     promotion = serializers.IntegerField(source="promotion.id")
     min_group = serializers.IntegerField()
     reached = serializers.IntegerField(allow_null=True)
-    redemptions = serializers.IntegerField()
-    discount_total = serializers.DecimalField(max_digits=12, decimal_places=2)
-    revenue = serializers.DecimalField(max_digits=12, decimal_places=2)
+    redemptions = serializers.IntegerField(allow_null=True, help_text="Null when fewer than min_group buyers.")
+    discount_total = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    revenue = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     redemption_rate = serializers.FloatField(allow_null=True)
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,14 +12,14 @@ from rest_framework.views import APIView
 
 from promotions import services
 from promotions.models import Promotion
-from promotions.selectors import AudienceSpec, audience_preview
+from promotions.selectors import AudienceSpec, audience_preview, promotion_get_for_vendor, promotion_list_for_vendor
 
 from ...access import own_vendor
 from ..serializers.promotions import AudiencePreviewSerializer, PromotionSerializer
 
 
 def _own(request: Request, pk: int) -> Promotion:
-    promotion = Promotion.objects.filter(vendor=own_vendor(request), pk=pk).first()
+    promotion = promotion_get_for_vendor(vendor=own_vendor(request), pk=pk)
     if promotion is None:
         raise Http404
     return promotion
@@ -41,11 +41,7 @@ class PromotionListCreateApi(generics.ListAPIView):
     queryset = Promotion.objects.none()
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return (
-            Promotion.objects.filter(vendor=own_vendor(self.request))
-            .select_related("segment_region", "segment_interest")
-            .order_by("-created_at", "-id")
-        )
+        return promotion_list_for_vendor(vendor=own_vendor(self.request))
 
     @extend_schema(request=PromotionSerializer, responses={201: PromotionSerializer})
     def post(self, request: Request) -> Response:
@@ -78,20 +74,35 @@ class PromotionDetailApi(APIView):
 
 
 class PromotionPreviewApi(APIView):
-    """How many partners the promotion would reach (suppressed under K), from the statistics."""
+    """How many partners the promotion would reach: suppressed under K, else rounded down to a multiple of K,
+    and whether it can be published (not when the audience is under K)."""
 
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=AudiencePreviewSerializer)
     def get(self, request: Request, pk: int) -> Response:
         preview = audience_preview(spec=AudienceSpec.of(_own(request, pk)))
-        return Response(AudiencePreviewSerializer({**preview.__dict__, "text": preview.text}).data)
+        return Response(AudiencePreviewSerializer(preview).data)
 
 
 class PromotionPublishApi(APIView):
+    """Publish a draft. A partners-only promotion whose audience is under K answers 409 with
+    `code: audience_too_small` and the reason; nothing is published or delivered."""
+
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses=PromotionSerializer)
+    @extend_schema(
+        request=None,
+        responses={
+            200: PromotionSerializer,
+            409: OpenApiResponse(
+                inline_serializer(
+                    "PromotionPublishRefused", {"detail": serializers.CharField(), "code": serializers.CharField()}
+                ),
+                description="Refused: already published, or the audience is under K partners (audience_too_small).",
+            ),
+        },
+    )
     def post(self, request: Request, pk: int) -> Response:
         promotion = _own(request, pk)
         return Response(PromotionSerializer(services.promotion_publish(vendor=promotion.vendor, promotion_id=pk)).data)

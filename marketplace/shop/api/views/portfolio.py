@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,7 +19,9 @@ from portfolios.api.serializers import (
 )
 from portfolios.models import PartnerMembership
 from portfolios.selectors import membership_list_for_portfolio, membership_list_history, product_list_new_from_partners
+from promotions.models import PromotionFeedback
 from promotions.selectors import promotion_feed_for_consumer
+from promotions.services_feedback import promotion_feedback_give
 
 
 class PortfolioListApi(generics.ListAPIView):
@@ -96,3 +98,34 @@ class PartnerFeedApi(APIView):
             "new_products": product_list_new_from_partners(consumer=request.user),
         }
         return Response(FeedOutputSerializer(feed).data)
+
+
+class PromotionFeedbackInputSerializer(serializers.Serializer):
+    verdict = serializers.ChoiceField(choices=PromotionFeedback.Verdict.choices)
+    reason = serializers.ChoiceField(
+        choices=PromotionFeedback.Reason.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Only with verdict not_for_me.",
+    )
+
+
+class PromotionFeedbackOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PromotionFeedback
+        fields = ["promotion", "verdict", "reason", "updated_at"]
+
+
+class PromotionFeedbackApi(APIView):
+    """Say whether a promotion delivered to you was useful (again to change your mind). 404 for a promotion
+    never delivered to you; 409 (`partnership_ended`) when you ended that partner."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=PromotionFeedbackInputSerializer, responses=PromotionFeedbackOutputSerializer)
+    def post(self, request: Request, promotion_id: int) -> Response:
+        data = PromotionFeedbackInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        feedback = promotion_feedback_give(consumer=request.user, promotion_id=promotion_id, **data.validated_data)
+        return Response(PromotionFeedbackOutputSerializer(feedback).data)

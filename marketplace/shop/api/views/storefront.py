@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.db import DatabaseError
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, status
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from marketplace.pagination import LookaheadPagination
 from portfolios.selectors import partner_vendor_ids
+from portfolios.selectors.memberships import vendor_ids_excluded_for
 
 from ... import selectors
 from ...models import Order
@@ -28,6 +32,7 @@ from ...services import (
 from ..serializers import (
     CartAddInputSerializer,
     CartOutputSerializer,
+    CartPreviewInputSerializer,
     CartQuantityInputSerializer,
     CheckoutInputSerializer,
     CheckoutOutputSerializer,
@@ -41,12 +46,15 @@ from ..serializers import (
     VendorOutputSerializer,
 )
 
+logger = logging.getLogger(__name__)
+
 
 class VendorListApi(generics.ListAPIView):
     """Approved vendors: full-text search (`q`), filters by category and region served, sorting."""
 
     serializer_class = VendorOutputSerializer
     permission_classes = [AllowAny]
+    pagination_class = LookaheadPagination  # no COUNT over the directory
 
     @extend_schema(parameters=[VendorFilterInputSerializer])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -61,6 +69,7 @@ class VendorListApi(generics.ListAPIView):
             category=data.get("category"),
             region=data.get("region"),
             sort=data.get("sort", ""),
+            exclusion=vendor_ids_excluded_for(consumer=self.request.user),
         ).prefetch_related("regions")
 
 
@@ -106,6 +115,7 @@ class ProductSearchApi(generics.ListAPIView):
 
     serializer_class = ProductOutputSerializer
     permission_classes = [AllowAny]
+    pagination_class = LookaheadPagination  # no COUNT over the search
 
     @extend_schema(parameters=[ProductSearchInputSerializer])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -118,6 +128,7 @@ class ProductSearchApi(generics.ListAPIView):
             consumer=self.request.user,
             query=params.validated_data.get("q", ""),
             only_partners=params.validated_data.get("only_partners", False),
+            exclusion=vendor_ids_excluded_for(consumer=self.request.user),
         )
 
     def get_serializer_context(self) -> dict[str, Any]:
@@ -139,20 +150,33 @@ class ProductDetailApi(APIView):
 # --- Cart and checkout --------------------------------------------------------------------------------
 
 
-def _cart_response(request: Request, code: int = 200) -> Response:
-    cart = selectors.cart_get(consumer=request.user)
-    data = {"lines": cart.lines, "total": cart.total, "has_problems": cart.has_problems}
+def _cart_response(request: Request, code: int = 200, promotion_code: str = "") -> Response:
+    preview = selectors.checkout_preview(consumer=request.user, code=promotion_code)
+    cart = preview.cart
+    data = {
+        "lines": cart.lines,
+        "total": cart.total,
+        "has_problems": cart.has_problems,
+        "vendors": preview.vendors,
+        "promotion_code": preview.code,
+        "promotion_code_applied": preview.code_applied,
+        "discount": preview.discount,
+        "total_to_pay": preview.total,
+    }
     return Response(CartOutputSerializer(data).data, status=code)
 
 
 class CartApi(APIView):
-    """The signed-in consumer's cart, at today's prices, with each line's problems marked."""
+    """The signed-in consumer's cart, at today's prices, with each line's problems marked, and per vendor the
+    promotion checkout would apply now and the total to pay (`promotion_code` previews a code's effect)."""
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=CartOutputSerializer)
+    @extend_schema(parameters=[CartPreviewInputSerializer], responses=CartOutputSerializer)
     def get(self, request: Request) -> Response:
-        return _cart_response(request)
+        params = CartPreviewInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return _cart_response(request, promotion_code=params.validated_data["promotion_code"])
 
 
 class CartItemAddApi(APIView):
@@ -193,7 +217,8 @@ class CartAcceptPricesApi(APIView):
 
 class CheckoutApi(APIView):
     """Buy the cart: one order per vendor. Send an `Idempotency-Key` header; repeating it returns the first
-    result (200, `replayed: true`) instead of buying again. Out of stock or changed prices: 409."""
+    result (200, `replayed: true`) instead of buying again. Out of stock or changed prices: 409. A database
+    failure while placing it: 503 `checkout_unavailable`, nothing bought or charged; send it again."""
 
     permission_classes = [IsAuthenticated]
     throttle_classes = [ScopedRateThrottle]
@@ -201,7 +226,16 @@ class CheckoutApi(APIView):
 
     @extend_schema(
         request=CheckoutInputSerializer,
-        responses={201: CheckoutOutputSerializer, 200: CheckoutOutputSerializer},
+        responses={
+            201: CheckoutOutputSerializer,
+            200: CheckoutOutputSerializer,
+            503: OpenApiResponse(
+                inline_serializer(
+                    "CheckoutUnavailable", {"detail": serializers.CharField(), "code": serializers.CharField()}
+                ),
+                description="The database failed while placing the order: nothing bought or charged; send it again.",
+            ),
+        },
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
@@ -216,7 +250,17 @@ class CheckoutApi(APIView):
         data = CheckoutInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         key = request.headers.get("Idempotency-Key", "")
-        result = checkout_place(consumer=request.user, idempotency_key=key, **data.validated_data)
+        try:
+            result = checkout_place(consumer=request.user, idempotency_key=key, **data.validated_data)
+        except DatabaseError:
+            logger.exception("Checkout failed in the database and was rolled back (consumer %s)", request.user.pk)
+            return Response(
+                {
+                    "detail": "We could not place your order; nothing was charged, try again.",
+                    "code": "checkout_unavailable",
+                },
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            )
         payload = CheckoutOutputSerializer(
             {"checkout": result.checkout, "replayed": result.replayed, "orders": result.orders}
         ).data

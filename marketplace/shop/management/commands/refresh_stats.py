@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from marketplace.accounts.limits import ID_MAX
 from marketplace.shop.services.stats import sales_stats_refresh
 from marketplace.sql import Scope
 from portfolios.services.stats import stats_reconcile_all, stats_refresh_dirty, stats_refresh_scope, vendor_id_shards
@@ -27,6 +28,11 @@ class Command(BaseCommand):
         if vendor_ids and options["full"]:
             raise CommandError("Use either --vendor or --full, not both.")
         quiet = options["verbosity"] == 0
+        for vendor_id in vendor_ids:
+            if isinstance(vendor_id, bool) or not isinstance(vendor_id, int) or not 1 <= vendor_id <= ID_MAX:
+                raise CommandError(
+                    f"--vendor takes a vendor id, a whole number from 1 to {ID_MAX:,}; got {vendor_id!r}."
+                )
         if vendor_ids:
             missing = set(vendor_ids) - set(Vendor.objects.filter(pk__in=vendor_ids).values_list("pk", flat=True))
             if missing:

@@ -11,12 +11,25 @@ from tqdm import tqdm
 
 from marketplace.shop.demo import DemoScale, seed_demo
 
+# Each number's range. The ceilings are the largest scale worth seeding on one machine: the benchmark
+# seeds 100 000 consumers, 10 000 vendors and 20 memberships each.
+BOUNDS = {
+    "consumers": (1, 1_000_000),
+    "vendors": (1, 100_000),
+    "products_per_vendor": (1, 1_000),
+    "memberships_per_consumer": (1, 1_000),
+    "seed": (0, 2**32 - 1),
+}
 
-def _non_negative_arg(value: str) -> int:
-    number = int(value)
-    if number < 0:
-        raise ValueError(value)
-    return number
+
+def _check_bounds(options: dict[str, Any]) -> None:
+    """CommandError naming the first option outside its range; call_command(consumers=...) skips argparse,
+    so this runs on every value, not only on what the command line typed."""
+    for name, (low, high) in BOUNDS.items():
+        value = options[name]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            flag = "--" + name.replace("_", "-")
+            raise CommandError(f"{flag} must be a whole number from {low:,} to {high:,}; got {value!r}.")
 
 
 class Command(BaseCommand):
@@ -24,16 +37,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         defaults = DemoScale()
-        parser.add_argument("--consumers", type=_non_negative_arg, default=defaults.consumers)
-        parser.add_argument("--vendors", type=_non_negative_arg, default=defaults.vendors)
-        parser.add_argument("--products-per-vendor", type=_non_negative_arg, default=defaults.products_per_vendor)
-        parser.add_argument(
-            "--memberships-per-consumer", type=_non_negative_arg, default=defaults.memberships_per_consumer
-        )
+        for name in ("consumers", "vendors", "products_per_vendor", "memberships_per_consumer"):
+            low, high = BOUNDS[name]
+            parser.add_argument(
+                "--" + name.replace("_", "-"), type=int, default=getattr(defaults, name), help=f"{low:,} to {high:,}."
+            )
         parser.add_argument("--seed", type=int, default=defaults.seed, help="Same seed and scale, same data.")
         parser.add_argument("--no-progress", action="store_true", help="Do not draw progress bars.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        _check_bounds(options)
         scale = DemoScale(
             consumers=options["consumers"],
             vendors=options["vendors"],

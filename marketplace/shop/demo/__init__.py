@@ -1,0 +1,5 @@
+"""The demo marketplace: `seed_demo` (seed.py) from curated words (catalogue.py) and drawn pictures (pictures.py)."""
+
+from .seed import DemoResult, DemoScale, seed_demo
+
+__all__ = ["DemoResult", "DemoScale", "seed_demo"]

@@ -1,0 +1,258 @@
+"""The vendor's weekly digest: each approved vendor's owner hears, once a week, how its partnerships and running
+promotions went, with a link to the insights.
+
+Aggregates only (rule 4, marketplace/privacy.py): partners gained and ended over the week's days and the end
+reasons come from the statistics tables (VendorDailyStat, VendorEndReasonStat, VendorStats); each running
+promotion's reach, redemptions and feedback are counted per promotion as its results page counts them. Every
+count of consumers is rounded down to a multiple of K and shown as "fewer than K" under K; redemptions are shown
+only when at least K distinct buyers redeemed; an end reason is listed only when at least K gave it. No consumer
+is named, and nothing is per consumer.
+
+It lives in the storefront layer because redemptions are the shop's; recording and sending go through the same
+DigestMail machinery as the partner digest (promotions.services_digest): the record and the vendor's watermark
+(VendorDigestState) in one transaction, each message sent at most once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from marketplace.accounts.mail import mail_render
+from marketplace.privacy import count_text, min_group, round_total, suppress
+from portfolios.models import EndReason, VendorDailyStat, VendorEndReasonStat, VendorStats
+from promotions.models import DigestMail, Promotion, PromotionDelivery, VendorDigestState
+from promotions.selectors.feedback import FeedbackCounts, feedback_counts_for_promotions
+from promotions.services_digest import BATCH, DUE_SLACK, digest_mail_send_pending, site_url
+from vendors.models import Vendor
+
+from ..models import Redemption
+
+logger = logging.getLogger(__name__)
+
+WEEK = timedelta(days=7)
+TOP_REASONS = 3
+
+
+@dataclass
+class PromotionLine:
+    promotion: Promotion
+    reached: int | None  # rounded; None under K (and for public ads, which reach everyone browsing)
+    redemptions: int | None  # None when fewer than K distinct buyers redeemed
+    feedback: FeedbackCounts
+    results_url: str
+
+    @property
+    def public(self) -> bool:
+        return self.promotion.kind == Promotion.Kind.PUBLIC
+
+    @property
+    def reached_text(self) -> str:
+        return "public ad" if self.public else count_text(self.reached)
+
+    @property
+    def redemptions_text(self) -> str:
+        return f"fewer than {min_group()} buyers" if self.redemptions is None else f"{self.redemptions:,}"
+
+
+@dataclass
+class VendorDigest:
+    vendor: Vendor
+    first_day: date
+    last_day: date
+    min_group: int
+    gained: int | None
+    ended: int | None
+    current_partners: int | None
+    end_reasons: list[tuple[str, int]] = field(default_factory=list)  # (label, rounded), only those shown
+    promotions: list[PromotionLine] = field(default_factory=list)
+
+    @property
+    def gained_text(self) -> str:
+        return count_text(self.gained)
+
+    @property
+    def ended_text(self) -> str:
+        return count_text(self.ended)
+
+    @property
+    def current_partners_text(self) -> str:
+        return count_text(self.current_partners)
+
+    @property
+    def end_reason_rows(self) -> list[dict[str, str]]:
+        return [{"label": label, "text": count_text(n)} for label, n in self.end_reasons]
+
+
+def _utc_today(now: datetime) -> date:
+    return now.astimezone(UTC).date()
+
+
+def _first_day(vendor: Vendor, last_day: date) -> date:
+    """The day after the last digest's, but at most a week back (a vendor that was suspended for a month hears
+    of its last week, not of the month): no day is told twice."""
+    week_start = last_day - timedelta(days=6)
+    state = VendorDigestState.objects.filter(vendor=vendor).first()
+    if state is None:
+        return week_start
+    return max(state.through_day + timedelta(days=1), week_start)
+
+
+def vendor_digest_compose(*, vendor: Vendor, now: datetime, first_day: date | None = None) -> VendorDigest:
+    """The digest of the complete (UTC) days since the last one, up to yesterday: a read, no writes."""
+    last_day = _utc_today(now) - timedelta(days=1)
+    first_day = first_day or _first_day(vendor, last_day)
+    k = min_group()
+    week = VendorDailyStat.objects.filter(vendor=vendor, day__gte=first_day, day__lte=last_day).aggregate(
+        adds=Sum("adds"), ends=Sum("ends")
+    )
+    stats = VendorStats.objects.filter(vendor=vendor).first()
+    labels = dict(EndReason.choices)
+    reasons = [
+        (labels.get(r.reason, r.reason), rounded)
+        for r in VendorEndReasonStat.objects.filter(vendor=vendor).order_by("-ended_90d", "reason")
+        if (rounded := round_total(r.ended_90d)) is not None
+    ]
+    # By the rounded figure, then in the fixed order of the reasons: an order by exact counts would rank ties.
+    order = {label: i for i, (_value, label) in enumerate(EndReason.choices)}
+    reasons.sort(key=lambda item: (-item[1], order.get(item[0], 99)))
+    digest = VendorDigest(
+        vendor=vendor,
+        first_day=first_day,
+        last_day=last_day,
+        min_group=k,
+        gained=round_total(week["adds"] or 0),
+        ended=round_total(week["ends"] or 0),
+        current_partners=round_total(stats.current_partners if stats else 0),
+        end_reasons=reasons[:TOP_REASONS],
+    )
+    running = list(Promotion.objects.filter(vendor=vendor, state=Promotion.State.RUNNING).order_by("starts_at", "id"))
+    ids = [p.pk for p in running]
+    reached = dict(
+        PromotionDelivery.objects.filter(promotion_id__in=ids)
+        .values("promotion_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("promotion_id", "n")
+    )
+    redeemed = {
+        row["promotion_id"]: row
+        for row in Redemption.objects.filter(promotion_id__in=ids)
+        .values("promotion_id")
+        .annotate(n=Count("id"), buyers=Count("consumer", distinct=True))
+        .order_by()
+    }
+    feedback = feedback_counts_for_promotions(promotion_ids=ids)
+    for promotion in running:
+        row = redeemed.get(promotion.pk, {})
+        buyers_shown = suppress(row.get("buyers") or 0) is not None
+        digest.promotions.append(
+            PromotionLine(
+                promotion=promotion,
+                reached=round_total(reached.get(promotion.pk, 0))
+                if promotion.kind == Promotion.Kind.PARTNERS
+                else None,
+                redemptions=(row.get("n") or 0) if buyers_shown else None,
+                feedback=feedback[promotion.pk],
+                results_url=site_url(reverse("sell:promotion-results", args=[promotion.pk])),
+            )
+        )
+    return digest
+
+
+def vendor_digest_render(*, digest: VendorDigest) -> tuple[str, str, str]:
+    """Subject, text and HTML of the vendor's digest."""
+    context = {
+        "digest": digest,
+        "vendor": digest.vendor,
+        "insights_url": site_url(reverse("sell:insights")),
+        "promotions_url": site_url(reverse("sell:promotion-list")),
+        "site_url": settings.SITE_URL,
+    }
+    text, html = mail_render(template="digest/vendor", context=context)
+    first, last = digest.first_day, digest.last_day
+    subject = f"{digest.vendor.name}: your week on the marketplace ({first.day} {first:%b} – {last.day} {last:%b})"
+    return subject, text, html
+
+
+def _due(now: datetime) -> Q:
+    return Q(status=Vendor.Status.APPROVED, owner__is_active=True) & (
+        Q(digest_state__isnull=True) | Q(digest_state__sent_at__lte=now - WEEK + DUE_SLACK)
+    )
+
+
+def vendor_digest_record(*, vendor_id: int, now: datetime | None = None) -> DigestMail | None:
+    """Record one vendor's weekly digest and move its watermark, in one transaction.
+
+    Guarantees: atomic; the vendor row is locked and skipped when another job holds it, and re-checked to be
+    due under the lock, so two jobs never record two digests for one week; the watermark's days follow on from
+    the last digest's, so no day is told twice or skipped. Returns the pending DigestMail, or None when the
+    vendor was not due or was being handled elsewhere."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        vendor = (
+            Vendor.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("owner")
+            .filter(_due(now), pk=vendor_id)
+            .first()
+        )
+        if vendor is None:
+            return None
+        digest = vendor_digest_compose(vendor=vendor, now=now)
+        if digest.first_day > digest.last_day:
+            return None
+        subject, text, html = vendor_digest_render(digest=digest)
+        start = datetime.combine(digest.first_day, time.min, tzinfo=UTC)
+        mail = DigestMail.objects.create(
+            kind=DigestMail.Kind.VENDOR,
+            recipient=vendor.owner,
+            vendor=vendor,
+            to=vendor.owner.email,
+            subject=subject,
+            text=text,
+            html=html,
+            window_start=start,
+            window_end=datetime.combine(digest.last_day + timedelta(days=1), time.min, tzinfo=UTC),
+            promotion_ids=[line.promotion.pk for line in digest.promotions],
+        )
+        VendorDigestState.objects.update_or_create(
+            vendor=vendor, defaults={"through_day": digest.last_day, "sent_at": now}
+        )
+    return mail
+
+
+def vendor_digest_send(*, now: datetime | None = None, limit: int = BATCH) -> dict[str, int]:
+    """The hourly job ("vendor-weekly-digest"): record the digest of every vendor due one (a week after its last),
+    then send the pending vendor digests, each at most once. Safe to run twice or concurrently."""
+    now = now or timezone.now()
+    due = list(
+        Vendor.objects.filter(_due(now))
+        .order_by(F("digest_state__sent_at").asc(nulls_first=True), "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    recorded = 0
+    for vendor_id in due:
+        try:
+            if vendor_digest_record(vendor_id=vendor_id, now=now) is not None:
+                recorded += 1
+        except Exception:  # noqa: BLE001 - isolation: one vendor's broken digest must not stop the others
+            logger.exception("Weekly digest of vendor %s could not be recorded; it stays due", vendor_id)
+    sent = digest_mail_send_pending(kind=DigestMail.Kind.VENDOR, limit=max(limit, 1))
+    return {"recorded": recorded, **sent}
+
+
+def vendor_digest_preview(*, vendor: Vendor, now: datetime | None = None) -> tuple[str, str, VendorDigest]:
+    """Subject and text of the vendor's next digest, as the job would make it now; writes nothing."""
+    now = now or timezone.now()
+    last_day = _utc_today(now) - timedelta(days=1)
+    first_day = min(_first_day(vendor, last_day), last_day)
+    digest = vendor_digest_compose(vendor=vendor, now=now, first_day=first_day)
+    subject, text, _html = vendor_digest_render(digest=digest)
+    return subject, text, digest

@@ -1,0 +1,146 @@
+"""Reads of promotion feedback: the consumer's own rows (feed, export), and the counts a vendor may see.
+
+Vendors see feedback only counted (rule 4, marketplace/privacy.py): every count of consumers is rounded down to
+a multiple of K and None under K, overall, for each reason, and for each group of partners who share a region
+or an age band. A group is listed only when at least K of its partners gave feedback. Nothing names a consumer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from marketplace.accounts.models import AgeBand, User
+from marketplace.privacy import count_text, min_group, round_total
+
+from ..models import Promotion, PromotionFeedback
+
+Verdict = PromotionFeedback.Verdict
+Reason = PromotionFeedback.Reason
+
+
+def feedback_by_promotion_for_consumer(*, consumer: User, promotion_ids: Iterable[int]) -> dict[int, PromotionFeedback]:
+    """The consumer's own feedback on these promotions, by promotion id, in one query."""
+    ids = list(promotion_ids)
+    if not ids:
+        return {}
+    return {f.promotion_id: f for f in PromotionFeedback.objects.filter(consumer=consumer, promotion_id__in=ids)}
+
+
+def feedback_list_for_consumer(*, consumer: User) -> QuerySet[PromotionFeedback]:
+    """All the consumer's feedback, oldest change first, with the promotion and vendor (their data export)."""
+    return (
+        PromotionFeedback.objects.filter(consumer=consumer)
+        .select_related("promotion", "promotion__vendor")
+        .order_by("updated_at", "id")
+    )
+
+
+@dataclass
+class FeedbackCounts:
+    """Feedback of one group of partners on one promotion, as a vendor may see it: each count rounded down to a
+    multiple of K, None under K."""
+
+    label: str
+    given: int | None
+    useful: int | None
+    not_for_me: int | None
+    reasons: list[tuple[str, str, int | None]] = field(default_factory=list)  # (reason, label, rounded count)
+
+    @property
+    def given_text(self) -> str:
+        return count_text(self.given)
+
+    @property
+    def useful_text(self) -> str:
+        return count_text(self.useful)
+
+    @property
+    def not_for_me_text(self) -> str:
+        return count_text(self.not_for_me)
+
+    @property
+    def reason_rows(self) -> list[dict[str, Any]]:
+        return [{"reason": r, "label": label, "count": n, "text": count_text(n)} for r, label, n in self.reasons]
+
+
+@dataclass
+class FeedbackSummary:
+    min_group: int
+    overall: FeedbackCounts
+    segments: dict[str, list[FeedbackCounts]] = field(default_factory=dict)
+
+
+def _aggregates() -> dict[str, Count]:
+    aggregates = {
+        "given": Count("id"),
+        "useful": Count("id", filter=Q(verdict=Verdict.USEFUL)),
+        "not_for_me": Count("id", filter=Q(verdict=Verdict.NOT_FOR_ME)),
+    }
+    for reason in Reason.values:
+        aggregates[f"reason_{reason}"] = Count("id", filter=Q(verdict=Verdict.NOT_FOR_ME, reason=reason))
+    return aggregates
+
+
+def _counts(label: str, row: dict[str, Any]) -> FeedbackCounts:
+    # Every reason is listed, in a fixed order, whatever its count: a row only for the reasons given, or an
+    # order by exact counts, would tell that one was given (docs/privacy.md, attack 6).
+    return FeedbackCounts(
+        label=label,
+        given=round_total(row.get("given") or 0),
+        useful=round_total(row.get("useful") or 0),
+        not_for_me=round_total(row.get("not_for_me") or 0),
+        reasons=[(r, lab, round_total(row.get(f"reason_{r}") or 0)) for r, lab in Reason.choices],
+    )
+
+
+def promotion_feedback_summary(*, promotion: Promotion) -> FeedbackSummary:
+    """Feedback on one promotion, overall and by shared region and age band, every group under K suppressed.
+    Three aggregate queries whatever the number of partners."""
+    k = min_group()
+    rows = PromotionFeedback.objects.filter(promotion=promotion)
+    summary = FeedbackSummary(min_group=k, overall=_counts("All partners", rows.aggregate(**_aggregates())))
+    ages = dict(AgeBand.choices)
+    for dimension, value_path, label_path, shared in (
+        (
+            "Region",
+            "consumer__profile__region__code",
+            "consumer__profile__region__name",
+            "consumer__profile__share_region",
+        ),
+        ("Age band", "consumer__profile__age_band", "consumer__profile__age_band", "consumer__profile__share_age_band"),
+    ):
+        groups = (
+            rows.filter(**{shared: True})
+            .exclude(**{f"{value_path}__isnull": True})
+            .exclude(**{value_path: ""})
+            .values(value_path, label_path)
+            .annotate(**_aggregates())
+            .filter(given__gte=k)
+        )
+        counted = [_counts(ages.get(g[label_path], g[label_path]), g) for g in groups]
+        # By the rounded figure, then by name: an order by exact counts would rank groups the figures tie.
+        counted.sort(key=lambda c: (-(c.given or 0), c.label))
+        summary.segments[dimension] = counted
+    return summary
+
+
+def feedback_counts_for_promotions(*, promotion_ids: Iterable[int]) -> dict[int, FeedbackCounts]:
+    """Overall feedback of each of these promotions, suppressed as above, in one query (the vendor digest)."""
+    ids = list(promotion_ids)
+    rows = {
+        row["promotion_id"]: row
+        for row in PromotionFeedback.objects.filter(promotion_id__in=ids)
+        .values("promotion_id")
+        .annotate(**_aggregates())
+        .order_by()
+    }
+    return {pk: _counts("All partners", rows.get(pk, {})) for pk in ids}
+
+
+def promotion_get_delivered(*, consumer: User, promotion_id: int) -> Promotion | None:
+    """The promotion, when it was delivered to this consumer; None for any other (theirs to give feedback on)."""
+    return Promotion.objects.filter(pk=promotion_id, deliveries__consumer=consumer).select_related("vendor").first()

@@ -1,0 +1,27 @@
+"""Shared helpers of the lifecycle tests: an order placed through the real checkout."""
+
+from __future__ import annotations
+
+import pytest
+
+from marketplace.shop.models import Order
+from marketplace.shop.services import cart_add, checkout_place
+
+
+def place_order(consumer, product, *, key: str = "k1", quantity: int = 2) -> Order:  # type: ignore[no-untyped-def]
+    cart_add(consumer=consumer, product_id=product.pk, quantity=quantity)
+    return checkout_place(
+        consumer=consumer,
+        idempotency_key=key,
+        ship_to_name="Ada Shopper",
+        ship_to_address="1 Bean Street\nLondon",
+    ).orders[0]
+
+
+@pytest.fixture
+def moderator(reference_data):  # type: ignore[no-untyped-def]
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="mod@test.example", is_staff=True)
+    user.groups.add(reference_data)
+    return user
