@@ -23,7 +23,14 @@ ALLOWED_HOSTS = env.list(
 )
 
 if not DEBUG:
-    if not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50:
+    # Keys anyone can read in this repository (the development key, docker-compose.yml's placeholder) sign
+    # nothing in production: a session or reset link signed with them could be forged by anyone.
+    if "change-me" in SECRET_KEY.lower() or SECRET_KEY == DEV_SECRET_KEY:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is a published placeholder (from this repository); set your own, 50 or more random "
+            "characters, e.g. in a .env file beside docker-compose.yml."
+        )
+    if not SECRET_KEY or len(SECRET_KEY) < 50:
         raise ImproperlyConfigured(
             "Production mode (DJANGO_DEBUG=0) needs DJANGO_SECRET_KEY: 50 or more random characters."
         )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 
+from django.core.cache import cache
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
+from rest_framework.request import Request
 
 from .models import APIToken
 
@@ -15,8 +17,34 @@ def token_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+# Failed token authentications are throttled like failed logins (allauth's login_failed limit): guessing
+# tokens from one address stops after this many failures in the window, with a 429 and Retry-After.
+FAILED_TOKEN_LIMIT = 10
+FAILED_TOKEN_WINDOW_SECONDS = 300
+
+
+def _failures_key(request: Request) -> str:
+    return f"token-auth-failed:{request.META.get('REMOTE_ADDR', '')}"
+
+
 class HashedTokenAuthentication(TokenAuthentication):
     keyword = "Token"
+
+    def authenticate(self, request: Request):  # type: ignore[no-untyped-def]
+        key = _failures_key(request)
+        if (cache.get(key) or 0) >= FAILED_TOKEN_LIMIT:
+            raise exceptions.Throttled(
+                wait=FAILED_TOKEN_WINDOW_SECONDS, detail="Too many failed token attempts from this address."
+            )
+        try:
+            return super().authenticate(request)
+        except exceptions.AuthenticationFailed:
+            if not cache.add(key, 1, timeout=FAILED_TOKEN_WINDOW_SECONDS):
+                try:
+                    cache.incr(key)
+                except ValueError:  # expired between add and incr: start a new window
+                    cache.add(key, 1, timeout=FAILED_TOKEN_WINDOW_SECONDS)
+            raise
 
     def authenticate_credentials(self, key: str):  # type: ignore[no-untyped-def]
         token = (

@@ -64,3 +64,22 @@ def test_api_token_create_refuses_blank_name_with_field_error(consumer, api):
 def test_api_token_page_sends_anonymous_users_to_login(client):
     response = client.get(reverse("tokens:list"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_failed_token_authentication_is_throttled_like_failed_logins(consumer):
+    from marketplace.accounts.authentication import FAILED_TOKEN_LIMIT
+    from marketplace.accounts.services import api_token_create
+
+    api = APIClient()
+    answers = [
+        api.get("/api/v1/portfolio/", HTTP_AUTHORIZATION=f"Token guess-{i}").status_code
+        for i in range(FAILED_TOKEN_LIMIT + 2)
+    ]
+    assert answers[:FAILED_TOKEN_LIMIT] == [401] * FAILED_TOKEN_LIMIT
+    assert answers[FAILED_TOKEN_LIMIT:] == [429, 429]
+    # Even the right token waits out the window from that address: guessing gains nothing by mixing them in.
+    _, key = api_token_create(user=consumer, name="script")
+    assert api.get("/api/v1/portfolio/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 429
+    other_address = APIClient(REMOTE_ADDR="10.0.0.9")
+    assert other_address.get("/api/v1/portfolio/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200

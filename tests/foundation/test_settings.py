@@ -46,6 +46,16 @@ def test_settings_production_refuses_to_start_without_secret_key():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+def test_settings_production_refuses_the_published_placeholder_keys():
+    import re
+
+    compose = (ROOT / "docker-compose.yml").read_text()
+    placeholder = re.search(r"DJANGO_SECRET_KEY:-([^}]+)}", compose).group(1)
+    for key in (placeholder, "django-insecure-development-only-key-do-not-use-in-production"):
+        result = _run(["-c", PROBE], DJANGO_DEBUG="0", DJANGO_SECRET_KEY=key, DJANGO_ALLOWED_HOSTS="shop.example.com")
+        assert result.returncode != 0 and "published placeholder" in result.stderr, key
+
+
 def test_settings_production_refuses_to_start_without_allowed_hosts():
     result = _run(["-c", PROBE], DJANGO_DEBUG="0", DJANGO_SECRET_KEY=SECRET)
     assert result.returncode != 0
