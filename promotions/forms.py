@@ -1,8 +1,10 @@
+from typing import Any
+
 from django import forms
 
 from marketplace.accounts.models import AgeBand, Interest, Region
 
-from .models import LapsedWindow, Promotion
+from .models import LapsedWindow, Promotion, PromotionFeedback
 
 PRICE_MAX = 100_000
 
@@ -67,3 +69,23 @@ class PromotionForm(forms.Form):
     def clean_uses_per_consumer(self) -> int:
         return self.cleaned_data.get("uses_per_consumer") or 1  # left empty: once per consumer
 
+
+# The partner's feedback on a promotion in their feed (marketplace/shop/views/portfolio.py).
+class PromotionFeedbackForm(forms.Form):
+    verdict = forms.ChoiceField(
+        choices=PromotionFeedback.Verdict.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the promotion was useful or not for you."},
+    )
+    reason = forms.ChoiceField(
+        choices=[("", "No reason given"), *PromotionFeedback.Reason.choices],
+        required=False,
+        label="If not for me, why?",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # The page offers the reason next to both verdicts; it only means something with "not for me".
+        if data.get("verdict") == PromotionFeedback.Verdict.USEFUL:
+            data["reason"] = ""
+        return data

@@ -149,7 +149,7 @@ class PromotionFeedback(models.Model):
 
 
 class DigestMail(models.Model):
-    """One digest e-mail, recorded before it is sent (promotions.services_digest): a partner's digest, or a
+    """One digest e-mail, recorded before it is sent (promotions.services.digest): a partner's digest, or a
     vendor owner's weekly digest. The record and the recipient's watermark are written in one transaction; the
     send then claims the row (pending → sending) in a transaction of its own before talking to the mail server,
     so no digest is ever sent twice, whatever dies when."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from .services import promotion_states_advance
-from .services_digest import partner_digest_send
+from .services.digest import partner_digest_send
 
 
 @shared_task(name="promotions.tasks.promotion_states_advance_task")

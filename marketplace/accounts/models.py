@@ -101,7 +101,7 @@ class ConsumerProfile(models.Model):
     weekly_promotion_cap = models.PositiveSmallIntegerField(
         default=5, help_text="How many partner promotions a week you accept, across all partners."
     )
-    # The partner digest e-mail (promotions.services_digest). Nothing is sent until the consumer has seen the
+    # The partner digest e-mail (promotions.services.digest). Nothing is sent until the consumer has seen the
     # setting on /account/ and saved it once (digest_confirmed_at); digest_sent_at is the watermark: the digest
     # covers what came after it, and the job moves it in the transaction that records the digest.
     digest_frequency = models.CharField(

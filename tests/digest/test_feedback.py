@@ -15,7 +15,7 @@ from portfolios.services import membership_end, membership_set_muted
 from promotions import services as promo
 from promotions.models import Promotion, PromotionFeedback
 from promotions.selectors import AudienceSpec, audience_preview
-from promotions.services_feedback import promotion_feedback_give
+from promotions.services.feedback import promotion_feedback_give
 from tests.factories import UserFactory, VendorFactory
 from tests.privacy.market import draft, partners
 from tests.rules.conftest import running_promotion

@@ -19,7 +19,7 @@ from marketplace.accounts.models import ConsumerProfile, DigestFrequency
 from marketplace.accounts.unsubscribe import UNSUBSCRIBE_MAX_AGE, unsubscribe_token_make
 from portfolios.services import membership_end, membership_set_muted, membership_start
 from promotions.models import DigestMail, Promotion, PromotionDelivery
-from promotions.services_digest import partner_digest_record, partner_digest_send
+from promotions.services.digest import partner_digest_record, partner_digest_send
 from promotions.tasks import partner_digest_send_task
 from tests.factories import ProductFactory, UserFactory, VendorFactory
 from tests.rules.conftest import running_promotion

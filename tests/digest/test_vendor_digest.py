@@ -21,7 +21,7 @@ from portfolios.services import membership_end
 from portfolios.services.stats import stats_refresh_scope
 from promotions import services as promo
 from promotions.models import DigestMail, PromotionDelivery, PromotionFeedback
-from promotions.services_feedback import promotion_feedback_give
+from promotions.services.feedback import promotion_feedback_give
 from tests.factories import VendorFactory
 from tests.privacy.market import buy, draft, partners, product_of
 

@@ -9,7 +9,7 @@ only when at least K distinct buyers redeemed; an end reason is listed only when
 is named, and nothing is per consumer.
 
 It lives in the storefront layer because redemptions are the shop's; recording and sending go through the same
-DigestMail machinery as the partner digest (promotions.services_digest): the record and the vendor's watermark
+DigestMail machinery as the partner digest (promotions.services.digest): the record and the vendor's watermark
 (VendorDigestState) in one transaction, each message sent at most once.
 """
 
@@ -30,7 +30,7 @@ from marketplace.privacy import count_text, min_group, round_total, suppress
 from portfolios.models import EndReason, VendorDailyStat, VendorEndReasonStat, VendorStats
 from promotions.models import DigestMail, Promotion, PromotionDelivery, VendorDigestState
 from promotions.selectors.feedback import FeedbackCounts, feedback_counts_for_promotions
-from promotions.services_digest import BATCH, DUE_SLACK, digest_mail_send_pending, site_url
+from promotions.services.digest import BATCH, DUE_SLACK, digest_mail_send_pending, site_url
 from vendors.models import Vendor
 
 from ..models import Redemption

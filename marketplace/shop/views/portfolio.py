@@ -23,11 +23,11 @@ from portfolios.selectors import (
     membership_list_history,
     product_list_new_from_partners,
 )
-from promotions.forms_feedback import PromotionFeedbackForm
+from promotions.forms import PromotionFeedbackForm
 from promotions.models import PromotionFeedback
 from promotions.selectors import promotion_feed_for_consumer
 from promotions.selectors.feedback import feedback_by_promotion_for_consumer, promotion_get_delivered
-from promotions.services_feedback import promotion_feedback_give
+from promotions.services.feedback import promotion_feedback_give
 from vendors.models import Vendor
 
 

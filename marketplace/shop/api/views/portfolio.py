@@ -21,7 +21,7 @@ from portfolios.models import PartnerMembership
 from portfolios.selectors import membership_list_for_portfolio, membership_list_history, product_list_new_from_partners
 from promotions.models import PromotionFeedback
 from promotions.selectors import promotion_feed_for_consumer
-from promotions.services_feedback import promotion_feedback_give
+from promotions.services.feedback import promotion_feedback_give
 
 
 class PortfolioListApi(generics.ListAPIView):

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from marketplace.accounts.models import User
-from promotions.services_digest import partner_digest_preview
+from promotions.services.digest import partner_digest_preview
 from vendors.models import Vendor
 
 from ...services.vendor_digest import vendor_digest_preview

@@ -24,9 +24,9 @@ from marketplace.privacy import min_group
 from portfolios.models import PartnerMembership
 from vendors.models import Vendor
 
-from .models import Promotion, PromotionDelivery
-from .selectors.audience import AudienceSpec, audience_consumers, audience_too_small_message
-from .selectors.own import promotion_get_for_vendor
+from ..models import Promotion, PromotionDelivery
+from ..selectors.audience import AudienceSpec, audience_consumers, audience_too_small_message
+from ..selectors.own import promotion_get_for_vendor
 
 logger = logging.getLogger(__name__)
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{0,30}$")

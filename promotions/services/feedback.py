@@ -10,7 +10,7 @@ from marketplace.accounts.models import User
 from marketplace.errors import ConflictError, NotFoundError
 from portfolios.models import PartnerMembership
 
-from .models import Promotion, PromotionDelivery, PromotionFeedback
+from ..models import Promotion, PromotionDelivery, PromotionFeedback
 
 
 class FeedbackFromEndedPartnerError(ConflictError):

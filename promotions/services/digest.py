@@ -44,9 +44,9 @@ from marketplace.accounts.unsubscribe import unsubscribe_token_make
 from portfolios.models import PartnerMembership
 from vendors.models import Product, Vendor
 
-from .models import DigestMail, Promotion, PromotionDelivery
-from .selectors.audience import AudienceSpec, audience_consumers
-from .services import _deliveries_insert
+from ..models import DigestMail, Promotion, PromotionDelivery
+from ..selectors.audience import AudienceSpec, audience_consumers
+from .lifecycle import _deliveries_insert
 
 logger = logging.getLogger(__name__)
 

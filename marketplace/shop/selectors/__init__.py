@@ -1,0 +1,56 @@
+"""Reads of the shop floor, one module per area. Each selector owns its joins, so a page runs the same
+queries for 5 rows or 500."""
+
+from .account import (
+    account_export_data,
+)
+from .cart import (
+    Cart,
+    CartLine,
+    CartVendorGroup,
+    CheckoutPreview,
+    CheckoutVendorPreview,
+    cart_get,
+    checkout_preview,
+    promotion_ids_used_up,
+)
+from .orders import (
+    order_get_for_consumer,
+    order_list_for_consumer,
+    order_list_for_vendor,
+)
+from .storefront import (
+    MAX_COMPARE,
+    VendorSort,
+    product_get_for_page,
+    product_list_for_vendor_page,
+    product_search_partners_first,
+    vendor_facts,
+    vendor_get_for_page,
+    vendor_list_compare,
+    vendor_list_directory,
+)
+
+__all__ = [
+    "Cart",
+    "CartLine",
+    "CartVendorGroup",
+    "CheckoutPreview",
+    "CheckoutVendorPreview",
+    "MAX_COMPARE",
+    "VendorSort",
+    "account_export_data",
+    "cart_get",
+    "checkout_preview",
+    "order_get_for_consumer",
+    "order_list_for_consumer",
+    "order_list_for_vendor",
+    "product_get_for_page",
+    "product_list_for_vendor_page",
+    "product_search_partners_first",
+    "promotion_ids_used_up",
+    "vendor_facts",
+    "vendor_get_for_page",
+    "vendor_list_compare",
+    "vendor_list_directory",
+]

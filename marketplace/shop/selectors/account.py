@@ -1,0 +1,96 @@
+"""The consumer's data export: everything the marketplace keeps about them (the top layer sees every table)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marketplace.accounts.models import User
+from portfolios.models import PartnerMembership
+from promotions.selectors.feedback import feedback_list_for_consumer
+
+from ..models import ServiceRating
+from .orders import order_list_for_consumer
+
+
+def account_export_data(*, user: User) -> dict[str, Any]:
+    """Everything the marketplace holds about this consumer, as plain JSON-ready data."""
+    profile = getattr(user, "profile", None)
+    memberships = PartnerMembership.objects.filter(consumer=user).select_related("vendor").order_by("started_at", "id")
+    orders = order_list_for_consumer(consumer=user)
+    ratings = ServiceRating.objects.filter(consumer=user).select_related("vendor").order_by("created_at")
+    feedback = feedback_list_for_consumer(consumer=user)
+    return {
+        "account": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "date_joined": user.date_joined.isoformat(),
+        },
+        "profile": _profile_data(profile),
+        "partnerships": [
+            {
+                "vendor": m.vendor.name,
+                "vendor_slug": m.vendor.slug,
+                "started_at": m.started_at.isoformat(),
+                "ended_at": m.ended_at.isoformat() if m.ended_at else None,
+                "end_reason": m.end_reason,
+                "end_comment": m.end_comment,
+                "muted": m.muted,
+            }
+            for m in memberships
+        ],
+        "orders": [
+            {
+                "id": o.pk,
+                "vendor": o.vendor.name,
+                "status": o.status,
+                "created_at": o.created_at.isoformat(),
+                "ship_to_name": o.ship_to_name,
+                "ship_to_address": o.ship_to_address,
+                "subtotal": str(o.subtotal),
+                "discount": str(o.discount),
+                "total": str(o.total),
+                "lines": [
+                    {"product": line.product_name, "unit_price": str(line.unit_price), "quantity": line.quantity}
+                    for line in o.lines.all()
+                ],
+            }
+            for o in orders
+        ],
+        "ratings": [
+            {
+                "order": r.order_id,
+                "vendor": r.vendor.name,
+                "score": r.score,
+                "comment": r.comment,
+                "created_at": r.created_at.isoformat(),
+            }
+            for r in ratings
+        ],
+        "promotion_feedback": [
+            {
+                "promotion": f.promotion.title,
+                "vendor": f.promotion.vendor.name,
+                "verdict": f.verdict,
+                "reason": f.reason,
+                "updated_at": f.updated_at.isoformat(),
+            }
+            for f in feedback
+        ],
+    }
+
+
+def _profile_data(profile: Any) -> dict[str, Any]:
+    if profile is None:
+        return {}
+    return {
+        "region": profile.region.name if profile.region else None,
+        "age_band": profile.age_band,
+        "interests": [i.name for i in profile.interests.all()],
+        "share_region": profile.share_region,
+        "share_age_band": profile.share_age_band,
+        "share_interests": profile.share_interests,
+        "weekly_promotion_cap": profile.weekly_promotion_cap,
+        "digest_frequency": profile.digest_frequency,
+        "digest_confirmed_at": profile.digest_confirmed_at.isoformat() if profile.digest_confirmed_at else None,
+        "digest_sent_at": profile.digest_sent_at.isoformat() if profile.digest_sent_at else None,
+    }
