@@ -669,6 +669,26 @@ class Page:
     method: str = "post"
 
 
+def _feedback_url(w: World) -> str:
+    """A running partners promotion of vendor B (the actor's partner) delivered to the actor: its feed form."""
+    from django.utils import timezone
+
+    from promotions.models import PromotionDelivery
+
+    now = timezone.now()
+    promotion = Promotion.objects.create(
+        vendor=w.vendor_b,
+        title="For partners",
+        kind=Promotion.Kind.PARTNERS,
+        discount_value=5,
+        starts_at=now - timedelta(minutes=1),
+        ends_at=now + timedelta(days=1),
+        state=Promotion.State.RUNNING,
+    )
+    PromotionDelivery.objects.create(promotion=promotion, consumer=w.actor, delivered_at=now)
+    return reverse("portfolios:feedback", kwargs={"promotion_id": promotion.pk})
+
+
 PAGES: dict[str, Page] = {
     "apply": Page(
         lambda w: reverse("sell:apply"),
@@ -730,6 +750,9 @@ PAGES: dict[str, Page] = {
         lambda w: reverse("shop:order-rate", kwargs={"pk": w.order_bought.pk}),
         shop_forms.RatingForm,
         lambda w: {"score": "4"},
+    ),
+    "promotion-feedback": Page(
+        _feedback_url, promotion_forms.PromotionFeedbackForm, lambda w: {"verdict": "not_for_me", "reason": "price"}
     ),
     "portfolio-end": Page(
         lambda w: reverse("portfolios:end", kwargs={"vendor_id": w.vendor_b.pk}),
