@@ -18,7 +18,7 @@ from marketplace.accounts.models import AgeBand
 from marketplace.privacy import count_text, min_group, round_total, suppress
 from marketplace.shop.models import Redemption
 from promotions.models import Promotion, PromotionDelivery
-from promotions.selectors.feedback import FeedbackSummary, promotion_feedback_summary
+from promotions.selectors.feedback import FeedbackSummary, by_shared_segment, promotion_feedback_summary
 
 
 @dataclass
@@ -84,23 +84,10 @@ def promotion_results(*, promotion: Promotion) -> PromotionResults:
     total_buyers = redemptions["buyers"] or 0
     redeemed_by = Redemption.objects.filter(promotion=promotion).values("consumer_id")
     ages = dict(AgeBand.choices)
-    for dimension, value_path, label_path, shared in (
-        (
-            "Region",
-            "consumer__profile__region__code",
-            "consumer__profile__region__name",
-            "consumer__profile__share_region",
-        ),
-        ("Age band", "consumer__profile__age_band", "consumer__profile__age_band", "consumer__profile__share_age_band"),
-    ):
-        rows = (
-            deliveries.filter(**{shared: True})
-            .exclude(**{f"{value_path}__isnull": True})
-            .exclude(**{value_path: ""})
-            .values(value_path, label_path)
-            .annotate(reached=Count("id"), redeemed=Count("id", filter=Q(consumer_id__in=redeemed_by)))
-            .filter(reached__gte=k)
-        )
+    for dimension, label_path, grouped in by_shared_segment(deliveries):
+        rows = grouped.annotate(
+            reached=Count("id"), redeemed=Count("id", filter=Q(consumer_id__in=redeemed_by))
+        ).filter(reached__gte=k)
         segment_rows = []
         for row in rows:
             redeemed = None

@@ -97,6 +97,27 @@ def _counts(label: str, row: dict[str, Any]) -> FeedbackCounts:
     )
 
 
+# The attributes a figure about a promotion's consumers may be grouped by, each only among consumers who chose
+# to share it: (dimension, the value's path, its label's path, the sharing flag's path) from a row's consumer.
+SHARED_SEGMENTS = (
+    ("Region", "consumer__profile__region__code", "consumer__profile__region__name", "consumer__profile__share_region"),
+    ("Age band", "consumer__profile__age_band", "consumer__profile__age_band", "consumer__profile__share_age_band"),
+)
+
+
+def by_shared_segment(rows: QuerySet[Any]) -> Iterable[tuple[str, str, QuerySet[Any]]]:
+    """For each shared attribute: (dimension, label path, `rows` of consumers who share it, grouped by its
+    value). The caller annotates its counts and applies K; promotion results and feedback both group so."""
+    for dimension, value_path, label_path, shared in SHARED_SEGMENTS:
+        grouped = (
+            rows.filter(**{shared: True})
+            .exclude(**{f"{value_path}__isnull": True})
+            .exclude(**{value_path: ""})
+            .values(value_path, label_path)
+        )
+        yield dimension, label_path, grouped
+
+
 def promotion_feedback_summary(*, promotion: Promotion) -> FeedbackSummary:
     """Feedback on one promotion, overall and by shared region and age band, every group under K suppressed.
     Three aggregate queries whatever the number of partners."""
@@ -104,23 +125,8 @@ def promotion_feedback_summary(*, promotion: Promotion) -> FeedbackSummary:
     rows = PromotionFeedback.objects.filter(promotion=promotion)
     summary = FeedbackSummary(min_group=k, overall=_counts("All partners", rows.aggregate(**_aggregates())))
     ages = dict(AgeBand.choices)
-    for dimension, value_path, label_path, shared in (
-        (
-            "Region",
-            "consumer__profile__region__code",
-            "consumer__profile__region__name",
-            "consumer__profile__share_region",
-        ),
-        ("Age band", "consumer__profile__age_band", "consumer__profile__age_band", "consumer__profile__share_age_band"),
-    ):
-        groups = (
-            rows.filter(**{shared: True})
-            .exclude(**{f"{value_path}__isnull": True})
-            .exclude(**{value_path: ""})
-            .values(value_path, label_path)
-            .annotate(**_aggregates())
-            .filter(given__gte=k)
-        )
+    for dimension, label_path, grouped in by_shared_segment(rows):
+        groups = grouped.annotate(**_aggregates()).filter(given__gte=k)
         counted = [_counts(ages.get(g[label_path], g[label_path]), g) for g in groups]
         # By the rounded figure, then by name: an order by exact counts would rank groups the figures tie.
         counted.sort(key=lambda c: (-(c.given or 0), c.label))
