@@ -6,8 +6,7 @@ def site(request: HttpRequest) -> dict[str, object]:
     user = request.user
     vendor = None
     if user.is_authenticated:
-        vendor = getattr(user, "_cached_vendor", None)
-        if vendor is None:
-            vendor = user.vendors.first()
-            user._cached_vendor = vendor
+        if not hasattr(user, "_cached_vendor"):  # once per request, also when the user has no shop
+            user._cached_vendor = user.vendors.first()
+        vendor = user._cached_vendor
     return {"site_name": "Partner Marketplace", "user_vendor": vendor}

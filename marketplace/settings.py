@@ -430,4 +430,7 @@ MARKETPLACE = {
     "STATS_SHARD_SIZE": env.int("MARKETPLACE_STATS_SHARD_SIZE", default=1000),
     # With read replicas: after a change, that client reads from the primary for this long (read-your-writes).
     "READ_YOUR_WRITES_SECONDS": env.int("MARKETPLACE_READ_YOUR_WRITES_SECONDS", default=5),
+    # Storefront pages for visitors with no session are served from the cache for this long at most
+    # (marketplace/page_cache.py; catalogue changes refresh them at once). 0 turns the page cache off.
+    "PAGE_CACHE_SECONDS": env.int("MARKETPLACE_PAGE_CACHE_SECONDS", default=60),
 }

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from marketplace.accounts.models import Interest, Region, User
 from marketplace.errors import ConflictError, ForbiddenError, NotFoundError
+from marketplace.page_cache import storefront_changed
 from marketplace.privacy import min_group
 from portfolios.models import PartnerMembership
 from vendors.models import Vendor
@@ -373,6 +374,7 @@ def promotion_states_advance(*, now: datetime | None = None) -> dict[str, int]:
 @transaction.atomic
 def promotions_pause_for_vendor(*, vendor_id: int) -> int:
     """Pause the vendor's running promotions. Idempotent; returns how many were paused."""
+    storefront_changed()  # its ads leave the pages
     return Promotion.objects.filter(vendor_id=vendor_id, state=Promotion.State.RUNNING).update(
         state=Promotion.State.PAUSED
     )
@@ -383,6 +385,7 @@ def promotions_resume_for_vendor(*, vendor_id: int) -> int:
     """Resume the vendor's paused promotions: running again, or ended if their schedule ran out meanwhile.
     Idempotent; returns how many were resumed."""
     now = timezone.now()
+    storefront_changed()
     return Promotion.objects.filter(vendor_id=vendor_id, state=Promotion.State.PAUSED).update(
         state=Case(
             When(ends_at__lte=now, then=Value(Promotion.State.ENDED)),

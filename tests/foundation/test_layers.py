@@ -28,6 +28,7 @@ SHARED = {
     "marketplace.enqueue",
     "marketplace.privacy",
     "marketplace.parsers",
+    "marketplace.page_cache",
 }
 # Wiring at the very top: URL configurations, settings, the Celery app, the health check.
 WIRING = {

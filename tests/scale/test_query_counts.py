@@ -46,7 +46,9 @@ def _large_table_counts(sql: list[str]) -> list[str]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "signed-in"])
-def test_pages_run_the_same_queries_for_3_vendors_and_for_30(client, consumer, grow_marketplace, signed_in):
+def test_pages_run_the_same_queries_for_3_vendors_and_for_30(client, consumer, grow_marketplace, signed_in, settings):
+    # What a page costs to render: anonymous visitors' pages would come from the page cache (test_page_cache.py).
+    settings.MARKETPLACE = {**settings.MARKETPLACE, "PAGE_CACHE_SECONDS": 0}
     web = client
     api = APIClient()
     if signed_in:

@@ -23,6 +23,7 @@ from sorl.thumbnail import get_thumbnail
 from marketplace.accounts.limits import STOCK_MAX
 from marketplace.enqueue import enqueue_safely
 from marketplace.errors import ForbiddenError, NotFoundError
+from marketplace.page_cache import storefront_changed
 
 from ..models import Category, Product, Vendor
 
@@ -306,5 +307,6 @@ def product_stock_adjust(*, vendor: Vendor, product_id: int, delta: int) -> Prod
     if product.stock + delta > STOCK_MAX:
         raise ValidationError({"delta": [f"Stock cannot go above {STOCK_MAX:,} units; it is {product.stock:,} now."]})
     Product.objects.filter(pk=product.pk).update(stock=F("stock") + delta)
+    storefront_changed()
     product.refresh_from_db()
     return product

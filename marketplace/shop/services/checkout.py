@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from marketplace.accounts.models import User
+from marketplace.page_cache import storefront_changed
 from portfolios.models import PartnerMembership
 from portfolios.services import membership_record_purchase
 from promotions.models import Promotion
@@ -173,6 +174,7 @@ def _checkout_new(
             membership_record_purchase(consumer=consumer, vendor_id=vendor_id)
         orders.append(order)
     Product.objects.bulk_update(changed_products, ["stock"])
+    storefront_changed()  # stock shows on the product pages
     CartItem.objects.filter(pk__in=[i.pk for i in items]).delete()
 
     for order in orders:

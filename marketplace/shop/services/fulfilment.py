@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F
 
 from marketplace.errors import ConflictError, NotFoundError
+from marketplace.page_cache import storefront_changed
 from vendors.models import Product, Vendor
 
 from ..models import Order
@@ -53,6 +54,7 @@ def order_fulfil(*, vendor: Vendor, order_id: int, action: str, reason: str = ""
         list(Product.objects.select_for_update().filter(pk__in=[line.product_id for line in lines]).order_by("id"))
         for line in lines:
             Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+        storefront_changed()
     order.status = target
     update_fields = ["status", "updated_at"]
     if order.consumer_id is None and target in FINISHED_STATUSES:

@@ -12,10 +12,12 @@ from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from marketplace.errors import DomainError, DomainErrorMixin
+from marketplace.page_cache import cache_anonymous_page
 from marketplace.pagination import LookaheadPaginator
 from marketplace.redirects import redirect_back
 from portfolios.selectors import partner_vendor_ids
@@ -42,6 +44,7 @@ FEATURED_VENDORS = 6
 logger = logging.getLogger(__name__)
 
 
+@method_decorator(cache_anonymous_page, name="dispatch")
 class HomeView(TemplateView):
     template_name = "shop/home.html"
 
@@ -66,6 +69,7 @@ def _mark_ended(vendors: Any, exclusion: VendorExclusion) -> None:
             vendor.ended_partnership_on = exclusion.ended_on.get(vendor.pk)
 
 
+@method_decorator(cache_anonymous_page, name="dispatch")
 class VendorListView(ListView):
     template_name = "shop/vendor_list.html"
     context_object_name = "vendors"
@@ -99,6 +103,7 @@ class VendorListView(ListView):
         return context
 
 
+@method_decorator(cache_anonymous_page, name="dispatch")
 class VendorDetailView(TemplateView):
     template_name = "shop/vendor_detail.html"
 
@@ -131,6 +136,7 @@ class VendorDetailView(TemplateView):
         return context
 
 
+@method_decorator(cache_anonymous_page, name="dispatch")
 class ProductDetailView(TemplateView):
     template_name = "shop/product_detail.html"
 
@@ -152,6 +158,7 @@ class ProductDetailView(TemplateView):
         return context
 
 
+@method_decorator(cache_anonymous_page, name="dispatch")
 class ProductSearchView(ListView):
     """Partners first: the consumer's partners' products come first, marked, then the rest."""
 

@@ -1,0 +1,109 @@
+"""Whole storefront pages for first-time anonymous visitors, kept in the cache (Redis) for a short while.
+
+Most requests at marketplace scale are anonymous visitors reading the same vendor, product, directory and
+search pages. Such a visitor carries no session, so the page is the same for all of them: it is rendered once
+and served from the cache until the catalogue changes or PAGE_CACHE_SECONDS pass.
+
+What a cached page may show and for how long:
+  - Catalogue, vendor, category and promotion changes bump one version (on commit), and every cached page
+    is keyed by it: the next anonymous request renders afresh. A suspended vendor or a withdrawn product is
+    gone from the next page. Model saves and deletes bump it through signals (marketplace/shop/apps.py);
+    the services' bulk writes and UPDATE statements call `storefront_changed()` themselves.
+  - Statistics (partner counts, ratings) and time windows (a promotion's end) are not versioned: they show
+    at most PAGE_CACHE_SECONDS late, like the statistics pipeline's own lag.
+
+Only a request with no session, no messages and no read-your-writes pin is served or stored, only a 200
+answer that sets no cookie is kept, and the page itself renders no per-visitor token for anonymous
+visitors (base.html sends the CSRF header only when signed in). Redis is for speed: when it is down the
+cache falls back to this process's memory (marketplace/cache.py) and a stale page lives at most the timeout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+
+VERSION_KEY = "storefront:version"
+# Cookies that make a visitor someone: a session (signed in, a cart, a pending message), flash messages, and
+# the replica router's read-your-writes pin (marketplace/db_router.py).
+PERSONAL_COOKIES = ("messages", "primary_until")
+
+
+def _seconds() -> int:
+    return int(settings.MARKETPLACE.get("PAGE_CACHE_SECONDS", 0))
+
+
+def _personal(request: HttpRequest) -> bool:
+    return any(name in request.COOKIES for name in (settings.SESSION_COOKIE_NAME, *PERSONAL_COOKIES))
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    """A 200 that carries nothing of this visitor: no cookie, no CSRF token, no session or message written."""
+    session = getattr(request, "session", None)
+    messages = getattr(request, "_messages", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (session is not None and session.modified)
+        and not (messages is not None and getattr(messages, "added_new", False))
+    )
+
+
+def _version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return int(version)
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet (or the memory fallback lost it): any new one invalidates old pages
+        cache.set(VERSION_KEY, _version() + 1, timeout=None)
+
+
+def storefront_changed() -> None:
+    """Something anonymous pages show changed: pages rendered from now on are fresh. Bumped now (this
+    transaction's own later reads) and again on commit (a page another request rendered in between, from the
+    data before the commit, is not kept under the new version)."""
+    if _seconds():
+        _bump()
+        transaction.on_commit(_bump)
+
+
+def cache_anonymous_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve a GET of this view to a visitor with no session from the cache; store what it renders."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        seconds = _seconds()
+        if not seconds or request.method not in ("GET", "HEAD") or _personal(request):
+            return view(request, *args, **kwargs)
+        digest = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
+        key = f"storefront:page:{_version()}:{digest}"
+        cached = cache.get(key)
+        if cached is not None:
+            content, content_type = cached
+            response = HttpResponse(content, content_type=content_type)
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if _storable(request, response):
+            cache.set(key, (response.content, response["Content-Type"]), timeout=seconds)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    return wrapper

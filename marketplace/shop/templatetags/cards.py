@@ -1,0 +1,131 @@
+"""Vendor cards and product results, rendered once and then read from the cache, many in one round trip.
+
+A list page draws 6 to 24 cards; rendering their templates was most of a page's time at marketplace scale.
+`{% vendor_cards vendors %}` and `{% product_results products %}` key each card by everything it shows (the
+values the page already loaded: names, prices, stock, the public facts after suppression, the visitor's
+partner mark, the template's own source), fetch every key with one `get_many`, render only the cards not
+found and store them. A card whose data changed has a new key, so nothing needs invalidating and a card
+never shows stale data; old keys expire. Per-visitor parts that carry a CSRF token (the "ended partnership"
+note with its Reinstate form) are rendered outside the cached card, every time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from functools import cache as memoize
+from typing import Any
+
+from django import template
+from django.core.cache import cache
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+
+from .privacy import card_facts
+
+register = template.Library()
+
+CARD_SECONDS = 3600
+
+
+@memoize
+def _source_digest(name: str) -> str:
+    """The card template's source, so a deploy that changes it renders new cards."""
+    return hashlib.blake2b(get_template(name).template.source.encode(), digest_size=8).hexdigest()
+
+
+def _key(kind: str, fingerprint: tuple[Any, ...]) -> str:
+    return f"card:{kind}:" + hashlib.blake2b(repr(fingerprint).encode(), digest_size=16).hexdigest()
+
+
+def _cards(
+    items: list[Any],
+    kind: str,
+    template_name: str,
+    fingerprint: Callable[[Any], tuple[Any, ...]],
+    render: Callable[[Any], str],
+) -> list[str]:
+    """Each item's card HTML: from the cache where found, rendered (and stored) where not."""
+    digest = _source_digest(template_name)
+    keys = [_key(kind, (digest, *fingerprint(item))) for item in items]
+    found = cache.get_many(keys)
+    missing = {}
+    html = []
+    for item, key in zip(items, keys, strict=True):
+        if key not in found:
+            found[key] = missing[key] = render(item)
+        html.append(found[key])
+    if missing:
+        cache.set_many(missing, timeout=CARD_SECONDS)
+    return html
+
+
+@register.simple_tag(takes_context=True)
+def vendor_cards(context: template.Context, vendors: Iterable[Any]) -> SafeString:
+    """The cards of shop/_vendor_card.html for `vendors` (with their category, regions and statistics rows
+    loaded), with the context's partner_ids and compare; a vendor with `ended_partnership_on` gets its note."""
+    request = context.get("request")
+    partner_ids = context.get("partner_ids") or ()
+    compare = bool(context.get("compare"))
+    card = get_template("shop/_vendor_card.html")
+    vendors = list(vendors)
+
+    def fingerprint(vendor: Any) -> tuple[Any, ...]:
+        facts = card_facts(vendor)
+        return (
+            vendor.pk,
+            vendor.name,
+            vendor.slug,
+            vendor.description,
+            str(vendor.logo),
+            vendor.category.name if vendor.category_id else "",
+            tuple(region.name for region in vendor.regions.all()),
+            tuple(sorted(facts.items())),
+            getattr(vendor, "product_count", None),
+            vendor.pk in partner_ids,
+            compare,
+        )
+
+    def render(vendor: Any) -> str:
+        # No request: a card needs no context processor, and renders the same for every visitor it is keyed by.
+        return card.render({"vendor": vendor, "partner_ids": partner_ids, "compare": compare})
+
+    html = _cards(vendors, "vendor", "shop/_vendor_card.html", fingerprint, render)
+    ended_note = get_template("shop/_ended_partnership.html")
+    out = []
+    for vendor, card_html in zip(vendors, html, strict=True):
+        ended_on = getattr(vendor, "ended_partnership_on", None)
+        if ended_on:
+            note = ended_note.render({"vendor": vendor, "ended_on": ended_on}, request)
+            out.append(f'<div class="ended-vendor">{card_html}{note}</div>')
+        else:
+            out.append(card_html)
+    return mark_safe("".join(out))  # noqa: S308 - every part is template output, escaped there
+
+
+@register.simple_tag(takes_context=True)
+def product_results(context: template.Context, products: Iterable[Any]) -> SafeString:
+    """The result items of shop/_product_result.html for `products` (with vendor, your_price,
+    from_partner and from_ended_partner set by the search view)."""
+    item = get_template("shop/_product_result.html")
+
+    def fingerprint(product: Any) -> tuple[Any, ...]:
+        return (
+            product.pk,
+            product.name,
+            str(product.image),
+            product.price,
+            product.partner_price,
+            getattr(product, "your_price", None),
+            product.in_stock,
+            product.vendor_id,
+            product.vendor.name,
+            product.vendor.slug,
+            bool(getattr(product, "from_partner", False)),
+            bool(getattr(product, "from_ended_partner", False)),
+        )
+
+    def render(product: Any) -> str:
+        return item.render({"product": product})
+
+    return mark_safe("".join(_cards(list(products), "product", "shop/_product_result.html", fingerprint, render)))  # noqa: S308
