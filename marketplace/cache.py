@@ -107,6 +107,10 @@ class RedisCache(DjangoRedisCache):
         # LocMemCache instances of one name share their storage, so every thread sees the same fallback.
         self._fallback = LocMemCache(f"redis-fallback:{self._location}", fallback_params)
 
+    def shared(self) -> bool:
+        """True while calls reach Redis, the cache every process shares; False while they fall back to memory."""
+        return self._health.usable() and not self._health.in_outage
+
     def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         health = self._health
         if health.usable():

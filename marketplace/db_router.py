@@ -26,7 +26,8 @@ import itertools
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from typing import Any
 
@@ -162,6 +163,17 @@ def replica_choose() -> str | None:
 def request_replica() -> str | None:
     """The replica the current request reads from (None: the primary)."""
     return _request_replica.get()
+
+
+@contextmanager
+def primary_reads() -> Iterator[None]:
+    """Within this block the current request reads the primary, even if it was given a replica: for what is
+    rendered once and then kept (marketplace/page_cache.py), so a lagging replica's data is never stored."""
+    token = _request_replica.set(None)
+    try:
+        yield
+    finally:
+        _request_replica.reset(token)
 
 
 def read_your_writes_seconds() -> int:

@@ -15,7 +15,10 @@ What a cached page may show and for how long:
 Only a request with no session, no messages and no read-your-writes pin is served or stored, only a 200
 answer that sets no cookie is kept, and the page itself renders no per-visitor token for anonymous
 visitors (base.html sends the CSRF header only when signed in). Redis is for speed: when it is down the
-cache falls back to this process's memory (marketplace/cache.py) and a stale page lives at most the timeout.
+cache falls back to this process's memory (marketplace/cache.py), and while it does no page is served from
+the cache nor stored.
+With read replicas, a page about to be stored is rendered from the primary: a replica that has not replayed
+a change yet would otherwise have its old data kept under the new version.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
+from marketplace.db_router import primary_reads
+
 VERSION_KEY = "storefront:version"
 # Cookies that make a visitor someone: a session (signed in, a cart, a pending message), flash messages, and
 # the replica router's read-your-writes pin (marketplace/db_router.py).
@@ -37,6 +42,12 @@ PERSONAL_COOKIES = ("messages", "primary_until")
 
 
 def _seconds() -> int:
+    """How long a page may be kept. Only in a cache every process shares: Redis, and 0 while it is unreachable
+    (its fallback is one process's memory, where another process's version bump is never seen). A local-memory
+    cache serves as one only where a single process serves the site (PAGE_CACHE_IN_MEMORY: the tests)."""
+    shared = getattr(cache, "shared", None)
+    if not (shared() if shared is not None else settings.MARKETPLACE.get("PAGE_CACHE_IN_MEMORY", False)):
+        return 0
     return int(settings.MARKETPLACE.get("PAGE_CACHE_SECONDS", 0))
 
 
@@ -67,6 +78,7 @@ def _version() -> int:
 
 
 def _bump() -> None:
+    """Never raises: a page of the old version outlives a failed bump by PAGE_CACHE_SECONDS at most."""
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # no version yet (or the memory fallback lost it): any new one invalidates old pages
@@ -77,7 +89,7 @@ def storefront_changed() -> None:
     """Something anonymous pages show changed: pages rendered from now on are fresh. Bumped now (this
     transaction's own later reads) and again on commit (a page another request rendered in between, from the
     data before the commit, is not kept under the new version)."""
-    if _seconds():
+    if settings.MARKETPLACE.get("PAGE_CACHE_SECONDS", 0):  # also during an outage: the bump may reach Redis
         _bump()
         transaction.on_commit(_bump)
 
@@ -98,10 +110,11 @@ def cache_anonymous_page(view: Callable[..., HttpResponse]) -> Callable[..., Htt
             response = HttpResponse(content, content_type=content_type)
             response["X-Page-Cache"] = "hit"
             return response
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
-        if _storable(request, response):
+        with primary_reads():  # rendered once and then kept: from the truth, not a replica behind it
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+        if _storable(request, response) and _seconds():  # Redis may have failed during this request
             cache.set(key, (response.content, response["Content-Type"]), timeout=seconds)
             response["X-Page-Cache"] = "miss"
         return response

@@ -122,3 +122,17 @@ def test_a_page_with_a_message_or_a_fresh_session_is_neither_served_nor_stored(c
     client.cookies.load({"messages": "anything"})
     assert "X-Page-Cache" not in _get(client, url)
     assert "X-Page-Cache" not in _get(client, url)
+
+
+def test_with_redis_down_pages_answer_fresh_and_nothing_is_kept_in_one_process_memory(client, shop):
+    from tests.faults.conftest import DEAD_REDIS, redis_at
+
+    url = reverse("shop:vendor-detail", args=[shop.slug])
+    with redis_at(DEAD_REDIS):
+        first = client.get(url)
+        assert first.status_code == 200 and "X-Page-Cache" not in first
+        product = shop.products.get()
+        catalogue.product_update(vendor=shop, product_id=product.pk, price=Decimal("6.10"))
+        again = client.get(url)
+        assert again.status_code == 200 and "X-Page-Cache" not in again
+        assert "6.10" in again.content.decode()
