@@ -101,3 +101,17 @@ def test_product_count_is_exact_when_two_transactions_add_products_to_one_vendor
     assert errors == []
     assert Product.objects.filter(vendor=vendor, active=True).count() == 3
     assert _stored(vendor) == 3
+
+
+@pytest.mark.django_db
+def test_the_vendor_api_reads_the_product_count_from_the_catalogue_row_without_counting(client):
+    from django.test.utils import CaptureQueriesContext
+
+    vendor = VendorFactory()
+    for _ in range(3):
+        ProductFactory(vendor=vendor)
+    ProductFactory(vendor=vendor, active=False)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"/api/v1/vendors/{vendor.slug}/")
+    assert response.json()["product_count"] == 3
+    assert not [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"] and "vendors_product" in q["sql"]]

@@ -83,7 +83,6 @@ class VendorDetailApi(APIView):
         vendor = selectors.vendor_get_for_page(slug=slug)
         if vendor is None:
             raise Http404
-        vendor.product_count = vendor.products.filter(active=True).count()
         facts = selectors.vendor_facts(vendor=vendor)
         return Response(VendorDetailOutputSerializer(vendor, context={"facts": facts}).data)
 
