@@ -35,11 +35,13 @@ test: $(STAMP) services-check
 services-check: $(STAMP)
 	@DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) $(BIN)/python scripts/check_services.py
 
-## bench: statistics pipeline benchmark (seeds 100k consumers / 2M memberships once), then the page benchmark
-## (200k products: EXPLAIN of every page, throughput under gunicorn against a minimal view); docs/benchmarks.md
+## bench: seeds the marketplace scale afresh and times it (100k consumers, 10k vendors x 20 products, 2M
+## memberships; BENCH_RESEED=0 reuses it), then the statistics pipeline against plain-SQL floors, then every
+## page and API list under gunicorn against a minimal view (EXPLAIN, memory); all into docs/benchmarks.md
 bench: $(STAMP)
 	@bash scripts/ensure_bench_tools.sh
 	@DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python scripts/check_services.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python bench/seed_bench.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python bench/stats_bench.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python bench/pages_bench.py
 
