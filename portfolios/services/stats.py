@@ -1,10 +1,18 @@
 """Portfolio statistics: recomputed from the source tables with set-based SQL, never counted up.
 
-Every refresh deletes and re-inserts the rows of the vendors in its scope inside one transaction, so a
-refresh that runs twice, or dies halfway and runs again, leaves exactly the same figures. The SQL is
-plain enough to run on PostgreSQL (services mode, tests) and on SQLite (the embedded mode).
+Each table has one SELECT that computes its fresh rows for a scope of vendors (`*_rows` below; the benchmark's
+plain-SQL floors run the same SELECTs into temp tables). A refresh writes them back in one statement per
+table inside one transaction, so a refresh that runs twice, or dies halfway and runs again, leaves exactly
+the same figures:
+- PostgreSQL: a data-modifying WITH that updates only the rows whose figures changed (IS DISTINCT FROM),
+  inserts the new ones (ON CONFLICT, for a concurrent refresh of the same vendor) and deletes the rows that
+  are no longer there. An unchanged row is not written at all, so the hourly reconcile of a quiet
+  marketplace writes almost nothing; `computed_at` of such a row is when its figure last changed, while
+  VendorStats.computed_at (written on every refresh) says when the vendor's figures were last checked.
+- SQLite (the embedded mode): delete the scope's rows and insert the fresh ones.
 
-Scopes: a vendor-id range (the sharded full reconcile) or a list of ids (the dirty vendors).
+Scopes: a vendor-id range (the sharded full reconcile) or a list of ids (the dirty vendors; one array
+parameter on PostgreSQL).
 Suppression (rule 4): segment rows about fewer than K consumers (marketplace.privacy.min_group) are never
 written; what is shown of the other tables is suppressed and rounded when read (marketplace/privacy.py).
 """
@@ -12,11 +20,12 @@ written; what is shown of the other tables is suppressed and rounded when read (
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
@@ -31,164 +40,314 @@ EVENT = "portfolios_membershipevent"
 PROFILE = "accounts_consumerprofile"
 PROFILE_INTERESTS = "accounts_consumerprofile_interests"
 
+# Session settings of a statistics transaction on PostgreSQL (SET LOCAL), also used by the benchmark's floors.
+# work_mem: a shard's partner rows and the profile hash (about 10 MB) stay in memory instead of spilling to
+# temporary files; jit off: compiling costs 50-150 ms per statement, more than these statements gain from it;
+# random_page_cost 1.1: what they read is cached (the covering index, profiles, interests), so for a few
+# hundred vendors index lookups beat hashing every profile's interests (measured: the 1% refresh's segment
+# statement 70 -> 50 ms).
+PG_SETTINGS = (("work_mem", "64MB"), ("jit", "off"), ("random_page_cost", "1.1"))
+# Only in a transaction of the statistics job's own: a commit lost in a server crash loses nothing, as the
+# dirty marks cleared in the same transaction come back with it and the refresh runs again. Never inside a
+# caller's transaction, which may hold a consumer's change.
+PG_OWN_TRANSACTION_SETTINGS = (("synchronous_commit", "off"),)
 
-def _refresh_vendor_totals(scope: Scope, now: datetime) -> None:
-    since_90d = now - timedelta(days=settings.MARKETPLACE["PUBLIC_FACTS_DAYS"])
-    sql_execute(f"DELETE FROM portfolios_vendorstats WHERE vendor_id {scope.sql}", scope.params)
-    sql_execute(
-        f"""
-        INSERT INTO portfolios_vendorstats
-            (vendor_id, current_partners, reachable_partners, partners_ever, ended_90d, computed_at)
-        SELECT v.id,
-               COALESCE(SUM(CASE WHEN m.id IS NOT NULL AND m.ended_at IS NULL THEN 1 ELSE 0 END), 0),
-               COALESCE(SUM(CASE WHEN m.id IS NOT NULL AND m.ended_at IS NULL AND m.muted = %s THEN 1 ELSE 0 END), 0),
-               COUNT(DISTINCT m.consumer_id)
-                 + COALESCE(SUM(CASE WHEN m.id IS NOT NULL AND m.consumer_id IS NULL THEN 1 ELSE 0 END), 0),
-               COALESCE(SUM(CASE WHEN m.ended_at >= %s AND m.end_reason <> '' THEN 1 ELSE 0 END), 0),
-               %s
+
+def stats_session_tune(*, own_transaction: bool = False) -> None:
+    """Apply PG_SETTINGS (and, in a transaction the statistics job began itself, PG_OWN_TRANSACTION_SETTINGS)
+    until the end of the current transaction. PostgreSQL only; nothing elsewhere."""
+    if connection.vendor == "postgresql":
+        settings_ = PG_SETTINGS + (PG_OWN_TRANSACTION_SETTINGS if own_transaction else ())
+        calls = ", ".join("set_config(%s, %s, true)" for _ in settings_)
+        sql_execute(f"SELECT {calls}", [part for pair in settings_ for part in pair])
+
+
+def scope_ids(vendor_ids: Sequence[int]) -> Scope:
+    """The vendors with these ids: one array parameter on PostgreSQL (one plan whatever the count), IN elsewhere."""
+    if connection.vendor == "postgresql":
+        return Scope("= ANY(%s)", (list(vendor_ids),))
+    return Scope.ids(vendor_ids)
+
+
+# --- The fresh rows of each table, as one SELECT each ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rows:
+    """One table's fresh rows: its SELECT (columns named as the table's), the key and figure columns."""
+
+    table: str
+    keys: tuple[str, ...]
+    figures: tuple[str, ...]
+    sql: str
+    params: tuple[Any, ...]
+
+
+def _since_90d(now: datetime) -> Any:
+    return sql_datetime(now - timedelta(days=settings.MARKETPLACE["PUBLIC_FACTS_DAYS"]))
+
+
+def vendor_totals_rows(scope: Scope, now: datetime) -> Rows:
+    """Every vendor in scope (zeros without memberships): current and reachable partners, consumers ever,
+    partnerships ended by the consumer's verdict in the last 90 days (account closures have no reason).
+
+    Consumers ever: memberships in (vendor, consumer) order from the covering index, a consumer counted at
+    their first row (LAG) instead of COUNT(DISTINCT), which sorts every vendor's rows again; an anonymised
+    membership (no consumer) counts on its own."""
+    return Rows(
+        table="portfolios_vendorstats",
+        keys=("vendor_id",),
+        figures=("current_partners", "reachable_partners", "partners_ever", "ended_90d"),
+        sql=f"""
+        SELECT v.id AS vendor_id,
+               COALESCE(t.current_partners, 0) AS current_partners,
+               COALESCE(t.reachable_partners, 0) AS reachable_partners,
+               COALESCE(t.partners_ever, 0) AS partners_ever,
+               COALESCE(t.ended_90d, 0) AS ended_90d
         FROM vendors_vendor v
-        LEFT JOIN {MEMBERSHIP} m ON m.vendor_id = v.id
+        LEFT JOIN (
+            SELECT m.vendor_id,
+                   COUNT(*) FILTER (WHERE m.ended_at IS NULL) AS current_partners,
+                   COUNT(*) FILTER (WHERE m.ended_at IS NULL AND NOT m.muted) AS reachable_partners,
+                   COUNT(*) FILTER (WHERE m.consumer_id IS NULL OR m.previous IS NULL OR m.consumer_id <> m.previous)
+                     AS partners_ever,
+                   COUNT(*) FILTER (WHERE m.ended_at >= %s AND m.end_reason <> '') AS ended_90d
+            FROM (
+                SELECT vendor_id, consumer_id, ended_at, muted, end_reason,
+                       LAG(consumer_id) OVER (PARTITION BY vendor_id ORDER BY consumer_id) AS previous
+                FROM {MEMBERSHIP}
+                WHERE vendor_id {scope.sql}
+            ) m
+            GROUP BY m.vendor_id
+        ) t ON t.vendor_id = v.id
         WHERE v.id {scope.sql}
-        GROUP BY v.id
         """,
-        (False, sql_datetime(since_90d), sql_datetime(now), *scope.params),
+        params=(_since_90d(now), *scope.params, *scope.params),
     )
 
 
-def _refresh_end_reasons(scope: Scope, now: datetime) -> None:
-    since_90d = now - timedelta(days=settings.MARKETPLACE["PUBLIC_FACTS_DAYS"])
-    sql_execute(f"DELETE FROM portfolios_vendorendreasonstat WHERE vendor_id {scope.sql}", scope.params)
-    sql_execute(
-        f"""
-        INSERT INTO portfolios_vendorendreasonstat (vendor_id, reason, ended_90d, ended_total, computed_at)
-        SELECT m.vendor_id, m.end_reason, SUM(CASE WHEN m.ended_at >= %s THEN 1 ELSE 0 END), COUNT(*), %s
-        FROM {MEMBERSHIP} m
-        WHERE m.ended_at IS NOT NULL AND m.end_reason <> '' AND m.vendor_id {scope.sql}
-        GROUP BY m.vendor_id, m.end_reason
+def end_reasons_rows(scope: Scope, now: datetime) -> Rows:
+    """Per vendor and reason: partnerships ended in the last 90 days and ever (closures have no reason)."""
+    return Rows(
+        table="portfolios_vendorendreasonstat",
+        keys=("vendor_id", "reason"),
+        figures=("ended_90d", "ended_total"),
+        sql=f"""
+        SELECT vendor_id, end_reason AS reason,
+               COUNT(*) FILTER (WHERE ended_at >= %s) AS ended_90d, COUNT(*) AS ended_total
+        FROM {MEMBERSHIP}
+        WHERE vendor_id {scope.sql} AND ended_at IS NOT NULL AND end_reason <> ''
+        GROUP BY vendor_id, end_reason
         """,
-        (sql_datetime(since_90d), sql_datetime(now), *scope.params),
+        params=(_since_90d(now), *scope.params),
     )
 
 
-def _refresh_segments(scope: Scope, now: datetime) -> None:
-    """Current partners who share region, age band or interests, by value; groups under K are not stored."""
-    sql_execute(f"DELETE FROM portfolios_vendorsegmentstat WHERE vendor_id {scope.sql}", scope.params)
-    insert = "INSERT INTO portfolios_vendorsegmentstat (vendor_id, dimension, value, partners, reachable, computed_at)"
-    reachable = "SUM(CASE WHEN m.muted = %s THEN 1 ELSE 0 END)"
-    k = min_group()
-    sql_execute(
-        f"""
-        {insert}
-        SELECT m.vendor_id, 'region', r.code, COUNT(*), {reachable}, %s
-        FROM {MEMBERSHIP} m
-        JOIN {PROFILE} p ON p.user_id = m.consumer_id
-        JOIN accounts_region r ON r.id = p.region_id
-        WHERE m.ended_at IS NULL AND p.share_region = %s AND m.vendor_id {scope.sql}
-        GROUP BY m.vendor_id, r.code
-        HAVING COUNT(*) >= %s
-        """,
-        (False, sql_datetime(now), True, *scope.params, k),
-    )
-    sql_execute(
-        f"""
-        {insert}
-        SELECT m.vendor_id, 'age_band', p.age_band, COUNT(*), {reachable}, %s
-        FROM {MEMBERSHIP} m
-        JOIN {PROFILE} p ON p.user_id = m.consumer_id
-        WHERE m.ended_at IS NULL AND p.share_age_band = %s AND p.age_band <> '' AND m.vendor_id {scope.sql}
-        GROUP BY m.vendor_id, p.age_band
-        HAVING COUNT(*) >= %s
-        """,
-        (False, sql_datetime(now), True, *scope.params, k),
-    )
-    sql_execute(
-        f"""
-        {insert}
-        SELECT m.vendor_id, 'interest', i.slug, COUNT(*), {reachable}, %s
-        FROM {MEMBERSHIP} m
-        JOIN {PROFILE} p ON p.user_id = m.consumer_id
-        JOIN {PROFILE_INTERESTS} pi ON pi.consumerprofile_id = p.user_id
-        JOIN accounts_interest i ON i.id = pi.interest_id
-        WHERE m.ended_at IS NULL AND p.share_interests = %s AND m.vendor_id {scope.sql}
-        GROUP BY m.vendor_id, i.slug
-        HAVING COUNT(*) >= %s
-        """,
-        (False, sql_datetime(now), True, *scope.params, k),
-    )
+def segments_rows(scope: Scope) -> Rows:
+    """Current partners who share region, age band or interests, by value, and per dimension the value "*":
+    those who share that dimension at all (the base for lift). Rows about fewer than K are not stored.
 
-
-def _refresh_segment_totals(scope: Scope, now: datetime) -> None:
-    """Per dimension, value "*": current partners who share that dimension at all (the base for lift)."""
-    insert = "INSERT INTO portfolios_vendorsegmentstat (vendor_id, dimension, value, partners, reachable, computed_at)"
-    reachable = "SUM(CASE WHEN m.muted = %s THEN 1 ELSE 0 END)"
-    k = min_group()
-    for dimension, condition in (
-        ("region", "p.share_region = %s AND p.region_id IS NOT NULL"),
-        ("age_band", "p.share_age_band = %s AND p.age_band <> ''"),
-        (
-            "interest",
-            f"p.share_interests = %s AND EXISTS (SELECT 1 FROM {PROFILE_INTERESTS} pi "
-            "WHERE pi.consumerprofile_id = p.user_id)",
-        ),
-    ):
-        sql_execute(
-            f"""
-            {insert}
-            SELECT m.vendor_id, %s, '*', COUNT(*), {reachable}, %s
+    One statement: the scope's current partners with what they share are read once (the `partner` CTE);
+    each dimension groups them by an integer or short key, and the region and age band totals are the sums
+    of their values (a consumer has one of each), so only interests need a pass of their own."""
+    return Rows(
+        table="portfolios_vendorsegmentstat",
+        keys=("vendor_id", "dimension", "value"),
+        figures=("partners", "reachable"),
+        sql=f"""
+        WITH partner AS MATERIALIZED (
+            SELECT m.vendor_id, m.consumer_id, m.muted,
+                   CASE WHEN p.share_region THEN p.region_id END AS region_id,
+                   CASE WHEN p.share_age_band AND p.age_band <> '' THEN p.age_band END AS age_band,
+                   p.share_interests AS interests_shared
             FROM {MEMBERSHIP} m
             JOIN {PROFILE} p ON p.user_id = m.consumer_id
-            WHERE m.ended_at IS NULL AND {condition} AND m.vendor_id {scope.sql}
-            GROUP BY m.vendor_id
-            HAVING COUNT(*) >= %s
-            """,
-            (dimension, False, sql_datetime(now), True, *scope.params, k),
+            WHERE m.ended_at IS NULL AND m.vendor_id {scope.sql}
+        ), by_region AS (
+            SELECT vendor_id, region_id, COUNT(*) AS partners, COUNT(*) FILTER (WHERE NOT muted) AS reachable
+            FROM partner WHERE region_id IS NOT NULL
+            GROUP BY vendor_id, region_id
+        ), by_age AS (
+            SELECT vendor_id, age_band, COUNT(*) AS partners, COUNT(*) FILTER (WHERE NOT muted) AS reachable
+            FROM partner WHERE age_band IS NOT NULL
+            GROUP BY vendor_id, age_band
+        ), by_interest AS (
+            SELECT pa.vendor_id, pi.interest_id, COUNT(*) AS partners,
+                   COUNT(*) FILTER (WHERE NOT pa.muted) AS reachable
+            FROM partner pa
+            JOIN {PROFILE_INTERESTS} pi ON pi.consumerprofile_id = pa.consumer_id
+            WHERE pa.interests_shared
+            GROUP BY pa.vendor_id, pi.interest_id
+        ), counted AS (
+            SELECT g.vendor_id, 'region' AS dimension, r.code AS value, g.partners, g.reachable
+            FROM by_region g JOIN accounts_region r ON r.id = g.region_id
+            UNION ALL
+            SELECT vendor_id, 'region', '*', SUM(partners), SUM(reachable) FROM by_region GROUP BY vendor_id
+            UNION ALL
+            SELECT vendor_id, 'age_band', age_band, partners, reachable FROM by_age
+            UNION ALL
+            SELECT vendor_id, 'age_band', '*', SUM(partners), SUM(reachable) FROM by_age GROUP BY vendor_id
+            UNION ALL
+            SELECT g.vendor_id, 'interest', i.slug, g.partners, g.reachable
+            FROM by_interest g JOIN accounts_interest i ON i.id = g.interest_id
+            UNION ALL
+            SELECT pa.vendor_id, 'interest', '*', COUNT(*), COUNT(*) FILTER (WHERE NOT pa.muted)
+            FROM partner pa
+            WHERE pa.interests_shared
+              AND EXISTS (SELECT 1 FROM {PROFILE_INTERESTS} pi WHERE pi.consumerprofile_id = pa.consumer_id)
+            GROUP BY pa.vendor_id
         )
+        SELECT vendor_id, dimension, value, partners, reachable FROM counted WHERE partners >= %s
+        """,
+        params=(*scope.params, min_group()),
+    )
 
 
-def _refresh_daily(scope: Scope, now: datetime, since_day: Any | None) -> None:
-    """Adds (starts and reinstatements), ends and net per vendor per day, from the event log.
-
-    Closed days never change (the log is append-only and stamped with the time of the change), so an
-    incremental refresh recomputes only from `since_day`; the full reconcile recomputes every day.
-    """
-    day_filter, day_params = "", ()
+def daily_rows(scope: Scope, since_day: date | None) -> Rows:
+    """Adds (starts and reinstatements), ends and net per vendor per day, from the event log, from
+    `since_day` (every day when None)."""
+    event_filter, event_params = "", ()
     if since_day is not None:
-        day_filter = "AND day >= %s"
-        day_params = (since_day,)
-    sql_execute(
-        f"DELETE FROM portfolios_vendordailystat WHERE vendor_id {scope.sql} {day_filter}",
-        (*scope.params, *day_params),
-    )
-    event_filter = "AND e.created_at >= %s" if since_day is not None else ""
-    event_params = (
-        (sql_datetime(timezone.make_aware(datetime.combine(since_day, datetime.min.time()))),) if since_day else ()
-    )
-    sql_execute(
-        f"""
-        INSERT INTO portfolios_vendordailystat (vendor_id, day, adds, ends, net, computed_at)
-        SELECT e.vendor_id, DATE(e.created_at),
-               SUM(CASE WHEN e.kind IN ('started', 'reinstated') THEN 1 ELSE 0 END),
-               SUM(CASE WHEN e.kind = 'ended' THEN 1 ELSE 0 END),
-               SUM(CASE WHEN e.kind IN ('started', 'reinstated') THEN 1 WHEN e.kind IN ('ended', 'closed') THEN -1
-                   ELSE 0 END),
-               %s
+        event_filter = "AND e.created_at >= %s"
+        event_params = (sql_datetime(timezone.make_aware(datetime.combine(since_day, datetime.min.time()))),)
+    return Rows(
+        table="portfolios_vendordailystat",
+        keys=("vendor_id", "day"),
+        figures=("adds", "ends", "net"),
+        sql=f"""
+        SELECT e.vendor_id, DATE(e.created_at) AS day,
+               COUNT(*) FILTER (WHERE e.kind IN ('started', 'reinstated')) AS adds,
+               COUNT(*) FILTER (WHERE e.kind = 'ended') AS ends,
+               COUNT(*) FILTER (WHERE e.kind IN ('started', 'reinstated'))
+                 - COUNT(*) FILTER (WHERE e.kind IN ('ended', 'closed')) AS net
         FROM {EVENT} e
         WHERE e.vendor_id {scope.sql} {event_filter}
         GROUP BY e.vendor_id, DATE(e.created_at)
         """,
-        (sql_datetime(now), *scope.params, *event_params),
+        params=(*scope.params, *event_params),
     )
 
 
-def stats_refresh_scope(*, scope: Scope, now: datetime | None = None, since_day: Any | None = None) -> None:
-    """Recompute every per-vendor statistics table for the vendors in scope. Atomic and idempotent."""
+def baseline_rows() -> Rows:
+    """Consumers in the whole marketplace who share a dimension, by value and in all ("*"); at least K."""
+    interested = f"EXISTS (SELECT 1 FROM {PROFILE_INTERESTS} pi WHERE pi.consumerprofile_id = p.user_id)"
+    return Rows(
+        table="portfolios_marketplacesegmentbaseline",
+        keys=("dimension", "value"),
+        figures=("consumers",),
+        sql=f"""
+        WITH counted AS (
+            SELECT 'region' AS dimension, r.code AS value, COUNT(*) AS consumers
+            FROM {PROFILE} p JOIN accounts_region r ON r.id = p.region_id
+            WHERE p.share_region GROUP BY r.code
+            UNION ALL
+            SELECT 'region', '*', COUNT(*) FROM {PROFILE} p WHERE p.share_region AND p.region_id IS NOT NULL
+            UNION ALL
+            SELECT 'age_band', p.age_band, COUNT(*) FROM {PROFILE} p
+            WHERE p.share_age_band AND p.age_band <> '' GROUP BY p.age_band
+            UNION ALL
+            SELECT 'age_band', '*', COUNT(*) FROM {PROFILE} p WHERE p.share_age_band AND p.age_band <> ''
+            UNION ALL
+            SELECT 'interest', i.slug, COUNT(*)
+            FROM {PROFILE} p
+            JOIN {PROFILE_INTERESTS} pi ON pi.consumerprofile_id = p.user_id
+            JOIN accounts_interest i ON i.id = pi.interest_id
+            WHERE p.share_interests GROUP BY i.slug
+            UNION ALL
+            SELECT 'interest', '*', COUNT(*) FROM {PROFILE} p WHERE p.share_interests AND {interested}
+        )
+        SELECT dimension, value, consumers FROM counted WHERE consumers >= %s
+        """,
+        params=(min_group(),),
+    )
+
+
+def category_rows(category_filter: str = "", category_params: tuple[Any, ...] = ()) -> Rows:
+    """Per category: consumers holding at least one current partner in it (the base for a vendor's overlap)."""
+    return Rows(
+        table="portfolios_categorystats",
+        keys=("category_id",),
+        figures=("consumers_holding",),
+        sql=f"""
+        SELECT v.category_id, COUNT(DISTINCT m.consumer_id) AS consumers_holding
+        FROM {MEMBERSHIP} m JOIN vendors_vendor v ON v.id = m.vendor_id
+        WHERE m.ended_at IS NULL {category_filter}
+        GROUP BY v.category_id
+        """,
+        params=category_params,
+    )
+
+
+# --- Writing fresh rows back -----------------------------------------------------------------------------
+
+
+def _store(rows: Rows, *, now: datetime, stale: str, stale_params: tuple[Any, ...], touch_all: bool = False) -> None:
+    """Make the rows of `rows.table` where `stale` holds (a condition on its unqualified columns) equal to the
+    fresh rows: one statement on PostgreSQL, a delete and an insert elsewhere.
+
+    touch_all: write every row's figures and computed_at, changed or not (the vendor's "last refreshed")."""
+    columns = (*rows.keys, *rows.figures)
+    names = ", ".join(columns)
+    if connection.vendor != "postgresql":
+        sql_execute(f"DELETE FROM {rows.table} WHERE {stale}", stale_params)
+        sql_execute(
+            f"INSERT INTO {rows.table} ({names}, computed_at) SELECT {names}, %s FROM ({rows.sql}) fresh",
+            (sql_datetime(now), *rows.params),
+        )
+        return
+    # One join of the fresh rows with the stored ones in scope sorts every key into new, changed (figures
+    # differ), gone or unchanged; then only the few rows that differ are written, each found by its unique key.
+    stored = f"SELECT {names} FROM {rows.table} WHERE {stale}"
+    on = " AND ".join(f"s.{k} = f.{k}" for k in rows.keys)
+    stored_figures, fresh_figures = (", ".join(f"{alias}.{c}" for c in rows.figures) for alias in ("s", "f"))
+    differs = "TRUE" if touch_all else f"({stored_figures}) IS DISTINCT FROM ({fresh_figures})"
+    first = rows.keys[0]
+    key_of_d = " AND ".join(f"t.{k} = d.{k}" for k in rows.keys)
+    sql_execute(
+        f"""
+        WITH f AS MATERIALIZED ({rows.sql}),
+        d AS MATERIALIZED (
+            SELECT {", ".join(f"COALESCE(f.{k}, s.{k}) AS {k}" for k in rows.keys)},
+                   {", ".join(f"f.{c}" for c in rows.figures)},
+                   CASE WHEN s.{first} IS NULL THEN 'new' WHEN f.{first} IS NULL THEN 'gone'
+                        WHEN {differs} THEN 'changed' END AS change
+            FROM f FULL JOIN ({stored}) s ON {on}
+        ),
+        changed AS (
+            UPDATE {rows.table} t SET {", ".join(f"{c} = d.{c}" for c in rows.figures)}, computed_at = %s
+            FROM d WHERE d.change = 'changed' AND {key_of_d}
+        ),
+        added AS (
+            INSERT INTO {rows.table} ({names}, computed_at)
+            SELECT {names}, %s FROM d WHERE d.change = 'new'
+            ON CONFLICT ({", ".join(rows.keys)}) DO UPDATE
+            SET {", ".join(f"{c} = EXCLUDED.{c}" for c in rows.figures)}, computed_at = EXCLUDED.computed_at
+        )
+        DELETE FROM {rows.table} t USING d WHERE d.change = 'gone' AND {key_of_d}
+        """,
+        (*rows.params, *stale_params, now, now),
+    )
+
+
+def _store_vendor_tables(scope: Scope, now: datetime, since_day: date | None) -> None:
+    where, params = f"vendor_id {scope.sql}", scope.params
+    _store(vendor_totals_rows(scope, now), now=now, stale=where, stale_params=params, touch_all=True)
+    _store(end_reasons_rows(scope, now), now=now, stale=where, stale_params=params)
+    _store(segments_rows(scope), now=now, stale=where, stale_params=params)
+    day_where, day_params = where, params
+    if since_day is not None:
+        day_where, day_params = f"{where} AND day >= %s", (*params, since_day)
+    _store(daily_rows(scope, since_day), now=now, stale=day_where, stale_params=day_params)
+
+
+def stats_refresh_scope(*, scope: Scope, now: datetime | None = None, since_day: date | None = None) -> None:
+    """Recompute every per-vendor statistics table for the vendors in scope (daily rows from `since_day`,
+    every day when None). Atomic and idempotent."""
     now = now or timezone.now()
+    own = not connection.in_atomic_block
     with transaction.atomic():
-        _refresh_vendor_totals(scope, now)
-        _refresh_end_reasons(scope, now)
-        _refresh_segments(scope, now)
-        _refresh_segment_totals(scope, now)
-        _refresh_daily(scope, now, since_day)
+        stats_session_tune(own_transaction=own)
+        _store_vendor_tables(scope, now, since_day)
 
 
 def stats_refresh_marketplace(*, now: datetime | None = None, category_ids: Sequence[int] | None = None) -> None:
@@ -198,71 +357,21 @@ def stats_refresh_marketplace(*, now: datetime | None = None, category_ids: Sequ
     whole marketplace, so they run with the full reconcile and after profile changes, not per portfolio change.
     """
     now = now or timezone.now()
-    k = min_group()
+    own = not connection.in_atomic_block
     with transaction.atomic():
-        sql_execute("DELETE FROM portfolios_marketplacesegmentbaseline", ())
-        baseline = "INSERT INTO portfolios_marketplacesegmentbaseline (dimension, value, consumers, computed_at)"
-        for dimension, value_sql, join, share, present in (
-            ("region", "r.code", "JOIN accounts_region r ON r.id = p.region_id", "share_region", "TRUE"),
-            ("age_band", "p.age_band", "", "share_age_band", "p.age_band <> ''"),
-            (
-                "interest",
-                "i.slug",
-                f"JOIN {PROFILE_INTERESTS} pi ON pi.consumerprofile_id = p.user_id "
-                "JOIN accounts_interest i ON i.id = pi.interest_id",
-                "share_interests",
-                "TRUE",
-            ),
-        ):
-            present_sql = "1 = 1" if present == "TRUE" else present
-            sql_execute(
-                f"""
-                {baseline}
-                SELECT %s, {value_sql}, COUNT(*), %s FROM {PROFILE} p {join}
-                WHERE p.{share} = %s AND {present_sql}
-                GROUP BY {value_sql} HAVING COUNT(*) >= %s
-                """,
-                (dimension, sql_datetime(now), True, k),
-            )
-            # The denominator for lift: every consumer who shares this dimension at all.
-            total_join = "JOIN accounts_region r ON r.id = p.region_id" if dimension == "region" else ""
-            total_where = (
-                present_sql
-                if dimension != "interest"
-                else (f"EXISTS (SELECT 1 FROM {PROFILE_INTERESTS} pi WHERE pi.consumerprofile_id = p.user_id)")
-            )
-            sql_execute(
-                f"""
-                {baseline}
-                SELECT %s, '*', total, %s FROM (
-                    SELECT COUNT(*) AS total FROM {PROFILE} p {total_join} WHERE p.{share} = %s AND {total_where}
-                ) counted
-                WHERE total >= %s
-                """,
-                (dimension, sql_datetime(now), True, k),
-            )
-
-        category_filter, category_params = "", ()
-        if category_ids is not None:
-            if not category_ids:
-                return
-            category_filter = f"AND v.category_id IN ({', '.join(['%s'] * len(category_ids))})"
-            category_params = tuple(category_ids)
-            sql_execute(
-                f"DELETE FROM portfolios_categorystats WHERE category_id IN ({', '.join(['%s'] * len(category_ids))})",
-                category_params,
-            )
-        else:
-            sql_execute("DELETE FROM portfolios_categorystats", ())
-        sql_execute(
-            f"""
-            INSERT INTO portfolios_categorystats (category_id, consumers_holding, computed_at)
-            SELECT v.category_id, COUNT(DISTINCT m.consumer_id), %s
-            FROM {MEMBERSHIP} m JOIN vendors_vendor v ON v.id = m.vendor_id
-            WHERE m.ended_at IS NULL {category_filter}
-            GROUP BY v.category_id
-            """,
-            (sql_datetime(now), *category_params),
+        stats_session_tune(own_transaction=own)
+        _store(baseline_rows(), now=now, stale="1 = 1", stale_params=())
+        if category_ids is not None and not category_ids:
+            return
+        if category_ids is None:
+            _store(category_rows(), now=now, stale="1 = 1", stale_params=())
+            return
+        placeholders = ", ".join(["%s"] * len(category_ids))
+        _store(
+            category_rows(f"AND v.category_id IN ({placeholders})", tuple(category_ids)),
+            now=now,
+            stale=f"category_id IN ({placeholders})",
+            stale_params=tuple(category_ids),
         )
 
 
@@ -322,12 +431,18 @@ def stats_refresh_dirty(*, limit: int = 2000) -> list[int]:
     A worker killed halfway rolls back and leaves the marks for the next run.
     """
     now = timezone.now()
+    own = not connection.in_atomic_block
     with transaction.atomic():
-        marks = list(StatsDirtyVendor.objects.select_for_update(skip_locked=True).order_by("marked_at")[:limit])
+        marks = list(
+            StatsDirtyVendor.objects.select_for_update(skip_locked=True)
+            .order_by("marked_at")
+            .values_list("vendor_id", flat=True)[:limit]
+        )
         if not marks:
             return []
-        vendor_ids = sorted(m.vendor_id for m in marks)
+        vendor_ids = sorted(marks)
+        stats_session_tune(own_transaction=own)
         # Yesterday too, so a change just before midnight is counted on the right day.
-        stats_refresh_scope(scope=Scope.ids(vendor_ids), now=now, since_day=(now - timedelta(days=1)).date())
+        _store_vendor_tables(scope_ids(vendor_ids), now, (now - timedelta(days=1)).date())
         StatsDirtyVendor.objects.filter(vendor_id__in=vendor_ids, marked_at__lte=now).delete()
     return vendor_ids
