@@ -209,11 +209,13 @@ def audience_preview(*, spec: AudienceSpec) -> AudiencePreview:
     if spec.audience == Promotion.Audience.SEGMENT and len(dimensions) == 1:
         dimension, value = dimensions[0]
         row = VendorSegmentStat.objects.filter(vendor_id=spec.vendor_id, dimension=dimension, value=value).first()
+        # A segment row's computed_at is when its figure last changed; how fresh it is: the vendor's last refresh.
+        refreshed = VendorStats.objects.filter(vendor_id=spec.vendor_id).values_list("computed_at", flat=True).first()
         return AudiencePreview(
             size=round_total(row.reachable if row else None),
             min_group=k,
             source="statistics",
-            computed_at=row.computed_at if row else None,
+            computed_at=refreshed if row else None,
             too_frequent=too_frequent,
         )
     size = audience_consumers(spec=spec).count()
