@@ -136,3 +136,24 @@ def test_with_redis_down_pages_answer_fresh_and_nothing_is_kept_in_one_process_m
         again = client.get(url)
         assert again.status_code == 200 and "X-Page-Cache" not in again
         assert "6.10" in again.content.decode()
+
+
+def test_add_to_cart_from_a_cached_product_card_carries_each_visitors_own_token(shop, consumer, other_consumer):
+    import re
+
+    from django.test import Client
+
+    from marketplace.shop.models import CartItem
+
+    product = shop.products.get()
+    for shopper in (consumer, other_consumer):  # the second one is served the first one's cached card
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(shopper)
+        page = _get(browser, reverse("shop:vendor-detail", args=[shop.slug])).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        added = browser.post(
+            reverse("shop:cart-add", args=[product.pk]),
+            {"quantity": "1", "next": "/", "csrfmiddlewaretoken": token},
+        )
+        assert added.status_code == 302, added.status_code
+        assert CartItem.objects.filter(consumer=shopper, product=product).exists()

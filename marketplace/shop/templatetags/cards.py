@@ -129,3 +129,44 @@ def product_results(context: template.Context, products: Iterable[Any]) -> SafeS
         return item.render({"product": product})
 
     return mark_safe("".join(_cards(list(products), "product", "shop/_product_result.html", fingerprint, render)))  # noqa: S308
+
+
+# Stands for the visitor's CSRF token in a cached card; replaced by theirs each time the card is served.
+CSRF_PLACEHOLDER = "__csrf_token__"
+
+
+@register.simple_tag(takes_context=True)
+def product_cards(context: template.Context, products: Iterable[Any]) -> SafeString:
+    """The cards of shop/_product_card.html for a vendor page's `products` (with vendor, your_price and
+    from_ended_partner set by the view). A signed-in visitor's cards carry an "Add to cart" form: it is
+    cached with a placeholder for the CSRF token, which is this visitor's token when served."""
+    request = context.get("request")
+    signed_in = bool(request is not None and request.user.is_authenticated)
+    page_path = request.path if request is not None else ""
+    card = get_template("shop/_product_card.html")
+
+    def fingerprint(product: Any) -> tuple[Any, ...]:
+        return (
+            product.pk,
+            product.name,
+            str(product.image),
+            product.price,
+            product.partner_price,
+            getattr(product, "your_price", None),
+            product.stock,
+            product.in_stock,
+            product.vendor.name,
+            bool(getattr(product, "from_ended_partner", False)),
+            signed_in,
+            page_path,
+        )
+
+    def render(product: Any) -> str:
+        return card.render(
+            {"product": product, "signed_in": signed_in, "page_path": page_path, "csrf_token": CSRF_PLACEHOLDER}
+        )
+
+    html = "".join(_cards(list(products), "product-card", "shop/_product_card.html", fingerprint, render))
+    if signed_in:
+        html = html.replace(CSRF_PLACEHOLDER, str(context.get("csrf_token")))
+    return mark_safe(html)  # noqa: S308 - template output, escaped there; the token is Django's own
