@@ -148,3 +148,107 @@ def test_vendor_page_links_to_report_form_for_signed_in_users(client, consumer, 
     assert report_url not in client.get(vendor.get_absolute_url()).content.decode()
     client.force_login(consumer)
     assert report_url in client.get(vendor.get_absolute_url()).content.decode()
+
+
+# --- The queue a page at a time ---------------------------------------------------------------------------
+
+
+def _applicants(n: int, prefix: str = "Applicant") -> list[Vendor]:
+    return [VendorFactory(name=f"{prefix} {i:02}", status=Vendor.Status.PENDING, approved_at=None) for i in range(n)]
+
+
+def _flagged(n: int, prefix: str = "Flagged") -> None:
+    for i in range(n):
+        vendor = VendorFactory(name=f"{prefix} {i:02}")
+        moderation.vendor_flag_raise(vendor_id=vendor.pk, kind=VendorFlag.Kind.REPORTS, details={"open_reports": 3})
+
+
+@pytest.mark.django_db
+def test_queue_shows_applications_twenty_five_a_page_oldest_first(client, moderator):
+    # Given 30 applications waiting and a vendor already approved
+    _applicants(30)
+    VendorFactory(name="Already Approved")
+    client.force_login(moderator)
+    url = reverse("moderation:queue")
+
+    # When a moderator opens the queue
+    first = client.get(url).content.decode()
+
+    # Then page 1 shows the oldest 25 with a Next link; page 2 the newest 5 with a Previous link
+    assert "Applications waiting (30)" in first
+    assert "Applicant 00" in first and "Applicant 24" in first and "Applicant 25" not in first
+    assert 'rel="next"' in first and "page=2" in first and 'rel="prev"' not in first
+    assert "Already Approved" not in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert "Applicant 25" in second and "Applicant 29" in second and "Applicant 24" not in second
+    assert 'rel="prev"' in second and "Page 2 of 2" in second
+
+
+@pytest.mark.django_db
+def test_queue_is_only_for_moderators(client, consumer):
+    _applicants(30)
+    url = reverse("moderation:queue")
+    assert "/accounts/login/" in client.get(url, {"page": 2})["Location"]
+    client.force_login(consumer)
+    assert client.get(url, {"page": 2}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_deciding_an_application_returns_to_the_same_page(client, moderator):
+    # Given a moderator on page 2 of 26 applications
+    applicants = _applicants(26)
+    client.force_login(moderator)
+    here = reverse("moderation:queue") + "?page=2"
+    page = client.get(here).content.decode()
+    assert 'name="next" value="/moderation/?page=2"' in page
+
+    # When they approve the only application on that page
+    response = client.post(reverse("moderation:vendor-action", args=[applicants[25].pk, "approve"]), {"next": here})
+
+    # Then they are sent back to page 2, which now shows the last page there is, not an error
+    assert response.status_code == 302 and response["Location"] == here
+    back = client.get(here)
+    assert back.status_code == 200
+    assert "Applications waiting (25)" in back.content.decode() and "Applicant 24" in back.content.decode()
+    applicants[25].refresh_from_db()
+    assert applicants[25].status == Vendor.Status.APPROVED
+
+
+@pytest.mark.django_db
+def test_queue_pages_early_warnings_separately_and_keeps_both_pages(client, moderator):
+    # Given 30 flagged vendors and 30 applications
+    _flagged(30)
+    _applicants(30)
+    client.force_login(moderator)
+    url = reverse("moderation:queue")
+
+    # When the moderator pages through the warnings while on page 2 of the applications
+    page = client.get(url, {"page": 2}).content.decode()
+    assert "Early warnings (30)" in page and "Flagged 24" in page and "Flagged 25" not in page
+    assert "?page=2&amp;flags_page=2" in page  # the warnings' Next keeps the applications' page
+    warnings = client.get(url, {"page": 2, "flags_page": 2}).content.decode()
+
+    # Then they see the other warnings and still the same applications, and each list's links keep the other
+    assert "Flagged 25" in warnings and "Flagged 29" in warnings and "Flagged 24" not in warnings
+    assert "Applicant 25" in warnings and "Applicant 24" not in warnings
+    assert "flags_page=2&amp;page=1" in warnings
+
+    # And clearing a flag from there returns to the same pages
+    flag = VendorFlag.objects.get(vendor__name="Flagged 27")
+    here = url + "?page=2&flags_page=2"
+    assert f'name="next" value="{url}?page=2&amp;flags_page=2"' in warnings
+    response = client.post(reverse("moderation:flag-clear", args=[flag.pk]), {"next": here})
+    assert response.status_code == 302 and response["Location"] == here
+    assert "Early warnings (29)" in client.get(here).content.decode()
+
+
+@pytest.mark.django_db
+def test_queue_runs_the_same_queries_for_30_rows_as_for_60(client, moderator):
+    client.force_login(moderator)
+    url = reverse("moderation:queue")
+    _flagged(30, "A")
+    _applicants(30, "A")
+    few = [_queries(client, url), _queries(client, url + "?page=2&flags_page=2")]
+    _flagged(30, "B")
+    _applicants(30, "B")
+    assert [_queries(client, url), _queries(client, url + "?page=2&flags_page=2")] == few

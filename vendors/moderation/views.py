@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
@@ -45,13 +46,20 @@ def _back(request: HttpRequest, default: str = "moderation:queue") -> HttpRespon
 
 
 class QueueView(ModeratorRequiredMixin, TemplateView):
+    """Two lists, each a page at a time: early warnings (`?flags_page=`) and applications (`?page=`).
+
+    A page number past the end shows the last page rather than a 404: approving the last application of the
+    last page sends the moderator back to a page that no longer exists."""
+
     template_name = "moderation/queue.html"
+    per_page = 25
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(
-            flagged=selectors.vendor_list_flagged(), pending=selectors.vendor_list_pending(), reason_form=ReasonForm()
-        )
+        # Both lists are one vendor status or the vendors with an open flag, so their COUNT stays small.
+        flagged = Paginator(selectors.vendor_list_flagged(), self.per_page).get_page(self.request.GET.get("flags_page"))
+        pending = Paginator(selectors.vendor_list_pending(), self.per_page).get_page(self.request.GET.get("page"))
+        context.update(flagged_page=flagged, page_obj=pending, reason_form=ReasonForm())
         return context
 
 

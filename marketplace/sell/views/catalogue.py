@@ -11,8 +11,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
+from django.views.generic import ListView
 
 from marketplace.errors import DomainError, DomainErrorMixin
+from marketplace.pagination import LookaheadPaginator
+from marketplace.redirects import redirect_back
 from vendors import services
 from vendors.forms import ApplicationForm, CsvImportForm, ProductForm, StockForm
 from vendors.models import Vendor
@@ -104,15 +107,33 @@ class VendorProfileView(VendorOwnerMixin, View):
         return render(request, self.template_name, {"form": form, "vendor": self.vendor}, status=400)
 
 
-class ProductListView(VendorOwnerMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        search = request.GET.get("q", "")[:100]
-        products = product_list_for_owner(vendor=self.vendor, search=search)
-        return render(
-            request,
-            "sell/product_list.html",
-            {"vendor": self.vendor, "products": products, "search": search, "stock_form": StockForm()},
-        )
+# A workspace list holds only the vendor's own rows, so even its deepest OFFSET is bounded by one vendor's
+# catalogue or order book, never by the marketplace: the cap is far past any real vendor's last page.
+WORKSPACE_MAX_PAGES = 1000
+
+
+class WorkspaceListMixin:
+    """A page of the vendor's own rows, fetched with one row of look-ahead instead of a COUNT."""
+
+    def get_paginator(self, queryset: Any, per_page: int, *args: Any, **kwargs: Any) -> LookaheadPaginator:
+        return LookaheadPaginator(queryset, per_page, max_pages=WORKSPACE_MAX_PAGES)
+
+
+class ProductListView(VendorOwnerMixin, WorkspaceListMixin, ListView):
+    """The vendor's catalogue, 50 products a page, each with its stock and on-sale forms."""
+
+    template_name = "sell/product_list.html"
+    context_object_name = "products"
+    paginate_by = 50
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        self.search = self.request.GET.get("q", "")[:100]
+        return product_list_for_owner(vendor=self.vendor, search=self.search)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(vendor=self.vendor, search=self.search, stock_form=StockForm())
+        return context
 
 
 class ProductFormView(VendorOwnerMixin, View):
@@ -170,10 +191,10 @@ class ProductStockView(DomainErrorMixin, VendorOwnerMixin, View):
         form = StockForm(request.POST)
         if not form.is_valid():
             messages.error(request, "Enter a whole number of units.")
-            return redirect("sell:product-list")
+            return redirect_back(request, "sell:product-list")
         product = services.product_stock_adjust(vendor=self.vendor, product_id=pk, delta=form.cleaned_data["delta"])
         messages.success(request, f"Stock of “{product.name}” is now {product.stock}.")
-        return redirect("sell:product-list")
+        return redirect_back(request, "sell:product-list")
 
 
 class ProductActiveView(DomainErrorMixin, VendorOwnerMixin, View):
@@ -183,7 +204,7 @@ class ProductActiveView(DomainErrorMixin, VendorOwnerMixin, View):
         active = request.POST.get("active") == "on"
         product = services.product_set_active(vendor=self.vendor, product_id=pk, active=active)
         messages.success(request, f"“{product.name}” is {'on sale' if product.active else 'hidden from the shop'}.")
-        return redirect("sell:product-list")
+        return redirect_back(request, "sell:product-list")
 
 
 class CsvImportView(VendorOwnerMixin, View):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
+from django.views.generic import ListView
 
 from marketplace.errors import DomainErrorMixin
 from marketplace.shop.models import Order, VendorSalesStats
@@ -17,19 +20,26 @@ from promotions.selectors import promotion_get_for_vendor
 
 from ..access import VendorOwnerMixin
 from ..selectors import promotion_results
+from .catalogue import WorkspaceListMixin
 
 ORDER_FILTERS = [("", "All")] + list(Order.Status.choices)
 
 
-class SellOrderListView(VendorOwnerMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        status = request.GET.get("status", "")
-        orders = order_list_for_vendor(vendor=self.vendor, status=status)[:200]
-        return render(
-            request,
-            "sell/order_list.html",
-            {"vendor": self.vendor, "orders": orders, "status": status, "filters": ORDER_FILTERS},
-        )
+class SellOrderListView(VendorOwnerMixin, WorkspaceListMixin, ListView):
+    """The vendor's own orders, newest first, 25 a page, filtered by status."""
+
+    template_name = "sell/order_list.html"
+    context_object_name = "orders"
+    paginate_by = 25
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        self.status = self.request.GET.get("status", "")
+        return order_list_for_vendor(vendor=self.vendor, status=self.status)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(vendor=self.vendor, status=self.status, filters=ORDER_FILTERS)
+        return context
 
 
 class SellOrderDetailView(DomainErrorMixin, VendorOwnerMixin, View):
