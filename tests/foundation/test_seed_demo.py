@@ -1,11 +1,23 @@
+import io
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from marketplace.accounts.demo import DEMO_CONSUMER, DEMO_MODERATOR, DEMO_PASSWORD, DEMO_VENDOR
-from marketplace.accounts.models import User
+from marketplace.accounts.models import ConsumerProfile, User
 from portfolios.models import MembershipEvent, PartnerMembership
-from vendors.models import Product, Vendor
+from vendors.models import Product, Vendor, VendorCatalogueStats
+
+ROOT = Path(__file__).resolve().parents[2]
 
 SMALL = [
     "--consumers",
@@ -143,3 +155,99 @@ def test_seed_demo_default_scale_gives_the_demo_vendor_insights_in_every_dimensi
         groups = VendorSegmentStat.objects.filter(vendor=demo_vendor, dimension=dimension, partners__gte=5)
         assert groups.count() >= 3, dimension
 
+
+def _schema() -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1, 2"
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), condeferrable, condeferred "
+            "FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2"
+        )
+        constraints = cursor.fetchall()
+    return indexes, constraints
+
+
+@pytest.mark.django_db
+def test_seed_demo_leaves_every_index_and_constraint_as_it_found_them():
+    """The bulk load sets indexes and foreign keys aside; they come back as they were, and they hold."""
+    before = _schema()
+    call_command("seed_demo", *SMALL, verbosity=0)
+    assert _schema() == before
+    held = PartnerMembership.objects.active().first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PartnerMembership.objects.create(
+            consumer_id=held.consumer_id, vendor_id=held.vendor_id, started_at=timezone.now()
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PartnerMembership.objects.create(consumer_id=held.consumer_id, vendor_id=10**9, started_at=timezone.now())
+        connection.check_constraints()  # the foreign key is checked at commit; check it now
+
+
+@pytest.mark.django_db
+def test_seed_demo_fills_what_the_orm_and_the_database_triggers_would():
+    call_command("seed_demo", *SMALL, verbosity=0)
+    # Every generated consumer can sign in, has a profile with the defaults, and was stamped on creation.
+    assert authenticate(email="consumer0@demo.example", password=DEMO_PASSWORD) is not None
+    generated = User.objects.filter(email__startswith="consumer", email__endswith="@demo.example")
+    assert ConsumerProfile.objects.filter(user__in=generated, weekly_promotion_cap=5).count() == 50
+    assert not generated.filter(Q(date_joined__isnull=True) | Q(is_active=False)).exists()
+    assert not ConsumerProfile.objects.filter(updated_at__isnull=True).exists()
+    # Search vectors and active-product counts, which PostgreSQL triggers keep.
+    assert not Product.objects.filter(Q(search__isnull=True) | Q(created_at__isnull=True)).exists()
+    assert not Vendor.objects.filter(search__isnull=True).exists()
+    counted = dict(Vendor.objects.annotate(n=Count("products", filter=Q(products__active=True))).values_list("pk", "n"))
+    assert dict(VendorCatalogueStats.objects.values_list("vendor_id", "active_products")) == counted
+    # The event log the statistics read: a start at each start, an ending with its reason at each end.
+    memberships = list(PartnerMembership.objects.values_list("pk", "vendor_id", "started_at", "ended_at", "end_reason"))
+    events = set(MembershipEvent.objects.values_list("membership_id", "vendor_id", "kind", "reason", "created_at"))
+    expected = {(pk, vendor, "started", "", started) for pk, vendor, started, _, _ in memberships} | {
+        (pk, vendor, "ended", reason, ended) for pk, vendor, _, ended, reason in memberships if ended
+    }
+    assert events == expected
+    assert MembershipEvent.objects.count() == len(expected)
+
+
+@pytest.mark.django_db
+def test_seed_demo_rated_orders_cost_what_their_lines_say():
+    from marketplace.shop.models import Order
+
+    call_command("seed_demo", *SMALL, verbosity=0)
+    orders = Order.objects.filter(checkout__idempotency_key__startswith="demo-rated-").annotate(
+        lines_total=Sum("lines__unit_price")
+    )
+    assert orders.exists()
+    assert all(order.total == order.lines_total for order in orders)
+
+
+@pytest.mark.django_db
+def test_seed_demo_shows_progress_of_its_long_steps():
+    err = io.StringIO()
+    call_command("seed_demo", *SMALL[:-1], stdout=io.StringIO(), stderr=err)
+    for step in ("vendors", "products", "consumers", "memberships", "membership events", "indexes of"):
+        assert step in err.getvalue(), step
+
+
+def test_seed_demo_loads_the_embedded_demo_on_sqlite(tmp_path):
+    """`make run` seeds the demo on SQLite (bulk_create instead of COPY): the named accounts, pictures,
+    portfolios and their events are there."""
+    database = tmp_path / "demo.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env |= {"DATABASE_URL": f"sqlite:///{database}", "DJANGO_MEDIA_ROOT": str(tmp_path / "media")}
+    for command in (["migrate", "--noinput"], ["seed_demo", *SMALL]):
+        done = subprocess.run(
+            [sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, done.stderr
+    assert "created 50 consumers, 11 vendors, 40 products" in done.stdout
+    with sqlite3.connect(database) as db:
+        (named,) = db.execute("SELECT count(*) FROM accounts_user WHERE email LIKE '%@example.com'").fetchone()
+        (memberships,) = db.execute("SELECT count(*) FROM portfolios_partnermembership").fetchone()
+        (ended,) = db.execute("SELECT count(*) FROM portfolios_partnermembership WHERE ended_at IS NOT NULL").fetchone()
+        (events,) = db.execute("SELECT count(*) FROM portfolios_membershipevent").fetchone()
+        (pictures,) = db.execute("SELECT count(*) FROM vendors_product WHERE image <> ''").fetchone()
+    assert named == 4
+    assert memberships > 100 and events == memberships + ended
+    assert pictures == 40 and (tmp_path / "media" / "demo" / "products").is_dir()

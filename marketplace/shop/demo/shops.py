@@ -1,0 +1,246 @@
+"""Demo vendors and their catalogues: the named demo vendor, the generated vendors with owners, logos and
+regions, and their products with pictures, worded from the curated lists in catalogue.py."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator, Sequence
+from datetime import timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from django.utils.text import slugify
+
+from marketplace.accounts.demo import DEMO_VENDOR, GENERATED_VENDOR_OWNER
+from marketplace.accounts.models import Region, User
+from vendors.models import Category, Product, Vendor
+
+from . import pictures
+from .bulk import BATCH, ProgressFactory, batched, insert_rows
+from .catalogue import CATALOGUE, CATEGORIES, PLACES, TOWNS, CategoryCatalogue
+
+if TYPE_CHECKING:
+    from .seed import DemoResult
+
+PICTURE_POOL = 12  # pictures per category, shared by its products: constant cost at any scale
+LOGO_LIMIT = 500  # vendors beyond this share their category's logos
+SIZES = ["", " (gift box)", " (large)", " (refill)", " (bundle of 2)"]
+VENDOR_FIELDS = [
+    "owner_id",
+    "name",
+    "slug",
+    "category_id",
+    "status",
+    "description",
+    "contact_email",
+    "approved_at",
+    "status_reason",
+    "logo",
+]
+PRODUCT_FIELDS = [
+    "vendor_id",
+    "category_id",
+    "name",
+    "sku",
+    "description",
+    "price",
+    "partner_price",
+    "stock",
+    "image",
+]
+
+
+class PictureShelf:
+    """The demo's stored pictures, each drawn and saved once and looked up once per run: 200k products share
+    a pool of a few hundred files, so asking the storage for every product would cost more than the rows."""
+
+    def __init__(self) -> None:
+        self.known: set[str] = set()
+
+    def stored(self, name: str, make: Callable[[], bytes]) -> str:
+        if name not in self.known:
+            if not default_storage.exists(name):
+                default_storage.save(name, ContentFile(make()))
+            self.known.add(name)
+        return name
+
+    def product_picture(self, catalogue: CategoryCatalogue, variant: int, *, prefix: str = "pool") -> str:
+        slug = slugify(catalogue.motif)
+        return self.stored(
+            f"demo/products/{prefix}-{slug}-{variant:02d}.jpg", lambda: pictures.product_picture(catalogue, variant)
+        )
+
+    def logo(self, catalogue: CategoryCatalogue, name: str, n: int) -> str:
+        if n >= LOGO_LIMIT:
+            variant = n % PICTURE_POOL
+            return self.stored(
+                f"demo/logos/pool-{slugify(catalogue.motif)}-{variant:02d}.png",
+                lambda: pictures.vendor_logo(catalogue, catalogue.nouns[0], variant),
+            )
+        return self.stored(f"demo/logos/{slugify(name)}.png", lambda: pictures.vendor_logo(catalogue, name, n))
+
+
+def categories_ensure() -> list[Category]:
+    for name in CATEGORIES:
+        Category.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+    return list(Category.objects.filter(slug__in=[slugify(n) for n in CATEGORIES]).order_by("id"))
+
+
+def vendor_name(n: int, catalogue: CategoryCatalogue) -> str:
+    """Unique and readable: "Harbour Roasters", then "Harbour Roasters of Leeds", a number only past those."""
+    per_category = len(PLACES) * len(catalogue.nouns)
+    k = n // len(CATEGORIES)
+    base = f"{PLACES[k % len(PLACES)]} {catalogue.nouns[(k // len(PLACES)) % len(catalogue.nouns)]}"
+    round_ = k // per_category
+    if round_ == 0:
+        return base
+    if round_ <= len(TOWNS):
+        return f"{base} of {TOWNS[round_ - 1]}"
+    return f"{base} {round_}"
+
+
+def vendors_create(
+    rng: random.Random,
+    start: int,
+    stop: int,
+    password_hash: str,
+    categories: list[Category],
+    shelf: PictureShelf,
+    progress: ProgressFactory,
+    result: DemoResult,
+) -> list[Vendor]:
+    """Generated vendors n = start..stop-1, each with its own owner account, a logo and the regions it serves."""
+    regions = list(Region.objects.order_by("id"))
+    now = timezone.now()
+    bar = progress(total=stop - start, desc="vendors", unit="row")
+    created: list[Vendor] = []
+    for batch in batched(range(start, stop), BATCH):
+        emails = [GENERATED_VENDOR_OWNER.format(n=n) for n in batch]
+        insert_rows(
+            User,
+            ["email", "display_name", "password"],
+            [(e, f"Owner {n}", password_hash) for n, e in zip(batch, emails, strict=True)],
+        )
+        owners = dict(User.objects.filter(email__in=emails).values_list("email", "id"))
+        rows = []
+        for n, email in zip(batch, emails, strict=True):
+            category = categories[n % len(categories)]
+            catalogue = CATALOGUE[category.name]
+            name = vendor_name(n, catalogue)
+            # Roughly 1 in 25 generated vendors waits for approval and 1 in 50 is suspended, so moderation has work.
+            status = Vendor.Status.APPROVED
+            if n % 25 == 7:
+                status = Vendor.Status.PENDING
+            elif n % 50 == 13:
+                status = Vendor.Status.SUSPENDED
+            joined = now - timedelta(days=rng.randint(100, 900))
+            rows.append(
+                (
+                    owners[email],
+                    name,
+                    slugify(name),
+                    category.pk,
+                    status,
+                    rng.choice(catalogue.descriptions).format(name=name),
+                    email,
+                    joined if status != Vendor.Status.PENDING else None,
+                    "Repeated complaints about late deliveries." if status == Vendor.Status.SUSPENDED else "",
+                    shelf.logo(catalogue, name, n),
+                )
+            )
+        insert_rows(Vendor, VENDOR_FIELDS, rows)
+        by_slug = {
+            v.slug: v for v in Vendor.objects.filter(slug__in=[r[2] for r in rows]).only("id", "slug", "category_id")
+        }
+        vendors = [by_slug[r[2]] for r in rows]
+        insert_rows(
+            Vendor.regions.through,
+            ["vendor_id", "region_id"],
+            [(v.pk, r.pk) for v in vendors for r in rng.sample(regions, rng.randint(1, 4))],
+        )
+        created.extend(vendors)
+        result.vendors_created += len(vendors)
+        bar.update(len(batch))
+    bar.close()
+    return created
+
+
+def price_pick(rng: random.Random, low: float, high: float) -> Decimal:
+    """A shop price between low and high: whole pounds below £20 end in .50 or .00, above in .99 or .00."""
+    pence = rng.randint(int(low * 100), int(high * 100))
+    if high < 20:
+        pence = pence // 50 * 50
+    else:
+        pence = pence // 100 * 100 + rng.choice([0, 99])
+    return (Decimal(max(pence, 100)) / 100).quantize(Decimal("0.01"))
+
+
+def products_create(
+    rng: random.Random,
+    vendors: Sequence[Vendor],
+    per_vendor: int,
+    shelf: PictureShelf,
+    progress: ProgressFactory,
+    result: DemoResult,
+    *,
+    own_pictures: bool = False,
+) -> None:
+    """Products from the vendor's category list, each with a picture (the demo vendor's are its own)."""
+    categories = {c.pk: c.name for c in Category.objects.all()}
+    desc = "demo vendor products" if own_pictures else "products"
+    bar = progress(total=len(vendors) * per_vendor, desc=desc, unit="row")
+    partner_share = Decimal("0.9")
+    cent = Decimal("0.01")
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        for vendor in vendors:
+            catalogue = CATALOGUE[categories[vendor.category_id]]
+            choices = rng.sample(range(len(catalogue.products)), len(catalogue.products))
+            for i in range(per_vendor):
+                name, description, low, high = catalogue.products[choices[i % len(choices)]]
+                suffix = SIZES[(i // len(choices)) % len(SIZES)] + ("" if i < len(choices) * len(SIZES) else f" {i}")
+                price = price_pick(rng, low, high)
+                partner = (price * partner_share).quantize(cent) if rng.random() < 0.3 else None
+                stock = rng.choice([0, 3, 8, 12, 25, 40, 60, 100])
+                image = (
+                    shelf.product_picture(catalogue, i, prefix=vendor.slug)
+                    if own_pictures
+                    else shelf.product_picture(catalogue, (vendor.pk * 7 + i) % PICTURE_POOL)
+                )
+                sku = f"V{vendor.pk}-{i + 1:03d}"
+                yield (vendor.pk, vendor.category_id, f"{name}{suffix}", sku, description, price, partner, stock, image)
+
+    result.products_created += insert_rows(Product, PRODUCT_FIELDS, rows(), bar=bar)
+    bar.close()
+
+
+def named_vendor_ensure(
+    accounts: dict[str, User],
+    categories: list[Category],
+    rng: random.Random,
+    shelf: PictureShelf,
+    progress: ProgressFactory,
+    result: DemoResult,
+) -> Vendor:
+    """Demo Coffee Roasters, owned by the demo vendor account, with ten products pictured on their own."""
+    vendor = Vendor.objects.filter(owner=accounts[DEMO_VENDOR]).first()
+    if vendor is None:
+        vendor = Vendor.objects.create(
+            owner=accounts[DEMO_VENDOR],
+            name="Demo Coffee Roasters",
+            slug="demo-coffee-roasters",
+            category=categories[0],
+            status=Vendor.Status.APPROVED,
+            approved_at=timezone.now() - timedelta(days=400),
+            description="Small-batch coffee roasted every Tuesday, delivered to our partners by bicycle.",
+            contact_email=DEMO_VENDOR,
+        )
+        vendor.regions.set(Region.objects.filter(code__in=["london", "south-east"]))
+        result.vendors_created += 1
+        vendor.logo.name = shelf.logo(CATALOGUE[categories[0].name], vendor.name, 0)
+        vendor.save(update_fields=["logo"])
+        products_create(rng, [vendor], 10, shelf, progress, result, own_pictures=True)
+    return vendor
