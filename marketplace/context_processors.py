@@ -1,12 +1,30 @@
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    """What every page's header needs: the site name and the signed-in user's vendor, if any."""
+    """What every page's header needs: the site name, whether the signed-in user has a shop ("Your shop" or
+    "Sell") and whether they moderate, both read in one query, once per request. The header's links are only
+    links: each page checks its own permissions."""
     user = request.user
-    vendor = None
+    has_shop = moderates = False
     if user.is_authenticated:
-        if not hasattr(user, "_cached_vendor"):  # once per request, also when the user has no shop
-            user._cached_vendor = user.vendors.first()
-        vendor = user._cached_vendor
-    return {"site_name": "Partner Marketplace", "user_vendor": vendor}
+        facts = getattr(user, "_header_facts", None)
+        if facts is None:
+            from django.contrib.auth.models import Group
+
+            from vendors.models import Vendor
+
+            facts = (
+                get_user_model()
+                .objects.filter(pk=user.pk)
+                .values_list(
+                    Exists(Vendor.objects.filter(owner=OuterRef("pk"))),
+                    Exists(Group.objects.filter(user=OuterRef("pk"), name="Moderators")),
+                )
+                .get()
+            )
+            user._header_facts = facts
+        has_shop, moderates = facts[0], user.is_superuser or facts[1]
+    return {"site_name": "Partner Marketplace", "user_vendor": has_shop, "user_moderates": moderates}
