@@ -252,3 +252,16 @@ def test_queue_runs_the_same_queries_for_30_rows_as_for_60(client, moderator):
     _flagged(30, "B")
     _applicants(30, "B")
     assert [_queries(client, url), _queries(client, url + "?page=2&flags_page=2")] == few
+
+
+@pytest.mark.django_db
+def test_the_header_links_moderators_to_the_queue_and_owners_to_their_shop(client, moderator):
+    shopper, owner = UserFactory(), VendorFactory().owner
+    seen = {}
+    for name, user in {"moderator": moderator, "shopper": shopper, "owner": owner}.items():
+        client.force_login(user)
+        seen[name] = client.get("/vendors/").content.decode()
+    queue_link = f'<a href="{reverse("moderation:queue")}">Moderation</a>'
+    assert queue_link in seen["moderator"]
+    assert queue_link not in seen["shopper"] and queue_link not in seen["owner"]
+    assert ">Your shop</a>" in seen["owner"] and ">Sell</a>" in seen["shopper"]
