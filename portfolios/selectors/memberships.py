@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from marketplace.accounts.models import User
@@ -100,6 +100,8 @@ class VendorExclusion:
 
     ended_on: Mapping[int, datetime] = field(default_factory=dict)
     muted: frozenset[int] = frozenset()
+    # The consumer's current partners (what partner_vendor_ids returns), read in the same query.
+    partners: frozenset[int] = frozenset()
 
     @property
     def ended(self) -> frozenset[int]:
@@ -112,23 +114,18 @@ class VendorExclusion:
 
 
 def vendor_ids_excluded_for(*, consumer: User | AnonymousUser) -> VendorExclusion:
-    """The consumer's exclusion set, in one query over their own memberships (none for anonymous visitors):
-    ended partnerships with no active one since, and current partnerships they muted. Pages filter with it
-    as `exclude(vendor_id__in=...)`, so no page adds a query per row."""
+    """The consumer's exclusion set, and their current partners, from one plain read of their own memberships
+    (none for anonymous visitors): ended partnerships with no active one since, and current partnerships they
+    muted. Pages filter with it as `exclude(vendor_id__in=...)`, so no page adds a query per row; a page that
+    has it reads the partners from it instead of asking partner_vendor_ids again."""
     if not consumer.is_authenticated:
         return VendorExclusion()
-    reinstated = PartnerMembership.objects.active().filter(consumer=consumer, vendor_id=OuterRef("vendor_id"))
-    rows = (
-        PartnerMembership.objects.filter(consumer=consumer)
-        .alias(reinstated=Exists(reinstated))
-        .filter(Q(ended_at__isnull=False, reinstated=False) | Q(ended_at__isnull=True, muted=True))
-        .values_list("vendor_id", "ended_at")
-    )
+    rows = list(PartnerMembership.objects.filter(consumer=consumer).values_list("vendor_id", "ended_at", "muted"))
+    partners = frozenset(vendor_id for vendor_id, ended_at, _ in rows if ended_at is None)
+    muted = frozenset(vendor_id for vendor_id, ended_at, is_muted in rows if ended_at is None and is_muted)
     ended_on: dict[int, datetime] = {}
-    muted: set[int] = set()
-    for vendor_id, ended_at in rows:
-        if ended_at is None:
-            muted.add(vendor_id)
-        elif vendor_id not in ended_on or ended_at > ended_on[vendor_id]:
-            ended_on[vendor_id] = ended_at
-    return VendorExclusion(ended_on=ended_on, muted=frozenset(muted))
+    for vendor_id, ended_at, _ in rows:
+        if ended_at is not None and vendor_id not in partners:  # reinstated since: not excluded
+            if vendor_id not in ended_on or ended_at > ended_on[vendor_id]:
+                ended_on[vendor_id] = ended_at
+    return VendorExclusion(ended_on=ended_on, muted=muted, partners=partners)

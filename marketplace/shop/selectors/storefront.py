@@ -251,7 +251,8 @@ def product_search_partners_first(
     narrow rows; without one the partners' products and then the others each walk the name index instead of
     sorting every product. No query counts the matches: pages fetch one row more (LookaheadPaginator)."""
     ended = exclusion.ended if exclusion is not None else frozenset()
-    partners = partner_vendor_ids(consumer=consumer)  # one query; none for anonymous visitors
+    # Read with the exclusion when the page has it; one query otherwise (none for anonymous visitors).
+    partners = set(exclusion.partners) if exclusion is not None else partner_vendor_ids(consumer=consumer)
     qs = (
         Product.objects.purchasable()
         .with_unit_price(partner_vendor_ids=partners)

@@ -54,7 +54,7 @@ class HomeView(TemplateView):
         context["featured_vendors"] = selectors.vendor_list_directory(
             sort=selectors.VendorSort.PARTNERS, exclusion=exclusion
         ).prefetch_related("regions")[:FEATURED_VENDORS]
-        context["partner_ids"] = partner_vendor_ids(consumer=self.request.user)
+        context["partner_ids"] = exclusion.partners
         context["categories"] = category_list()
         context["ads"] = promotion_list_public_ads(consumer=self.request.user, exclusion=exclusion)[
             :ADS_BESIDE_RESULTS
@@ -98,7 +98,7 @@ class VendorListView(ListView):
         context["ads"] = promotion_list_public_ads(
             consumer=self.request.user, category=category.slug if category else None, exclusion=self.exclusion
         )[:ADS_BESIDE_RESULTS]
-        context["partner_ids"] = partner_vendor_ids(consumer=self.request.user)
+        context["partner_ids"] = self.exclusion.partners
         _mark_ended(context["vendors"], self.exclusion)
         return context
 
@@ -118,9 +118,9 @@ class VendorDetailView(TemplateView):
             self.template_name = "shop/vendor_suspended.html"
             context["suspended"] = suspended
             return context
-        partner_ids = partner_vendor_ids(consumer=self.request.user)
-        is_partner = vendor.pk in partner_ids
-        ended_on = vendor_ids_excluded_for(consumer=self.request.user).ended_on.get(vendor.pk)
+        exclusion = vendor_ids_excluded_for(consumer=self.request.user)
+        is_partner = vendor.pk in exclusion.partners
+        ended_on = exclusion.ended_on.get(vendor.pk)
         products = list(selectors.product_list_for_vendor_page(vendor=vendor))
         for product in products:
             product.vendor = vendor  # already loaded: no query per product
