@@ -24,6 +24,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import common  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/marketplace_bench_seed")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/7")
@@ -41,24 +43,8 @@ SECTION_START = "<!-- seed_bench:start -->"
 SECTION_END = "<!-- seed_bench:end -->"
 
 
-def _admin_connection() -> Any:
-    import environ
-    import psycopg2
-
-    config = environ.Env.db_url_config(os.environ["DATABASE_URL"])
-    conn = psycopg2.connect(
-        dbname="postgres",
-        user=config["USER"] or None,
-        host=config["HOST"] or None,
-        port=config["PORT"] or None,
-        password=config["PASSWORD"] or None,
-    )
-    conn.autocommit = True
-    return conn, config["NAME"]
-
-
 def database_exists() -> bool:
-    conn, name = _admin_connection()
+    conn, name = common.admin_connection()
     with conn.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         found = cur.fetchone() is not None
@@ -67,7 +53,7 @@ def database_exists() -> bool:
 
 
 def database_recreate() -> None:
-    conn, name = _admin_connection()
+    conn, name = common.admin_connection()
     with conn.cursor() as cur:
         cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         cur.execute(f'CREATE DATABASE "{name}"')
@@ -311,16 +297,7 @@ def report(run: Run) -> str:
 
 
 def write_section(section: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    path.parent.mkdir(exist_ok=True)
-    current = path.read_text() if path.exists() else "# Benchmarks\n"
-    if SECTION_START in current and SECTION_END in current:
-        before, rest = current.split(SECTION_START, 1)
-        after = rest.split(SECTION_END, 1)[1].lstrip("\n")
-        current = before + section + ("\n" + after if after else "")
-    else:
-        current = current.rstrip("\n") + "\n\n" + section
-    path.write_text(current)
+    common.write_section(section, SECTION_START, SECTION_END)
 
 
 def main() -> None:

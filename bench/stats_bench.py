@@ -40,6 +40,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import common  # noqa: E402
+
 QUEUE = "bench"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 os.environ["CELERY_TASK_DEFAULT_QUEUE"] = QUEUE
@@ -59,27 +61,7 @@ SECTION_START = "<!-- stats_bench:start -->"
 SECTION_END = "<!-- stats_bench:end -->"
 
 
-def ensure_database() -> None:
-    import environ
-    import psycopg2
-
-    config = environ.Env.db_url_config(os.environ["DATABASE_URL"])
-    conn = psycopg2.connect(
-        dbname="postgres",
-        user=config["USER"] or None,
-        host=config["HOST"] or None,
-        port=config["PORT"] or None,
-        password=config["PASSWORD"] or None,
-    )
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
-        if cur.fetchone() is None:
-            cur.execute(f'CREATE DATABASE "{config["NAME"]}"')
-    conn.close()
-
-
-ensure_database()
+common.ensure_database()
 
 import django  # noqa: E402
 
@@ -498,16 +480,7 @@ def report(
 
 
 def write_section(section: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    path.parent.mkdir(exist_ok=True)
-    current = path.read_text() if path.exists() else "# Benchmarks\n"
-    if SECTION_START in current and SECTION_END in current:
-        before, rest = current.split(SECTION_START, 1)
-        after = rest.split(SECTION_END, 1)[1].lstrip("\n")
-        current = before + section + ("\n" + after if after else "")
-    else:
-        current = current.rstrip("\n") + "\n\n" + section
-    path.write_text(current)
+    common.write_section(section, SECTION_START, SECTION_END)
 
 
 def main() -> None:
