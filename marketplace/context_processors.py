@@ -14,6 +14,7 @@ def site(request: HttpRequest) -> dict[str, object]:
         if facts is None:
             from django.contrib.auth.models import Group
 
+            from marketplace.accounts.models import MODERATORS_GROUP
             from vendors.models import Vendor
 
             facts = (
@@ -21,7 +22,7 @@ def site(request: HttpRequest) -> dict[str, object]:
                 .objects.filter(pk=user.pk)
                 .values_list(
                     Exists(Vendor.objects.filter(owner=OuterRef("pk"))),
-                    Exists(Group.objects.filter(user=OuterRef("pk"), name="Moderators")),
+                    Exists(Group.objects.filter(user=OuterRef("pk"), name=MODERATORS_GROUP)),
                 )
                 .get()
             )

@@ -29,6 +29,10 @@ class UserManager(BaseUserManager["User"]):
         return self._create_user(email, password, **extra)
 
 
+# The group whose members moderate vendors (made by a data migration; superusers moderate too).
+MODERATORS_GROUP = "Moderators"
+
+
 class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
@@ -48,7 +52,7 @@ class User(AbstractUser):
     @cached_property
     def is_moderator(self) -> bool:
         """In the Moderators group (or a superuser). Cached for the request: every page's header asks."""
-        return self.is_superuser or self.groups.filter(name="Moderators").exists()
+        return self.is_superuser or self.groups.filter(name=MODERATORS_GROUP).exists()
 
 
 class Region(models.Model):

@@ -7,11 +7,9 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from marketplace.accounts.models import User
+from marketplace.accounts.models import MODERATORS_GROUP, User
 
 from ..models import ModerationAction, Vendor, VendorFlag, VendorReport
-
-MODERATORS_GROUP = "Moderators"
 
 
 def _open_flags() -> QuerySet[VendorFlag]:

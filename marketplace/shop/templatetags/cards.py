@@ -103,6 +103,22 @@ def vendor_cards(context: template.Context, vendors: Iterable[Any]) -> SafeStrin
     return mark_safe("".join(out))  # noqa: S308 - every part is template output, escaped there
 
 
+def _product_shown(product: Any) -> tuple[Any, ...]:
+    """What every product card shows of a product: its name, picture, prices (shop/_price.html) and vendor."""
+    return (
+        product.pk,
+        product.name,
+        str(product.image),
+        product.price,
+        product.partner_price,
+        getattr(product, "your_price", None),
+        product.in_stock,
+        product.vendor_id,
+        product.vendor.name,
+        bool(getattr(product, "from_ended_partner", False)),
+    )
+
+
 @register.simple_tag(takes_context=True)
 def product_results(context: template.Context, products: Iterable[Any]) -> SafeString:
     """The result items of shop/_product_result.html for `products` (with vendor, your_price,
@@ -110,20 +126,7 @@ def product_results(context: template.Context, products: Iterable[Any]) -> SafeS
     item = get_template("shop/_product_result.html")
 
     def fingerprint(product: Any) -> tuple[Any, ...]:
-        return (
-            product.pk,
-            product.name,
-            str(product.image),
-            product.price,
-            product.partner_price,
-            getattr(product, "your_price", None),
-            product.in_stock,
-            product.vendor_id,
-            product.vendor.name,
-            product.vendor.slug,
-            bool(getattr(product, "from_partner", False)),
-            bool(getattr(product, "from_ended_partner", False)),
-        )
+        return (*_product_shown(product), product.vendor.slug, bool(getattr(product, "from_partner", False)))
 
     def render(product: Any) -> str:
         return item.render({"product": product})
@@ -146,20 +149,7 @@ def product_cards(context: template.Context, products: Iterable[Any]) -> SafeStr
     card = get_template("shop/_product_card.html")
 
     def fingerprint(product: Any) -> tuple[Any, ...]:
-        return (
-            product.pk,
-            product.name,
-            str(product.image),
-            product.price,
-            product.partner_price,
-            getattr(product, "your_price", None),
-            product.stock,
-            product.in_stock,
-            product.vendor.name,
-            bool(getattr(product, "from_ended_partner", False)),
-            signed_in,
-            page_path,
-        )
+        return (*_product_shown(product), product.stock, signed_in, page_path)
 
     def render(product: Any) -> str:
         return card.render(
