@@ -157,3 +157,26 @@ def test_add_to_cart_from_a_cached_product_card_carries_each_visitors_own_token(
         )
         assert added.status_code == 302, added.status_code
         assert CartItem.objects.filter(consumer=shopper, product=product).exists()
+
+
+def test_a_page_about_to_be_kept_is_rendered_from_the_primary_even_when_a_replica_was_chosen(rf):
+    from django.http import HttpResponse
+
+    from marketplace import db_router
+    from marketplace.page_cache import cache_anonymous_page
+
+    read_from = []
+
+    @cache_anonymous_page
+    def page(request):  # type: ignore[no-untyped-def]
+        read_from.append(db_router.request_replica())
+        return HttpResponse("<p>vendors</p>")
+
+    token = db_router._request_replica.set("replica_0")  # what ReplicaReadsMiddleware does for a browse page
+    try:
+        assert page(rf.get("/vendors/"))["X-Page-Cache"] == "miss"
+        assert page(rf.get("/vendors/"))["X-Page-Cache"] == "hit"
+        assert db_router.request_replica() == "replica_0"  # the rest of the request keeps its replica
+    finally:
+        db_router._request_replica.reset(token)
+    assert read_from == [None]  # rendered once, from the primary
