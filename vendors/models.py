@@ -73,6 +73,14 @@ class Vendor(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("shop:vendor-detail", kwargs={"slug": self.slug})
 
+    def regions_served(self) -> list[Region]:
+        """The regions it serves, by name: from a listing's `region_codes` and `region_names` arrays where it
+        read them in its own query (the directory on PostgreSQL), else from its regions (prefetched or not)."""
+        codes = getattr(self, "region_codes", None)
+        if codes is None:
+            return list(self.regions.all())
+        return [Region(code=code, name=name) for code, name in zip(codes, self.region_names, strict=True)]
+
     @property
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED

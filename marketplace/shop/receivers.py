@@ -7,6 +7,8 @@ from typing import Any
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from marketplace.accounts.header import header_facts_forget
+from marketplace.accounts.models import User
 from marketplace.enqueue import enqueue_safely
 from marketplace.page_cache import storefront_changed
 from promotions.models import Promotion
@@ -35,3 +37,26 @@ def refresh_sales_stats_on_order_change(sender: Any, vendor_id: int, **kwargs: A
 def refresh_storefront_pages(sender: Any, **kwargs: Any) -> None:
     """A vendor, product, category or promotion changed: anonymous visitors' cached pages are renewed."""
     storefront_changed()
+
+
+@receiver(post_save, sender=Vendor, dispatch_uid="header_facts_vendor_saved")
+@receiver(post_delete, sender=Vendor, dispatch_uid="header_facts_vendor_deleted")
+def forget_owner_header_facts(sender: Any, instance: Vendor, **kwargs: Any) -> None:
+    """The owner now has a shop (or no longer has one): their header says so on the next page."""
+    header_facts_forget(instance.owner_id)
+
+
+@receiver(m2m_changed, sender=User.groups.through, dispatch_uid="header_facts_groups_changed")
+def forget_member_header_facts(
+    sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any, **kwargs: Any
+) -> None:
+    """Someone joined or left a group (the moderators): their header's Moderation link follows."""
+    if not reverse:  # user.groups.add / remove / clear
+        if action.startswith("post_"):
+            header_facts_forget(instance.pk)
+    elif action == "pre_clear":  # group.user_set.clear(): its members, before they are gone
+        for user_id in instance.user_set.values_list("pk", flat=True):
+            header_facts_forget(user_id)
+    elif action.startswith("post_") and pk_set:  # group.user_set.add / remove
+        for user_id in pk_set:
+            header_facts_forget(user_id)

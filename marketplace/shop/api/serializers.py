@@ -26,7 +26,7 @@ class VendorOutputSerializer(serializers.ModelSerializer):
     """A vendor in a list. Its public figures pass through marketplace.privacy, as on the pages."""
 
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    regions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    regions = serializers.SerializerMethodField(help_text="The codes of the regions it serves.")
     partner_count = serializers.SerializerMethodField(help_text=ROUNDED_HELP)
     partner_count_suppressed = serializers.SerializerMethodField()
     rating_average = serializers.SerializerMethodField(
@@ -71,6 +71,10 @@ class VendorOutputSerializer(serializers.ModelSerializer):
                 "rating_count": sales.rating_count if sales else 0,
             }
         )
+
+    @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
+    def get_regions(self, vendor: Vendor) -> list[str]:
+        return [region.code for region in vendor.regions_served()]
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_partner_count(self, vendor: Vendor) -> int | None:

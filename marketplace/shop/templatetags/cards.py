@@ -79,7 +79,7 @@ def vendor_cards(context: template.Context, vendors: Iterable[Any]) -> SafeStrin
             vendor.description,
             str(vendor.logo),
             vendor.category.name if vendor.category_id else "",
-            tuple(region.name for region in vendor.regions.all()),
+            tuple(region.name for region in vendor.regions_served()),
             tuple(sorted(facts.items())),
             getattr(vendor, "product_count", None),
             vendor.pk in partner_ids,

@@ -53,7 +53,7 @@ class HomeView(TemplateView):
         exclusion = vendor_ids_excluded_for(consumer=self.request.user)
         context["featured_vendors"] = selectors.vendor_list_directory(
             sort=selectors.VendorSort.PARTNERS, exclusion=exclusion
-        ).prefetch_related("regions")[:FEATURED_VENDORS]
+        )[:FEATURED_VENDORS]
         context["partner_ids"] = exclusion.partners
         context["categories"] = category_list()
         context["ads"] = promotion_list_public_ads(consumer=self.request.user, exclusion=exclusion)[
@@ -88,7 +88,7 @@ class VendorListView(ListView):
             region=region.code if region else None,
             sort=data.get("sort") or "",
             exclusion=self.exclusion,
-        ).prefetch_related("regions")
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -145,8 +145,9 @@ class ProductDetailView(TemplateView):
         product = selectors.product_get_for_page(pk=self.kwargs["pk"])
         if product is None:
             raise Http404("No such product.")
-        is_partner = product.vendor_id in partner_vendor_ids(consumer=self.request.user)
-        ended_on = vendor_ids_excluded_for(consumer=self.request.user).ended_on.get(product.vendor_id)
+        exclusion = vendor_ids_excluded_for(consumer=self.request.user)  # partners and ended, one query
+        is_partner = product.vendor_id in exclusion.partners
+        ended_on = exclusion.ended_on.get(product.vendor_id)
         product.from_ended_partner = ended_on is not None
         context.update(
             product=product,

@@ -70,7 +70,7 @@ class VendorListApi(generics.ListAPIView):
             region=data.get("region"),
             sort=data.get("sort", ""),
             exclusion=vendor_ids_excluded_for(consumer=self.request.user),
-        ).prefetch_related("regions")
+        )
 
 
 class VendorDetailApi(APIView):
