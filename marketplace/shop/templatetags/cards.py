@@ -160,3 +160,65 @@ def product_cards(context: template.Context, products: Iterable[Any]) -> SafeStr
     if signed_in:
         html = html.replace(CSRF_PLACEHOLDER, str(context.get("csrf_token")))
     return mark_safe(html)  # noqa: S308 - template output, escaped there; the token is Django's own
+
+
+@register.simple_tag(takes_context=True)
+def partner_cards(context: template.Context, memberships: Iterable[Any]) -> SafeString:
+    """The cards of portfolios/_partner_card.html for My partners' current `memberships` (with vendor and its
+    category loaded): logo, name, status, since when, muted or not, and the End and Mute actions. The Mute
+    form's CSRF token is a placeholder in the cached card, replaced by this visitor's when served."""
+    card = get_template("portfolios/_partner_card.html")
+
+    def fingerprint(membership: Any) -> tuple[Any, ...]:
+        vendor = membership.vendor
+        category = vendor.category.name if vendor.category_id else ""
+        return (
+            _source_digest("shop/_vendor_logo.html"),
+            vendor.pk,
+            vendor.name,
+            vendor.slug,
+            str(vendor.logo),
+            vendor.status,
+            category,
+            membership.started_at,
+            membership.muted,
+        )
+
+    def render(membership: Any) -> str:
+        return card.render({"m": membership, "csrf_token": CSRF_PLACEHOLDER})
+
+    html = "".join(_cards(list(memberships), "partner", "portfolios/_partner_card.html", fingerprint, render))
+    return mark_safe(html.replace(CSRF_PLACEHOLDER, str(context.get("csrf_token"))))  # noqa: S308 - as product_cards
+
+
+@register.simple_tag(takes_context=True)
+def feed_items(context: template.Context, feed: Iterable[Any], reasons: Any) -> SafeString:
+    """The items of portfolios/_feed_item.html for My partners' `feed` (promotions with vendor and the
+    consumer's `my_feedback` set by the view), each with its feedback form: cached by what it shows, the
+    form's CSRF token a placeholder replaced by this visitor's when served."""
+    item = get_template("portfolios/_feed_item.html")
+    reasons = list(reasons)
+
+    def fingerprint(promo: Any) -> tuple[Any, ...]:
+        feedback = promo.my_feedback
+        given = (feedback.verdict, feedback.reason) if feedback is not None else None
+        return (
+            _source_digest("portfolios/_feedback.html"),
+            promo.pk,
+            promo.vendor.name,
+            promo.title,
+            promo.description,
+            promo.discount_type,
+            promo.discount_value,
+            promo.min_order,
+            promo.code,
+            promo.ends_at,
+            given,
+            tuple(reasons),
+        )
+
+    def render(promo: Any) -> str:
+        return item.render({"promo": promo, "feedback_reasons": reasons, "csrf_token": CSRF_PLACEHOLDER})
+
+    html = "".join(_cards(list(feed), "feed-item", "portfolios/_feed_item.html", fingerprint, render))
+    return mark_safe(html.replace(CSRF_PLACEHOLDER, str(context.get("csrf_token"))))  # noqa: S308 - as product_cards
