@@ -201,3 +201,29 @@ def test_workspace_list_pages_run_the_same_queries_for_30_rows_as_for_60(client,
     # Every page of 60 rows, full ones and the last, shorter one, runs what page 1 of 30 ran
     many = [_page_queries(client, url, {"page": str(n)}) for n in range(1, pages_of_60 + 1)]
     assert many == [few] * pages_of_60
+
+
+@pytest.mark.django_db
+def test_a_catalogue_row_shows_its_change_on_the_next_page_and_its_forms_carry_the_visitors_own_token():
+    import re
+
+    from django.test import Client
+
+    vendor = VendorFactory()
+    _catalogue(vendor, 3)
+    product = vendor.products.order_by("name").first()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(vendor.owner)
+    url = reverse("sell:product-list")
+    page = client.get(url).content.decode()
+    assert "__csrf_token__" not in page
+    token = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[0]
+    client.post(
+        reverse("sell:product-stock", args=[product.pk]), {"delta": "7", "next": url, "csrfmiddlewaretoken": token}
+    )
+    client.post(reverse("sell:product-active", args=[product.pk]), {"next": url, "csrfmiddlewaretoken": token})
+    product.refresh_from_db()
+    assert not product.active
+    rows = client.get(url).content.decode().split("<tr>")
+    row = next(r for r in rows if f'id="delta-{product.pk}"' in r)
+    assert f"<td>{product.stock}" in row and product.stock == 12 and "Hidden" in row and "Put on sale" in row

@@ -222,3 +222,32 @@ def feed_items(context: template.Context, feed: Iterable[Any], reasons: Any) -> 
 
     html = "".join(_cards(list(feed), "feed-item", "portfolios/_feed_item.html", fingerprint, render))
     return mark_safe(html.replace(CSRF_PLACEHOLDER, str(context.get("csrf_token"))))  # noqa: S308 - as product_cards
+
+
+@register.simple_tag(takes_context=True)
+def catalogue_rows(context: template.Context, products: Iterable[Any]) -> SafeString:
+    """The rows of sell/_product_row.html for a page of the vendor's own catalogue, with their stock and
+    on-sale forms (which return to this page): cached by what each shows, keyed by the product, so a row is
+    only ever served for its own product; the forms' CSRF token is put in per visitor when served."""
+    request = context.get("request")
+    next_path = request.get_full_path() if request is not None else ""
+    row = get_template("sell/_product_row.html")
+
+    def fingerprint(product: Any) -> tuple[Any, ...]:
+        return (
+            product.pk,
+            product.name,
+            product.sku,
+            str(product.image),
+            product.price,
+            product.partner_price,
+            product.stock,
+            product.active,
+            next_path,
+        )
+
+    def render(product: Any) -> str:
+        return row.render({"product": product, "next_path": next_path, "csrf_token": CSRF_PLACEHOLDER})
+
+    html = "".join(_cards(list(products), "catalogue-row", "sell/_product_row.html", fingerprint, render))
+    return mark_safe(html.replace(CSRF_PLACEHOLDER, str(context.get("csrf_token"))))  # noqa: S308 - as product_cards
