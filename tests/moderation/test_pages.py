@@ -267,3 +267,33 @@ def test_the_header_links_moderators_to_the_queue_and_owners_to_their_shop(clien
     assert queue_link in seen["moderator"]
     assert queue_link not in seen["shopper"] and queue_link not in seen["owner"]
     assert ">Your shop</a>" in seen["owner"] and ">Sell</a>" in seen["shopper"]
+
+
+@pytest.mark.django_db
+def test_queue_cards_carry_each_moderators_own_token_and_show_an_edited_application(moderator):
+    import re
+
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from marketplace.accounts.models import MODERATORS_GROUP
+
+    second = UserFactory()
+    second.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    applicant = VendorFactory(status=Vendor.Status.PENDING, approved_at=None, description="Fresh veg")
+    pages, clients = [], []
+    for user in (moderator, second):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(user)
+        clients.append(client)
+        pages.append(client.get(reverse("moderation:queue")).content.decode())
+    assert all("Fresh veg" in page and "__csrf_token__" not in page for page in pages)
+    tokens = [re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[0] for page in pages]
+    assert tokens[0] != tokens[1]
+
+    Vendor.objects.filter(pk=applicant.pk).update(description="Fresh veg and eggs")
+    assert "Fresh veg and eggs" in clients[0].get(reverse("moderation:queue")).content.decode()
+    approve = reverse("moderation:vendor-action", args=[applicant.pk, "approve"])
+    assert clients[1].post(approve, {"csrfmiddlewaretoken": tokens[1]}).status_code == 302
+    applicant.refresh_from_db()
+    assert applicant.status == Vendor.Status.APPROVED

@@ -162,12 +162,34 @@ def product_cards(context: template.Context, products: Iterable[Any]) -> SafeStr
     return mark_safe(html)  # noqa: S308 - template output, escaped there; the token is Django's own
 
 
+def _cards_with_forms(
+    context: template.Context,
+    items: Iterable[Any],
+    kind: str,
+    template_name: str,
+    fingerprint: Callable[[Any], tuple[Any, ...]],
+    item_context: Callable[[Any], dict[str, Any]],
+) -> SafeString:
+    """Cards whose forms carry a CSRF token: cached with CSRF_PLACEHOLDER, served with this visitor's token."""
+    card = get_template(template_name)
+
+    def render(item: Any) -> str:
+        return card.render({**item_context(item), "csrf_token": CSRF_PLACEHOLDER})
+
+    html = "".join(_cards(list(items), kind, template_name, fingerprint, render))
+    return mark_safe(html.replace(CSRF_PLACEHOLDER, str(context.get("csrf_token"))))  # noqa: S308 - as product_cards
+
+
+def _next_path(context: template.Context) -> str:
+    """Where a card's forms send the visitor back to: this page, with its query."""
+    request = context.get("request")
+    return request.get_full_path() if request is not None else ""
+
+
 @register.simple_tag(takes_context=True)
 def partner_cards(context: template.Context, memberships: Iterable[Any]) -> SafeString:
     """The cards of portfolios/_partner_card.html for My partners' current `memberships` (with vendor and its
-    category loaded): logo, name, status, since when, muted or not, and the End and Mute actions. The Mute
-    form's CSRF token is a placeholder in the cached card, replaced by this visitor's when served."""
-    card = get_template("portfolios/_partner_card.html")
+    category loaded): logo, name, status, since when, muted or not, and the End and Mute actions."""
 
     def fingerprint(membership: Any) -> tuple[Any, ...]:
         vendor = membership.vendor
@@ -184,19 +206,15 @@ def partner_cards(context: template.Context, memberships: Iterable[Any]) -> Safe
             membership.muted,
         )
 
-    def render(membership: Any) -> str:
-        return card.render({"m": membership, "csrf_token": CSRF_PLACEHOLDER})
-
-    html = "".join(_cards(list(memberships), "partner", "portfolios/_partner_card.html", fingerprint, render))
-    return mark_safe(html.replace(CSRF_PLACEHOLDER, str(context.get("csrf_token"))))  # noqa: S308 - as product_cards
+    return _cards_with_forms(
+        context, memberships, "partner", "portfolios/_partner_card.html", fingerprint, lambda m: {"m": m}
+    )
 
 
 @register.simple_tag(takes_context=True)
 def feed_items(context: template.Context, feed: Iterable[Any], reasons: Any) -> SafeString:
     """The items of portfolios/_feed_item.html for My partners' `feed` (promotions with vendor and the
-    consumer's `my_feedback` set by the view), each with its feedback form: cached by what it shows, the
-    form's CSRF token a placeholder replaced by this visitor's when served."""
-    item = get_template("portfolios/_feed_item.html")
+    consumer's `my_feedback` set by the view), each with its feedback form."""
     reasons = list(reasons)
 
     def fingerprint(promo: Any) -> tuple[Any, ...]:
@@ -217,21 +235,21 @@ def feed_items(context: template.Context, feed: Iterable[Any], reasons: Any) -> 
             tuple(reasons),
         )
 
-    def render(promo: Any) -> str:
-        return item.render({"promo": promo, "feedback_reasons": reasons, "csrf_token": CSRF_PLACEHOLDER})
-
-    html = "".join(_cards(list(feed), "feed-item", "portfolios/_feed_item.html", fingerprint, render))
-    return mark_safe(html.replace(CSRF_PLACEHOLDER, str(context.get("csrf_token"))))  # noqa: S308 - as product_cards
+    return _cards_with_forms(
+        context,
+        feed,
+        "feed-item",
+        "portfolios/_feed_item.html",
+        fingerprint,
+        lambda promo: {"promo": promo, "feedback_reasons": reasons},
+    )
 
 
 @register.simple_tag(takes_context=True)
 def catalogue_rows(context: template.Context, products: Iterable[Any]) -> SafeString:
     """The rows of sell/_product_row.html for a page of the vendor's own catalogue, with their stock and
-    on-sale forms (which return to this page): cached by what each shows, keyed by the product, so a row is
-    only ever served for its own product; the forms' CSRF token is put in per visitor when served."""
-    request = context.get("request")
-    next_path = request.get_full_path() if request is not None else ""
-    row = get_template("sell/_product_row.html")
+    on-sale forms (which return to this page), keyed by the product: a row is only served for its own."""
+    next_path = _next_path(context)
 
     def fingerprint(product: Any) -> tuple[Any, ...]:
         return (
@@ -246,8 +264,42 @@ def catalogue_rows(context: template.Context, products: Iterable[Any]) -> SafeSt
             next_path,
         )
 
-    def render(product: Any) -> str:
-        return row.render({"product": product, "next_path": next_path, "csrf_token": CSRF_PLACEHOLDER})
+    return _cards_with_forms(
+        context,
+        products,
+        "catalogue-row",
+        "sell/_product_row.html",
+        fingerprint,
+        lambda product: {"product": product, "next_path": next_path},
+    )
 
-    html = "".join(_cards(list(products), "catalogue-row", "sell/_product_row.html", fingerprint, render))
-    return mark_safe(html.replace(CSRF_PLACEHOLDER, str(context.get("csrf_token"))))  # noqa: S308 - as product_cards
+
+@register.simple_tag(takes_context=True)
+def application_cards(context: template.Context, vendors: Iterable[Any]) -> SafeString:
+    """The cards of moderation/_application_card.html for a page of pending applications (with owner,
+    category and regions loaded), with their Approve and Reject forms, which return to this page."""
+    next_path = _next_path(context)
+
+    def fingerprint(vendor: Any) -> tuple[Any, ...]:
+        return (
+            _source_digest("moderation/_action_form.html"),
+            vendor.pk,
+            vendor.name,
+            vendor.created_at,
+            vendor.owner.email,
+            vendor.contact_email,
+            vendor.category.name if vendor.category_id else "",
+            tuple(region.name for region in vendor.regions.all()),
+            vendor.description,
+            vendor.status_reason,
+            next_path,
+        )
+
+    return _cards_with_forms(
+        context,
+        vendors,
+        "application",
+        "moderation/_application_card.html",
+        fingerprint,
+        lambda vendor: {"vendor": vendor, "next_path": next_path},
+    )
