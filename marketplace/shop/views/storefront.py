@@ -22,7 +22,7 @@ from marketplace.pagination import LookaheadPaginator
 from marketplace.redirects import redirect_back
 from portfolios.selectors import partner_vendor_ids
 from portfolios.selectors.memberships import VendorExclusion, vendor_ids_excluded_for
-from promotions.selectors import promotion_list_public_ads
+from promotions.selectors import promotion_list_public_ads_shown
 from vendors.selectors import category_list
 
 from .. import selectors
@@ -56,9 +56,9 @@ class HomeView(TemplateView):
         )[:FEATURED_VENDORS]
         context["partner_ids"] = exclusion.partners
         context["categories"] = category_list()
-        context["ads"] = promotion_list_public_ads(consumer=self.request.user, exclusion=exclusion)[
-            :ADS_BESIDE_RESULTS
-        ]
+        context["ads"] = promotion_list_public_ads_shown(
+            consumer=self.request.user, count=ADS_BESIDE_RESULTS, exclusion=exclusion
+        )
         return context
 
 
@@ -95,9 +95,12 @@ class VendorListView(ListView):
         category = self.form.cleaned_data.get("category") if self.form.is_bound and self.form.is_valid() else None
         context["form"] = self.form
         context["compare"] = True
-        context["ads"] = promotion_list_public_ads(
-            consumer=self.request.user, category=category.slug if category else None, exclusion=self.exclusion
-        )[:ADS_BESIDE_RESULTS]
+        context["ads"] = promotion_list_public_ads_shown(
+            consumer=self.request.user,
+            count=ADS_BESIDE_RESULTS,
+            category=category.slug if category else None,
+            exclusion=self.exclusion,
+        )
         context["partner_ids"] = self.exclusion.partners
         _mark_ended(context["vendors"], self.exclusion)
         return context
@@ -182,9 +185,9 @@ class ProductSearchView(ListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["form"] = self.form
-        context["ads"] = promotion_list_public_ads(consumer=self.request.user, exclusion=self.exclusion)[
-            :ADS_BESIDE_RESULTS
-        ]
+        context["ads"] = promotion_list_public_ads_shown(
+            consumer=self.request.user, count=ADS_BESIDE_RESULTS, exclusion=self.exclusion
+        )
         return context
 
 
