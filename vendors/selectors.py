@@ -35,12 +35,11 @@ def category_list() -> QuerySet[Category]:
 
 
 def vendor_get_for_owner(*, owner: User) -> Vendor | None:
-    """The vendor this user runs (one per owner), whatever its status; None if they never applied."""
+    """The vendor this user runs (one per owner), whatever its status; None if they never applied. Its regions
+    are not read here: every page of the workspace resolves the vendor, and only its profile shows them."""
     if not owner.is_authenticated:
         return None
-    return (
-        Vendor.objects.filter(owner=owner).select_related("category").prefetch_related("regions").order_by("id").first()
-    )
+    return Vendor.objects.filter(owner=owner).select_related("category").order_by("id").first()
 
 
 def product_list_for_owner(*, vendor: Vendor, active: bool | None = None, search: str = "") -> QuerySet[Product]:

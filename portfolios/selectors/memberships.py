@@ -120,7 +120,8 @@ def vendor_ids_excluded_for(*, consumer: User | AnonymousUser) -> VendorExclusio
     has it reads the partners from it instead of asking partner_vendor_ids again."""
     if not consumer.is_authenticated:
         return VendorExclusion()
-    rows = list(PartnerMembership.objects.filter(consumer=consumer).values_list("vendor_id", "ended_at", "muted"))
+    memberships = PartnerMembership.objects.filter(consumer=consumer).order_by()  # any order: read into sets
+    rows = list(memberships.values_list("vendor_id", "ended_at", "muted"))
     partners = frozenset(vendor_id for vendor_id, ended_at, _ in rows if ended_at is None)
     muted = frozenset(vendor_id for vendor_id, ended_at, is_muted in rows if ended_at is None and is_muted)
     ended_on: dict[int, datetime] = {}
