@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from marketplace.accounts.header import header_facts_forget
@@ -37,6 +37,19 @@ def refresh_sales_stats_on_order_change(sender: Any, vendor_id: int, **kwargs: A
 def refresh_storefront_pages(sender: Any, **kwargs: Any) -> None:
     """A vendor, product, category or promotion changed: anonymous visitors' cached pages are renewed."""
     storefront_changed()
+
+
+@receiver(pre_save, sender=Vendor, dispatch_uid="header_facts_vendor_owner_changing")
+def forget_previous_owner_header_facts(
+    sender: Any, instance: Vendor, update_fields: Any = None, raw: bool = False, **kwargs: Any
+) -> None:
+    """The vendor is handed to another user (vendor_owner_transfer): the previous owner has no shop any more.
+    Read only when the owner may be among the fields saved, so other saves cost no query."""
+    if raw or instance.pk is None or (update_fields is not None and "owner" not in update_fields):
+        return
+    previous = Vendor.objects.filter(pk=instance.pk).values_list("owner_id", flat=True).first()
+    if previous is not None and previous != instance.owner_id:
+        header_facts_forget(previous)
 
 
 @receiver(post_save, sender=Vendor, dispatch_uid="header_facts_vendor_saved")

@@ -15,7 +15,9 @@ from ..models import Promotion
 
 
 def _current_unmuted_partner(consumer: User) -> Exists:
-    return Exists(PartnerMembership.objects.reachable().filter(consumer=consumer, vendor_id=OuterRef("vendor_id")))
+    return Exists(
+        PartnerMembership.objects.reachable().filter(consumer=consumer, vendor_id=OuterRef("vendor_id"))
+    )
 
 
 def promotion_feed_for_consumer(*, consumer: User) -> QuerySet[Promotion]:

@@ -72,9 +72,9 @@ def promotion_best_for_order(
     Partners-only promotions count only when delivered to the consumer and the consumer is still a current,
     unmuted partner (an ended partnership is excluded). Promotions with a code need that code.
     """
-    return promotion_best_for_orders(consumer=consumer, subtotals={vendor_id: subtotal}, code=code, used_up=used_up)[
-        vendor_id
-    ]
+    return promotion_best_for_orders(
+        consumer=consumer, subtotals={vendor_id: subtotal}, code=code, used_up=used_up
+    )[vendor_id]
 
 
 def promotion_best_for_orders(

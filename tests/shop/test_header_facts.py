@@ -61,3 +61,23 @@ def test_a_returning_visitor_does_not_read_the_header_facts_again(client):
     with CaptureQueriesContext(connection) as ctx:
         _page(client)
     assert not [q for q in ctx.captured_queries if "auth_group" in q["sql"]]
+
+
+@pytest.mark.django_db
+def test_after_an_owner_transfer_the_previous_owner_sees_sell_and_the_new_one_your_shop(client, reference_data):
+    from tests.factories import VendorFactory
+    from vendors.moderation.services import vendor_owner_transfer
+
+    moderator = UserFactory()
+    moderator.groups.add(reference_data)
+    vendor = VendorFactory()
+    previous, successor = vendor.owner, UserFactory()
+    for user in (previous, successor):  # both headers read, and kept
+        client.force_login(user)
+        _page(client)
+    vendor_owner_transfer(moderator=moderator, vendor_id=vendor.pk, new_owner_email=successor.email, reason="Sold")
+    client.force_login(previous)
+    page = _page(client)
+    assert ">Sell</a>" in page and ">Your shop</a>" not in page
+    client.force_login(successor)
+    assert ">Your shop</a>" in _page(client)
