@@ -297,3 +297,37 @@ def test_queue_cards_carry_each_moderators_own_token_and_show_an_edited_applicat
     assert clients[1].post(approve, {"csrfmiddlewaretoken": tokens[1]}).status_code == 302
     applicant.refresh_from_db()
     assert applicant.status == Vendor.Status.APPROVED
+
+
+@pytest.mark.django_db
+def test_reports_show_twenty_five_vendors_a_page_and_closing_one_returns_to_the_same_page(client, moderator):
+    # Given 26 vendors with one open report each
+    reported = [VendorFactory(name=f"Reported {i:02}") for i in range(26)]
+    for vendor in reported:
+        moderation.report_create(reporter=UserFactory(), vendor_id=vendor.pk, reason="fraud", text="")
+    client.force_login(moderator)
+    url = reverse("moderation:reports")
+
+    # When the moderator opens the reports, then page 2
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+
+    # Then page 1 shows 25 vendors with a Next link and page 2 the last one
+    assert "26 vendors with open reports" in first
+    assert "Reported 00" in first and "Reported 24" in first and "Reported 25" not in first
+    assert 'rel="next"' in first and "page=2" in first
+    assert "Reported 25" in second and "Reported 24" not in second and "Page 2 of 2" in second
+    here = url + "?page=2"
+    assert f'name="next" value="{here}"' in second
+
+    # And resolving the only report on page 2 returns there, which now shows the last page there is
+    report = VendorReport.objects.get(vendor=reported[25])
+    response = client.post(
+        reverse("moderation:report-close", args=[report.pk, "resolve"]), {"note": "Checked", "next": here}
+    )
+    assert response.status_code == 302 and response["Location"] == here
+    back = client.get(here)
+    assert back.status_code == 200
+    assert "25 vendors with open reports" in back.content.decode() and "Reported 24" in back.content.decode()
+    report.refresh_from_db()
+    assert report.status == VendorReport.Status.RESOLVED

@@ -115,11 +115,17 @@ class VendorActionView(DomainErrorMixin, ModeratorRequiredMixin, View):
 
 
 class ReportListView(ModeratorRequiredMixin, TemplateView):
+    """The vendors with open reports, the most reported first, 25 a page (`?page=`); closing a report returns
+    to the same page, or to the last one there is when it was the last report of its page."""
+
     template_name = "moderation/reports.html"
+    per_page = 25
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(vendors=selectors.vendor_list_with_open_reports(), note_form=NoteForm())
+        vendors = selectors.vendor_list_with_open_reports()
+        page = Paginator(vendors, self.per_page).get_page(self.request.GET.get("page"))
+        context.update(page_obj=page, vendors=page, note_form=NoteForm())
         return context
 
 
