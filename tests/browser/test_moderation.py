@@ -7,7 +7,8 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import browser_login
 from tests.factories import ProductFactory, UserFactory, VendorFactory
-from vendors.models import ModerationAction, Vendor
+from vendors.models import ModerationAction, Vendor, VendorReport
+from vendors.moderation import services as moderation
 
 
 @pytest.mark.browser
@@ -53,3 +54,34 @@ def test_moderator_approves_and_suspends_and_consumer_sees_it(
     expect(consumer_page.get_by_text("Suspicious sneakers")).to_have_count(0)
     assert ModerationAction.objects.filter(vendor=applicant, kind="approve").count() == 1
     assert ModerationAction.objects.filter(vendor=bad, kind="suspend").count() == 1
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_moderator_pages_to_the_last_reports_and_resolves_one_there(
+    live_server, screenshot, page: Page, reference_data
+):
+    moderator = UserFactory(email="mod@test.example", is_staff=True)
+    moderator.groups.add(reference_data)
+    for i in range(26):
+        vendor = VendorFactory(name=f"Reported {i:02}")
+        moderation.report_create(reporter=UserFactory(), vendor_id=vendor.pk, reason="fraud", text=f"Complaint {i:02}")
+
+    browser_login(page, live_server.url, "mod@test.example")
+    page.goto(f"{live_server.url}/moderation/reports/")
+    expect(page.get_by_text("26 vendors with open reports")).to_be_visible()
+    expect(page.get_by_role("heading", name="Reported 24: 1 open report")).to_be_visible()
+    expect(page.get_by_role("heading", name="Reported 25: 1 open report")).to_have_count(0)
+
+    page.get_by_role("link", name="Next →").click()
+    section = page.locator("section.card", has_text="Reported 25")
+    expect(section).to_contain_text("Complaint 25")
+    section.get_by_label("Note to the vendor and the reporter").fill("Refund confirmed with the buyer")
+    screenshot("reports-page-2")
+    section.get_by_role("button", name="Resolve").click()
+
+    expect(page.locator(".message", has_text="Report resolved.")).to_be_visible()
+    assert page.url.endswith("/moderation/reports/?page=2")
+    expect(page.get_by_text("25 vendors with open reports")).to_be_visible()
+    expect(page.get_by_role("heading", name="Reported 25: 1 open report")).to_have_count(0)
+    assert VendorReport.objects.get(vendor__name="Reported 25").status == VendorReport.Status.RESOLVED
