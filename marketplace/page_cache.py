@@ -24,9 +24,9 @@ a change yet would otherwise have its old data kept under the new version.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -69,14 +69,49 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def storefront_cache_seconds() -> int:
-    """How long what every visitor sees alike (pages, ad lists) may be kept: 0 while no shared cache is up."""
-    return _seconds()
+T = TypeVar("T")
 
 
-def storefront_version() -> int:
-    """The storefront's current version: what is kept under an older one is not served any more."""
-    return _version()
+def storefront_kept(name: str, compute: Callable[[], T]) -> T:
+    """What every visitor sees alike (a vendor page's data, the featured vendors, the running ads), computed
+    once per storefront version and kept like the anonymous pages: a catalogue, vendor, category or promotion
+    change renews it at once, statistics and time windows show at most PAGE_CACHE_SECONDS late. Signed-in
+    pages build on it and add only what is the visitor's own. Computed afresh, from the database, while no
+    shared cache is up; None is never kept (a name nobody has, an unknown slug)."""
+    seconds = _seconds()
+    if not seconds:
+        return compute()
+    # The version is read before the data: a change committed after this read bumps it past this key.
+    key = f"storefront:kept:{_version()}:{name}"
+    kept = cache.get(key)
+    if kept is not None:
+        return kept
+    with primary_reads():  # kept for every visitor: from the truth, not a replica behind it
+        value = compute()
+    if value is not None and _seconds():  # Redis may have failed meanwhile
+        cache.set(key, value, timeout=seconds)
+    return value
+
+
+def storefront_kept_first(
+    name: str,
+    *,
+    count: int,
+    keep: int,
+    every_visitor: Callable[[], Sequence[T]],
+    for_visitor: Callable[[], Sequence[T]],
+    vendor_of: Callable[[T], int],
+    hidden: Collection[int],
+) -> list[T]:
+    """The first `count` rows of a list every visitor sees alike but for the vendors hidden from them (ended,
+    muted): the first `keep` rows as anyone sees them are kept (storefront_kept) and this visitor's hidden
+    vendors left out of those. Only when that leaves fewer than `count` and more rows exist past the kept ones
+    is the list read for this visitor alone (`for_visitor`)."""
+    kept = storefront_kept(name, lambda: list(every_visitor()[:keep]))
+    shown = [row for row in kept if vendor_of(row) not in hidden][:count]
+    if len(shown) < count and len(kept) == keep:
+        return list(for_visitor()[:count])
+    return shown
 
 
 def _version() -> int:

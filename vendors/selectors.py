@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from marketplace.accounts.models import User
+from marketplace.page_cache import storefront_kept
 
 from .models import Category, Product, Vendor
 
@@ -29,6 +30,12 @@ def vendor_list_public(*, category: str | None = None) -> QuerySet[Vendor]:
 
 def category_list() -> QuerySet[Category]:
     return Category.objects.all()
+
+
+def category_list_kept() -> list[Category]:
+    """Every category, as the storefront lists them to every visitor: read once and kept
+    (marketplace.page_cache.storefront_kept; a category saved or deleted renews it)."""
+    return storefront_kept("categories", lambda: list(category_list()))
 
 
 # --- The vendor's own workspace ------------------------------------------------------------------------

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef, QuerySet
 
 from marketplace.accounts.models import User
-from marketplace.page_cache import storefront_cache_seconds, storefront_version
+from marketplace.page_cache import storefront_kept_first
 from portfolios.models import PartnerMembership
 from portfolios.selectors.memberships import VendorExclusion, vendor_ids_excluded_for
 
@@ -15,9 +14,7 @@ from ..models import Promotion
 
 
 def _current_unmuted_partner(consumer: User) -> Exists:
-    return Exists(
-        PartnerMembership.objects.reachable().filter(consumer=consumer, vendor_id=OuterRef("vendor_id"))
-    )
+    return Exists(PartnerMembership.objects.reachable().filter(consumer=consumer, vendor_id=OuterRef("vendor_id")))
 
 
 def promotion_feed_for_consumer(*, consumer: User) -> QuerySet[Promotion]:
@@ -66,20 +63,16 @@ def promotion_list_public_ads_shown(
     The running public ads are the same for every visitor, so their first ADS_KEPT (per category) are kept in
     the cache under the storefront's version (a promotion, vendor or suspension change renews them at once;
     a promotion starting or ending on its own shows at most PAGE_CACHE_SECONDS late, as on anonymous pages);
-    this consumer's ended and muted vendors are then left out here. Read from the database when the kept list
-    runs short for them, or while no shared cache is up."""
-    seconds = storefront_cache_seconds()
-    if not seconds:
-        return list(promotion_list_public_ads(consumer=consumer, category=category, exclusion=exclusion)[:count])
-    key = f"storefront:ads:{storefront_version()}:{category or ''}"
-    kept = cache.get(key)
-    if kept is None:
-        kept = list(
-            promotion_list_public_ads(consumer=consumer, category=category, exclusion=VendorExclusion())[:ADS_KEPT]
-        )
-        cache.set(key, kept, timeout=seconds)
-    hidden = exclusion.ads_hidden
-    shown = [ad for ad in kept if ad.vendor_id not in hidden][:count]
-    if len(shown) < count and len(kept) == ADS_KEPT:  # more ads exist past the kept ones: ask for them
-        return list(promotion_list_public_ads(consumer=consumer, category=category, exclusion=exclusion)[:count])
-    return shown
+    this consumer's ended and muted vendors are then left out here (marketplace.page_cache.storefront_kept_first). Read
+    from the database when the kept list runs short for them."""
+    return storefront_kept_first(
+        f"ads:{category or ''}",
+        count=count,
+        keep=ADS_KEPT,
+        every_visitor=lambda: promotion_list_public_ads(
+            consumer=consumer, category=category, exclusion=VendorExclusion()
+        ),
+        for_visitor=lambda: promotion_list_public_ads(consumer=consumer, category=category, exclusion=exclusion),
+        vendor_of=lambda ad: ad.vendor_id,
+        hidden=exclusion.ads_hidden,
+    )

@@ -180,3 +180,76 @@ def test_a_page_about_to_be_kept_is_rendered_from_the_primary_even_when_a_replic
     finally:
         db_router._request_replica.reset(token)
     assert read_from == [None]  # rendered once, from the primary
+
+
+def _tables_read(client, url: str) -> set[str]:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        _get(client, url)
+    return {
+        table for q in queries.captured_queries for table in ("vendors_vendor", "vendors_product") if table in q["sql"]
+    }
+
+
+def test_signed_in_vendor_pages_share_what_every_visitor_sees_and_keep_each_ones_own_prices(
+    client, shop, consumer, reference_data
+):
+    product = shop.products.get()
+    catalogue.product_update(vendor=shop, product_id=product.pk, partner_price=Decimal("8.00"))
+    membership_start(consumer=consumer, vendor_id=shop.pk)
+    url = reverse("shop:vendor-detail", args=[shop.slug])
+    stranger = UserFactory()
+
+    client.force_login(stranger)
+    assert "£9.50" in _get(client, url).content.decode()
+    assert not _tables_read(client, url)  # the vendor and its products were read once, for everyone
+    client.force_login(consumer)
+    mine = _get(client, url).content.decode()
+    assert '£8.00 <span class="badge">Partner price' in mine and "One of your partners" in mine
+    assert not _tables_read(client, url)
+    client.force_login(stranger)
+    assert "£8.00" not in _get(client, url).content.decode().split('id="products-heading"', 1)[1]
+
+    # What the vendor changes shows on the next signed-in visit; a suspension takes the page away.
+    catalogue.product_update(vendor=shop, product_id=product.pk, price=Decimal("8.75"), name="Harbour ristretto")
+    page = _get(client, url).content.decode()
+    assert "£8.75" in page and "Harbour ristretto" in page
+    product_page = product.get_absolute_url()
+    assert "£8.75" in _get(client, product_page).content.decode()
+    assert not _tables_read(client, product_page)
+    moderator = UserFactory()
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    moderation.vendor_suspend(moderator=moderator, vendor_id=shop.pk, reason="Unsafe goods")
+    assert client.get(url).status_code == 404  # the stranger never bought there: nothing to tell them
+    assert client.get(product_page).status_code == 404
+    client.force_login(consumer)
+    assert "suspended" in _get(client, url).content.decode().lower()  # their partner is told what happened
+
+
+def test_the_home_page_features_the_same_vendors_for_all_but_never_one_the_visitor_ended(
+    client, consumer, monkeypatch, reference_data
+):
+    from marketplace.shop.selectors import storefront
+
+    monkeypatch.setattr(storefront, "FEATURED_KEPT", 6)  # the six kept for everyone, then one more beyond them
+    vendors = [VendorFactory(name=f"Vendor {letter}") for letter in "ABCDEFG"]
+    membership_start(consumer=consumer, vendor_id=vendors[0].pk)
+    membership_end(consumer=consumer, vendor_id=vendors[0].pk, reason="price")
+
+    def featured(page: str) -> list[str]:
+        section = page.split('id="featured-heading"', 1)[1].split("</section>", 1)[0]
+        return [v.name for v in vendors if f">{v.name}<" in section]
+
+    client.force_login(UserFactory())
+    assert featured(_get(client, "/").content.decode()) == [f"Vendor {letter}" for letter in "ABCDEF"]
+    assert not _tables_read(client, "/")
+    client.force_login(consumer)  # Vendor A is out of the kept six: the list is read for them, with G
+    assert featured(_get(client, "/").content.decode()) == [f"Vendor {letter}" for letter in "BCDEFG"]
+
+    # A moderator's suspension takes a featured vendor off everyone's home page at once.
+    moderator = UserFactory()
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    moderation.vendor_suspend(moderator=moderator, vendor_id=vendors[1].pk, reason="Unsafe goods")
+    assert featured(_get(client, "/").content.decode()) == [f"Vendor {letter}" for letter in "CDEFG"]

@@ -21,14 +21,18 @@ from .orders import (
 )
 from .storefront import (
     MAX_COMPARE,
+    VendorPage,
     VendorSort,
     product_get_for_page,
+    product_get_page_kept,
     product_list_for_vendor_page,
     product_search_partners_first,
     vendor_facts,
     vendor_get_for_page,
+    vendor_get_page_kept,
     vendor_list_compare,
     vendor_list_directory,
+    vendor_list_featured,
 )
 
 __all__ = [
@@ -38,6 +42,7 @@ __all__ = [
     "CheckoutPreview",
     "CheckoutVendorPreview",
     "MAX_COMPARE",
+    "VendorPage",
     "VendorSort",
     "account_export_data",
     "cart_get",
@@ -46,11 +51,14 @@ __all__ = [
     "order_list_for_consumer",
     "order_list_for_vendor",
     "product_get_for_page",
+    "product_get_page_kept",
     "product_list_for_vendor_page",
     "product_search_partners_first",
     "promotion_ids_used_up",
     "vendor_facts",
     "vendor_get_for_page",
+    "vendor_get_page_kept",
     "vendor_list_compare",
     "vendor_list_directory",
+    "vendor_list_featured",
 ]

@@ -5,6 +5,7 @@ Public figures (partner counts, ratings, end reasons) come only from the statist
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Value
 
 from marketplace.accounts.models import User
+from marketplace.page_cache import storefront_kept, storefront_kept_first
 from marketplace.pagination import StackedQuerySet
 from marketplace.privacy import public_facts_from
 from portfolios.models import VendorEndReasonStat
@@ -24,6 +26,8 @@ from vendors.models import Product, Vendor
 from vendors.selectors import vendor_list_public
 
 MAX_COMPARE = 4
+# The most-partnered vendors kept for the home page: enough for its few once a consumer's ended vendors are out.
+FEATURED_KEPT = 12
 
 
 class VendorSort:
@@ -119,6 +123,21 @@ def vendor_list_directory(
     return _stacked(listing).or_else(_stacked(_vendor_order(fuzzy, sort=sort, searching=searching)))
 
 
+def vendor_list_featured(*, count: int, exclusion: VendorExclusion) -> list[Vendor]:
+    """The home page's `count` vendors with the most partners, less those this consumer ended (rule 2). The
+    first FEATURED_KEPT are the same for every visitor and kept (marketplace.page_cache.storefront_kept_first),
+    so a signed-in home page reads no vendor; statistics order them at most PAGE_CACHE_SECONDS late."""
+    return storefront_kept_first(
+        "featured-vendors",
+        count=count,
+        keep=FEATURED_KEPT,
+        every_visitor=lambda: vendor_list_directory(sort=VendorSort.PARTNERS),
+        for_visitor=lambda: vendor_list_directory(sort=VendorSort.PARTNERS, exclusion=exclusion),
+        vendor_of=lambda vendor: vendor.pk,
+        hidden=exclusion.ended,
+    )
+
+
 def _vendor_order(qs: QuerySet[Vendor], *, sort: str, searching: bool) -> QuerySet[Vendor] | StackedQuerySet:
     if sort == VendorSort.PARTNERS:
         return _by_partner_count(qs)
@@ -179,6 +198,30 @@ def vendor_get_for_page(*, slug: str) -> Vendor | None:
     )
 
 
+@dataclass(frozen=True)
+class VendorPage:
+    """What a vendor's page shows every visitor alike: the vendor, its active products, its public facts."""
+
+    vendor: Vendor
+    products: list[Product]
+    facts: dict[str, Any]
+
+
+def vendor_get_page_kept(*, slug: str) -> VendorPage | None:
+    """An approved vendor's page (vendor_get_for_page, its products, vendor_facts), read once for every
+    visitor and kept under the storefront's version (marketplace.page_cache.storefront_kept): a signed-in
+    visitor's page adds only their own partner prices and marks to it. None for a slug no approved vendor has."""
+
+    def read() -> VendorPage | None:
+        vendor = vendor_get_for_page(slug=slug)
+        if vendor is None:
+            return None
+        products = list(product_list_for_vendor_page(vendor=vendor))
+        return VendorPage(vendor=vendor, products=products, facts=vendor_facts(vendor=vendor))
+
+    return storefront_kept(f"vendor-page:{slug}", read)
+
+
 def _top_reasons_prefetch() -> Prefetch:
     return Prefetch(
         "end_reason_stats",
@@ -235,6 +278,13 @@ def product_list_for_vendor_page(*, vendor: Vendor) -> QuerySet[Product]:
 def product_get_for_page(*, pk: int) -> Product | None:
     """A purchasable product of an approved vendor (others answer 404)."""
     return Product.objects.purchasable().select_related("vendor", "category").filter(pk=pk).first()
+
+
+def product_get_page_kept(*, pk: int) -> Product | None:
+    """product_get_for_page, read once for every visitor and kept under the storefront's version
+    (marketplace.page_cache.storefront_kept: a price, stock or vendor change renews it). The signed-in
+    visitor's own price and marks are worked out from it on each request."""
+    return storefront_kept(f"product-page:{pk}", lambda: product_get_for_page(pk=pk))
 
 
 def _partner_flag(partners: set[int]) -> ExpressionWrapper | Value:

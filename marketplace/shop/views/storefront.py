@@ -23,7 +23,7 @@ from marketplace.redirects import redirect_back
 from portfolios.selectors import partner_vendor_ids
 from portfolios.selectors.memberships import VendorExclusion, vendor_ids_excluded_for
 from promotions.selectors import promotion_list_public_ads_shown
-from vendors.selectors import category_list
+from vendors.selectors import category_list_kept
 
 from .. import selectors
 from ..exceptions import CheckoutRefused
@@ -51,11 +51,9 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         exclusion = vendor_ids_excluded_for(consumer=self.request.user)
-        context["featured_vendors"] = selectors.vendor_list_directory(
-            sort=selectors.VendorSort.PARTNERS, exclusion=exclusion
-        )[:FEATURED_VENDORS]
+        context["featured_vendors"] = selectors.vendor_list_featured(count=FEATURED_VENDORS, exclusion=exclusion)
         context["partner_ids"] = exclusion.partners
-        context["categories"] = category_list()
+        context["categories"] = category_list_kept()
         context["ads"] = promotion_list_public_ads_shown(
             consumer=self.request.user, count=ADS_BESIDE_RESULTS, exclusion=exclusion
         )
@@ -112,8 +110,8 @@ class VendorDetailView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        vendor = selectors.vendor_get_for_page(slug=self.kwargs["slug"])
-        if vendor is None:
+        page = selectors.vendor_get_page_kept(slug=self.kwargs["slug"])
+        if page is None:
             # Hidden from the public, but its partners and buyers are told what happened and what comes next.
             suspended = vendor_get_suspended_for_customer(slug=self.kwargs["slug"], consumer=self.request.user)
             if suspended is None:
@@ -121,18 +119,18 @@ class VendorDetailView(TemplateView):
             self.template_name = "shop/vendor_suspended.html"
             context["suspended"] = suspended
             return context
+        vendor = page.vendor
         exclusion = vendor_ids_excluded_for(consumer=self.request.user)
         is_partner = vendor.pk in exclusion.partners
         ended_on = exclusion.ended_on.get(vendor.pk)
-        products = list(selectors.product_list_for_vendor_page(vendor=vendor))
-        for product in products:
+        for product in page.products:  # this request's own copies: what is kept is not changed
             product.vendor = vendor  # already loaded: no query per product
             product.your_price = product.unit_price_for(is_partner=is_partner)
             product.from_ended_partner = ended_on is not None
         context.update(
             vendor=vendor,
-            products=products,
-            facts=selectors.vendor_facts(vendor=vendor),
+            products=page.products,
+            facts=page.facts,
             is_partner=is_partner,
             ended_partnership_on=ended_on,
         )
@@ -145,7 +143,7 @@ class ProductDetailView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        product = selectors.product_get_for_page(pk=self.kwargs["pk"])
+        product = selectors.product_get_page_kept(pk=self.kwargs["pk"])
         if product is None:
             raise Http404("No such product.")
         exclusion = vendor_ids_excluded_for(consumer=self.request.user)  # partners and ended, one query

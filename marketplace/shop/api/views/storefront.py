@@ -80,11 +80,10 @@ class VendorDetailApi(APIView):
 
     @extend_schema(responses=VendorDetailOutputSerializer)
     def get(self, request: Request, slug: str) -> Response:
-        vendor = selectors.vendor_get_for_page(slug=slug)
-        if vendor is None:
+        page = selectors.vendor_get_page_kept(slug=slug)
+        if page is None:
             raise Http404
-        facts = selectors.vendor_facts(vendor=vendor)
-        return Response(VendorDetailOutputSerializer(vendor, context={"facts": facts}).data)
+        return Response(VendorDetailOutputSerializer(page.vendor, context={"facts": page.facts}).data)
 
 
 class VendorCompareApi(APIView):
@@ -139,7 +138,7 @@ class ProductDetailApi(APIView):
 
     @extend_schema(responses=ProductOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        product = selectors.product_get_for_page(pk=pk)
+        product = selectors.product_get_page_kept(pk=pk)
         if product is None:
             raise Http404
         context = {"partner_ids": partner_vendor_ids(consumer=request.user)}
