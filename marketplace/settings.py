@@ -216,12 +216,18 @@ else:
         "store_processed": False,
     }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# How often the clock moves promotions on (starts those due, ends the expired): every minute. The tests of the
+# embedded mode's clock set it to a few seconds, so they need not wait a whole minute for beat's first tick.
+PROMOTION_CLOCK_SECONDS = env.float("MARKETPLACE_PROMOTION_CLOCK_SECONDS", default=60.0)
 # The periodic jobs; django-celery-beat copies this schedule into its tables at start.
 CELERY_BEAT_SCHEDULE = {
     "stats-refresh-dirty-vendors": {"task": "portfolios.tasks.stats_refresh_dirty_task", "schedule": 30.0},
     "stats-reconcile-all-vendors": {"task": "portfolios.tasks.stats_reconcile_all_task", "schedule": 3600.0},
     "sales-stats-reconcile": {"task": "marketplace.shop.tasks.sales_stats_reconcile_task", "schedule": 3600.0},
-    "promotion-states-advance": {"task": "promotions.tasks.promotion_states_advance_task", "schedule": 60.0},
+    "promotion-states-advance": {
+        "task": "promotions.tasks.promotion_states_advance_task",
+        "schedule": PROMOTION_CLOCK_SECONDS,
+    },
     "vendor-flags-scan": {"task": "portfolios.tasks.vendor_flags_scan_task", "schedule": 900.0},
     "partner-digest": {"task": "promotions.tasks.partner_digest_send_task", "schedule": 3600.0},
     "vendor-weekly-digest": {"task": "marketplace.shop.tasks.vendor_digest_send_task", "schedule": 3600.0},

@@ -32,7 +32,9 @@ from .embedded_probe import OWNER_EMAIL, PARTNER_EMAILS, PASSWORD
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
 PROBE = str(Path(__file__).with_name("embedded_probe.py"))
-# Beat's first run of the every-minute promotion job comes a minute after it starts, then every minute.
+# The promotion job runs every minute; here every CLOCK_TICK seconds (MARKETPLACE_PROMOTION_CLOCK_SECONDS), beat's
+# first run coming one tick after it starts. The browser's promotion starts at the next whole minute.
+CLOCK_TICK = 5
 CLOCK_TIMEOUT = 100
 
 
@@ -63,13 +65,14 @@ def _free_port() -> int:
 
 def _embedded_env(folder: Path) -> dict[str, str]:
     """The environment of `make run` (no DATABASE_URL pointing at a server, no REDIS_URL), with the SQLite
-    file and the broker folder in `folder`."""
+    file and the broker folder in `folder` and a clock that ticks every CLOCK_TICK seconds."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_"))}
     env.update(
         DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
         MARKETPLACE_BROKER_DIR=str(folder / "broker"),
         DJANGO_ALLOW_ASYNC_UNSAFE="true",
         PYTHONUNBUFFERED="1",
+        MARKETPLACE_PROMOTION_CLOCK_SECONDS=str(CLOCK_TICK),
     )
     return env
 
