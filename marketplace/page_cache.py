@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Collection, Sequence
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -112,6 +112,42 @@ def storefront_kept_first(
     if len(shown) < count and len(kept) == keep:
         return list(for_visitor()[:count])
     return shown
+
+
+class StorefrontKeptHead(Generic[T]):
+    """One visitor's list (a queryset or StackedQuerySet, `for_visitor`) that is the list every visitor sees
+    (`every_visitor`) less the vendors hidden from them: a slice from its start within its first `keep` rows
+    (a first page with its look-ahead row) is served from the kept head (storefront_kept_first); any other
+    slice is read for this visitor. Paginators and DRF take it as they take a queryset."""
+
+    ordered = True
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        keep: int,
+        every_visitor: Callable[[], Sequence[T]],
+        for_visitor: Any,
+        vendor_of: Callable[[T], int],
+        hidden: Collection[int],
+    ) -> None:
+        self.name, self.keep, self.every_visitor, self.for_visitor = name, keep, every_visitor, for_visitor
+        self.vendor_of, self.hidden = vendor_of, hidden
+        self.model = getattr(for_visitor, "model", None)
+
+    def __getitem__(self, index: slice) -> list[T]:
+        if isinstance(index, slice) and not index.start and index.step is None and 0 < (index.stop or 0) <= self.keep:
+            return storefront_kept_first(
+                self.name,
+                count=index.stop,
+                keep=self.keep,
+                every_visitor=self.every_visitor,
+                for_visitor=lambda: self.for_visitor,
+                vendor_of=self.vendor_of,
+                hidden=self.hidden,
+            )
+        return self.for_visitor[index]
 
 
 def _version() -> int:

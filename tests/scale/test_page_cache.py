@@ -106,14 +106,16 @@ def test_signed_in_visitors_get_their_own_page_and_cards(client, shop, consumer,
 
 
 def test_a_card_follows_the_public_facts_of_the_statistics(client, shop):
+    """A card is kept by what it shows, so new statistics draw a new card: at once wherever the vendors are read
+    for the visitor (a search), and within PAGE_CACHE_SECONDS where the list is kept for everyone."""
     from portfolios.services.stats import stats_reconcile_all
 
-    _get(client, "/vendors/")
+    _get(client, "/vendors/?q=harbour")
     for _ in range(6):
         membership_start(consumer=UserFactory(), vendor_id=shop.pk)
     stats_reconcile_all()
     client.cookies.load({"sessionid": "x"})  # a visitor with a session: no whole-page cache, cards only
-    page = _get(client, "/vendors/").content.decode()
+    page = _get(client, "/vendors/?q=harbour").content.decode()
     assert "fewer than" not in page.split("Harbour Coffee", 1)[1].split("</article>", 1)[0]
 
 
@@ -253,3 +255,42 @@ def test_the_home_page_features_the_same_vendors_for_all_but_never_one_the_visit
     moderator.groups.add(Group.objects.get(name="Moderators"))
     moderation.vendor_suspend(moderator=moderator, vendor_id=vendors[1].pk, reason="Unsafe goods")
     assert featured(_get(client, "/").content.decode()) == [f"Vendor {letter}" for letter in "CDEFG"]
+
+
+def test_the_directorys_first_page_is_kept_for_everyone_less_the_vendors_each_visitor_ended(
+    client, consumer, monkeypatch
+):
+    from marketplace.shop.selectors import storefront
+    from marketplace.shop.views.storefront import VendorListView
+
+    monkeypatch.setattr(storefront, "DIRECTORY_KEPT", 4)  # a first page of 3 and its look-ahead row
+    monkeypatch.setattr(VendorListView, "paginate_by", 3)
+    vendors = {letter: VendorFactory(name=f"Vendor {letter}") for letter in "ABCDEF"}
+    membership_start(consumer=consumer, vendor_id=vendors["F"].pk)
+    membership_end(consumer=consumer, vendor_id=vendors["F"].pk, reason="price")
+
+    def listed(url: str) -> str:
+        return "".join(letter for letter, v in vendors.items() if f">{v.name}<" in _get(client, url).content.decode())
+
+    client.force_login(UserFactory())
+    assert listed("/vendors/") == "ABC"
+    assert not _tables_read(client, "/vendors/")
+    assert listed("/vendors/?page=2") == "DEF"
+    client.force_login(consumer)
+    assert listed("/vendors/") == "ABC"
+    assert not _tables_read(client, "/vendors/")  # F, which they ended, is past the kept rows
+    assert listed("/vendors/?page=2") == "DE"
+    api = client.get("/api/v1/vendors/?page_size=3").json()
+    assert [v["name"] for v in api["results"]] == ["Vendor A", "Vendor B", "Vendor C"] and api["next"]
+
+    # Once they end A, which the kept rows hold, their first page is read for them alone.
+    membership_start(consumer=consumer, vendor_id=vendors["A"].pk)
+    membership_end(consumer=consumer, vendor_id=vendors["A"].pk, reason="price")
+    assert listed("/vendors/") == "BCD"
+    assert [v["name"] for v in client.get("/api/v1/vendors/?page_size=3").json()["results"]] == [
+        "Vendor B",
+        "Vendor C",
+        "Vendor D",
+    ]
+    client.force_login(UserFactory())
+    assert listed("/vendors/") == "ABC"  # everyone else's page is as it was

@@ -32,6 +32,7 @@ from .storefront import (
     vendor_get_page_kept,
     vendor_list_compare,
     vendor_list_directory,
+    vendor_list_directory_kept,
     vendor_list_featured,
 )
 
@@ -60,5 +61,6 @@ __all__ = [
     "vendor_get_page_kept",
     "vendor_list_compare",
     "vendor_list_directory",
+    "vendor_list_directory_kept",
     "vendor_list_featured",
 ]

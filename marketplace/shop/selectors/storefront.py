@@ -16,7 +16,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Value
 
 from marketplace.accounts.models import User
-from marketplace.page_cache import storefront_kept, storefront_kept_first
+from marketplace.page_cache import StorefrontKeptHead, storefront_kept, storefront_kept_first
 from marketplace.pagination import StackedQuerySet
 from marketplace.privacy import public_facts_from
 from portfolios.models import VendorEndReasonStat
@@ -28,6 +28,9 @@ from vendors.selectors import vendor_list_public
 MAX_COMPARE = 4
 # The most-partnered vendors kept for the home page: enough for its few once a consumer's ended vendors are out.
 FEATURED_KEPT = 12
+# The directory's first rows kept per filter and sort: its first page and look-ahead row, and room for the few
+# vendors a consumer ended.
+DIRECTORY_KEPT = 32
 
 
 class VendorSort:
@@ -121,6 +124,31 @@ def vendor_list_directory(
     if fuzzy is None:
         return listing
     return _stacked(listing).or_else(_stacked(_vendor_order(fuzzy, sort=sort, searching=searching)))
+
+
+def vendor_list_directory_kept(
+    *,
+    category: str | None = None,
+    region: str | None = None,
+    sort: str = "",
+    exclusion: VendorExclusion,
+    search: str = "",
+) -> QuerySet[Vendor] | StackedQuerySet | StorefrontKeptHead[Vendor]:
+    """vendor_list_directory for one visitor, for a page or the API to slice. Without search text the first
+    DIRECTORY_KEPT vendors of each filter and sort are the same for every visitor but for the vendors they
+    ended, so they are kept (marketplace.page_cache.StorefrontKeptHead) and a first page reads no vendor; with
+    search text a vendor the visitor ended shows when the text names it, and the list is read for them."""
+    listing = vendor_list_directory(search=search, category=category, region=region, sort=sort, exclusion=exclusion)
+    if search.strip():
+        return listing
+    return StorefrontKeptHead(
+        f"directory:{category or ''}:{region or ''}:{sort}",
+        keep=DIRECTORY_KEPT,
+        every_visitor=lambda: vendor_list_directory(category=category, region=region, sort=sort),
+        for_visitor=listing,
+        vendor_of=lambda vendor: vendor.pk,
+        hidden=exclusion.ended,
+    )
 
 
 def vendor_list_featured(*, count: int, exclusion: VendorExclusion) -> list[Vendor]:

@@ -80,7 +80,7 @@ class VendorListView(ListView):
         data = self.form.cleaned_data if self.form.is_valid() else {}
         category = data.get("category")
         region = data.get("region")
-        return selectors.vendor_list_directory(
+        return selectors.vendor_list_directory_kept(
             search=data.get("q") or "",
             category=category.slug if category else None,
             region=region.code if region else None,

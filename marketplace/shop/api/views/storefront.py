@@ -64,7 +64,7 @@ class VendorListApi(generics.ListAPIView):
         params = VendorFilterInputSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        return selectors.vendor_list_directory(
+        return selectors.vendor_list_directory_kept(
             search=data.get("q", ""),
             category=data.get("category"),
             region=data.get("region"),
