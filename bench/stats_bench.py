@@ -34,7 +34,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -114,8 +114,10 @@ def seed() -> None:
 ALL_VENDORS = Scope("IS NOT NULL", ())
 
 
-def floor_statements(scope: Scope, since_day: date | None, marketplace: bool) -> list[stats.Rows]:
-    now = timezone.now()
+def floor_statements(
+    scope: Scope, since_day: date | None, marketplace: bool, now: datetime | None = None
+) -> list[stats.Rows]:
+    now = now or timezone.now()
     rows = [
         stats.vendor_totals_rows(scope, now),
         stats.end_reasons_rows(scope, now),
@@ -160,8 +162,26 @@ def floor_matches_pipeline(vendor_ids: list[int] | None, since_day: date | None)
     scope = ALL_VENDORS if vendor_ids is None else Scope("= ANY(%s)", (vendor_ids,))
     floor_run(scope, since_day, marketplace=vendor_ids is None, keep=True)
     differing = []
+    # The 90-day figures depend on the clock: each pipeline task read its own (what it wrote as computed_at),
+    # and the floor ran moments later, so a partnership that ended 90 days ago in between would count in one
+    # and not the other. Those two tables' floors are therefore recomputed for each group of vendors at the
+    # clock their task read.
+    clocks = sql(
+        f"SELECT computed_at, array_agg(vendor_id) FROM portfolios_vendorstats WHERE vendor_id {scope.sql} "
+        "GROUP BY computed_at",
+        scope.params,
+    )
+    windowed = {
+        "portfolios_vendorstats": stats.vendor_totals_rows,
+        "portfolios_vendorendreasonstat": stats.end_reasons_rows,
+    }
     for rows in floor_statements(scope, since_day, marketplace=vendor_ids is None):
         name = "floor_" + rows.table.split("_", 1)[1]
+        if rows.table in windowed and clocks:
+            sql(f"TRUNCATE {name}")
+            for computed_at, ids in clocks:
+                at_clock = windowed[rows.table](Scope("= ANY(%s)", (list(ids),)), computed_at)
+                sql(f"INSERT INTO {name} {at_clock.sql}", at_clock.params)
         columns = ", ".join((*rows.keys, *rows.figures))
         where = ""
         params: list[object] = []
