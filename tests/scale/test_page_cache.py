@@ -4,6 +4,7 @@ and signed-in visitors never get a cached page or another visitor's card."""
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -294,3 +295,35 @@ def test_the_directorys_first_page_is_kept_for_everyone_less_the_vendors_each_vi
     ]
     client.force_login(UserFactory())
     assert listed("/vendors/") == "ABC"  # everyone else's page is as it was
+
+
+def test_a_selective_search_is_kept_for_everyone_and_put_partners_first_for_each_visitor(client, consumer):
+    partner, other, ended = (VendorFactory(name=name) for name in ("Apiary One", "Apiary Two", "Apiary Three"))
+    for vendor, name in ((other, "Smoked honey jar"), (partner, "Smoked honey pot"), (ended, "Smoked honey comb")):
+        ProductFactory(vendor=vendor, name=name, price=Decimal("6.00"), partner_price=Decimal("5.00"))
+    membership_start(consumer=consumer, vendor_id=partner.pk)
+    url = "/search/?q=smoked+honey"
+
+    def results(page: str) -> list[str]:
+        return re.findall(r'<h2 class="h3"><a href="[^"]+">([^<]+)</a>', page)
+
+    client.force_login(UserFactory())
+    assert results(_get(client, url).content.decode()) == ["Smoked honey comb", "Smoked honey jar", "Smoked honey pot"]
+    assert not _tables_read(client, url)
+    client.force_login(consumer)
+    page = _get(client, url).content.decode()
+    assert results(page) == ["Smoked honey pot", "Smoked honey comb", "Smoked honey jar"]  # their partner first
+    assert '£5.00 <span class="badge">Partner price' in page and page.count("Partner price") == 1
+    assert not _tables_read(client, url)
+    api = client.get("/api/v1/products/?q=smoked+honey").json()["results"]
+    assert [(p["name"], p["from_partner"]) for p in api] == [
+        ("Smoked honey pot", True),
+        ("Smoked honey comb", False),
+        ("Smoked honey jar", False),
+    ]
+
+    # A vendor they ended is among the matches: their list is read for them, without it (rule 2).
+    membership_start(consumer=consumer, vendor_id=ended.pk)
+    membership_end(consumer=consumer, vendor_id=ended.pk, reason="price")
+    assert results(_get(client, url).content.decode()) == ["Smoked honey pot", "Smoked honey jar"]
+    assert "Smoked honey comb" in _get(client, "/search/?q=apiary+three").content.decode()  # found by its name

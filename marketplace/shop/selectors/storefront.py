@@ -4,6 +4,7 @@ Public figures (partner counts, ratings, end reasons) come only from the statist
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,8 @@ FEATURED_KEPT = 12
 # The directory's first rows kept per filter and sort: its first page and look-ahead row, and room for the few
 # vendors a consumer ended.
 DIRECTORY_KEPT = 32
+# A product search with at most this many matches is kept whole, ranked, for every visitor (a selective search).
+SEARCH_KEPT = 48
 
 
 class VendorSort:
@@ -366,3 +369,40 @@ def product_search_partners_first(
             qs, first=Q(vendor_id__in=partners), then=~Q(vendor_id__in=partners), order_by=["name", "id"]
         )
     return qs.order_by(*partners_first, "name", "id")
+
+
+def product_search_partners_first_kept(
+    *,
+    consumer: User | AnonymousUser,
+    query: str = "",
+    only_partners: bool = False,
+    exclusion: VendorExclusion,
+) -> QuerySet[Product] | StackedQuerySet | list[Product]:
+    """product_search_partners_first for one visitor's page or API list. A search text with few matches (at most
+    SEARCH_KEPT) finds the same products for every visitor, only ordered and marked for each: its ranked
+    matches are kept for everyone (marketplace.page_cache.storefront_kept) and this visitor's list is made from
+    them, their current partners' products first and each part in the kept order of relevance (the order the
+    database gives: partners first, then rank, name, id), with their own prices. Read for them from the
+    database when there is no search text, for only_partners, for a broad search, and when a vendor they ended
+    is among the matches (rule 2 then leaves it out unless the text names it, which the database decides)."""
+    listing = product_search_partners_first(
+        consumer=consumer, query=query, only_partners=only_partners, exclusion=exclusion
+    )
+    query = query.strip()
+    if not query or only_partners:
+        return listing
+    digest = hashlib.blake2b(query.encode(), digest_size=16).hexdigest()
+    everyone = storefront_kept(
+        f"product-search:{digest}",
+        lambda: list(
+            product_search_partners_first(consumer=AnonymousUser(), query=query, exclusion=VendorExclusion())[
+                : SEARCH_KEPT + 1
+            ]
+        ),
+    )
+    if len(everyone) > SEARCH_KEPT or any(product.vendor_id in exclusion.ended for product in everyone):
+        return listing
+    for product in everyone:
+        product.from_partner = product.vendor_id in exclusion.partners
+        product.your_price = product.unit_price_for(is_partner=product.from_partner)
+    return sorted(everyone, key=lambda product: not product.from_partner)  # stable: relevance within each part

@@ -173,7 +173,7 @@ class ProductSearchView(ListView):
         self.form = ProductSearchForm(self.request.GET or None)
         self.exclusion = vendor_ids_excluded_for(consumer=self.request.user)
         data = self.form.cleaned_data if self.form.is_valid() else {}
-        return selectors.product_search_partners_first(
+        return selectors.product_search_partners_first_kept(
             consumer=self.request.user,
             query=data.get("q") or "",
             only_partners=bool(data.get("only_partners")),

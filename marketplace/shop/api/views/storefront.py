@@ -122,7 +122,7 @@ class ProductSearchApi(generics.ListAPIView):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         params = ProductSearchInputSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        return selectors.product_search_partners_first(
+        return selectors.product_search_partners_first_kept(
             consumer=self.request.user,
             query=params.validated_data.get("q", ""),
             only_partners=params.validated_data.get("only_partners", False),
