@@ -382,9 +382,10 @@ def product_search_partners_first_kept(
     SEARCH_KEPT) finds the same products for every visitor, only ordered and marked for each: its ranked
     matches are kept for everyone (marketplace.page_cache.storefront_kept) and this visitor's list is made from
     them, their current partners' products first and each part in the kept order of relevance (the order the
-    database gives: partners first, then rank, name, id), with their own prices. Read for them from the
-    database when there is no search text, for only_partners, for a broad search, and when a vendor they ended
-    is among the matches (rule 2 then leaves it out unless the text names it, which the database decides)."""
+    database gives: partners first, then rank, name, id), with their own prices, and the vendors they ended
+    left out unless the text names them (rule 2, marked). Read for them from the database when there is no
+    search text, for only_partners, for a broad search, when the name test needs the database (text that is
+    not ASCII) and when every match is left out (the database then looks for near matches)."""
     listing = product_search_partners_first(
         consumer=consumer, query=query, only_partners=only_partners, exclusion=exclusion
     )
@@ -400,9 +401,21 @@ def product_search_partners_first_kept(
             ]
         ),
     )
-    if len(everyone) > SEARCH_KEPT or any(product.vendor_id in exclusion.ended for product in everyone):
+    if len(everyone) > SEARCH_KEPT:
         return listing
+    shown = []
     for product in everyone:
+        if product.vendor_id in exclusion.ended:
+            # Rule 2: left out unless the text is part of the vendor's name (_without_ended's icontains). For
+            # ASCII text Python's lower() compares as PostgreSQL's UPPER() does; other text asks the database.
+            if not (query.isascii() and product.vendor.name.isascii()):
+                return listing
+            if query.lower() not in product.vendor.name.lower():
+                continue
+            product.from_ended_partner = True
         product.from_partner = product.vendor_id in exclusion.partners
         product.your_price = product.unit_price_for(is_partner=product.from_partner)
-    return sorted(everyone, key=lambda product: not product.from_partner)  # stable: relevance within each part
+        shown.append(product)
+    if everyone and not shown:  # every match left out: the database looks for near matches instead
+        return listing
+    return sorted(shown, key=lambda product: not product.from_partner)  # stable: relevance within each part
