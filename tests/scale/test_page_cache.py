@@ -236,7 +236,7 @@ def test_the_home_page_features_the_same_vendors_for_all_but_never_one_the_visit
 ):
     from marketplace.shop.selectors import storefront
 
-    monkeypatch.setattr(storefront, "FEATURED_KEPT", 6)  # the six kept for everyone, then one more beyond them
+    monkeypatch.setattr(storefront, "DIRECTORY_KEPT", 6)  # the six kept for everyone, then one more beyond them
     vendors = [VendorFactory(name=f"Vendor {letter}") for letter in "ABCDEFG"]
     membership_start(consumer=consumer, vendor_id=vendors[0].pk)
     membership_end(consumer=consumer, vendor_id=vendors[0].pk, reason="price")

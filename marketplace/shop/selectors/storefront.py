@@ -17,7 +17,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Value
 
 from marketplace.accounts.models import User
-from marketplace.page_cache import StorefrontKeptHead, storefront_kept, storefront_kept_first
+from marketplace.page_cache import StorefrontKeptHead, storefront_kept
 from marketplace.pagination import StackedQuerySet
 from marketplace.privacy import public_facts_from
 from portfolios.models import VendorEndReasonStat
@@ -27,8 +27,6 @@ from vendors.models import Product, Vendor
 from vendors.selectors import vendor_list_public
 
 MAX_COMPARE = 4
-# The most-partnered vendors kept for the home page: enough for its few once a consumer's ended vendors are out.
-FEATURED_KEPT = 12
 # The directory's first rows kept per filter and sort: its first page and look-ahead row, and room for the few
 # vendors a consumer ended.
 DIRECTORY_KEPT = 32
@@ -95,6 +93,16 @@ def _without_ended(
     return qs.exclude(ended_rows)
 
 
+def _named_by(query: str, name: str) -> bool | None:
+    """_without_ended's name test (`name__icontains=query`) for a row already read: whether the search text is
+    part of the vendor's name. None when only the database can say: for ASCII text Python's lower() compares as
+    PostgreSQL's UPPER() does, for other text the two may differ."""
+    query = query.strip()
+    if not (query.isascii() and name.isascii()):
+        return None
+    return bool(query) and query.lower() in name.lower()
+
+
 def vendor_list_directory(
     *,
     search: str = "",
@@ -155,18 +163,10 @@ def vendor_list_directory_kept(
 
 
 def vendor_list_featured(*, count: int, exclusion: VendorExclusion) -> list[Vendor]:
-    """The home page's `count` vendors with the most partners, less those this consumer ended (rule 2). The
-    first FEATURED_KEPT are the same for every visitor and kept (marketplace.page_cache.storefront_kept_first),
-    so a signed-in home page reads no vendor; statistics order them at most PAGE_CACHE_SECONDS late."""
-    return storefront_kept_first(
-        "featured-vendors",
-        count=count,
-        keep=FEATURED_KEPT,
-        every_visitor=lambda: vendor_list_directory(sort=VendorSort.PARTNERS),
-        for_visitor=lambda: vendor_list_directory(sort=VendorSort.PARTNERS, exclusion=exclusion),
-        vendor_of=lambda vendor: vendor.pk,
-        hidden=exclusion.ended,
-    )
+    """The home page's `count` vendors with the most partners, less those this consumer ended (rule 2): the
+    first page of the directory by partners, from its kept head (vendor_list_directory_kept), so a signed-in
+    home page reads no vendor; statistics order them at most PAGE_CACHE_SECONDS late."""
+    return list(vendor_list_directory_kept(sort=VendorSort.PARTNERS, exclusion=exclusion)[:count])
 
 
 def _vendor_order(qs: QuerySet[Vendor], *, sort: str, searching: bool) -> QuerySet[Vendor] | StackedQuerySet:
@@ -405,12 +405,11 @@ def product_search_partners_first_kept(
         return listing
     shown = []
     for product in everyone:
-        if product.vendor_id in exclusion.ended:
-            # Rule 2: left out unless the text is part of the vendor's name (_without_ended's icontains). For
-            # ASCII text Python's lower() compares as PostgreSQL's UPPER() does; other text asks the database.
-            if not (query.isascii() and product.vendor.name.isascii()):
+        if product.vendor_id in exclusion.ended:  # rule 2, as _without_ended applies it
+            named = _named_by(query, product.vendor.name)
+            if named is None:
                 return listing
-            if query.lower() not in product.vendor.name.lower():
+            if not named:
                 continue
             product.from_ended_partner = True
         product.from_partner = product.vendor_id in exclusion.partners
