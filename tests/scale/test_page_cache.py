@@ -14,6 +14,7 @@ from django.urls import reverse
 from marketplace.shop.services import cart_add, checkout_place
 from portfolios.services import membership_end, membership_start
 from tests.factories import ProductFactory, UserFactory, VendorFactory
+from vendors.models import Product
 from vendors.moderation import services as moderation
 from vendors.services import catalogue
 from vendors.services.catalogue_csv import catalogue_import_csv
@@ -329,3 +330,50 @@ def test_a_selective_search_is_kept_for_everyone_and_put_partners_first_for_each
     assert not _tables_read(client, url)
     by_name = _get(client, "/search/?q=apiary+three").content.decode()  # still found by its name, marked
     assert results(by_name) == ["Smoked honey comb"] and "You ended this partnership" in by_name
+
+
+def test_a_broad_search_puts_each_visitors_partners_first_over_the_matches_kept_for_everyone(
+    client, consumer, monkeypatch
+):
+    from marketplace.shop.selectors import storefront
+    from marketplace.shop.views.storefront import ProductSearchView
+
+    monkeypatch.setattr(storefront, "SEARCH_KEPT", 5)  # 8 matches: a broad search, its first 6 kept
+    monkeypatch.setattr(ProductSearchView, "paginate_by", 3)
+    partner, ended = VendorFactory(name="Roastery P"), VendorFactory(name="Roastery E")
+    vendor_of = {"B": ended, "G": partner, "H": partner}
+    for letter in "ABCDEFGH":
+        ProductFactory(
+            vendor=vendor_of.get(letter) or VendorFactory(), name=f"Espresso {letter}", partner_price=Decimal("7.00")
+        )
+    for vendor in (partner, ended):
+        membership_start(consumer=consumer, vendor_id=vendor.pk)
+    membership_end(consumer=consumer, vendor_id=ended.pk, reason="price")
+
+    def results(url: str) -> str:
+        found = re.findall(r'<h2 class="h3"><a href="[^"]+">Espresso ([A-H])</a>', _get(client, url).content.decode())
+        return "".join(found)
+
+    client.force_login(UserFactory())
+    for url in ("/search/?q=espresso", "/search/"):  # the list with no search text is kept the same way
+        assert results(url) == "ABC"
+        assert not _tables_read(client, url)
+    client.force_login(consumer)
+    for url in ("/search/?q=espresso", "/search/"):
+        assert results(url) == "GHA"  # their partner's two first, then everyone's list less the vendor they ended
+        assert not _tables_read(client, url)  # their partners' matches are kept too, by their set of partners
+        assert results(f"{url}{'&' if '?' in url else '?'}page=2") == "CDE"  # past the kept rows: read for them
+    page = _get(client, "/search/?q=espresso").content.decode()
+    assert page.count('£7.00 <span class="badge">Partner price') == 2
+    api = client.get("/api/v1/products/?q=espresso&page_size=3").json()
+    assert [(p["name"], p["from_partner"]) for p in api["results"]] == [
+        ("Espresso G", True),
+        ("Espresso H", True),
+        ("Espresso A", False),
+    ]
+
+    # A new partner changes their set: their partners' matches are read for the new set at once.
+    membership_start(consumer=consumer, vendor_id=Product.objects.get(name="Espresso C").vendor_id)
+    assert results("/search/?q=espresso") == "CGH"
+    catalogue.product_set_active(vendor=partner, product_id=Product.objects.get(name="Espresso H").pk, active=False)
+    assert results("/search/?q=espresso") == "CGA"  # a product the vendor withdrew is gone from the next page

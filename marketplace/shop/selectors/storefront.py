@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property, partial
 from typing import Any
 
 from django.conf import settings
@@ -331,10 +332,13 @@ def product_search_partners_first(
     query: str = "",
     only_partners: bool = False,
     exclusion: VendorExclusion | None = None,
+    near_matches: bool = True,
 ) -> QuerySet[Product] | StackedQuerySet:
     """Purchasable products, the consumer's current partners' first (annotated from_partner), then the rest,
-    each group by relevance. `only_partners` keeps only partners' products. Products of vendors the consumer
-    ended (their `exclusion`) appear only when the search names the vendor, annotated from_ended_partner.
+    each group by relevance. `only_partners` keeps only partners' products. A search text that full text
+    finds nowhere finds near matches of the names instead (trigram), unless `near_matches` is False. Products
+    of vendors the consumer ended (their `exclusion`) appear only when the search names the vendor, annotated
+    from_ended_partner.
     On PostgreSQL it is a StackedQuerySet, read by slices (a page): with a query the matches are ranked as
     narrow rows; without one the partners' products and then the others each walk the name index instead of
     sorting every product. No query counts the matches: pages fetch one row more (LookaheadPaginator)."""
@@ -361,8 +365,10 @@ def product_search_partners_first(
     partners_first = ["-from_partner"] if partners and not only_partners else []
     if query.strip():
         order = [*partners_first, "-rank", "name", "id"]
-        if fuzzy is not None:  # PostgreSQL. Keys first: the matches are ranked as narrow rows, 25 rows fetched
+        if fuzzy is not None and near_matches:  # PostgreSQL. Keys first: the matches ranked as narrow rows
             return StackedQuerySet(qs, order_by=order).or_else(StackedQuerySet(fuzzy, order_by=order))
+        if fuzzy is not None and not only_partners:
+            return StackedQuerySet(qs, order_by=order)
         return qs.order_by(*order)
     if partners_first and settings.IS_POSTGRES:
         return StackedQuerySet(
@@ -377,44 +383,92 @@ def product_search_partners_first_kept(
     query: str = "",
     only_partners: bool = False,
     exclusion: VendorExclusion,
-) -> QuerySet[Product] | StackedQuerySet | list[Product]:
-    """product_search_partners_first for one visitor's page or API list. A search text with few matches (at most
-    SEARCH_KEPT) finds the same products for every visitor, only ordered and marked for each: its ranked
-    matches are kept for everyone (marketplace.page_cache.storefront_kept) and this visitor's list is made from
-    them, their current partners' products first and each part in the kept order of relevance (the order the
-    database gives: partners first, then rank, name, id), with their own prices, and the vendors they ended
-    left out unless the text names them (rule 2, marked). Read for them from the database when there is no
-    search text, for only_partners, for a broad search, when the name test needs the database (text that is
-    not ASCII) and when every match is left out (the database then looks for near matches)."""
-    listing = product_search_partners_first(
-        consumer=consumer, query=query, only_partners=only_partners, exclusion=exclusion
+) -> QuerySet[Product] | StackedQuerySet | PartnersFirstHead:
+    """product_search_partners_first for one visitor's page or API list, read from what every visitor sees
+    alike where it can be (PartnersFirstHead); for only_partners, from the database."""
+    if only_partners:
+        return product_search_partners_first(consumer=consumer, query=query, only_partners=True, exclusion=exclusion)
+    return PartnersFirstHead(consumer=consumer, query=query, exclusion=exclusion)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _product_search_head(query: str) -> tuple[list[Product], bool]:
+    """The first SEARCH_KEPT + 1 rows of a product search as anyone sees it, and whether they are near matches
+    (full text found nothing: product_search_partners_first's trigram part)."""
+    everyone = partial(
+        product_search_partners_first, consumer=AnonymousUser(), query=query, exclusion=VendorExclusion()
     )
-    query = query.strip()
-    if not query or only_partners:
-        return listing
-    digest = hashlib.blake2b(query.encode(), digest_size=16).hexdigest()
-    everyone = storefront_kept(
-        f"product-search:{digest}",
-        lambda: list(
-            product_search_partners_first(consumer=AnonymousUser(), query=query, exclusion=VendorExclusion())[
-                : SEARCH_KEPT + 1
-            ]
-        ),
-    )
-    if len(everyone) > SEARCH_KEPT:
-        return listing
-    shown = []
-    for product in everyone:
-        if product.vendor_id in exclusion.ended:  # rule 2, as _without_ended applies it
-            named = _named_by(query, product.vendor.name)
-            if named is None:
-                return listing
-            if not named:
+    rows = list(everyone(near_matches=False)[: SEARCH_KEPT + 1])
+    if rows or not query:
+        return rows, False
+    return list(everyone()[: SEARCH_KEPT + 1]), True
+
+
+class PartnersFirstHead:
+    """One visitor's product search (or the product list with no search text), partners first, read by
+    slices as paginators and DRF read a queryset. Apart from partners first, a search finds the same products
+    in the same order for every visitor: its first SEARCH_KEPT + 1 ranked rows are kept for everyone
+    (marketplace.page_cache.storefront_kept), and a slice within them is this visitor's current partners'
+    products, then the kept rows less their partners' and the vendors they ended, unless the text names them
+    (rule 2, marked), each part in the order the database gives (rank, name, id), with their own prices.
+    Their partners' products are one query over those partners' products, kept the same way for the search
+    text and that set of partners (so a visitor's next page or reload reads neither). The slice is read for
+    them from the database (`for_visitor`, built only then) when it reaches past the kept rows, when the name
+    test needs the database (text that is not ASCII) and when every match is left out (the database then
+    looks for near matches)."""
+
+    ordered = True
+    model = Product
+
+    def __init__(
+        self,
+        *,
+        consumer: User | AnonymousUser,
+        query: str,
+        exclusion: VendorExclusion,
+    ) -> None:
+        self.consumer, self.query, self.exclusion = consumer, query.strip(), exclusion
+
+    @cached_property
+    def for_visitor(self) -> QuerySet[Product] | StackedQuerySet:
+        return product_search_partners_first(consumer=self.consumer, query=self.query, exclusion=self.exclusion)
+
+    def __getitem__(self, index: slice) -> list[Product]:
+        if not isinstance(index, slice) or index.step is not None or not 0 < (index.stop or 0) <= SEARCH_KEPT + 1:
+            return self.for_visitor[index]
+        start, stop = index.start or 0, index.stop
+        query, exclusion = self.query, self.exclusion
+        digest = _digest(query)
+        everyone, near = storefront_kept(f"product-results:{digest}", lambda: _product_search_head(query))
+        complete = len(everyone) <= SEARCH_KEPT
+        others: list[Product] = []
+        for product in everyone:
+            if product.vendor_id in exclusion.partners:  # their partners' products come first, read below
                 continue
-            product.from_ended_partner = True
-        product.from_partner = product.vendor_id in exclusion.partners
-        product.your_price = product.unit_price_for(is_partner=product.from_partner)
-        shown.append(product)
-    if everyone and not shown:  # every match left out: the database looks for near matches instead
-        return listing
-    return sorted(shown, key=lambda product: not product.from_partner)  # stable: relevance within each part
+            if product.vendor_id in exclusion.ended:  # rule 2, as _without_ended applies it
+                named = _named_by(query, product.vendor.name) if query else False
+                if named is None:
+                    return self.for_visitor[index]
+                if not named:
+                    continue
+                product.from_ended_partner = True
+            product.from_partner = False
+            others.append(product)
+        own: list[Product] = []
+        if exclusion.partners:
+            own = storefront_kept(
+                f"product-results:{digest}:partners:{_digest(','.join(map(str, sorted(exclusion.partners))))}",
+                lambda: list(
+                    product_search_partners_first(
+                        consumer=self.consumer, query=query, only_partners=True, exclusion=exclusion, near_matches=near
+                    )[: SEARCH_KEPT + 1]
+                ),
+            )
+        if everyone and not own and not others:  # every match left out: the database looks for near matches
+            return self.for_visitor[index]
+        if len(own) + len(others) < stop and not complete:
+            return self.for_visitor[index]
+        return (own + others)[start:stop]
