@@ -24,6 +24,8 @@ Signed-in visitors get no whole page, but what their pages show every visitor al
 under the same version and for as long (`storefront_kept`: a vendor page's data, a product, the featured
 vendors, the categories, the ads, the directory's first rows, a product search's first rows); their pages add
 only what is their own (partner prices and marks, the vendors they ended left out) on every request.
+Data keyed by what it is computed from instead of the storefront version (a vendor's insights, keyed by when
+its figures were last written: portfolios.selectors.insights.insights_get_kept) is kept the same way (`kept`).
 """
 
 from __future__ import annotations
@@ -77,25 +79,35 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
 T = TypeVar("T")
 
 
+def kept(key: str, compute: Callable[[], T]) -> T:
+    """compute(), kept in the shared cache under `key` for PAGE_CACHE_SECONDS: for data whose key names what
+    it is computed from (a version, when its figures were last written), so a change shows at once and the
+    timeout bounds only what the key does not name. Computed from the primary (a replica behind it would
+    otherwise have its old data kept under the new key); computed afresh while no shared cache is up; None
+    is never kept (a name nobody has, an unknown slug)."""
+    seconds = _seconds()
+    if not seconds:
+        return compute()
+    value = cache.get(key)
+    if value is not None:
+        return value
+    with primary_reads():
+        value = compute()
+    if value is not None and _seconds():  # Redis may have failed meanwhile
+        cache.set(key, value, timeout=seconds)
+    return value
+
+
 def storefront_kept(name: str, compute: Callable[[], T]) -> T:
     """What every visitor sees alike (a vendor page's data, the featured vendors, the running ads), computed
     once per storefront version and kept like the anonymous pages: a catalogue, vendor, category or promotion
     change renews it at once, statistics and time windows show at most PAGE_CACHE_SECONDS late. Signed-in
     pages build on it and add only what is the visitor's own. Computed afresh, from the database, while no
-    shared cache is up; None is never kept (a name nobody has, an unknown slug)."""
-    seconds = _seconds()
-    if not seconds:
+    shared cache is up; None is never kept."""
+    if not _seconds():
         return compute()
     # The version is read before the data: a change committed after this read bumps it past this key.
-    key = f"storefront:kept:{_version()}:{name}"
-    kept = cache.get(key)
-    if kept is not None:
-        return kept
-    with primary_reads():  # kept for every visitor: from the truth, not a replica behind it
-        value = compute()
-    if value is not None and _seconds():  # Redis may have failed meanwhile
-        cache.set(key, value, timeout=seconds)
-    return value
+    return kept(f"storefront:kept:{_version()}:{name}", compute)
 
 
 def storefront_kept_first(

@@ -4,6 +4,7 @@ from .memberships import (
     membership_list_for_portfolio,
     membership_list_history,
     partner_vendor_ids,
+    portfolio_get,
     product_list_new_from_partners,
     vendor_public_facts,
 )
@@ -12,6 +13,7 @@ __all__ = [
     "membership_list_for_portfolio",
     "membership_list_history",
     "partner_vendor_ids",
+    "portfolio_get",
     "product_list_new_from_partners",
     "vendor_public_facts",
 ]

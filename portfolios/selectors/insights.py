@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.utils import timezone
 
 from marketplace.accounts.models import AgeBand, Interest, Region
+from marketplace.page_cache import kept
 from marketplace.privacy import count_text, min_group, round_total, rounding_note, suppress
 from vendors.models import Vendor
 
@@ -266,6 +267,31 @@ def insights_get(*, vendor: Vendor) -> Insights:
         result.overlap = min(1.0, result.current_partners / holders)
 
     return result
+
+
+def insights_get_kept(*, vendor: Vendor) -> Insights:
+    """insights_get, kept (marketplace.page_cache.kept) under what it is computed from, read in one query:
+    when the vendor's figures were last refreshed (every refresh of a vendor writes VendorStats.computed_at,
+    in the transaction that writes its other tables), when its category's holders and the marketplace
+    baselines last changed, K and today (the trend's buckets). A statistics refresh shows on the next
+    request; only region and interest names show at most PAGE_CACHE_SECONDS late."""
+
+    def whole(qs: QuerySet[Any], aggregate: Any) -> Subquery:  # one aggregate over the whole table
+        return Subquery(qs.annotate(whole=Value(1)).values("whole").annotate(v=aggregate).values("v"))
+
+    written = (
+        Vendor.objects.filter(pk=vendor.pk)
+        .values_list(
+            Subquery(VendorStats.objects.filter(vendor=OuterRef("pk")).values("computed_at")),
+            Subquery(CategoryStats.objects.filter(category=OuterRef("category_id")).values("computed_at")),
+            whole(MarketplaceSegmentBaseline.objects.all(), Max("computed_at")),
+            whole(MarketplaceSegmentBaseline.objects.all(), Count("*")),  # a baseline gone changes no max
+        )
+        .first()
+    )
+    stamp = ":".join(value.isoformat() if isinstance(value, datetime) else str(value) for value in written or ())
+    key = f"insights:{vendor.pk}:{min_group()}:{timezone.localdate().isoformat()}:{stamp}"
+    return kept(key, lambda: insights_get(vendor=vendor))
 
 
 def vendor_endings_spikes(*, today: date, minimum: int, factor: float, baseline_days: int) -> dict[int, dict[str, Any]]:

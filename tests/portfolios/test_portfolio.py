@@ -15,7 +15,7 @@ from portfolios.exceptions import AlreadyPartner, NotAPartner
 from portfolios.models import MembershipEvent, PartnerMembership
 from promotions.models import Promotion, PromotionDelivery
 from promotions.selectors import promotion_feed_for_consumer
-from tests.factories import UserFactory, VendorFactory
+from tests.factories import ProductFactory, UserFactory, VendorFactory
 from vendors.models import Vendor
 
 
@@ -231,3 +231,31 @@ def test_portfolio_api_refuses_an_owner_adding_their_own_vendor(vendor):
     response = api.post(reverse("api:portfolio-list"), {"vendor_id": vendor.pk}, format="json")
     assert response.status_code == 403 and "owner" in response.json()["detail"]
     assert not PartnerMembership.objects.exists()
+
+
+@pytest.mark.django_db
+def test_my_partners_reads_the_consumers_memberships_once_whatever_their_number(client, consumer):
+    from django.test.utils import CaptureQueriesContext
+
+    def grow(count: int) -> None:
+        for _ in range(count):
+            product = ProductFactory()
+            services.membership_start(consumer=consumer, vendor_id=product.vendor_id)
+        ended = ProductFactory().vendor
+        services.membership_start(consumer=consumer, vendor_id=ended.pk)
+        services.membership_end(consumer=consumer, vendor_id=ended.pk, reason="price")
+
+    def page() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("portfolios:portfolio"))
+        assert response.status_code == 200
+        return len(queries.captured_queries), response.content.decode()
+
+    client.force_login(consumer)
+    grow(2)
+    page()
+    few, _ = page()
+    grow(10)
+    many, html = page()
+    assert many == few
+    assert "Current partners (12)" in html and html.count("Reinstate") == 2

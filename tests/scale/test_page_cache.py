@@ -377,3 +377,43 @@ def test_a_broad_search_puts_each_visitors_partners_first_over_the_matches_kept_
     assert results("/search/?q=espresso") == "CGH"
     catalogue.product_set_active(vendor=partner, product_id=Product.objects.get(name="Espresso H").pk, active=False)
     assert results("/search/?q=espresso") == "CGA"  # a product the vendor withdrew is gone from the next page
+
+
+def _statistics_read(client, url: str) -> set[str]:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    tables = ("portfolios_vendordailystat", "portfolios_vendorsegmentstat", "portfolios_vendorendreasonstat")
+    with CaptureQueriesContext(connection) as queries:
+        _get(client, url)
+    return {table for q in queries.captured_queries for table in tables if f'FROM "{table}"' in q["sql"]}
+
+
+def test_the_insights_are_kept_until_the_vendors_figures_are_refreshed_and_show_a_refresh_at_once(client, shop):
+    from marketplace.sql import Scope
+    from portfolios.services.stats import stats_refresh_marketplace, stats_refresh_scope
+
+    def partners() -> None:
+        for _ in range(5):
+            membership_start(consumer=UserFactory(), vendor_id=shop.pk)
+        stats_refresh_scope(scope=Scope.ids([shop.pk]))
+        stats_refresh_marketplace()
+
+    def current_partners(page: str) -> str:
+        return re.search(r'Current partners</p><p class="kpi">([^<]+)<', page).group(1)
+
+    partners()
+    client.force_login(shop.owner)
+    url = reverse("sell:insights")
+    first = _get(client, url).content.decode()
+    assert current_partners(first) == "5–9" and 'id="insights-data"' in first
+    assert not _statistics_read(client, url)  # the figures and their sections were kept
+    sections = first[first.index('id="trend-heading"') :]
+    assert _get(client, url).content.decode().endswith(sections)  # the same figures, charts and tables
+    api = client.get(reverse("api:sell-insights")).json()
+    assert api["current_partners"] == 5
+
+    partners()  # five more, and the refresh that counts them
+    page = _get(client, url).content.decode()
+    assert current_partners(page) == "10–14"  # the next request after the refresh, not a minute later
+    assert client.get(reverse("api:sell-insights")).json()["current_partners"] == 10

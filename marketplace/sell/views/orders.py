@@ -15,7 +15,7 @@ from marketplace.errors import DomainErrorMixin
 from marketplace.shop.models import Order, VendorSalesStats
 from marketplace.shop.selectors import order_list_for_vendor
 from marketplace.shop.services.fulfilment import order_fulfil
-from portfolios.selectors.insights import insights_get
+from portfolios.selectors.insights import insights_get_kept
 from promotions.selectors import promotion_get_for_vendor
 
 from ..access import VendorOwnerMixin
@@ -61,7 +61,7 @@ class SellOrderDetailView(DomainErrorMixin, VendorOwnerMixin, View):
 
 class InsightsView(VendorOwnerMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        insights = insights_get(vendor=self.vendor)
+        insights = insights_get_kept(vendor=self.vendor)
         sales = VendorSalesStats.objects.filter(vendor=self.vendor).first()
         return render(
             request,
@@ -69,7 +69,6 @@ class InsightsView(VendorOwnerMixin, View):
             {
                 "vendor": self.vendor,
                 "insights": insights,
-                "chart_data": insights.chart_data(),
                 "sales": sales,
             },
         )

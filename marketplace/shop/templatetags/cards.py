@@ -303,3 +303,17 @@ def application_cards(context: template.Context, vendors: Iterable[Any]) -> Safe
         fingerprint,
         lambda vendor: {"vendor": vendor, "next_path": next_path},
     )
+
+
+@register.simple_tag
+def insights_sections(insights: Any) -> SafeString:
+    """The insights page's trend, end reason and segment sections with their chart data
+    (sell/_insights_sections.html), keyed by every figure of `insights` (portfolios.selectors.insights.Insights,
+    a dataclass whose repr holds them all): rendered once per set of figures, then read from the cache."""
+    template_name = "sell/_insights_sections.html"
+    sections = get_template(template_name)
+
+    def render(figures: Any) -> str:
+        return sections.render({"insights": figures, "chart_data": figures.chart_data()})
+
+    return mark_safe(_cards([insights], "insights", template_name, lambda figures: (repr(figures),), render)[0])  # noqa: S308 - template output, escaped there

@@ -18,11 +18,7 @@ from marketplace.redirects import redirect_back
 from portfolios import services
 from portfolios.exceptions import AlreadyPartner
 from portfolios.forms import MembershipEndForm, MuteForm
-from portfolios.selectors import (
-    membership_list_for_portfolio,
-    membership_list_history,
-    product_list_new_from_partners,
-)
+from portfolios.selectors import membership_list_for_portfolio, portfolio_get
 from promotions.forms import PromotionFeedbackForm
 from promotions.models import PromotionFeedback
 from promotions.selectors import promotion_feed_for_consumer
@@ -42,12 +38,13 @@ class PortfolioView(LoginRequiredMixin, TemplateView):
         given = feedback_by_promotion_for_consumer(consumer=consumer, promotion_ids=[p.pk for p in feed])
         for promo in feed:
             promo.my_feedback = given.get(promo.pk)
+        portfolio = portfolio_get(consumer=consumer)
         context.update(
-            memberships=membership_list_for_portfolio(consumer=consumer),
+            memberships=portfolio.memberships,
             feed=feed,
             feedback_reasons=PromotionFeedback.Reason.choices,
-            new_products=product_list_new_from_partners(consumer=consumer),
-            history=membership_list_history(consumer=consumer),
+            new_products=portfolio.new_products,
+            history=portfolio.history,
         )
         return context
 

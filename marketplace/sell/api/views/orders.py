@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from marketplace.shop.models import Order, VendorSalesStats
 from marketplace.shop.selectors import order_list_for_vendor
 from marketplace.shop.services.fulfilment import CANCEL_REASON_MAX_LENGTH, order_fulfil
-from portfolios.selectors.insights import insights_get
+from portfolios.selectors.insights import insights_get_kept
 from promotions.selectors import promotion_get_for_vendor
 
 from ...access import own_vendor
@@ -147,7 +147,7 @@ class InsightsApi(APIView):
     @extend_schema(responses=InsightsSerializer)
     def get(self, request: Request) -> Response:
         vendor = own_vendor(request)
-        insights = insights_get(vendor=vendor)
+        insights = insights_get_kept(vendor=vendor)
         sales = VendorSalesStats.objects.filter(vendor=vendor).first()
         share = sales.partner_share if sales else None
         data = {**insights.__dict__, "partner_sales_share": float(share) if share is not None else None}
