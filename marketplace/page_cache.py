@@ -22,8 +22,9 @@ a change yet would otherwise have its old data kept under the new version.
 
 Signed-in visitors get no whole page, but what their pages show every visitor alike is kept the same way,
 under the same version and for as long (`storefront_kept`: a vendor page's data, a product, the featured
-vendors, the categories, the ads, the directory's first rows, a product search's first rows); their pages add
-only what is their own (partner prices and marks, the vendors they ended left out) on every request.
+vendors, the categories, the ads, the directory's first rows, a product search's first rows, the moderation
+queue's applications); their pages add only what is their own (partner prices and marks, the vendors they
+ended left out) on every request.
 Data keyed by what it is computed from instead of the storefront version (a vendor's insights, keyed by when
 its figures were last written: portfolios.selectors.insights.insights_get_kept) is kept the same way (`kept`).
 """

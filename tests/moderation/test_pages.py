@@ -291,7 +291,16 @@ def test_queue_cards_carry_each_moderators_own_token_and_show_an_edited_applicat
     tokens = [re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[0] for page in pages]
     assert tokens[0] != tokens[1]
 
-    Vendor.objects.filter(pk=applicant.pk).update(description="Fresh veg and eggs")
+    from vendors.services.application import vendor_application_resubmit
+
+    vendor_application_resubmit(  # the applicant corrects their application
+        owner=applicant.owner,
+        name=applicant.name,
+        description="Fresh veg and eggs",
+        category=applicant.category,
+        regions=[],
+        contact_email="grower@example.com",
+    )
     assert "Fresh veg and eggs" in clients[0].get(reverse("moderation:queue")).content.decode()
     approve = reverse("moderation:vendor-action", args=[applicant.pk, "approve"])
     assert clients[1].post(approve, {"csrfmiddlewaretoken": tokens[1]}).status_code == 302

@@ -417,3 +417,28 @@ def test_the_insights_are_kept_until_the_vendors_figures_are_refreshed_and_show_
     page = _get(client, url).content.decode()
     assert current_partners(page) == "10–14"  # the next request after the refresh, not a minute later
     assert client.get(reverse("api:sell-insights")).json()["current_partners"] == 10
+
+
+def test_the_moderation_queue_is_kept_for_every_moderator_and_a_new_application_or_decision_shows_at_once(client):
+    from vendors.models import Vendor
+
+    moderator = UserFactory()
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    first = VendorFactory(name="Allotment One", status=Vendor.Status.PENDING, approved_at=None)
+    client.force_login(moderator)
+    url = reverse("moderation:queue")
+    page = _get(client, url).content.decode()
+    assert "Applications waiting (1)" in page and "Allotment One" in page
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        _get(client, url)
+    assert not [q for q in queries.captured_queries if "'pending'" in q["sql"]]  # the count and page were kept
+
+    VendorFactory(name="Allotment Two", status=Vendor.Status.PENDING, approved_at=None)
+    page = _get(client, url).content.decode()
+    assert "Applications waiting (2)" in page and "Allotment Two" in page
+    moderation.vendor_approve(moderator=moderator, vendor_id=first.pk)
+    page = _get(client, url).content.decode()
+    assert "Applications waiting (1)" in page and "Allotment One" not in page

@@ -58,7 +58,7 @@ class QueueView(ModeratorRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         # Both lists are one vendor status or the vendors with an open flag, so their COUNT stays small.
         flagged = Paginator(selectors.vendor_list_flagged(), self.per_page).get_page(self.request.GET.get("flags_page"))
-        pending = Paginator(selectors.vendor_list_pending(), self.per_page).get_page(self.request.GET.get("page"))
+        pending = selectors.vendor_page_pending(number=self.request.GET.get("page"), per_page=self.per_page)
         context.update(flagged_page=flagged, page_obj=pending, reason_form=ReasonForm())
         return context
 

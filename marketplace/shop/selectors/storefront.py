@@ -12,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Value
@@ -119,11 +118,7 @@ def vendor_list_directory(
     query counts the directory. Each vendor's regions are read with it (Vendor.regions_served)."""
     qs = vendor_list_public(category=category or None).select_related("sales_stats")
     if settings.IS_POSTGRES:  # the regions in the page's own query, not a prefetch query per page
-        served = Vendor.regions.through.objects.filter(vendor_id=OuterRef("pk")).order_by("region__name", "region_id")
-        qs = qs.prefetch_related(None).annotate(
-            region_codes=ArraySubquery(served.values("region__code")),
-            region_names=ArraySubquery(served.values("region__name")),
-        )
+        qs = qs.prefetch_related(None).with_regions_served()
     if exclusion is not None:
         qs = _without_ended(qs, ended=exclusion.ended, id_field="pk", name_field="name", query=search)
     if region:

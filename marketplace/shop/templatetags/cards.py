@@ -289,7 +289,7 @@ def application_cards(context: template.Context, vendors: Iterable[Any]) -> Safe
             vendor.owner.email,
             vendor.contact_email,
             vendor.category.name if vendor.category_id else "",
-            tuple(region.name for region in vendor.regions.all()),
+            tuple(region.name for region in vendor.regions_served()),
             vendor.description,
             vendor.status_reason,
             next_path,
