@@ -26,7 +26,9 @@ vendors, the categories, the ads, the directory's first rows, a product search's
 queue's applications); their pages add only what is their own (partner prices and marks, the vendors they
 ended left out) on every request.
 Data keyed by what it is computed from instead of the storefront version (a vendor's insights, keyed by when
-its figures were last written: portfolios.selectors.insights.insights_get_kept) is kept the same way (`kept`).
+its figures were last written: portfolios.selectors.insights.insights_get_kept) is kept the same way (`kept`);
+a consumer's My partners page is kept under both the storefront version and their own portfolio_version,
+which the database bumps with each change of theirs (marketplace.shop.selectors.portfolio.my_partners_get).
 """
 
 from __future__ import annotations

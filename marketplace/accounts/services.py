@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from marketplace.errors import NotFoundError
@@ -17,6 +18,13 @@ from .signals import profile_changed
 from .unsubscribe import unsubscribe_check, unsubscribe_token_read
 
 MAX_ACTIVE_TOKENS = 10
+
+
+def portfolio_changed(*, consumer_id: int) -> None:
+    """Something My partners shows of this consumer's own changed (a membership, a feedback, a delivery made
+    for them alone): bump their portfolio_version, in the caller's transaction, so the page kept under it
+    (marketplace.shop.selectors.portfolio) is read afresh on their next visit."""
+    User.objects.filter(pk=consumer_id).update(portfolio_version=F("portfolio_version") + 1)
 
 
 @transaction.atomic

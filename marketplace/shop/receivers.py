@@ -9,9 +9,11 @@ from django.dispatch import receiver
 
 from marketplace.accounts.header import header_facts_forget
 from marketplace.accounts.models import User
+from marketplace.accounts.services import portfolio_changed
 from marketplace.enqueue import enqueue_safely
 from marketplace.page_cache import storefront_changed
-from promotions.models import Promotion
+from portfolios.models import PartnerMembership
+from promotions.models import Promotion, PromotionFeedback
 from vendors.models import Category, Product, Vendor
 
 from .signals import order_changed
@@ -73,3 +75,15 @@ def forget_member_header_facts(
     elif action.startswith("post_") and pk_set:  # group.user_set.add / remove
         for user_id in pk_set:
             header_facts_forget(user_id)
+
+
+@receiver(post_save, sender=PartnerMembership, dispatch_uid="my_partners_membership_saved")
+@receiver(post_delete, sender=PartnerMembership, dispatch_uid="my_partners_membership_deleted")
+@receiver(post_save, sender=PromotionFeedback, dispatch_uid="my_partners_feedback_saved")
+@receiver(post_delete, sender=PromotionFeedback, dispatch_uid="my_partners_feedback_deleted")
+def renew_my_partners(sender: Any, instance: PartnerMembership | PromotionFeedback, **kwargs: Any) -> None:
+    """A consumer's membership or promotion feedback changed: their My partners page, kept under their
+    portfolio_version (selectors.portfolio.my_partners_get), is read afresh on their next visit. The bump is
+    written in the same transaction as the change, so no cache outage can lose it."""
+    if instance.consumer_id is not None:
+        portfolio_changed(consumer_id=instance.consumer_id)

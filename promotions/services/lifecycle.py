@@ -19,6 +19,7 @@ from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from marketplace.accounts.models import Interest, Region, User
+from marketplace.accounts.services import portfolio_changed
 from marketplace.errors import ConflictError, ForbiddenError, NotFoundError
 from marketplace.page_cache import storefront_changed
 from marketplace.privacy import min_group
@@ -72,9 +73,9 @@ def promotion_best_for_order(
     Partners-only promotions count only when delivered to the consumer and the consumer is still a current,
     unmuted partner (an ended partnership is excluded). Promotions with a code need that code.
     """
-    return promotion_best_for_orders(
-        consumer=consumer, subtotals={vendor_id: subtotal}, code=code, used_up=used_up
-    )[vendor_id]
+    return promotion_best_for_orders(consumer=consumer, subtotals={vendor_id: subtotal}, code=code, used_up=used_up)[
+        vendor_id
+    ]
 
 
 def promotion_best_for_orders(
@@ -451,4 +452,6 @@ def promotion_deliveries_for_new_partner(*, consumer_id: int, vendor_id: int, no
             continue  # the clock delivers it, to this partner too, when it starts
         consumers = audience_consumers(spec=AudienceSpec.of(promotion), now=now).filter(pk=consumer_id)
         added += _deliveries_insert(promotion=promotion, consumers=consumers, now=now)
+    if added:  # after the membership change's commit: their feed, kept since, is read afresh
+        portfolio_changed(consumer_id=consumer_id)
     return added

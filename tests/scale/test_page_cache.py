@@ -442,3 +442,57 @@ def test_the_moderation_queue_is_kept_for_every_moderator_and_a_new_application_
     moderation.vendor_approve(moderator=moderator, vendor_id=first.pk)
     page = _get(client, url).content.decode()
     assert "Applications waiting (1)" in page and "Allotment One" not in page
+
+
+def test_my_partners_is_kept_between_a_consumers_visits_and_shows_each_change_of_theirs_at_once(
+    client, consumer, other_consumer
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from portfolios.services import membership_set_muted
+    from promotions.models import Promotion
+    from promotions.services.feedback import promotion_feedback_give
+
+    partner, other = VendorFactory(name="Orchard Fresh"), VendorFactory(name="Dairy Lane")
+    for vendor in (partner, other):
+        membership_start(consumer=consumer, vendor_id=vendor.pk)
+    now = timezone.now()
+    promotion = Promotion.objects.create(
+        vendor=partner,
+        title="Apples for partners",
+        kind=Promotion.Kind.PARTNERS,
+        discount_value=5,
+        starts_at=now - timezone.timedelta(hours=1),
+        ends_at=now + timezone.timedelta(days=1),
+        state=Promotion.State.RUNNING,
+    )
+    promotion.deliveries.create(consumer=consumer, delivered_at=now)
+    url = reverse("portfolios:portfolio")
+
+    def visit() -> tuple[str, list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            page = _get(client, url).content.decode()
+        tables = ("portfolios_partnermembership", "promotions_promotion", "vendors_product")
+        return page, [t for q in queries.captured_queries for t in tables if f'FROM "{t}"' in q["sql"]]
+
+    client.force_login(consumer)
+    page, _ = visit()
+    assert "Current partners (2)" in page and "Apples for partners" in page
+    page, read = visit()
+    assert not read and "Current partners (2)" in page  # kept: none of their memberships, feed or products read
+
+    membership_end(consumer=consumer, vendor_id=other.pk, reason="price")
+    page, read = visit()
+    assert read and "Current partners (1)" in page and "Dairy Lane" in page.split('id="history-heading"')[1]
+    promotion_feedback_give(consumer=consumer, promotion_id=promotion.pk, verdict="not_for_me", reason="price")
+    assert visit()[1]  # their feedback, read afresh
+    membership_set_muted(consumer=consumer, vendor_id=partner.pk, muted=True)
+    assert "Apples for partners" not in visit()[0]  # muted: the partner's promotions leave the feed at once
+    ProductFactory(vendor=partner, name="Cider vinegar")  # what a partner adds shows too
+    assert "Cider vinegar" in visit()[0]
+
+    client.force_login(other_consumer)  # another consumer never gets this one's page
+    theirs = _get(client, url).content.decode()
+    assert "Current partners (0)" in theirs and "Orchard Fresh" not in theirs

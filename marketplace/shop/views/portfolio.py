@@ -15,13 +15,13 @@ from django.views.generic import TemplateView
 
 from marketplace.errors import DomainError, DomainErrorMixin, NotFoundError
 from marketplace.redirects import redirect_back
+from marketplace.shop.selectors.portfolio import my_partners_get
 from portfolios import services
 from portfolios.exceptions import AlreadyPartner
 from portfolios.forms import MembershipEndForm, MuteForm
-from portfolios.selectors import membership_list_for_portfolio, portfolio_get
+from portfolios.selectors import membership_list_for_portfolio
 from promotions.forms import PromotionFeedbackForm
 from promotions.models import PromotionFeedback
-from promotions.selectors import promotion_feed_for_consumer
 from promotions.selectors.feedback import feedback_by_promotion_for_consumer, promotion_get_delivered
 from promotions.services.feedback import promotion_feedback_give
 from vendors.models import Vendor
@@ -32,19 +32,13 @@ class PortfolioView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        consumer = self.request.user
-        feed = list(promotion_feed_for_consumer(consumer=consumer))
-        # One query for the consumer's feedback on the whole feed, attached to each promotion for its form.
-        given = feedback_by_promotion_for_consumer(consumer=consumer, promotion_ids=[p.pk for p in feed])
-        for promo in feed:
-            promo.my_feedback = given.get(promo.pk)
-        portfolio = portfolio_get(consumer=consumer)
+        mine = my_partners_get(consumer=self.request.user)
         context.update(
-            memberships=portfolio.memberships,
-            feed=feed,
+            memberships=mine.memberships,
+            feed=mine.feed,
             feedback_reasons=PromotionFeedback.Reason.choices,
-            new_products=portfolio.new_products,
-            history=portfolio.history,
+            new_products=mine.new_products,
+            history=mine.history,
         )
         return context
 
