@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from marketplace.accounts.models import User
+from marketplace.page_cache import kept
 from marketplace.privacy import public_facts
 from vendors.models import Product, Vendor
 
@@ -144,6 +145,18 @@ class VendorExclusion:
     def ads_hidden(self) -> frozenset[int]:
         """Vendors whose public ads this consumer is not shown: the ended and the muted."""
         return self.ended | self.muted
+
+
+def vendor_ids_excluded_for_visit(*, consumer: User | AnonymousUser) -> VendorExclusion:
+    """vendor_ids_excluded_for for a page of this request, with `consumer` the request's user, read from the
+    database at the request's start: kept (marketplace.page_cache.kept) under their portfolio_version, which
+    each change of their memberships bumps in its own transaction, so their next request sees the change.
+    Not for a user object held across changes (a service, a job): its portfolio_version may be behind."""
+    if not consumer.is_authenticated:
+        return VendorExclusion()
+    return kept(
+        f"exclusion:{consumer.pk}:{consumer.portfolio_version}", lambda: vendor_ids_excluded_for(consumer=consumer)
+    )
 
 
 def vendor_ids_excluded_for(*, consumer: User | AnonymousUser) -> VendorExclusion:

@@ -496,3 +496,27 @@ def test_my_partners_is_kept_between_a_consumers_visits_and_shows_each_change_of
     client.force_login(other_consumer)  # another consumer never gets this one's page
     theirs = _get(client, url).content.decode()
     assert "Current partners (0)" in theirs and "Orchard Fresh" not in theirs
+
+
+def test_a_visitors_partners_and_ended_vendors_are_kept_between_pages_and_follow_each_change_at_once(client, consumer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    kept, ended = VendorFactory(name="Bakery Kept"), VendorFactory(name="Bakery Gone")
+    for vendor in (kept, ended):
+        ProductFactory(vendor=vendor, name=f"Sourdough from {vendor.name}")
+        membership_start(consumer=consumer, vendor_id=vendor.pk)
+    client.force_login(consumer)
+
+    def memberships_read(url: str) -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            page = _get(client, url).content.decode()
+        return sum('FROM "portfolios_partnermembership"' in q["sql"] for q in queries.captured_queries), page
+
+    assert memberships_read("/search/?q=sourdough")[0] == 1
+    for url in ("/search/?q=sourdough", "/vendors/", "/products/" + str(kept.products.get().pk) + "/"):
+        assert memberships_read(url)[0] == 0  # their partners and ended vendors were read once for every page
+
+    membership_end(consumer=consumer, vendor_id=ended.pk, reason="quality")
+    read, page = memberships_read("/search/?q=sourdough")
+    assert read == 1 and "Sourdough from Bakery Kept" in page and "Bakery Gone" not in page  # rule 2, at once

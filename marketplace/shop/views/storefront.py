@@ -21,7 +21,7 @@ from marketplace.page_cache import cache_anonymous_page
 from marketplace.pagination import LookaheadPaginator
 from marketplace.redirects import redirect_back
 from portfolios.selectors import partner_vendor_ids
-from portfolios.selectors.memberships import VendorExclusion, vendor_ids_excluded_for
+from portfolios.selectors.memberships import VendorExclusion, vendor_ids_excluded_for_visit
 from promotions.selectors import promotion_list_public_ads_shown
 from vendors.selectors import category_list_kept
 
@@ -50,7 +50,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        exclusion = vendor_ids_excluded_for(consumer=self.request.user)
+        exclusion = vendor_ids_excluded_for_visit(consumer=self.request.user)
         context["featured_vendors"] = selectors.vendor_list_featured(count=FEATURED_VENDORS, exclusion=exclusion)
         context["partner_ids"] = exclusion.partners
         context["categories"] = category_list_kept()
@@ -76,7 +76,7 @@ class VendorListView(ListView):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         self.form = VendorFilterForm(self.request.GET or None)
-        self.exclusion = vendor_ids_excluded_for(consumer=self.request.user)
+        self.exclusion = vendor_ids_excluded_for_visit(consumer=self.request.user)
         data = self.form.cleaned_data if self.form.is_valid() else {}
         category = data.get("category")
         region = data.get("region")
@@ -120,7 +120,7 @@ class VendorDetailView(TemplateView):
             context["suspended"] = suspended
             return context
         vendor = page.vendor
-        exclusion = vendor_ids_excluded_for(consumer=self.request.user)
+        exclusion = vendor_ids_excluded_for_visit(consumer=self.request.user)
         is_partner = vendor.pk in exclusion.partners
         ended_on = exclusion.ended_on.get(vendor.pk)
         for product in page.products:  # this request's own copies: what is kept is not changed
@@ -146,7 +146,7 @@ class ProductDetailView(TemplateView):
         product = selectors.product_get_page_kept(pk=self.kwargs["pk"])
         if product is None:
             raise Http404("No such product.")
-        exclusion = vendor_ids_excluded_for(consumer=self.request.user)  # partners and ended, one query
+        exclusion = vendor_ids_excluded_for_visit(consumer=self.request.user)  # partners and ended, one query
         is_partner = product.vendor_id in exclusion.partners
         ended_on = exclusion.ended_on.get(product.vendor_id)
         product.from_ended_partner = ended_on is not None
@@ -171,7 +171,7 @@ class ProductSearchView(ListView):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         self.form = ProductSearchForm(self.request.GET or None)
-        self.exclusion = vendor_ids_excluded_for(consumer=self.request.user)
+        self.exclusion = vendor_ids_excluded_for_visit(consumer=self.request.user)
         data = self.form.cleaned_data if self.form.is_valid() else {}
         return selectors.product_search_partners_first_kept(
             consumer=self.request.user,

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from marketplace.pagination import LookaheadPagination
 from portfolios.selectors import partner_vendor_ids
-from portfolios.selectors.memberships import vendor_ids_excluded_for
+from portfolios.selectors.memberships import vendor_ids_excluded_for_visit
 
 from ... import selectors
 from ...models import Order
@@ -69,7 +69,7 @@ class VendorListApi(generics.ListAPIView):
             category=data.get("category"),
             region=data.get("region"),
             sort=data.get("sort", ""),
-            exclusion=vendor_ids_excluded_for(consumer=self.request.user),
+            exclusion=vendor_ids_excluded_for_visit(consumer=self.request.user),
         )
 
 
@@ -126,7 +126,7 @@ class ProductSearchApi(generics.ListAPIView):
             consumer=self.request.user,
             query=params.validated_data.get("q", ""),
             only_partners=params.validated_data.get("only_partners", False),
-            exclusion=vendor_ids_excluded_for(consumer=self.request.user),
+            exclusion=vendor_ids_excluded_for_visit(consumer=self.request.user),
         )
 
     def get_serializer_context(self) -> dict[str, Any]:
