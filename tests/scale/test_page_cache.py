@@ -372,9 +372,14 @@ def test_a_broad_search_puts_each_visitors_partners_first_over_the_matches_kept_
         ("Espresso A", False),
     ]
 
+    for url in ("/search/?only_partners=on", "/search/?q=espresso&only_partners=on"):
+        assert results(url) == "GH"  # their partners' products alone, kept the same way
+        assert not _tables_read(client, url)
+
     # A new partner changes their set: their partners' matches are read for the new set at once.
     membership_start(consumer=consumer, vendor_id=Product.objects.get(name="Espresso C").vendor_id)
     assert results("/search/?q=espresso") == "CGH"
+    assert results("/search/?only_partners=on") == "CGH"
     catalogue.product_set_active(vendor=partner, product_id=Product.objects.get(name="Espresso H").pk, active=False)
     assert results("/search/?q=espresso") == "CGA"  # a product the vendor withdrew is gone from the next page
 

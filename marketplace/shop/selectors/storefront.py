@@ -379,11 +379,9 @@ def product_search_partners_first_kept(
     only_partners: bool = False,
     exclusion: VendorExclusion,
 ) -> QuerySet[Product] | StackedQuerySet | PartnersFirstHead:
-    """product_search_partners_first for one visitor's page or API list, read from what every visitor sees
-    alike where it can be (PartnersFirstHead); for only_partners, from the database."""
-    if only_partners:
-        return product_search_partners_first(consumer=consumer, query=query, only_partners=True, exclusion=exclusion)
-    return PartnersFirstHead(consumer=consumer, query=query, exclusion=exclusion)
+    """product_search_partners_first for one visitor's page or API list, read from what is kept where it can be
+    (PartnersFirstHead)."""
+    return PartnersFirstHead(consumer=consumer, query=query, exclusion=exclusion, only_partners=only_partners)
 
 
 def _digest(text: str) -> str:
@@ -413,7 +411,8 @@ class PartnersFirstHead:
     text and that set of partners (so a visitor's next page or reload reads neither). The slice is read for
     them from the database (`for_visitor`, built only then) when it reaches past the kept rows, when the name
     test needs the database (text that is not ASCII) and when every match is left out (the database then
-    looks for near matches)."""
+    looks for near matches). With `only_partners` the list is their partners' products alone, its first
+    SEARCH_KEPT + 1 rows kept the same way."""
 
     ordered = True
     model = Product
@@ -424,12 +423,16 @@ class PartnersFirstHead:
         consumer: User | AnonymousUser,
         query: str,
         exclusion: VendorExclusion,
+        only_partners: bool = False,
     ) -> None:
         self.consumer, self.query, self.exclusion = consumer, query.strip(), exclusion
+        self.only_partners = only_partners
 
     @cached_property
     def for_visitor(self) -> QuerySet[Product] | StackedQuerySet:
-        return product_search_partners_first(consumer=self.consumer, query=self.query, exclusion=self.exclusion)
+        return product_search_partners_first(
+            consumer=self.consumer, query=self.query, only_partners=self.only_partners, exclusion=self.exclusion
+        )
 
     def __getitem__(self, index: slice) -> list[Product]:
         if not isinstance(index, slice) or index.step is not None or not 0 < (index.stop or 0) <= SEARCH_KEPT + 1:
@@ -437,6 +440,13 @@ class PartnersFirstHead:
         start, stop = index.start or 0, index.stop
         query, exclusion = self.query, self.exclusion
         digest = _digest(query)
+        partners = _digest(",".join(map(str, sorted(exclusion.partners))))
+        if self.only_partners:  # the list's first SEARCH_KEPT + 1 rows hold any slice that ends within them
+            rows = storefront_kept(
+                f"product-results:{digest}:only-partners:{partners}",
+                lambda: list(self.for_visitor[: SEARCH_KEPT + 1]),
+            )
+            return rows[start:stop]
         everyone, near = storefront_kept(f"product-results:{digest}", lambda: _product_search_head(query))
         complete = len(everyone) <= SEARCH_KEPT
         others: list[Product] = []
@@ -455,7 +465,7 @@ class PartnersFirstHead:
         own: list[Product] = []
         if exclusion.partners:
             own = storefront_kept(
-                f"product-results:{digest}:partners:{_digest(','.join(map(str, sorted(exclusion.partners))))}",
+                f"product-results:{digest}:partners:{partners}",
                 lambda: list(
                     product_search_partners_first(
                         consumer=self.consumer, query=query, only_partners=True, exclusion=exclusion, near_matches=near
