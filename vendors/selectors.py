@@ -59,6 +59,13 @@ def product_list_for_owner(*, vendor: Vendor, active: bool | None = None, search
     return qs.order_by("name", "id")
 
 
+def product_list_for_catalogue_page(*, vendor: Vendor, search: str = "") -> QuerySet[Product]:
+    """product_list_for_owner for the catalogue page: only what its rows show (sell/_product_row.html), so 50
+    rows carry no category, vendor, description or search vector."""
+    fields = ("vendor_id", "name", "sku", "image", "price", "partner_price", "stock", "active")
+    return product_list_for_owner(vendor=vendor, search=search).select_related(None).only(*fields)
+
+
 def product_get_for_owner(*, vendor: Vendor, pk: int) -> Product | None:
     """One of this vendor's products; None for another vendor's product, so callers answer 404."""
     return product_list_for_owner(vendor=vendor).filter(pk=pk).first()

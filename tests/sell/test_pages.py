@@ -227,3 +227,18 @@ def test_a_catalogue_row_shows_its_change_on_the_next_page_and_its_forms_carry_t
     rows = client.get(url).content.decode().split("<tr>")
     row = next(r for r in rows if f'id="delta-{product.pk}"' in r)
     assert f"<td>{product.stock}" in row and product.stock == 12 and "Hidden" in row and "Put on sale" in row
+
+
+@pytest.mark.django_db
+def test_the_orders_page_counts_each_orders_items(client):
+    import re
+
+    vendor = VendorFactory()
+    buyer = UserFactory()
+    for name in ("Honey", "Jam"):
+        cart_add(consumer=buyer, product_id=ProductFactory(vendor=vendor, name=name, stock=5).pk)
+    checkout_place(consumer=buyer, idempotency_key="two-lines", ship_to_name="Ann", ship_to_address="Street 1")
+    client.force_login(vendor.owner)
+    page = client.get(reverse("sell:order-list")).content.decode()
+    row = re.search(r"<td>Ann[^<]*</td>\s*<td>(\d+)</td>", page)
+    assert row is not None and row.group(1) == "2"

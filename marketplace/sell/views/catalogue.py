@@ -23,7 +23,7 @@ from vendors.selectors import (
     category_list,
     product_csv_export,
     product_get_for_owner,
-    product_list_for_owner,
+    product_list_for_catalogue_page,
     vendor_get_for_owner,
 )
 from vendors.services.application import vendor_profile_update
@@ -128,7 +128,7 @@ class ProductListView(VendorOwnerMixin, WorkspaceListMixin, ListView):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         self.search = self.request.GET.get("q", "")[:100]
-        return product_list_for_owner(vendor=self.vendor, search=self.search)
+        return product_list_for_catalogue_page(vendor=self.vendor, search=self.search)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

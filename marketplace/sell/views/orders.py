@@ -34,7 +34,7 @@ class SellOrderListView(VendorOwnerMixin, WorkspaceListMixin, ListView):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         self.status = self.request.GET.get("status", "")
-        return order_list_for_vendor(vendor=self.vendor, status=self.status)
+        return order_list_for_vendor(vendor=self.vendor, status=self.status, with_lines=False)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

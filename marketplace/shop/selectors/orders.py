@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from marketplace.accounts.models import User
 from vendors.models import Vendor
 
-from ..models import Order
+from ..models import Order, OrderLine
 
 
 def order_list_for_consumer(*, consumer: User) -> QuerySet[Order]:
@@ -25,7 +26,14 @@ def order_get_for_consumer(*, consumer: User, pk: int) -> Order | None:
     return order_list_for_consumer(consumer=consumer).filter(pk=pk).first()
 
 
-def order_list_for_vendor(*, vendor: Vendor, status: str = "") -> QuerySet[Order]:
-    """A vendor's own orders, newest first, lines prefetched; `status` filters when it is a known state."""
-    qs = Order.objects.filter(vendor=vendor).prefetch_related("lines").order_by("-created_at", "-id")
+def order_list_for_vendor(*, vendor: Vendor, status: str = "", with_lines: bool = True) -> QuerySet[Order]:
+    """A vendor's own orders, newest first, lines prefetched; `status` filters when it is a known state. With
+    `with_lines` False each order carries only its `line_count`, counted in the list's own query (the orders
+    page)."""
+    qs = Order.objects.filter(vendor=vendor).order_by("-created_at", "-id")
+    if with_lines:
+        qs = qs.prefetch_related("lines")
+    else:
+        lines = OrderLine.objects.filter(order=OuterRef("pk")).order_by().values("order").annotate(n=Count("*"))
+        qs = qs.annotate(line_count=Coalesce(Subquery(lines.values("n")), 0))
     return qs.filter(status=status) if status in Order.Status.values else qs
