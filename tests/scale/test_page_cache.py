@@ -493,8 +493,10 @@ def test_my_partners_is_kept_between_a_consumers_visits_and_shows_each_change_of
     assert read and "Current partners (1)" in page and "Dairy Lane" in page.split('id="history-heading"')[1]
     promotion_feedback_give(consumer=consumer, promotion_id=promotion.pk, verdict="not_for_me", reason="price")
     assert visit()[1]  # their feedback, read afresh
+    assert [p["title"] for p in client.get("/api/v1/portfolio/feed/").json()["promotions"]] == ["Apples for partners"]
     membership_set_muted(consumer=consumer, vendor_id=partner.pk, muted=True)
     assert "Apples for partners" not in visit()[0]  # muted: the partner's promotions leave the feed at once
+    assert client.get("/api/v1/portfolio/feed/").json()["promotions"] == []  # the API's feed is the same data
     ProductFactory(vendor=partner, name="Cider vinegar")  # what a partner adds shows too
     assert "Cider vinegar" in visit()[0]
 

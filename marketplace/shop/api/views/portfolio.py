@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.shop.selectors.portfolio import my_partners_get
 from portfolios import services
 from portfolios.api.serializers import (
     FeedOutputSerializer,
@@ -18,9 +19,8 @@ from portfolios.api.serializers import (
     MuteInputSerializer,
 )
 from portfolios.models import PartnerMembership
-from portfolios.selectors import membership_list_for_portfolio, membership_list_history, product_list_new_from_partners
+from portfolios.selectors import membership_list_for_portfolio, membership_list_history
 from promotions.models import PromotionFeedback
-from promotions.selectors import promotion_feed_for_consumer
 from promotions.services.feedback import promotion_feedback_give
 
 
@@ -93,10 +93,8 @@ class PartnerFeedApi(APIView):
 
     @extend_schema(responses=FeedOutputSerializer)
     def get(self, request: Request) -> Response:
-        feed = {
-            "promotions": promotion_feed_for_consumer(consumer=request.user)[:50],
-            "new_products": product_list_new_from_partners(consumer=request.user),
-        }
+        mine = my_partners_get(consumer=request.user)  # what My partners shows, kept between visits
+        feed = {"promotions": mine.feed[:50], "new_products": mine.new_products}
         return Response(FeedOutputSerializer(feed).data)
 
 
