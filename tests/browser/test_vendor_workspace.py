@@ -71,6 +71,8 @@ def test_vendor_runs_a_shop_in_browser(live_server, browser, page: Page, screens
         consumer=partners[0], idempotency_key="b", ship_to_name="Pat Partner", ship_to_address="2 Tea Lane"
     ).orders[0]
     page.get_by_role("link", name="Orders", exact=True).last.click()
+    row = page.get_by_role("row").filter(has_text="Pat Partner")
+    expect(row.get_by_role("cell").nth(3)).to_have_text("1")  # its items: one line, two boxes of tea
     page.get_by_role("link", name=f"#{order.pk}").click()
     expect(page.get_by_text("Pat Partner")).to_be_visible()
     page.get_by_role("button", name="Mark shipped").click()

@@ -384,14 +384,17 @@ def test_a_broad_search_puts_each_visitors_partners_first_over_the_matches_kept_
     assert results("/search/?q=espresso") == "CGA"  # a product the vendor withdrew is gone from the next page
 
 
-def _statistics_read(client, url: str) -> set[str]:  # type: ignore[no-untyped-def]
+def _reads(client, url: str, tables: tuple[str, ...]) -> tuple[str, list[str]]:  # type: ignore[no-untyped-def]
+    """The page at `url` and, once per query, each of `tables` that the query reads FROM."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    tables = ("portfolios_vendordailystat", "portfolios_vendorsegmentstat", "portfolios_vendorendreasonstat")
     with CaptureQueriesContext(connection) as queries:
-        _get(client, url)
-    return {table for q in queries.captured_queries for table in tables if f'FROM "{table}"' in q["sql"]}
+        page = _get(client, url).content.decode()
+    return page, [table for q in queries.captured_queries for table in tables if f'FROM "{table}"' in q["sql"]]
+
+
+STATISTICS = ("portfolios_vendordailystat", "portfolios_vendorsegmentstat", "portfolios_vendorendreasonstat")
 
 
 def test_the_insights_are_kept_until_the_vendors_figures_are_refreshed_and_show_a_refresh_at_once(client, shop):
@@ -412,7 +415,7 @@ def test_the_insights_are_kept_until_the_vendors_figures_are_refreshed_and_show_
     url = reverse("sell:insights")
     first = _get(client, url).content.decode()
     assert current_partners(first) == "5–9" and 'id="insights-data"' in first
-    assert not _statistics_read(client, url)  # the figures and their sections were kept
+    assert not _reads(client, url, STATISTICS)[1]  # the figures and their sections were kept
     sections = first[first.index('id="trend-heading"') :]
     assert _get(client, url).content.decode().endswith(sections)  # the same figures, charts and tables
     api = client.get(reverse("api:sell-insights")).json()
@@ -452,35 +455,21 @@ def test_the_moderation_queue_is_kept_for_every_moderator_and_a_new_application_
 def test_my_partners_is_kept_between_a_consumers_visits_and_shows_each_change_of_theirs_at_once(
     client, consumer, other_consumer
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
-
     from portfolios.services import membership_set_muted
     from promotions.models import Promotion
     from promotions.services.feedback import promotion_feedback_give
+    from promotions.services.lifecycle import promotion_deliver
+    from tests.rules.conftest import running_promotion
 
     partner, other = VendorFactory(name="Orchard Fresh"), VendorFactory(name="Dairy Lane")
     for vendor in (partner, other):
         membership_start(consumer=consumer, vendor_id=vendor.pk)
-    now = timezone.now()
-    promotion = Promotion.objects.create(
-        vendor=partner,
-        title="Apples for partners",
-        kind=Promotion.Kind.PARTNERS,
-        discount_value=5,
-        starts_at=now - timezone.timedelta(hours=1),
-        ends_at=now + timezone.timedelta(days=1),
-        state=Promotion.State.RUNNING,
-    )
-    promotion.deliveries.create(consumer=consumer, delivered_at=now)
+    promotion = running_promotion(partner, kind=Promotion.Kind.PARTNERS, title="Apples for partners")
+    promotion_deliver(promotion=promotion)
     url = reverse("portfolios:portfolio")
 
     def visit() -> tuple[str, list[str]]:
-        with CaptureQueriesContext(connection) as queries:
-            page = _get(client, url).content.decode()
-        tables = ("portfolios_partnermembership", "promotions_promotion", "vendors_product")
-        return page, [t for q in queries.captured_queries for t in tables if f'FROM "{t}"' in q["sql"]]
+        return _reads(client, url, ("portfolios_partnermembership", "promotions_promotion", "vendors_product"))
 
     client.force_login(consumer)
     page, _ = visit()
@@ -506,9 +495,6 @@ def test_my_partners_is_kept_between_a_consumers_visits_and_shows_each_change_of
 
 
 def test_a_visitors_partners_and_ended_vendors_are_kept_between_pages_and_follow_each_change_at_once(client, consumer):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     kept, ended = VendorFactory(name="Bakery Kept"), VendorFactory(name="Bakery Gone")
     for vendor in (kept, ended):
         ProductFactory(vendor=vendor, name=f"Sourdough from {vendor.name}")
@@ -516,9 +502,8 @@ def test_a_visitors_partners_and_ended_vendors_are_kept_between_pages_and_follow
     client.force_login(consumer)
 
     def memberships_read(url: str) -> tuple[int, str]:
-        with CaptureQueriesContext(connection) as queries:
-            page = _get(client, url).content.decode()
-        return sum('FROM "portfolios_partnermembership"' in q["sql"] for q in queries.captured_queries), page
+        page, read = _reads(client, url, ("portfolios_partnermembership",))
+        return len(read), page
 
     assert memberships_read("/search/?q=sourdough")[0] == 1
     for url in ("/search/?q=sourdough", "/vendors/", "/products/" + str(kept.products.get().pk) + "/"):
