@@ -1,39 +1,52 @@
-# Two commands do everything: `make run` (embedded mode, no services) and `make test` (PostgreSQL + Redis).
+# Two commands do everything: `make run` (the embedded mode: no services) and `make test` (every test; on an
+# embedded PostgreSQL and Redis unless DATABASE_URL and REDIS_URL name servers of yours, as .ci/run does).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketplace
-REDIS_URL ?= redis://127.0.0.1:6379/0
+# Where `make run` serves the site; every absolute link it sends (e-mails, digests, unsubscribe) is built from it.
+PORT ?= 8000
+ADDRESS ?= 127.0.0.1:$(PORT)
 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketplace_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/3
 
-.PHONY: run test lint bench install services-check clean
+.PHONY: run stop test lint bench install services-check clean lock
 
-$(STAMP): pyproject.toml
+# Every install comes from uv.lock (all dependencies, transitive ones included, with their hashes); uv itself
+# from scripts/uv-bootstrap.txt (pinned with hashes). `--locked` refuses a lock that pyproject.toml has moved
+# away from: run `make lock` after changing a dependency (README, "Dependencies").
+$(STAMP): pyproject.toml uv.lock scripts/uv-bootstrap.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r scripts/uv-bootstrap.txt
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --locked --inexact --quiet --extra dev --extra embedded
 	touch $(STAMP)
 
 install: $(STAMP)
 
-## run: embedded mode (SQLite, broker in .celery/), demo data, site on http://127.0.0.1:8000 with its clock
-## (a Celery worker and beat in the background, stopped with the site)
-run: $(STAMP)
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py migrate --noinput
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py seed_demo
-	env -u DATABASE_URL -u REDIS_URL BIN=$(BIN) bash scripts/run_embedded.sh 127.0.0.1:8000
+lock:
+	$(BIN)/uv lock
 
-## test: every test, on PostgreSQL and Redis (DATABASE_URL, REDIS_URL)
-test: $(STAMP) services-check
+## run: the embedded mode on http://$(ADDRESS): an embedded PostgreSQL (.embedded/postgres), migrations, the demo
+## data, the site and its clock (a Celery worker with beat); all stopped together by Ctrl-C
+run: $(STAMP)
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python -m marketplace.embedded run -- \
+		env BIN=$(BIN) bash scripts/run_embedded.sh $(ADDRESS)
+
+## stop: stops an embedded PostgreSQL (or Redis) left running, e.g. by a plain `manage.py shell`
+stop: $(STAMP)
+	$(BIN)/python -m marketplace.embedded stop
+	MARKETPLACE_EMBEDDED_DIR=.embedded/test $(BIN)/python -m marketplace.embedded stop
+
+## test: every test. With DATABASE_URL and REDIS_URL unset, on an embedded PostgreSQL and Redis of its own
+## (.embedded/test, stopped afterwards); with them set, on those servers
+test: $(STAMP)
 	@bash scripts/ensure_chromium.sh
 	@bash scripts/ensure_pgbouncer.sh
-	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) DJANGO_CONN_MAX_AGE=0 DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
-
-services-check: $(STAMP)
-	@DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) $(BIN)/python scripts/check_services.py
+	MARKETPLACE_EMBEDDED_DIR=.embedded/test MARKETPLACE_EMBEDDED_FAST=1 \
+		$(BIN)/python -m marketplace.embedded run --redis -- \
+		env DJANGO_CONN_MAX_AGE=0 DJANGO_ALLOW_ASYNC_UNSAFE=true \
+		bash -c '$(BIN)/python scripts/check_services.py && $(BIN)/pytest $(PYTEST_ARGS)'
 
 ## bench: seeds the marketplace scale afresh and times it (100k consumers, 10k vendors x 20 products, 2M
 ## memberships; BENCH_RESEED=0 reuses it), then the statistics pipeline against plain-SQL floors, then every
@@ -47,7 +60,8 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	-$(BIN)/python -m marketplace.embedded stop
+	rm -rf $(VENV) staticfiles .embedded .celery

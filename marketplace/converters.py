@@ -2,7 +2,7 @@
 
 Django's `int` converter takes any run of digits. PostgreSQL compares an over-large number as a numeric and
 finds nothing, and Django skips an out-of-range lookup on an integer column; but a lookup through a foreign
-key (`vendor_id=...`) or an `__in` list reaches SQLite as a value it cannot bind: OverflowError, a 500.
+key (`vendor_id=...`) or an `__in` list reaches the driver as a value it cannot bind: OverflowError, a 500.
 Importing this module registers the converter (marketplace/urls.py imports it before any `include`).
 """
 

@@ -130,8 +130,7 @@ class StackedQuerySet:
     each is its own ORDER BY ... LIMIT, so an index serves each (a partial order, "partners first" or
     "NULLS LAST", would otherwise sort the whole table), and the second is not read at all while the first
     fills the slice (its LIMIT is then 0). `or_else(other)` reads `other` instead when this list has no row at
-    all (a search's fuzzy matches when full text finds nothing), at the cost of one query that found nothing.
-    PostgreSQL only (the embedded SQLite mode uses plain querysets)."""
+    all (a search's fuzzy matches when full text finds nothing), at the cost of one query that found nothing."""
 
     ordered = True
 

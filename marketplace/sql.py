@@ -1,6 +1,4 @@
 """Helpers for the set-based statistics SQL that every layer's statistics job writes (portfolios, shop).
-
-Plain enough for PostgreSQL (services mode, tests) and SQLite (the embedded mode).
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 
 from marketplace.accounts.models import AgeBand, Interest, Region
+from marketplace.money import money_label
 
 from .models import LapsedWindow, Promotion, PromotionFeedback
 
@@ -41,7 +42,7 @@ class PromotionForm(forms.Form):
         min_value=0,
         max_value=PRICE_MAX,
         required=False,
-        label="Minimum order (£, optional)",
+        label=money_label("Minimum order", optional=True),
     )
     code = forms.CharField(max_length=30, required=False, label="Code (optional)")
     uses_per_consumer = forms.IntegerField(

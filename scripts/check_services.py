@@ -7,7 +7,7 @@ import environ
 import psycopg2
 import redis
 
-HELP = "Start them with:  docker compose up -d postgres redis   (or set DATABASE_URL / REDIS_URL)."
+HELP = "Start them (docker compose up -d postgres redis), or unset DATABASE_URL and REDIS_URL to test on embedded ones."
 
 
 def main() -> int:

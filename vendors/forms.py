@@ -12,6 +12,7 @@ from marketplace.accounts.limits import (
     IdModelMultipleChoiceField,
 )
 from marketplace.accounts.models import Region
+from marketplace.money import money_label
 
 from .models import Category
 
@@ -33,7 +34,7 @@ class ProductForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=DESCRIPTION_MAX_LENGTH
     )
     price = forms.DecimalField(
-        max_digits=10, decimal_places=2, min_value=PRICE_MIN, max_value=PRICE_MAX, label="Price (£)"
+        max_digits=10, decimal_places=2, min_value=PRICE_MIN, max_value=PRICE_MAX, label=money_label("Price")
     )
     partner_price = forms.DecimalField(
         max_digits=10,
@@ -41,7 +42,7 @@ class ProductForm(forms.Form):
         min_value=PRICE_MIN,
         max_value=PRICE_MAX,
         required=False,
-        label="Partner price (£, optional)",
+        label=money_label("Partner price", optional=True),
         help_text="Only your current partners see and pay it.",
     )
     stock = forms.IntegerField(min_value=0, max_value=STOCK_MAX)

@@ -33,10 +33,8 @@ class VendorQuerySet(models.QuerySet["Vendor"]):
         return self.filter(status=Vendor.Status.APPROVED)
 
     def with_regions_served(self) -> VendorQuerySet:
-        """Each vendor's regions for Vendor.regions_served: on PostgreSQL read in the list's own query (two
-        arrays, by region name), not a prefetch query per page; elsewhere prefetched."""
-        if not settings.IS_POSTGRES:
-            return self.prefetch_related("regions")
+        """Each vendor's regions for Vendor.regions_served, read in the list's own query (two arrays, by region
+        name), not a prefetch query per page."""
         served = Vendor.regions.through.objects.filter(vendor_id=OuterRef("pk")).order_by("region__name", "region_id")
         return self.annotate(
             region_codes=ArraySubquery(served.values("region__code")),
@@ -64,7 +62,7 @@ class Vendor(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     # Name (A), category name (B), description (C); written only by PostgreSQL triggers (migration 0003),
-    # which also index it (GIN) and the name (trigram). NULL on SQLite, where search is a plain icontains.
+    # which also index it (GIN) and the name (trigram).
     search = SearchVectorField(null=True, editable=False)
 
     objects = VendorQuerySet.as_manager()
@@ -75,8 +73,7 @@ class Vendor(models.Model):
             models.Index(fields=["status", "created_at"], name="vendor_status_created_idx"),
             # The directory's default order and its deep pages walk this index instead of sorting every vendor.
             models.Index(fields=["name", "id"], condition=Q(status="approved"), name="vendor_approved_name_idx"),
-            # Newest first (approved_at DESC NULLS LAST) has its index in migration 0003, PostgreSQL only:
-            # SQLite cannot index NULLS LAST.
+            # Newest first (approved_at DESC NULLS LAST) has its index in migration 0003 (raw SQL).
         ]
 
     def __str__(self) -> str:
@@ -137,7 +134,7 @@ class Product(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Name (A), vendor name (B), description (C); written only by PostgreSQL triggers (migration 0003), also
-    # on a vendor's renaming, and GIN-indexed there with a trigram index on the name. NULL on SQLite.
+    # on a vendor's renaming, and GIN-indexed there with a trigram index on the name.
     search = SearchVectorField(null=True, editable=False)
 
     objects = ProductQuerySet.as_manager()
@@ -179,7 +176,7 @@ class VendorCatalogueStats(models.Model):
     """How many active products a vendor lists, for the directory and the home page. On PostgreSQL it is
     recomputed from vendors_product (never counted up) by triggers on every insert, delete and change of
     `active` or `vendor`, whichever code writes the products (services, CSV import, moderation, admin, SQL),
-    inside the writing transaction (migration 0003). SQLite (embedded mode) counts per request instead."""
+    inside the writing transaction (migration 0003)."""
 
     vendor = models.OneToOneField(Vendor, on_delete=models.CASCADE, primary_key=True, related_name="catalogue_stats")
     active_products = models.PositiveIntegerField(default=0)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from marketplace.accounts.models import User
@@ -17,12 +16,9 @@ from .models import Category, Product, Vendor
 
 def vendor_list_public(*, category: str | None = None) -> QuerySet[Vendor]:
     """Approved vendors only, with what a listing shows. `product_count` (active products) is read from
-    VendorCatalogueStats, which PostgreSQL triggers keep exact; SQLite (embedded mode) counts per request."""
+    VendorCatalogueStats, which PostgreSQL triggers keep exact."""
     qs = Vendor.objects.approved().select_related("category", "stats").prefetch_related("regions")
-    if settings.IS_POSTGRES:
-        qs = qs.annotate(product_count=Coalesce("catalogue_stats__active_products", 0))
-    else:
-        qs = qs.annotate(product_count=Count("products", filter=Q(products__active=True)))
+    qs = qs.annotate(product_count=Coalesce("catalogue_stats__active_products", 0))
     if category:
         qs = qs.filter(category__slug=category)
     return qs

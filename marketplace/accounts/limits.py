@@ -42,7 +42,7 @@ CHOICES_MAX_ITEMS = 50
 
 class IdModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """A multiple choice of rows by id that refuses an id outside 1..ID_MAX as an invalid choice before the
-    database sees it (SQLite cannot even bind an integer past 64 bits), and more than CHOICES_MAX_ITEMS."""
+    database sees it (the driver cannot bind an integer past 64 bits), and more than CHOICES_MAX_ITEMS."""
 
     def _check_values(self, value: Iterable[Any]) -> QuerySet[Any]:
         values = list(value)

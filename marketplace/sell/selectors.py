@@ -73,7 +73,6 @@ def promotion_results(*, promotion: Promotion) -> PromotionResults:
         reached=round_total(reached_exact) if reached_exact is not None else None,
         redemptions=(redemptions["n"] or 0) if shown else None,
         discount_total=(redemptions["discount"] or Decimal("0.00")) if shown else None,
-        # SQLite sums decimals as floats ("330.410000000000"): money is pence.
         revenue=(redemptions["revenue"] or Decimal("0.00")).quantize(Decimal("0.01")) if shown else None,
     )
     if shown and result.reached is not None and reached_exact:

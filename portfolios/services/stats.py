@@ -9,10 +9,9 @@ the same figures:
   are no longer there. An unchanged row is not written at all, so the hourly reconcile of a quiet
   marketplace writes almost nothing; `computed_at` of such a row is when its figure last changed, while
   VendorStats.computed_at (written on every refresh) says when the vendor's figures were last checked.
-- SQLite (the embedded mode): delete the scope's rows and insert the fresh ones.
 
 Scopes: a vendor-id range (the sharded full reconcile) or a list of ids (the dirty vendors; one array
-parameter on PostgreSQL).
+parameter).
 Suppression (rule 4): segment rows about fewer than K consumers (marketplace.privacy.min_group) are never
 written; what is shown of the other tables is suppressed and rounded when read (marketplace/privacy.py).
 """
@@ -55,18 +54,15 @@ PG_OWN_TRANSACTION_SETTINGS = (("synchronous_commit", "off"),)
 
 def stats_session_tune(*, own_transaction: bool = False) -> None:
     """Apply PG_SETTINGS (and, in a transaction the statistics job began itself, PG_OWN_TRANSACTION_SETTINGS)
-    until the end of the current transaction. PostgreSQL only; nothing elsewhere."""
-    if connection.vendor == "postgresql":
-        settings_ = PG_SETTINGS + (PG_OWN_TRANSACTION_SETTINGS if own_transaction else ())
-        calls = ", ".join("set_config(%s, %s, true)" for _ in settings_)
-        sql_execute(f"SELECT {calls}", [part for pair in settings_ for part in pair])
+    until the end of the current transaction."""
+    settings_ = PG_SETTINGS + (PG_OWN_TRANSACTION_SETTINGS if own_transaction else ())
+    calls = ", ".join("set_config(%s, %s, true)" for _ in settings_)
+    sql_execute(f"SELECT {calls}", [part for pair in settings_ for part in pair])
 
 
 def scope_ids(vendor_ids: Sequence[int]) -> Scope:
-    """The vendors with these ids: one array parameter on PostgreSQL (one plan whatever the count), IN elsewhere."""
-    if connection.vendor == "postgresql":
-        return Scope("= ANY(%s)", (list(vendor_ids),))
-    return Scope.ids(vendor_ids)
+    """The vendors with these ids: one array parameter (one plan whatever the count)."""
+    return Scope("= ANY(%s)", (list(vendor_ids),))
 
 
 # --- The fresh rows of each table, as one SELECT each ----------------------------------------------------
@@ -283,18 +279,11 @@ def category_rows(category_filter: str = "", category_params: tuple[Any, ...] = 
 
 def _store(rows: Rows, *, now: datetime, stale: str, stale_params: tuple[Any, ...], touch_all: bool = False) -> None:
     """Make the rows of `rows.table` where `stale` holds (a condition on its unqualified columns) equal to the
-    fresh rows: one statement on PostgreSQL, a delete and an insert elsewhere.
+    fresh rows, in one statement.
 
     touch_all: write every row's figures and computed_at, changed or not (the vendor's "last refreshed")."""
     columns = (*rows.keys, *rows.figures)
     names = ", ".join(columns)
-    if connection.vendor != "postgresql":
-        sql_execute(f"DELETE FROM {rows.table} WHERE {stale}", stale_params)
-        sql_execute(
-            f"INSERT INTO {rows.table} ({names}, computed_at) SELECT {names}, %s FROM ({rows.sql}) fresh",
-            (sql_datetime(now), *rows.params),
-        )
-        return
     # One join of the fresh rows with the stored ones in scope sorts every key into new, changed (figures
     # differ), gone or unchanged; then only the few rows that differ are written, each found by its unique key.
     stored = f"SELECT {names} FROM {rows.table} WHERE {stale}"

@@ -405,7 +405,6 @@ def _deliveries_insert(*, promotion: Promotion, consumers: QuerySet[User], now: 
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (promotion_id, consumer_id, delivered_at) "  # noqa: S608 (table from _meta)
-            # The WHERE also keeps SQLite (the embedded mode) from reading ON CONFLICT as a join clause.
             f"SELECT %s, u.id, %s FROM {User._meta.db_table} u WHERE u.id IN ({select_sql}) "
             "ON CONFLICT (promotion_id, consumer_id) DO NOTHING",
             [promotion.pk, connection.ops.adapt_datetimefield_value(now), *params],

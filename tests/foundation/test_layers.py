@@ -29,6 +29,7 @@ SHARED = {
     "marketplace.privacy",
     "marketplace.parsers",
     "marketplace.page_cache",
+    "marketplace.money",
 }
 # Wiring at the very top: URL configurations, settings, the Celery app, the health check.
 WIRING = {

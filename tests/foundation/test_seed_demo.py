@@ -1,8 +1,4 @@
 import io
-import os
-import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -228,26 +224,3 @@ def test_seed_demo_shows_progress_of_its_long_steps():
     call_command("seed_demo", *SMALL[:-1], stdout=io.StringIO(), stderr=err)
     for step in ("vendors", "products", "consumers", "memberships", "membership events", "indexes of"):
         assert step in err.getvalue(), step
-
-
-def test_seed_demo_loads_the_embedded_demo_on_sqlite(tmp_path):
-    """`make run` seeds the demo on SQLite (bulk_create instead of COPY): the named accounts, pictures,
-    portfolios and their events are there."""
-    database = tmp_path / "demo.sqlite3"
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env |= {"DATABASE_URL": f"sqlite:///{database}", "DJANGO_MEDIA_ROOT": str(tmp_path / "media")}
-    for command in (["migrate", "--noinput"], ["seed_demo", *SMALL]):
-        done = subprocess.run(
-            [sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-        )
-        assert done.returncode == 0, done.stderr
-    assert "created 50 consumers, 11 vendors, 40 products" in done.stdout
-    with sqlite3.connect(database) as db:
-        (named,) = db.execute("SELECT count(*) FROM accounts_user WHERE email LIKE '%@example.com'").fetchone()
-        (memberships,) = db.execute("SELECT count(*) FROM portfolios_partnermembership").fetchone()
-        (ended,) = db.execute("SELECT count(*) FROM portfolios_partnermembership WHERE ended_at IS NOT NULL").fetchone()
-        (events,) = db.execute("SELECT count(*) FROM portfolios_membershipevent").fetchone()
-        (pictures,) = db.execute("SELECT count(*) FROM vendors_product WHERE image <> ''").fetchone()
-    assert named == 4
-    assert memberships > 100 and events == memberships + ended
-    assert pictures == 40 and (tmp_path / "media" / "demo" / "products").is_dir()

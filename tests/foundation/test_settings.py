@@ -24,12 +24,6 @@ def _run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_settings_without_environment_are_embedded_sqlite_and_eager():
-    result = _run(["-c", PROBE])
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "True", "LocMemCache"]
-
-
 def test_settings_with_urls_use_postgres_and_redis():
     result = _run(
         ["-c", PROBE],

@@ -1,5 +1,5 @@
-"""Run by test_embedded_clock.py in a fresh interpreter against the embedded mode's SQLite file (the test's own
-process is on PostgreSQL). Prints one JSON object.
+"""Run by test_embedded_clock.py in a fresh interpreter against the embedded mode's own PostgreSQL (the test's
+own process is on the test database). Prints one JSON object.
 
     python tests/lifecycle/embedded_probe.py publish SECONDS_AHEAD
         a vendor, five partners and a partners-only promotion published through promotions.services, starting

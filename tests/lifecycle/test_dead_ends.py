@@ -231,7 +231,8 @@ def test_csv_import_page_lists_the_categories_and_names_an_unknown_one(client, v
 
 
 def _long_decimals(promotion: Promotion) -> PromotionResults:
-    """Results as the selector gave them on SQLite before: SUM of decimals comes back with 12 places."""
+    """Results with more decimal places than money has (as SUM gave them on the SQLite of an earlier embedded
+    mode): pages and the API still show pence."""
     return PromotionResults(
         promotion=promotion,
         min_group=5,

@@ -2,8 +2,9 @@
 periodic jobs with no service at all, so a promotion published to start later starts, and reaches its
 partners, on time.
 
-The stack runs exactly as `make run` runs it, on a SQLite file of its own (no REDIS_URL: the embedded
-broker, a folder) in a temporary directory; the test's own database is not involved.
+The stack runs exactly as `make run` runs it (`python -m marketplace.embedded run -- scripts/run_embedded.sh`):
+an embedded PostgreSQL of its own started from the wheel in a temporary folder (no DATABASE_URL, no REDIS_URL:
+the embedded broker, a folder), stopped when the site stops; the test's own database is not involved.
 """
 
 from __future__ import annotations
@@ -64,11 +65,13 @@ def _free_port() -> int:
 
 
 def _embedded_env(folder: Path) -> dict[str, str]:
-    """The environment of `make run` (no DATABASE_URL pointing at a server, no REDIS_URL), with the SQLite
-    file and the broker folder in `folder` and a clock that ticks every CLOCK_TICK seconds."""
+    """The environment of `make run` (no DATABASE_URL, no REDIS_URL), with the embedded PostgreSQL's data and
+    the broker folder in `folder`, no demo data, and a clock that ticks every CLOCK_TICK seconds."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_"))}
     env.update(
-        DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
+        MARKETPLACE_EMBEDDED_DIR=str(folder / "embedded"),
+        MARKETPLACE_EMBEDDED_FAST="1",
+        SEED_DEMO="0",
         MARKETPLACE_BROKER_DIR=str(folder / "broker"),
         DJANGO_ALLOW_ASYNC_UNSAFE="true",
         PYTHONUNBUFFERED="1",
@@ -101,14 +104,11 @@ def _alive(pid: int) -> bool:
 @pytest.fixture
 def embedded_site(tmp_path: Path) -> Iterator[EmbeddedSite]:
     env = _embedded_env(tmp_path)
-    migrate = subprocess.run(
-        [PYTHON, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-    assert migrate.returncode == 0, migrate.stderr
     port = _free_port()
     process = subprocess.Popen(
-        # Without the autoreloader: other work in this tree must not restart the site under the test.
-        ["bash", "scripts/run_embedded.sh", f"127.0.0.1:{port}", "--noreload"],
+        # As `make run` (Makefile), without the autoreloader: other work in this tree must not restart the site.
+        [PYTHON, "-m", "marketplace.embedded", "run", "--", "bash", "scripts/run_embedded.sh", f"127.0.0.1:{port}",
+         "--noreload"],
         cwd=ROOT,
         env={**env, "BIN": str(Path(PYTHON).parent)},
         stdout=subprocess.PIPE,
@@ -118,7 +118,7 @@ def embedded_site(tmp_path: Path) -> Iterator[EmbeddedSite]:
     )
     site = EmbeddedSite(url=f"http://127.0.0.1:{port}", env=env, folder=tmp_path, process=process)
     try:
-        _wait_for_site(site.url, process)
+        _wait_for_site(site.url, process, timeout=180)
         yield site
     finally:
         # What Ctrl-C does to `make run`: the whole group is told to stop.
@@ -153,13 +153,18 @@ def test_make_run_clock_starts_a_scheduled_promotion_and_delivers_it(embedded_si
     assert "promotions.tasks.promotion_states_advance_task" in log
     assert "'started': 1" in log
 
-    # The worker stops with the site.
+    # The worker and the embedded PostgreSQL stop with the site.
+    pgdata = embedded_site.folder / "embedded" / "postgres"
+    server_pid = int((pgdata / "postmaster.pid").read_text().split()[0])
+    assert _alive(server_pid)
     os.killpg(embedded_site.process.pid, signal.SIGTERM)
-    embedded_site.process.wait(timeout=30)
+    embedded_site.process.wait(timeout=60)
     deadline = time.monotonic() + 20
-    while _alive(worker_pid) and time.monotonic() < deadline:
+    while (_alive(worker_pid) or _alive(server_pid)) and time.monotonic() < deadline:
         time.sleep(0.5)
     assert not _alive(worker_pid)
+    assert not _alive(server_pid)
+    assert not (pgdata / "postmaster.pid").exists()
 
 
 @pytest.mark.browser

@@ -1,13 +1,10 @@
 """How the statistics are written back: incremental refreshes leave exactly what a from-scratch recount
 writes, a refresh that changes nothing still marks the vendor refreshed, two refreshes of one vendor at
-once both succeed, and the embedded mode (SQLite) computes the same figures."""
+once both succeed."""
 
 from __future__ import annotations
 
-import os
 import random
-import subprocess
-import sys
 import threading
 import time
 from datetime import timedelta
@@ -163,33 +160,3 @@ def test_stats_two_refreshes_of_one_vendor_at_once_both_succeed():
     assert stored_vendor(vendor) == expected_vendor(vendor)
     assert VendorStats.objects.get(vendor=vendor).current_partners == 7
 
-
-def test_stats_also_on_sqlite():
-    """The statistics tests again, in a fresh interpreter on the embedded SQLite database (its write-back
-    is a delete and an insert instead of PostgreSQL's one statement)."""
-    if connection.vendor == "sqlite":
-        pytest.skip("this run is on SQLite already")
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            str(ROOT / "tests" / "stats" / "test_stats.py"),
-            __file__,
-            "-m",
-            "not broker",
-            "-k",
-            "not sqlite and not at_once",
-            "-q",
-            "-p",
-            "no:randomly",
-        ],
-        cwd=ROOT,
-        env={**env, "DJANGO_ALLOW_ASYNC_UNSAFE": "true"},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert " passed" in result.stdout

@@ -1,4 +1,4 @@
-"""Writing many generated rows: PostgreSQL COPY, or bulk_create in batches elsewhere (SQLite, the embedded mode).
+"""Writing many generated rows with PostgreSQL's COPY.
 
 Both paths fill what the ORM would: a column the caller does not give gets its field's default, and
 auto_now / auto_now_add fields the time of the write. Database triggers (search vectors, catalogue counts)
@@ -68,21 +68,9 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
-def is_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
 def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Row], *, bar: Any = None) -> int:
     """Insert rows (tuples in the order of `fields`, attnames such as "vendor_id"); the number written."""
-    if is_postgres():
-        return _copy(model, fields, rows, bar)
-    written = 0
-    for batch in batched(rows, BATCH):
-        model.objects.bulk_create([model(**dict(zip(fields, row, strict=True))) for row in batch])
-        written += len(batch)
-        if bar is not None:
-            bar.update(len(batch))
-    return written
+    return _copy(model, fields, rows, bar)
 
 
 def last_id(model: type[models.Model]) -> int:
@@ -90,23 +78,21 @@ def last_id(model: type[models.Model]) -> int:
 
 
 def lock_for_writes(*tables: type[models.Model]) -> None:
-    """Hold off other writers until the transaction ends (PostgreSQL; SQLite writers queue anyway), so the
-    ids above a watermark taken now are exactly the rows this transaction writes. Reads go on."""
-    if is_postgres():
-        names = ", ".join(connection.ops.quote_name(t._meta.db_table) for t in tables)
-        with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
+    """Hold off other writers until the transaction ends, so the ids above a watermark taken now are exactly
+    the rows this transaction writes. Reads go on."""
+    names = ", ".join(connection.ops.quote_name(t._meta.db_table) for t in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
 
 
 def analyze(*tables: type[models.Model], progress: ProgressFactory = no_progress) -> None:
     """Fresh planner statistics after a bulk load, so the statistics jobs that follow get good plans."""
-    if is_postgres():
-        bar = progress(total=len(tables), desc="planner statistics", unit="table")
-        with connection.cursor() as cursor:
-            for table in tables:
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(table._meta.db_table)}")
-                bar.update(1)
-        bar.close()
+    bar = progress(total=len(tables), desc="planner statistics", unit="table")
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table._meta.db_table)}")
+            bar.update(1)
+    bar.close()
 
 
 @contextmanager
@@ -125,7 +111,7 @@ def bulk_load(
     """
     foreign_keys: list[tuple[str, str, str]] = []
     indexes: list[tuple[str, str]] = []
-    if is_postgres() and adding > 0:
+    if adding > 0:
         with connection.cursor() as cursor:
             foreign_keys, indexes = _set_aside(cursor, [t._meta.db_table for t in tables], adding, keep)
     yield

@@ -5,8 +5,7 @@ Deterministic for a given seed and scale, and idempotent: a second run adds only
 marketplace scale (100k consumers, 10k vendors, 200k products, 2M memberships): the generated rows stream
 into PostgreSQL with COPY while their tables' secondary indexes and foreign keys are set aside and rebuilt
 once (bulk.py), the event log is computed in SQL from the memberships, the demo password is hashed once and
-reused, and pictures come from a small pool per category that every product of that category shares. On
-SQLite (the embedded mode) the same rows go in with bulk_create.
+reused, and pictures come from a small pool per category that every product of that category shares.
 
 Modules by concern: people.py (accounts, consumers), shops.py (vendors, products, pictures),
 partnerships.py (memberships and their events), orders.py (orders, ratings, promotions).

@@ -51,19 +51,14 @@ class VendorSort:
 def _search_parts(
     qs: QuerySet[Any], *, query: str, fields: dict[str, str], name_field: str
 ) -> tuple[QuerySet[Any], QuerySet[Any] | None]:
-    """The rows matching `query`, annotated `rank`, and on PostgreSQL the fuzzy matches to show instead when
-    there are none. PostgreSQL: full text on the stored, GIN-indexed `search` vector (kept by triggers,
+    """The rows matching `query`, annotated `rank`, and the fuzzy matches to show instead when there are
+    none: full text on the stored, GIN-indexed `search` vector (kept by triggers,
     weighted as `fields` say: vendors migration 0003), then trigram matches on `name_field` through its
-    trigram index; StackedQuerySet.or_else reads the second only when the first has no row. SQLite (the
-    embedded mode): a plain icontains over `fields`, no fuzzy part. No query: `qs` unchanged."""
+    trigram index; StackedQuerySet.or_else reads the second only when the first has no row. No query: `qs`
+    unchanged."""
     query = query.strip()
     if not query:
         return qs, None
-    if not settings.IS_POSTGRES:
-        condition = Q()
-        for path in fields:
-            condition |= Q(**{f"{path}__icontains": query})
-        return qs.filter(condition).annotate(rank=Value(0.0)), None
     search_query = SearchQuery(query, search_type="websearch", config="english")
     matches = qs.filter(search=search_query).annotate(rank=SearchRank(F("search"), search_query))
     # Word similarity (pg_trgm's %>, threshold 0.6): a typo in one word of a long name ("cofee" in "Roasted
@@ -113,12 +108,11 @@ def vendor_list_directory(
 ) -> QuerySet[Vendor] | StackedQuerySet:
     """Approved vendors for the directory and the API: searched, filtered by category and region served,
     sorted by partner count, rating, newest or name (by relevance when searching and no sort is chosen).
-    Vendors the consumer ended (their `exclusion`) appear only when the search names them. On PostgreSQL the
-    partner, rating and relevance orders are StackedQuerySets, read by slices (see _by_partner_count); no
-    query counts the directory. Each vendor's regions are read with it (Vendor.regions_served)."""
+    Vendors the consumer ended (their `exclusion`) appear only when the search names them. The partner,
+    rating and relevance orders are StackedQuerySets, read by slices (see _by_partner_count); no query counts
+    the directory. Each vendor's regions are read with it (Vendor.regions_served)."""
     qs = vendor_list_public(category=category or None).select_related("sales_stats")
-    if settings.IS_POSTGRES:  # the regions in the page's own query, not a prefetch query per page
-        qs = qs.prefetch_related(None).with_regions_served()
+    qs = qs.prefetch_related(None).with_regions_served()  # in the page's own query, not a prefetch per page
     if exclusion is not None:
         qs = _without_ended(qs, ended=exclusion.ended, id_field="pk", name_field="name", query=search)
     if region:
@@ -173,18 +167,15 @@ def _vendor_order(qs: QuerySet[Vendor], *, sort: str, searching: bool) -> QueryS
     if sort == VendorSort.NEWEST:
         return qs.order_by(F("approved_at").desc(nulls_last=True), "-id")
     if searching and sort != VendorSort.NAME:
-        if settings.IS_POSTGRES:  # keys first: the statistics tables are joined for the page shown only
-            return StackedQuerySet(qs, order_by=["-rank", "name", "id"])
-        return qs.order_by("-rank", "name", "id")
+        # Keys first: the statistics tables are joined for the page shown only.
+        return StackedQuerySet(qs, order_by=["-rank", "name", "id"])
     return qs.order_by("name", "id")
 
 
 def _by_partner_count(qs: QuerySet[Vendor]) -> QuerySet[Vendor] | StackedQuerySet:
-    """Most partners first. On PostgreSQL the vendors with a statistics row walk its current_partners index
+    """Most partners first. The vendors with a statistics row walk its current_partners index
     (stats_current_partners_idx), stacked before those the statistics job has not reached yet (no row: the
     NULLS LAST of the plain order), so no request sorts every approved vendor; read it by slices."""
-    if not settings.IS_POSTGRES:
-        return qs.order_by(F("stats__current_partners").desc(nulls_last=True), "name", "id")
     return StackedQuerySet(
         qs,
         first=Q(stats__isnull=False),
@@ -195,16 +186,9 @@ def _by_partner_count(qs: QuerySet[Vendor]) -> QuerySet[Vendor] | StackedQuerySe
 
 
 def _by_rating(qs: QuerySet[Vendor]) -> QuerySet[Vendor] | StackedQuerySet:
-    """Best rated first, the unrated last. On PostgreSQL the rated vendors are ordered by their key alone and
+    """Best rated first, the unrated last. The rated vendors are ordered by their key alone and
     stacked before the rest, so the sort is over narrow rows and the unrated part is read only when reached."""
     order = [F("sales_stats__rating_average").desc(), F("sales_stats__rating_count").desc(), "name", "id"]
-    if not settings.IS_POSTGRES:
-        return qs.order_by(
-            F("sales_stats__rating_average").desc(nulls_last=True),
-            F("sales_stats__rating_count").desc(nulls_last=True),
-            "name",
-            "id",
-        )
     return StackedQuerySet(
         qs,
         first=Q(sales_stats__rating_average__isnull=False),
@@ -360,12 +344,12 @@ def product_search_partners_first(
     partners_first = ["-from_partner"] if partners and not only_partners else []
     if query.strip():
         order = [*partners_first, "-rank", "name", "id"]
-        if fuzzy is not None and near_matches:  # PostgreSQL. Keys first: the matches ranked as narrow rows
+        if fuzzy is not None and near_matches:  # Keys first: the matches ranked as narrow rows
             return StackedQuerySet(qs, order_by=order).or_else(StackedQuerySet(fuzzy, order_by=order))
         if fuzzy is not None and not only_partners:
             return StackedQuerySet(qs, order_by=order)
         return qs.order_by(*order)
-    if partners_first and settings.IS_POSTGRES:
+    if partners_first:
         return StackedQuerySet(
             qs, first=Q(vendor_id__in=partners), then=~Q(vendor_id__in=partners), order_by=["name", "id"]
         )

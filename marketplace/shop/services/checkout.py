@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from marketplace.accounts.models import User
+from marketplace.money import format_money
 from marketplace.page_cache import storefront_changed
 from portfolios.models import PartnerMembership
 from portfolios.services import membership_record_purchase
@@ -125,8 +126,8 @@ def _checkout_new(
             )
         elif price != item.unit_price_seen:
             problems.append(
-                f"The price of “{product.name}” changed from £{item.unit_price_seen} to £{price}; "
-                "accept the new prices in your cart to go on."
+                f"The price of “{product.name}” changed from {format_money(item.unit_price_seen)} "
+                f"to {format_money(price)}; accept the new prices in your cart to go on."
             )
         by_vendor[vendor.pk].append((item, product, price))
     if problems:
