@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from marketplace.accounts.models import User
 from marketplace.errors import NotFoundError
@@ -35,21 +35,34 @@ def cart_add(*, consumer: User, product_id: int, quantity: int = 1) -> CartItem:
     product = Product.objects.purchasable().filter(pk=product_id).first()
     if product is None:
         raise NotFoundError("This product is not available.")
-    item = CartItem.objects.select_for_update().filter(consumer=consumer, product=product).first()
-    new_quantity = quantity + (item.quantity if item else 0)
+    price = _price_for(consumer=consumer, product=product)
+    line = CartItem.objects.select_for_update().filter(consumer=consumer, product=product)
+    item = line.first()
+    if item is None:
+        _check_stock(product, quantity)
+        try:
+            with transaction.atomic():
+                return CartItem.objects.create(
+                    consumer=consumer, product=product, quantity=quantity, unit_price_seen=price
+                )
+        except IntegrityError:
+            # Another tab of the same consumer added this product first (one line per product): add to that line.
+            item = line.get()
+    new_quantity = quantity + item.quantity
     _check_quantity(new_quantity)
-    if new_quantity > product.stock:
+    _check_stock(product, new_quantity)
+    item.quantity, item.unit_price_seen = new_quantity, price
+    item.save(update_fields=["quantity", "unit_price_seen"])
+    return item
+
+
+def _check_stock(product: Product, quantity: int) -> None:
+    if quantity > product.stock:
         raise ValidationError(
             {"quantity": f"Only {product.stock} of “{product.name}” in stock."}
             if product.stock
             else {"quantity": f"“{product.name}” is out of stock."}
         )
-    price = _price_for(consumer=consumer, product=product)
-    if item is None:
-        return CartItem.objects.create(consumer=consumer, product=product, quantity=new_quantity, unit_price_seen=price)
-    item.quantity, item.unit_price_seen = new_quantity, price
-    item.save(update_fields=["quantity", "unit_price_seen"])
-    return item
 
 
 @transaction.atomic
