@@ -133,9 +133,12 @@ def embedded_site(tmp_path: Path) -> Iterator[EmbeddedSite]:
 def _worker_pid(site: EmbeddedSite) -> int:
     """The worker's pid, from the line the script prints when it starts it."""
     assert site.process.stdout is not None
-    line = site.process.stdout.readline()
-    assert line.startswith("Clock: Celery worker and beat running (pid "), line
-    return int(line.split("(pid ", 1)[1].split(",", 1)[0])
+    seen = []
+    for line in site.process.stdout:  # after the database's and the migrations' lines
+        seen.append(line)
+        if line.startswith("Clock: Celery worker and beat running (pid "):
+            return int(line.split("(pid ", 1)[1].split(",", 1)[0])
+    raise AssertionError("".join(seen[-20:]))
 
 
 @pytest.mark.broker
