@@ -110,9 +110,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from marketplace.accounts.models import AgeBand, ConsumerProfile, Interest, Region, User  # noqa: E402
+from marketplace.kernel.sql import Scope  # noqa: E402
 from marketplace.shop.models import Checkout, Order, OrderLine, VendorSalesStats  # noqa: E402
 from marketplace.shop.services.stats import sales_stats_refresh  # noqa: E402
-from marketplace.sql import Scope  # noqa: E402
 from portfolios.models import (  # noqa: E402
     EndReason,
     MarketplaceSegmentBaseline,
@@ -1274,13 +1274,14 @@ def report(runs: list[PageRun], rates: list[Rate], memory: list[Memory], terms: 
         "  pages deep); partners first and the partner and rating sorts read the primary keys of one page in a",
         "  query whose parts each walk an index (StackedQuerySet; `sales_rating_idx` for the best rated), then",
         "  the 24 rows by key; the workspace and moderation lists show 25 to 50 rows a page.",
-        "- Anonymous rows are mostly served whole from the page cache (marketplace/page_cache.py; a catalogue",
+        "- Anonymous rows are mostly served whole from the page cache (marketplace/kernel/page_cache.py; a catalogue",
         "  write renews it), so they measure a cache hit; signed-in rows render every time, with the vendor",
         "  cards, search results, product cards, My partners' cards and feed, the catalogue's rows and the",
         "  queue's applications read from the cache by their content (one get_many, each visitor's CSRF token",
         "  put in), the header's two facts kept between requests, and each vendor's regions read in the",
         "  directory's own query. What every visitor sees alike is read once per storefront version and kept",
-        "  (marketplace/page_cache.py `storefront_kept`): a vendor page's vendor, products and facts, a product,",
+        "  (marketplace/kernel/page_cache.py `storefront_kept`): a vendor page's vendor, products and facts, a",
+        "  product,",
         "  the featured vendors, the categories, the running public ads, the directory's first 32 vendors",
         "  of each filter and sort and a product search's (or the product list's) first 49 ranked rows; a",
         "  signed-in page adds the visitor's own partner prices and marks and leaves out the vendors they",

@@ -74,7 +74,7 @@ from django.utils import timezone  # noqa: E402
 
 from marketplace.accounts.models import User  # noqa: E402
 from marketplace.celery import app as celery_app  # noqa: E402
-from marketplace.sql import Scope  # noqa: E402
+from marketplace.kernel.sql import Scope  # noqa: E402
 from portfolios import services  # noqa: E402
 from portfolios.models import PartnerMembership, VendorStats  # noqa: E402
 from portfolios.services import stats  # noqa: E402

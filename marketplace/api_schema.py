@@ -2,7 +2,7 @@
 
 Every endpoint can answer 400 (field errors), 401/403 (who is asking), 404 (not found, or another user's
 object), 409 (a rule refused the action) and 429 (throttled). The shapes come from
-marketplace/errors.py and DRF, so they are declared here instead of on each view.
+marketplace/kernel/errors.py and DRF, so they are declared here instead of on each view.
 """
 
 from __future__ import annotations

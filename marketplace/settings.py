@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "marketplace.request_guard.RefuseNulBytesMiddleware",
+    "marketplace.kernel.request_guard.RefuseNulBytesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -98,8 +98,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.context_processors.site",
             ],
-            # `{{ amount|money }}` in every template: the one way money is written (marketplace/money.py).
-            "builtins": ["marketplace.money"],
+            # `{{ amount|money }}` in every template: the one way money is written (marketplace/kernel/money.py).
+            "builtins": ["marketplace.kernel.money"],
         },
     },
 ]
@@ -123,7 +123,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Scaling out ------------------------------------------------------------------------------------
 # Read replicas: DATABASE_REPLICA_URLS (comma-separated) adds "replica_0", ... Browse, search, public vendor facts
 # and insights read from one; every write, every read in a transaction, the Celery jobs and a client that
-# changed something in the last MARKETPLACE["READ_YOUR_WRITES_SECONDS"] use the primary (marketplace/db_router.py).
+# changed something in the last MARKETPLACE["READ_YOUR_WRITES_SECONDS"] use the primary
+# (marketplace/kernel/db_router.py).
 # A replica that is down or more than DATABASE_REPLICA_MAX_LAG_SECONDS behind is skipped, checked at most every
 # DATABASE_REPLICA_CHECK_SECONDS per process. In tests each replica mirrors the test database.
 REPLICA_DATABASES: list[str] = []
@@ -143,9 +144,9 @@ for _replica_url in [url for url in env.list("DATABASE_REPLICA_URLS", default=[]
 DATABASE_REPLICA_MAX_LAG_SECONDS = env.float("DATABASE_REPLICA_MAX_LAG_SECONDS", default=10.0)
 DATABASE_REPLICA_CHECK_SECONDS = env.float("DATABASE_REPLICA_CHECK_SECONDS", default=3.0)
 # Without replicas the router answers None for everything: Django's own choice, the primary.
-DATABASE_ROUTERS = ["marketplace.db_router.ReplicaRouter"]
+DATABASE_ROUTERS = ["marketplace.kernel.db_router.ReplicaRouter"]
 if REPLICA_DATABASES:
-    MIDDLEWARE.append("marketplace.db_router.ReplicaReadsMiddleware")
+    MIDDLEWARE.append("marketplace.kernel.db_router.ReplicaReadsMiddleware")
 
 # A connection pooler in transaction mode (DATABASE_POOLER=pgbouncer; docker-compose.yml puts PgBouncer between
 # the app and PostgreSQL) lends a server connection for one transaction at a time. So server-side cursors are
@@ -186,9 +187,9 @@ CELERY_TASK_ROUTES = (
 # --- Cache and Celery -------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    # Redis, falling back to this process's memory while Redis is unreachable (see marketplace/cache.py), so
+    # Redis, falling back to this process's memory while Redis is unreachable (see marketplace/kernel/cache.py), so
     # throttles, login rate limits and thumbnails keep working, and keep limiting, through an outage.
-    CACHES = {"default": {"BACKEND": "marketplace.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "marketplace.kernel.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -284,16 +285,16 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "marketplace.pagination.BoundedPageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "marketplace.kernel.pagination.BoundedPageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PARSER_CLASSES": [
-        "marketplace.parsers.BoundedJSONParser",
-        "marketplace.parsers.BoundedFormParser",
-        "marketplace.parsers.BoundedMultiPartParser",
+        "marketplace.kernel.parsers.BoundedJSONParser",
+        "marketplace.kernel.parsers.BoundedFormParser",
+        "marketplace.kernel.parsers.BoundedMultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "marketplace.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "marketplace.kernel.errors.api_exception_handler",
     "MAX_PAGE_SIZE": 100,
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -411,7 +412,7 @@ CONTENT_SECURITY_POLICY = {
 # --- Request limits ---------------------------------------------------------------------------------
 # The largest honest form or JSON body (a product with a 5000-character description) is a few kB: 1 MB
 # leaves room and refuses junk before it is read. A body over a limit answers 400 on pages, and 413 or 400
-# in the API's JSON shape (marketplace/parsers.py, which also refuses JSON nested deeper than
+# in the API's JSON shape (marketplace/kernel/parsers.py, which also refuses JSON nested deeper than
 # API_JSON_MAX_DEPTH). Uploaded files do not count here: each has its own cap (2 MB for an image or a
 # catalogue CSV), checked before the file is opened; a file within it stays in memory, a larger one
 # streams to a temporary file and is refused unread.
@@ -433,7 +434,8 @@ LOGGING = {
 
 # --- Partner Marketplace ----------------------------------------------------------------------------
 MARKETPLACE = {
-    # The one currency prices are in (ISO 4217); pages, e-mails and exports write it through marketplace/money.py.
+    # The one currency prices are in (ISO 4217); pages, e-mails and exports write it through
+    # marketplace/kernel/money.py.
     "CURRENCY": env.str("MARKETPLACE_CURRENCY", default="GBP"),
     # Any insight figure about fewer consumers than this is suppressed.
     "STATS_MIN_GROUP": env.int("MARKETPLACE_STATS_MIN_GROUP", default=5),
@@ -449,6 +451,6 @@ MARKETPLACE = {
     # With read replicas: after a change, that client reads from the primary for this long (read-your-writes).
     "READ_YOUR_WRITES_SECONDS": env.int("MARKETPLACE_READ_YOUR_WRITES_SECONDS", default=5),
     # Storefront pages for visitors with no session are served from the cache for this long at most
-    # (marketplace/page_cache.py; catalogue changes refresh them at once). 0 turns the page cache off.
+    # (marketplace/kernel/page_cache.py; catalogue changes refresh them at once). 0 turns the page cache off.
     "PAGE_CACHE_SECONDS": env.int("MARKETPLACE_PAGE_CACHE_SECONDS", default=60),
 }

@@ -7,7 +7,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-import marketplace.converters  # noqa: F401  (registers <id:...> before the includes below use it)
+import marketplace.kernel.converters  # noqa: F401  (registers <id:...> before the includes below use it)
 from marketplace.health import HealthView
 
 urlpatterns = [

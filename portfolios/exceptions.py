@@ -1,4 +1,4 @@
-from marketplace.errors import ConflictError, ForbiddenError, NotFoundError
+from marketplace.kernel.errors import ConflictError, ForbiddenError, NotFoundError
 
 
 class PortfolioError(ConflictError):

@@ -1,6 +1,6 @@
 from django import forms
 
-from marketplace.accounts.limits import COMMENT_MAX_LENGTH
+from marketplace.kernel.limits import COMMENT_MAX_LENGTH
 
 from .models import EndReason
 

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from marketplace.accounts.admin import ReadOnlyAdminMixin
-from marketplace.errors import DomainError
+from marketplace.kernel.errors import DomainError
 
 from . import services
 from .models import Promotion, PromotionDelivery

@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 
 from marketplace.accounts.models import AgeBand, Interest, Region
-from marketplace.money import money_label
+from marketplace.kernel.money import money_label
 
 from .models import LapsedWindow, Promotion, PromotionFeedback
 

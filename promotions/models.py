@@ -117,7 +117,7 @@ class PromotionDelivery(models.Model):
 class PromotionFeedback(models.Model):
     """A partner's say on a promotion they received: useful, or not for them and why. One per promotion and
     consumer (changing one's mind updates it). The consumer's own data: exported with it and deleted with the
-    account. Vendors see it only counted, every group under K suppressed (marketplace/privacy.py)."""
+    account. Vendors see it only counted, every group under K suppressed (marketplace/kernel/privacy.py)."""
 
     class Verdict(models.TextChoices):
         USEFUL = "useful", "Useful"

@@ -48,7 +48,7 @@ def _fresh_cache(settings):
     from django.core.cache import cache
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
-    # One process serves the test client, so its memory may keep whole pages (marketplace/page_cache.py).
+    # One process serves the test client, so its memory may keep whole pages (marketplace/kernel/page_cache.py).
     settings.MARKETPLACE = {**settings.MARKETPLACE, "PAGE_CACHE_IN_MEMORY": True}
     cache.clear()
 

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from marketplace.accounts.admin import ReadOnlyAdminMixin
-from marketplace.errors import DomainError
+from marketplace.kernel.errors import DomainError
 
 from .models import Category, ModerationAction, Product, Vendor, VendorFlag, VendorReport
 from .moderation import services as moderation

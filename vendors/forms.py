@@ -1,7 +1,8 @@
 from django import forms
 from django.conf import settings
 
-from marketplace.accounts.limits import (
+from marketplace.accounts.models import Region
+from marketplace.kernel.limits import (
     DESCRIPTION_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
     FILE_NAME_MAX_LENGTH,
@@ -11,8 +12,7 @@ from marketplace.accounts.limits import (
     STOCK_MAX,
     IdModelMultipleChoiceField,
 )
-from marketplace.accounts.models import Region
-from marketplace.money import money_label
+from marketplace.kernel.money import money_label
 
 from .models import Category
 

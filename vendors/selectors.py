@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from marketplace.accounts.models import User
-from marketplace.page_cache import storefront_kept
+from marketplace.kernel.page_cache import storefront_kept
 
 from .models import Category, Product, Vendor
 
@@ -30,7 +30,7 @@ def category_list() -> QuerySet[Category]:
 
 def category_list_kept() -> list[Category]:
     """Every category, as the storefront lists them to every visitor: read once and kept
-    (marketplace.page_cache.storefront_kept; a category saved or deleted renews it)."""
+    (marketplace.kernel.page_cache.storefront_kept; a category saved or deleted renews it)."""
     return storefront_kept("categories", lambda: list(category_list()))
 
 

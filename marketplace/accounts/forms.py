@@ -1,6 +1,7 @@
 from django import forms
 
-from .limits import IdModelMultipleChoiceField
+from marketplace.kernel.limits import IdModelMultipleChoiceField
+
 from .models import AgeBand, DigestFrequency, Interest, Region
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from marketplace.errors import NotFoundError
+from marketplace.kernel.errors import NotFoundError
 
 from .authentication import token_hash
 from .models import APIToken, ConsumerProfile, DigestFrequency, Interest, Region, User

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
-from marketplace.errors import DomainErrorMixin
+from marketplace.kernel.errors import DomainErrorMixin
 
 from .models import APIToken
 from .services import api_token_create, api_token_revoke

@@ -20,7 +20,7 @@ from datetime import timedelta
 
 from django.core import signing
 
-from marketplace.errors import ConflictError
+from marketplace.kernel.errors import ConflictError
 
 from .models import ConsumerProfile, DigestFrequency, User
 

@@ -11,7 +11,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from marketplace.privacy import min_group
+from marketplace.kernel.privacy import min_group
 
 from .forms import ProfileForm
 from .models import ConsumerProfile

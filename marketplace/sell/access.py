@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from rest_framework.request import Request
 
-from marketplace.errors import NotFoundError
+from marketplace.kernel.errors import NotFoundError
 from vendors.models import Vendor
 from vendors.selectors import vendor_get_for_owner
 

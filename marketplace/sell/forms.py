@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
-from marketplace.accounts.limits import FILE_NAME_MAX_LENGTH, IdModelMultipleChoiceField
 from marketplace.accounts.models import Region
+from marketplace.kernel.limits import FILE_NAME_MAX_LENGTH, IdModelMultipleChoiceField
 from vendors.services.application import PROFILE_DESCRIPTION_MAX_LENGTH
 
 

@@ -1,6 +1,6 @@
 """How a promotion did: reach, redemptions, revenue, and redemption rate by shared segment.
 
-Rule 4 (marketplace/privacy.py): every cell about fewer than K consumers is suppressed, redemptions and the
+Rule 4 (marketplace/kernel/privacy.py): every cell about fewer than K consumers is suppressed, redemptions and the
 money of fewer than K redeeming buyers included, and counts of reached partners are rounded down to a multiple
 of K. The vendor sees each redeeming buyer on its own orders, so redemptions by segment would place a known
 buyer in a group: they are shown only once the promotion has ended (no new redemption can then be watched
@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from marketplace.accounts.models import AgeBand
-from marketplace.privacy import count_text, min_group, round_total, suppress
+from marketplace.kernel.privacy import count_text, min_group, round_total, suppress
 from marketplace.shop.models import Redemption
 from promotions.models import Promotion, PromotionDelivery
 from promotions.selectors.feedback import FeedbackSummary, by_shared_segment, promotion_feedback_summary

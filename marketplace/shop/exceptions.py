@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marketplace.errors import ConflictError
+from marketplace.kernel.errors import ConflictError
 
 
 class CheckoutRefused(ConflictError):

@@ -6,8 +6,8 @@ import uuid
 
 from django import forms
 
-from marketplace.accounts.limits import COMMENT_MAX_LENGTH
 from marketplace.accounts.models import Region
+from marketplace.kernel.limits import COMMENT_MAX_LENGTH
 from vendors.models import Category
 
 from .selectors import VendorSort

@@ -10,8 +10,8 @@ from django.dispatch import receiver
 from marketplace.accounts.header import header_facts_forget
 from marketplace.accounts.models import User
 from marketplace.accounts.services import portfolio_changed
-from marketplace.enqueue import enqueue_safely
-from marketplace.page_cache import storefront_changed
+from marketplace.kernel.enqueue import enqueue_safely
+from marketplace.kernel.page_cache import storefront_changed
 from portfolios.models import PartnerMembership
 from promotions.models import Promotion, PromotionFeedback
 from vendors.models import Category, Product, Vendor

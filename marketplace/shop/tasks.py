@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from celery import group, shared_task
 
-from marketplace.sql import Scope
+from marketplace.kernel.sql import Scope
 from portfolios.services.stats import vendor_id_shards
 from portfolios.tasks import RETRY
 

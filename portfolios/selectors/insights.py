@@ -2,7 +2,7 @@
 
 Rule 4 of DESIGN.md: vendors see aggregates of what consumers chose to share, and any figure about fewer
 than K consumers is suppressed (None here, "fewer than K" on the page). Totals are published rounded down to a
-multiple of K (marketplace/privacy.py), so neither two neighbouring days of the partner series nor two figures
+multiple of K (marketplace/kernel/privacy.py), so neither two neighbouring days of the partner series nor two figures
 side by side (a reason and the total, a segment and its dimension) let a single partner be read from their
 difference.
 """
@@ -17,8 +17,8 @@ from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum, V
 from django.utils import timezone
 
 from marketplace.accounts.models import AgeBand, Interest, Region
-from marketplace.page_cache import kept
-from marketplace.privacy import count_text, min_group, round_total, rounding_note, suppress
+from marketplace.kernel.page_cache import kept
+from marketplace.kernel.privacy import count_text, min_group, round_total, rounding_note, suppress
 from vendors.models import Vendor
 
 from ..models import (
@@ -221,7 +221,7 @@ def _end_reasons(vendor: Vendor) -> list[dict[str, Any]]:
 
 def insights_get(*, vendor: Vendor) -> Insights:
     """Everything the insights page and API show for one vendor: each figure under K suppressed and every
-    count of consumers rounded down to a multiple of K (marketplace/privacy.py)."""
+    count of consumers rounded down to a multiple of K (marketplace/kernel/privacy.py)."""
     stats = VendorStats.objects.filter(vendor=vendor).first()
     current = stats.current_partners if stats else 0
     result = Insights(
@@ -270,7 +270,7 @@ def insights_get(*, vendor: Vendor) -> Insights:
 
 
 def insights_get_kept(*, vendor: Vendor) -> Insights:
-    """insights_get, kept (marketplace.page_cache.kept) under what it is computed from, read in one query:
+    """insights_get, kept (marketplace.kernel.page_cache.kept) under what it is computed from, read in one query:
     when the vendor's figures were last refreshed (every refresh of a vendor writes VendorStats.computed_at,
     in the transaction that writes its other tables), when its category's holders and the marketplace
     baselines last changed, K and today (the trend's buckets). A statistics refresh shows on the next

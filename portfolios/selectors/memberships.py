@@ -13,8 +13,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from marketplace.accounts.models import User
-from marketplace.page_cache import kept
-from marketplace.privacy import public_facts
+from marketplace.kernel.page_cache import kept
+from marketplace.kernel.privacy import public_facts
 from vendors.models import Product, Vendor
 
 from ..models import PartnerMembership, VendorEndReasonStat
@@ -31,7 +31,7 @@ def vendor_public_facts(
     *, vendor: Vendor, rating_average: Decimal | None = None, rating_count: int | None = None
 ) -> dict[str, object]:
     """The transparent facts every vendor page shows (rule 5), read from the statistics tables, as the public
-    may see them (rule 4, marketplace/privacy.py): counts rounded down to a multiple of K, an ended count or
+    may see them (rule 4, marketplace/kernel/privacy.py): counts rounded down to a multiple of K, an ended count or
     a reason under K as "fewer than K", a rating average under K ratings not shown. The rating lives in the
     shop's sales statistics, above this layer: the shop passes it in."""
     stats = getattr(vendor, "stats", None)
@@ -149,7 +149,7 @@ class VendorExclusion:
 
 def vendor_ids_excluded_for_visit(*, consumer: User | AnonymousUser) -> VendorExclusion:
     """vendor_ids_excluded_for for a page of this request, with `consumer` the request's user, read from the
-    database at the request's start: kept (marketplace.page_cache.kept) under their portfolio_version, which
+    database at the request's start: kept (marketplace.kernel.page_cache.kept) under their portfolio_version, which
     each change of their memberships bumps in its own transaction, so their next request sees the change.
     Not for a user object held across changes (a service, a job): its portfolio_version may be behind."""
     if not consumer.is_authenticated:

@@ -12,8 +12,8 @@ the same figures:
 
 Scopes: a vendor-id range (the sharded full reconcile) or a list of ids (the dirty vendors; one array
 parameter).
-Suppression (rule 4): segment rows about fewer than K consumers (marketplace.privacy.min_group) are never
-written; what is shown of the other tables is suppressed and rounded when read (marketplace/privacy.py).
+Suppression (rule 4): segment rows about fewer than K consumers (marketplace.kernel.privacy.min_group) are never
+written; what is shown of the other tables is suppressed and rounded when read (marketplace/kernel/privacy.py).
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from marketplace.privacy import min_group
-from marketplace.sql import Scope, sql_datetime, sql_execute
+from marketplace.kernel.privacy import min_group
+from marketplace.kernel.sql import Scope, sql_datetime, sql_execute
 from vendors.models import Vendor
 
 from ..models import StatsDirtyVendor, VendorDailyStat

@@ -3,7 +3,7 @@
 One definition of the audience serves both delivery (a set-based INSERT ... SELECT) and the live-count
 preview, so what the vendor is told is what is delivered. The preview of "all partners" and of a
 one-dimension segment reads the statistics tables instead (reachable = current partners, not muted).
-The preview is suppressed under K and rounded to a multiple of K (marketplace/privacy.py); publishing
+The preview is suppressed under K and rounded to a multiple of K (marketplace/kernel/privacy.py); publishing
 refuses an audience under K (promotions/services.py).
 """
 
@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from marketplace.accounts.models import Interest, Region, User
-from marketplace.privacy import count_text, min_group, round_total
+from marketplace.kernel.privacy import count_text, min_group, round_total
 from portfolios.models import PartnerMembership, SegmentDimension, VendorSegmentStat, VendorStats
 
 from ..models import LapsedWindow, Promotion, PromotionDelivery, PromotionFeedback
@@ -169,7 +169,7 @@ class AudiencePreview:
 
 def audience_too_frequent(*, spec: AudienceSpec, now: datetime | None = None) -> int | None:
     """How many consumers of this audience said, in the last TOO_FREQUENT_DAYS days, that a promotion of this
-    vendor came too often: rounded down to a multiple of K, None under K (marketplace/privacy.py). Driven from
+    vendor came too often: rounded down to a multiple of K, None under K (marketplace/kernel/privacy.py). Driven from
     the vendor's own feedback rows (few), each checked against the one audience definition."""
     now = now or timezone.now()
     said_too_often = PromotionFeedback.objects.filter(
@@ -182,7 +182,7 @@ def audience_too_frequent(*, spec: AudienceSpec, now: datetime | None = None) ->
 
 def audience_preview(*, spec: AudienceSpec) -> AudiencePreview:
     """How many partners a promotion would reach, as the vendor may see it: suppressed under K, rounded down
-    to a multiple of K (marketplace/privacy.py) otherwise.
+    to a multiple of K (marketplace/kernel/privacy.py) otherwise.
 
     "All partners" and one-dimension segments come from the statistics tables (no scan of memberships).
     Lapsed buyers and segments combining dimensions cannot be read from the statistics: they are one

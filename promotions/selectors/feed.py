@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, QuerySet
 
 from marketplace.accounts.models import User
-from marketplace.page_cache import storefront_kept_first
+from marketplace.kernel.page_cache import storefront_kept_first
 from portfolios.models import PartnerMembership
 from portfolios.selectors.memberships import VendorExclusion, vendor_ids_excluded_for
 
@@ -63,8 +63,9 @@ def promotion_list_public_ads_shown(
     The running public ads are the same for every visitor, so their first ADS_KEPT (per category) are kept in
     the cache under the storefront's version (a promotion, vendor or suspension change renews them at once;
     a promotion starting or ending on its own shows at most PAGE_CACHE_SECONDS late, as on anonymous pages);
-    this consumer's ended and muted vendors are then left out here (marketplace.page_cache.storefront_kept_first). Read
-    from the database when the kept list runs short for them."""
+    this consumer's ended and muted vendors are then left out here
+    (marketplace.kernel.page_cache.storefront_kept_first). Read from the database when the kept list runs short
+    for them."""
     return storefront_kept_first(
         f"ads:{category or ''}",
         count=count,

@@ -1,6 +1,6 @@
 """Reads of promotion feedback: the consumer's own rows (feed, export), and the counts a vendor may see.
 
-Vendors see feedback only counted (rule 4, marketplace/privacy.py): every count of consumers is rounded down to
+Vendors see feedback only counted (rule 4, marketplace/kernel/privacy.py): every count of consumers is rounded down to
 a multiple of K and None under K, overall, for each reason, and for each group of partners who share a region
 or an age band. A group is listed only when at least K of its partners gave feedback. Nothing names a consumer.
 """
@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from marketplace.accounts.models import AgeBand, User
-from marketplace.privacy import count_text, min_group, round_total
+from marketplace.kernel.privacy import count_text, min_group, round_total
 
 from ..models import Promotion, PromotionFeedback
 

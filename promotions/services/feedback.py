@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from marketplace.accounts.models import User
-from marketplace.errors import ConflictError, NotFoundError
+from marketplace.kernel.errors import ConflictError, NotFoundError
 from portfolios.models import PartnerMembership
 
 from ..models import Promotion, PromotionDelivery, PromotionFeedback

@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from marketplace.accounts.models import Interest, Region, User
 from marketplace.accounts.services import portfolio_changed
-from marketplace.errors import ConflictError, ForbiddenError, NotFoundError
-from marketplace.page_cache import storefront_changed
-from marketplace.privacy import min_group
+from marketplace.kernel.errors import ConflictError, ForbiddenError, NotFoundError
+from marketplace.kernel.page_cache import storefront_changed
+from marketplace.kernel.privacy import min_group
 from portfolios.models import PartnerMembership
 from vendors.models import Vendor
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from marketplace.errors import ConflictError, ForbiddenError
+from marketplace.kernel.errors import ConflictError, ForbiddenError
 from tests.factories import UserFactory, VendorFactory
 from vendors.models import ModerationAction, Vendor
 from vendors.moderation.services import vendor_owner_transfer

@@ -30,7 +30,7 @@ def redis_at(url: str) -> Iterator[None]:
     (not run in-process); restore the test settings afterwards ("Redis is back")."""
     conf = celery_app.conf
     saved = {name: conf[name] for name in ("task_always_eager", "broker_url", "result_backend")}
-    with override_settings(CACHES={"default": {"BACKEND": "marketplace.cache.RedisCache", "LOCATION": url}}):
+    with override_settings(CACHES={"default": {"BACKEND": "marketplace.kernel.cache.RedisCache", "LOCATION": url}}):
         conf.update(task_always_eager=False, broker_url=url, result_backend=url)
         _drop_celery_connections()
         cache.clear()  # the fallback memory of an earlier test must not leak into this one
@@ -44,5 +44,5 @@ def redis_at(url: str) -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _fresh_outage_memory(monkeypatch):
     """Each test meets Redis as if for the first time: no remembered outage of the cache or the broker."""
-    monkeypatch.setattr("marketplace.cache._health", {})
-    monkeypatch.setattr("marketplace.enqueue._broker_down_until", {})
+    monkeypatch.setattr("marketplace.kernel.cache._health", {})
+    monkeypatch.setattr("marketplace.kernel.enqueue._broker_down_until", {})

@@ -46,8 +46,8 @@ from marketplace.accounts import forms as account_forms
 from marketplace.accounts import token_views as token_pages
 from marketplace.accounts.api import token_views as api_token_views
 from marketplace.accounts.api import views as account_api
-from marketplace.accounts.limits import CHOICES_MAX_ITEMS, BoundedManyRelatedField, IdModelMultipleChoiceField
 from marketplace.accounts.services import api_token_create
+from marketplace.kernel.limits import CHOICES_MAX_ITEMS, BoundedManyRelatedField, IdModelMultipleChoiceField
 from marketplace.sell import forms as sell_forms
 from marketplace.sell.api import serializers as sell_serializers
 from marketplace.shop import forms as shop_forms

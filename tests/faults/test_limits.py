@@ -25,10 +25,10 @@ from hypothesis import strategies as st
 from rest_framework.exceptions import ParseError
 from rest_framework.test import APIClient
 
-import marketplace.converters  # noqa: F401  (registers <id:...>)
-from marketplace.accounts.limits import DESCRIPTION_MAX_LENGTH, ID_MAX, PRICE_MAX, STOCK_MAX
+import marketplace.kernel.converters  # noqa: F401  (registers <id:...>)
 from marketplace.accounts.models import User
-from marketplace.parsers import BoundedJSONParser, json_problem
+from marketplace.kernel.limits import DESCRIPTION_MAX_LENGTH, ID_MAX, PRICE_MAX, STOCK_MAX
+from marketplace.kernel.parsers import BoundedJSONParser, json_problem
 from marketplace.shop.models import CartItem
 from portfolios.models import PartnerMembership, VendorStats
 from tests.factories import ProductFactory, UserFactory, VendorFactory

@@ -19,18 +19,9 @@ LAYERS = {
     "marketplace.shop": 4,
     "marketplace.sell": 5,
 }
-# Project modules every layer may use; they import no app themselves.
-SHARED = {
-    "marketplace.errors",
-    "marketplace.sql",
-    "marketplace.redirects",
-    "marketplace.pagination",
-    "marketplace.enqueue",
-    "marketplace.privacy",
-    "marketplace.parsers",
-    "marketplace.page_cache",
-    "marketplace.money",
-}
+# The kernel (marketplace/kernel/, one package): every module in it may be used by every layer and imports no
+# app. Its membership is the package itself, read here, not a list kept beside it.
+KERNEL = "marketplace.kernel"
 # Wiring at the very top: URL configurations, settings, the Celery app, the health check.
 WIRING = {
     "marketplace.urls",
@@ -52,6 +43,10 @@ def _module_name(path: Path, root: Path) -> str:
     if parts[-1] == "__init__":
         parts = parts[:-1]
     return ".".join(parts)
+
+
+def _in_kernel(module: str) -> bool:
+    return module == KERNEL or module.startswith(KERNEL + ".")
 
 
 def _layer_of(module: str) -> tuple[str, int] | None:
@@ -101,12 +96,12 @@ def _violations(root: Path = ROOT) -> list[str]:
                 continue
             theirs = _layer_of(target)
             where = f"{path.relative_to(root)}:{lineno} imports {target}"
-            if module in SHARED:
+            if _in_kernel(module):
                 if theirs is not None:
                     problems.append(f"{where} (shared modules import no app)")
             elif theirs is not None and own is not None and theirs[1] > own[1]:
                 problems.append(f"{where} ({own[0]} sits below {theirs[0]})")
-            elif theirs is None and target not in SHARED and not any(target.startswith(s + ".") for s in SHARED):
+            elif theirs is None and not _in_kernel(target):
                 if target.split(".")[:2] != ["marketplace", "celery"] and target != "marketplace":
                     problems.append(f"{where} (an app must not import project wiring)")
     return problems

@@ -9,10 +9,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from marketplace.kernel.sql import Scope
 from marketplace.shop.models import Order
 from marketplace.shop.services import account_close
 from marketplace.shop.services.fulfilment import order_fulfil
-from marketplace.sql import Scope
 from portfolios.models import EndReason, MembershipEvent, PartnerMembership, VendorDailyStat, VendorEndReasonStat
 from portfolios.services import membership_end, membership_start
 from portfolios.services.stats import stats_refresh_scope

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from django.db import connection
 
-from marketplace.errors import ConflictError
+from marketplace.kernel.errors import ConflictError
 from tests.factories import UserFactory, VendorFactory
 from vendors.models import ModerationAction, Vendor, VendorReport
 from vendors.moderation import services as moderation

@@ -82,7 +82,7 @@ def test_vendor_flag_clear_by_moderator_snoozes_scan_until_figures_grow(vendor, 
 
 @pytest.mark.django_db
 def test_vendor_flag_clear_refused_to_non_moderators(vendor, consumer):
-    from marketplace.errors import ForbiddenError
+    from marketplace.kernel.errors import ForbiddenError
 
     flag = moderation.vendor_flag_raise(vendor_id=vendor.pk, kind=VendorFlag.Kind.REPORTS, details={})
     with pytest.raises(ForbiddenError):

@@ -9,7 +9,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from marketplace.errors import NotFoundError
+from marketplace.kernel.errors import NotFoundError
 from portfolios import services
 from portfolios.exceptions import AlreadyPartner, NotAPartner
 from portfolios.models import MembershipEvent, PartnerMembership

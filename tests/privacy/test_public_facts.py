@@ -1,5 +1,5 @@
 """Finding 2: the public vendor page showed "ended in 90 days: 1" with its reason, and a rating averaged over one
-rating, while insights suppressed the same figures. Public facts now pass through marketplace.privacy on every
+rating, while insights suppressed the same figures. Public facts now pass through marketplace.kernel.privacy on every
 page that shows them (vendor page, directory card, home, compare) and in the API (null and a flag)."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from marketplace.kernel.sql import Scope
 from marketplace.shop.models import Order
 from marketplace.shop.services import order_rate
 from marketplace.shop.services.stats import sales_stats_refresh
-from marketplace.sql import Scope
 from portfolios.selectors import vendor_public_facts
 from portfolios.selectors.insights import insights_get
 from portfolios.services import membership_end

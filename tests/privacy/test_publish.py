@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from marketplace.accounts.models import Region
-from marketplace.errors import ConflictError
+from marketplace.kernel.errors import ConflictError
 from portfolios.services import membership_end, membership_set_muted
 from portfolios.services.stats import stats_reconcile_all
 from promotions import services as promo

@@ -1,4 +1,4 @@
-"""Finding 4: the suppression rule lived in four places. marketplace/privacy.py is now its one home, and every
+"""Finding 4: the suppression rule lived in four places. marketplace/kernel/privacy.py is now its one home, and every
 surface follows settings.MARKETPLACE["STATS_MIN_GROUP"] through it."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from marketplace import privacy
-from marketplace.errors import ConflictError
+from marketplace.kernel import privacy
+from marketplace.kernel.errors import ConflictError
 from marketplace.sell.selectors import promotion_results
 from portfolios.models import VendorSegmentStat
 from portfolios.selectors.insights import insights_get

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from marketplace.accounts.models import Region
 from marketplace.accounts.services import profile_update
-from marketplace.errors import ConflictError
+from marketplace.kernel.errors import ConflictError
 from portfolios.models import PartnerMembership
 from portfolios.services import membership_end, membership_start
 from promotions import services as promo

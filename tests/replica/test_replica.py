@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from marketplace.db_router import PIN_COOKIE
+from marketplace.kernel.db_router import PIN_COOKIE
 
 from .conftest import Cluster, Site, finish_seed, post, signed_in, start_seed, start_site, stop_site, wait_for_site
 

@@ -14,8 +14,8 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import resolve
 
-from marketplace import db_router
 from marketplace.accounts.models import User
+from marketplace.kernel import db_router
 from portfolios.models import VendorStats
 from vendors.models import Vendor
 

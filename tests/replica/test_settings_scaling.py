@@ -50,8 +50,8 @@ def test_settings_with_replicas_and_pgbouncer():
     assert replica["HOST"] == "replica-b" and replica["NAME"] == "marketplace"
     assert replica["TEST"]["MIRROR"] == "default"  # the test suite reads and writes one database
     assert replica["OPTIONS"]["connect_timeout"] == 2
-    assert found["routers"] == ["marketplace.db_router.ReplicaRouter"]
-    assert found["middleware"][-1] == "marketplace.db_router.ReplicaReadsMiddleware"
+    assert found["routers"] == ["marketplace.kernel.db_router.ReplicaRouter"]
+    assert found["middleware"][-1] == "marketplace.kernel.db_router.ReplicaReadsMiddleware"
     for alias in ("default", "replica_0", "replica_1"):
         assert found["databases"][alias]["DISABLE_SERVER_SIDE_CURSORS"] is True
         assert found["databases"][alias]["CONN_MAX_AGE"] == 0

@@ -166,8 +166,8 @@ def test_add_to_cart_from_a_cached_product_card_carries_each_visitors_own_token(
 def test_a_page_about_to_be_kept_is_rendered_from_the_primary_even_when_a_replica_was_chosen(rf):
     from django.http import HttpResponse
 
-    from marketplace import db_router
-    from marketplace.page_cache import cache_anonymous_page
+    from marketplace.kernel import db_router
+    from marketplace.kernel.page_cache import cache_anonymous_page
 
     read_from = []
 
@@ -398,7 +398,7 @@ STATISTICS = ("portfolios_vendordailystat", "portfolios_vendorsegmentstat", "por
 
 
 def test_the_insights_are_kept_until_the_vendors_figures_are_refreshed_and_show_a_refresh_at_once(client, shop):
-    from marketplace.sql import Scope
+    from marketplace.kernel.sql import Scope
     from portfolios.services.stats import stats_refresh_marketplace, stats_refresh_scope
 
     def partners() -> None:

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from marketplace.pagination import MAX_PAGES
+from marketplace.kernel.pagination import MAX_PAGES
 from marketplace.shop import selectors
 from portfolios.services import membership_start
 from tests.factories import CategoryFactory, ProductFactory, VendorFactory

@@ -133,7 +133,7 @@ def test_api_suspended_and_pending_vendors_are_not_listed_addable_or_purchasable
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", ["/api/v1/vendors/", "/api/v1/products/", "/api/v1/portfolio/", "/api/v1/orders/"])
 def test_api_lists_run_constant_queries_whatever_the_page_size(token_client, consumer, url, settings):
-    # What a list costs to read: kept data (marketplace/page_cache.py) would hide it.
+    # What a list costs to read: kept data (marketplace/kernel/page_cache.py) would hide it.
     settings.MARKETPLACE = {**settings.MARKETPLACE, "PAGE_CACHE_SECONDS": 0}
 
     def count() -> int:

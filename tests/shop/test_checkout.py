@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from marketplace.errors import NotFoundError
+from marketplace.kernel.errors import NotFoundError
 from marketplace.shop.exceptions import CheckoutRefused
 from marketplace.shop.models import CartItem, Order, Redemption
 from marketplace.shop.services import cart_add, checkout_place

@@ -1,4 +1,4 @@
-"""Money is written one way on every page (marketplace/money.py): the currency's symbol, a thousands
+"""Money is written one way on every page (marketplace/kernel/money.py): the currency's symbol, a thousands
 separator and two decimals, on the pages that once showed "£10.8000000000000" and "£4.5": My partners' new
 products, search with partner prices, and the cart."""
 
@@ -11,7 +11,7 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
-from marketplace.money import format_money
+from marketplace.kernel.money import format_money
 from marketplace.shop.services import cart_add
 from portfolios.services import membership_start
 from tests.factories import ProductFactory

@@ -8,10 +8,10 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from django.db.models import Avg, Count, Q, Sum
 
+from marketplace.kernel.sql import Scope
 from marketplace.shop.models import Checkout, Order, ServiceRating, VendorSalesStats
 from marketplace.shop.services.stats import sales_stats_refresh
 from marketplace.shop.signals import order_changed
-from marketplace.sql import Scope
 from tests.factories import UserFactory, VendorFactory
 
 

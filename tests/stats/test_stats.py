@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from marketplace.accounts.models import AgeBand, Interest, Region
 from marketplace.accounts.services import profile_update
-from marketplace.sql import Scope
+from marketplace.kernel.sql import Scope
 from portfolios import services
 from portfolios.exceptions import PortfolioError
 from portfolios.models import (

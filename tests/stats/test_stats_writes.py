@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from marketplace.accounts.models import Region
 from marketplace.accounts.services import profile_update
-from marketplace.sql import Scope
+from marketplace.kernel.sql import Scope
 from portfolios import services
 from portfolios.models import (
     CategoryStats,

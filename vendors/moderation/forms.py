@@ -1,6 +1,6 @@
 from django import forms
 
-from marketplace.accounts.limits import ID_MAX
+from marketplace.kernel.limits import ID_MAX
 
 from ..models import ModerationAction, Vendor, VendorReport
 

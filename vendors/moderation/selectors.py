@@ -9,7 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from marketplace.accounts.models import MODERATORS_GROUP, User
-from marketplace.page_cache import storefront_kept
+from marketplace.kernel.page_cache import storefront_kept
 
 from ..models import ModerationAction, Vendor, VendorFlag, VendorReport
 
@@ -36,7 +36,7 @@ def vendor_list_pending() -> QuerySet[Vendor]:
 
 def vendor_page_pending(*, number: Any, per_page: int) -> Page:
     """One page of vendor_list_pending, as Paginator.get_page gives it (a number past the end: the last page),
-    its count and rows kept for every moderator alike (marketplace.page_cache.storefront_kept): a new
+    its count and rows kept for every moderator alike (marketplace.kernel.page_cache.storefront_kept): a new
     application, a decision or any other vendor change renews them at once; an owner's changed email shows
     at most PAGE_CACHE_SECONDS late."""
     paginator = Paginator(vendor_list_pending(), per_page)

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from marketplace.accounts.mail import mail_send_on_commit, mail_send_text_on_commit
 from marketplace.accounts.models import User
-from marketplace.errors import ConflictError, ForbiddenError, NotFoundError
+from marketplace.kernel.errors import ConflictError, ForbiddenError, NotFoundError
 
 from ..models import ModerationAction, Product, Vendor, VendorFlag, VendorReport
 from ..signals import vendor_status_changed

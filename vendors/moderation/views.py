@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from marketplace.errors import DomainError, DomainErrorMixin
+from marketplace.kernel.errors import DomainError, DomainErrorMixin
 
 from . import selectors
 from . import services as moderation

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from marketplace.accounts.models import Region, User
-from marketplace.errors import ConflictError, NotFoundError
+from marketplace.kernel.errors import ConflictError, NotFoundError
 
 from ..models import Category, Vendor
 from ..signals import vendor_status_changed

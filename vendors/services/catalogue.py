@@ -20,10 +20,10 @@ from django.db.models import F
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from sorl.thumbnail import get_thumbnail
 
-from marketplace.accounts.limits import STOCK_MAX
-from marketplace.enqueue import enqueue_safely
-from marketplace.errors import ForbiddenError, NotFoundError
-from marketplace.page_cache import storefront_changed
+from marketplace.kernel.enqueue import enqueue_safely
+from marketplace.kernel.errors import ForbiddenError, NotFoundError
+from marketplace.kernel.limits import STOCK_MAX
+from marketplace.kernel.page_cache import storefront_changed
 
 from ..models import Category, Product, Vendor
 

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from marketplace.accounts.limits import DESCRIPTION_MAX_LENGTH, PRICE_MAX, STOCK_MAX
-from marketplace.page_cache import storefront_changed
+from marketplace.kernel.limits import DESCRIPTION_MAX_LENGTH, PRICE_MAX, STOCK_MAX
+from marketplace.kernel.page_cache import storefront_changed
 
 from ..models import Category, Product, Vendor
 from .catalogue import vendor_require_catalogue_open

@@ -9,7 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..limits import BoundedManyRelatedField
+from marketplace.kernel.limits import BoundedManyRelatedField
+
 from ..models import AgeBand, ConsumerProfile, Interest, Region
 from ..services import profile_update
 

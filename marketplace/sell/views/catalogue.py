@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView
 
-from marketplace.errors import DomainError, DomainErrorMixin
-from marketplace.pagination import LookaheadPaginator
-from marketplace.redirects import redirect_back
+from marketplace.kernel.errors import DomainError, DomainErrorMixin
+from marketplace.kernel.pagination import LookaheadPaginator
+from marketplace.kernel.redirects import redirect_back
 from vendors import services
 from vendors.forms import ApplicationForm, CsvImportForm, ProductForm, StockForm
 from vendors.models import Vendor

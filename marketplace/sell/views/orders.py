@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import ListView
 
-from marketplace.errors import DomainErrorMixin
+from marketplace.kernel.errors import DomainErrorMixin
 from marketplace.shop.models import Order, VendorSalesStats
 from marketplace.shop.selectors import order_list_for_vendor
 from marketplace.shop.services.fulfilment import order_fulfil

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from marketplace.errors import DomainError, DomainErrorMixin
+from marketplace.kernel.errors import DomainError, DomainErrorMixin
 from promotions import services
 from promotions.forms import PromotionForm
 from promotions.models import Promotion

@@ -9,8 +9,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from marketplace.accounts.limits import COMMENT_MAX_LENGTH, ID_MAX
-from marketplace.privacy import min_group, public_facts_from
+from marketplace.kernel.limits import COMMENT_MAX_LENGTH, ID_MAX
+from marketplace.kernel.privacy import min_group, public_facts_from
 from vendors.models import Product, Vendor
 
 from ..models import Order, OrderLine
@@ -23,7 +23,7 @@ ROUNDED_HELP = (
 
 
 class VendorOutputSerializer(serializers.ModelSerializer):
-    """A vendor in a list. Its public figures pass through marketplace.privacy, as on the pages."""
+    """A vendor in a list. Its public figures pass through marketplace.kernel.privacy, as on the pages."""
 
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     regions = serializers.SerializerMethodField(help_text="The codes of the regions it serves.")

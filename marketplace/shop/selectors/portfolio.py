@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from marketplace.accounts.models import User
-from marketplace.page_cache import storefront_kept
+from marketplace.kernel.page_cache import storefront_kept
 from portfolios.models import PartnerMembership
 from portfolios.selectors import portfolio_get
 from promotions.models import Promotion
@@ -24,7 +24,7 @@ class MyPartners:
 
 def my_partners_get(*, consumer: User) -> MyPartners:
     """The My partners page's data (portfolios.selectors.portfolio_get, the partner feed and the consumer's
-    feedback on it), kept (marketplace.page_cache.storefront_kept) under the consumer's portfolio_version,
+    feedback on it), kept (marketplace.kernel.page_cache.storefront_kept) under the consumer's portfolio_version,
     which every change to their memberships or feedback bumps in its own transaction
     (marketplace/shop/receivers.py), and under the storefront version, which vendor, product and promotion
     changes bump: their own changes show on their next visit, and so does what their partners change. Time

@@ -17,9 +17,9 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Value
 
 from marketplace.accounts.models import User
-from marketplace.page_cache import StorefrontKeptHead, storefront_kept
-from marketplace.pagination import StackedQuerySet
-from marketplace.privacy import public_facts_from
+from marketplace.kernel.page_cache import StorefrontKeptHead, storefront_kept
+from marketplace.kernel.pagination import StackedQuerySet
+from marketplace.kernel.privacy import public_facts_from
 from portfolios.models import VendorEndReasonStat
 from portfolios.selectors import partner_vendor_ids
 from portfolios.selectors.memberships import VendorExclusion
@@ -137,7 +137,7 @@ def vendor_list_directory_kept(
 ) -> QuerySet[Vendor] | StackedQuerySet | StorefrontKeptHead[Vendor]:
     """vendor_list_directory for one visitor, for a page or the API to slice. Without search text the first
     DIRECTORY_KEPT vendors of each filter and sort are the same for every visitor but for the vendors they
-    ended, so they are kept (marketplace.page_cache.StorefrontKeptHead) and a first page reads no vendor; with
+    ended, so they are kept (marketplace.kernel.page_cache.StorefrontKeptHead) and a first page reads no vendor; with
     search text a vendor the visitor ended shows when the text names it, and the list is read for them."""
     listing = vendor_list_directory(search=search, category=category, region=region, sort=sort, exclusion=exclusion)
     if search.strip():
@@ -220,7 +220,7 @@ class VendorPage:
 
 def vendor_get_page_kept(*, slug: str) -> VendorPage | None:
     """An approved vendor's page (vendor_get_for_page, its products, vendor_facts), read once for every
-    visitor and kept under the storefront's version (marketplace.page_cache.storefront_kept): a signed-in
+    visitor and kept under the storefront's version (marketplace.kernel.page_cache.storefront_kept): a signed-in
     visitor's page adds only their own partner prices and marks to it. None for a slug no approved vendor has."""
 
     def read() -> VendorPage | None:
@@ -243,7 +243,7 @@ def _top_reasons_prefetch() -> Prefetch:
 
 def vendor_facts(*, vendor: Vendor) -> dict[str, Any]:
     """The public facts of a vendor fetched by vendor_get_for_page or vendor_list_compare (no extra query),
-    already suppressed (rule 4: marketplace.privacy), so no page or API can show a figure under K."""
+    already suppressed (rule 4: marketplace.kernel.privacy), so no page or API can show a figure under K."""
     stats = getattr(vendor, "stats", None) if _has_related(vendor, "stats") else None
     sales = getattr(vendor, "sales_stats", None) if _has_related(vendor, "sales_stats") else None
     reasons = getattr(vendor, "recent_end_reasons", [])[:3]
@@ -293,7 +293,7 @@ def product_get_for_page(*, pk: int) -> Product | None:
 
 def product_get_page_kept(*, pk: int) -> Product | None:
     """product_get_for_page, read once for every visitor and kept under the storefront's version
-    (marketplace.page_cache.storefront_kept: a price, stock or vendor change renews it). The signed-in
+    (marketplace.kernel.page_cache.storefront_kept: a price, stock or vendor change renews it). The signed-in
     visitor's own price and marks are worked out from it on each request."""
     return storefront_kept(f"product-page:{pk}", lambda: product_get_for_page(pk=pk))
 
@@ -388,7 +388,7 @@ class PartnersFirstHead:
     """One visitor's product search (or the product list with no search text), partners first, read by
     slices as paginators and DRF read a queryset. Apart from partners first, a search finds the same products
     in the same order for every visitor: its first SEARCH_KEPT + 1 ranked rows are kept for everyone
-    (marketplace.page_cache.storefront_kept), and a slice within them is this visitor's current partners'
+    (marketplace.kernel.page_cache.storefront_kept), and a slice within them is this visitor's current partners'
     products, then the kept rows less their partners' and the vendors they ended, unless the text names them
     (rule 2, marked), each part in the order the database gives (rank, name, id), with their own prices.
     Their partners' products are one query over those partners' products, kept the same way for the search

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from marketplace.accounts.models import User
-from marketplace.errors import ConflictError
+from marketplace.kernel.errors import ConflictError
 from portfolios.services import membership_anonymise_for_consumer
 from promotions.services.feedback import promotion_feedback_delete_for_consumer
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from marketplace.accounts.models import User
-from marketplace.errors import NotFoundError
+from marketplace.kernel.errors import NotFoundError
 from portfolios.models import PartnerMembership
 from vendors.models import Product
 

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from marketplace.accounts.models import User
-from marketplace.money import format_money
-from marketplace.page_cache import storefront_changed
+from marketplace.kernel.money import format_money
+from marketplace.kernel.page_cache import storefront_changed
 from portfolios.models import PartnerMembership
 from portfolios.services import membership_record_purchase
 from promotions.models import Promotion

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from marketplace.errors import ConflictError, NotFoundError
-from marketplace.page_cache import storefront_changed
+from marketplace.kernel.errors import ConflictError, NotFoundError
+from marketplace.kernel.page_cache import storefront_changed
 from vendors.models import Product, Vendor
 
 from ..models import Order

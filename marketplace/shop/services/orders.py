@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from marketplace.accounts.models import User
-from marketplace.errors import ConflictError, NotFoundError
+from marketplace.kernel.errors import ConflictError, NotFoundError
 
 from ..models import Order, ServiceRating
 from ..signals import order_changed

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from marketplace.sql import Scope, sql_datetime, sql_execute
+from marketplace.kernel.sql import Scope, sql_datetime, sql_execute
 
 
 def sales_stats_refresh(*, scope: Scope) -> None:

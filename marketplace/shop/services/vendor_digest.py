@@ -1,7 +1,7 @@
 """The vendor's weekly digest: each approved vendor's owner hears, once a week, how its partnerships and running
 promotions went, with a link to the insights.
 
-Aggregates only (rule 4, marketplace/privacy.py): partners gained and ended over the week's days and the end
+Aggregates only (rule 4, marketplace/kernel/privacy.py): partners gained and ended over the week's days and the end
 reasons come from the statistics tables (VendorDailyStat, VendorEndReasonStat, VendorStats); each running
 promotion's reach, redemptions and feedback are counted per promotion as its results page counts them. Every
 count of consumers is rounded down to a multiple of K and shown as "fewer than K" under K; redemptions are shown
@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.accounts.mail import mail_render
-from marketplace.privacy import count_text, min_group, round_total, suppress
+from marketplace.kernel.privacy import count_text, min_group, round_total, suppress
 from portfolios.models import EndReason, VendorDailyStat, VendorEndReasonStat, VendorStats
 from promotions.models import DigestMail, Promotion, PromotionDelivery, VendorDigestState
 from promotions.selectors.feedback import FeedbackCounts, feedback_counts_for_promotions

@@ -1,4 +1,4 @@
-"""Public facts as templates may show them: every figure through marketplace.privacy (rule 4), so a page
+"""Public facts as templates may show them: every figure through marketplace.kernel.privacy (rule 4), so a page
 never prints a count, end reason or rating average about fewer than K consumers.
 
 `{{ facts|public_facts }}` takes the facts a shop selector returns; `{{ vendor|card_facts }}` reads the
@@ -13,7 +13,7 @@ from typing import Any
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
 
-from marketplace.privacy import public_facts_from
+from marketplace.kernel.privacy import public_facts_from
 from vendors.models import Vendor
 
 register = template.Library()

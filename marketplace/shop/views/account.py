@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 
-from marketplace.errors import DomainError
+from marketplace.kernel.errors import DomainError
 
 from ..selectors import account_export_data
 from ..services import account_close

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from marketplace.errors import DomainError, DomainErrorMixin, NotFoundError
-from marketplace.redirects import redirect_back
+from marketplace.kernel.errors import DomainError, DomainErrorMixin, NotFoundError
+from marketplace.kernel.redirects import redirect_back
 from marketplace.shop.selectors.portfolio import my_partners_get
 from portfolios import services
 from portfolios.exceptions import AlreadyPartner

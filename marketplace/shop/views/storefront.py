@@ -16,10 +16,10 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from marketplace.errors import DomainError, DomainErrorMixin
-from marketplace.page_cache import cache_anonymous_page
-from marketplace.pagination import LookaheadPaginator
-from marketplace.redirects import redirect_back
+from marketplace.kernel.errors import DomainError, DomainErrorMixin
+from marketplace.kernel.page_cache import cache_anonymous_page
+from marketplace.kernel.pagination import LookaheadPaginator
+from marketplace.kernel.redirects import redirect_back
 from portfolios.selectors import partner_vendor_ids
 from portfolios.selectors.memberships import VendorExclusion, vendor_ids_excluded_for_visit
 from promotions.selectors import promotion_list_public_ads_shown

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from marketplace.accounts.limits import COMMENT_MAX_LENGTH, ID_MAX
+from marketplace.kernel.limits import COMMENT_MAX_LENGTH, ID_MAX
 
 from ...models import ModerationAction, Vendor, VendorFlag, VendorReport
 

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from marketplace.accounts.limits import (
+from marketplace.accounts.models import Region
+from marketplace.kernel.limits import (
     DESCRIPTION_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
     FILE_NAME_MAX_LENGTH,
@@ -12,7 +13,6 @@ from marketplace.accounts.limits import (
     STOCK_MAX,
     BoundedManyRelatedField,
 )
-from marketplace.accounts.models import Region
 from vendors.models import Category, Product, Vendor
 
 

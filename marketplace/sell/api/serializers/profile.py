@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from marketplace.accounts.limits import FILE_NAME_MAX_LENGTH, BoundedManyRelatedField
 from marketplace.accounts.models import Region
+from marketplace.kernel.limits import FILE_NAME_MAX_LENGTH, BoundedManyRelatedField
 from vendors.services.application import PROFILE_DESCRIPTION_MAX_LENGTH
 
 

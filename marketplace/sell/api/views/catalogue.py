@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketplace.parsers import BoundedFormParser, BoundedMultiPartParser
+from marketplace.kernel.parsers import BoundedFormParser, BoundedMultiPartParser
 from vendors import services
 from vendors.models import Product, Vendor
 from vendors.selectors import product_get_for_owner, product_list_for_owner

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from marketplace.pagination import LookaheadPagination
+from marketplace.kernel.pagination import LookaheadPagination
 from portfolios.selectors import partner_vendor_ids
 from portfolios.selectors.memberships import vendor_ids_excluded_for_visit
 

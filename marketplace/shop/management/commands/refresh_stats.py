@@ -7,9 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from marketplace.accounts.limits import ID_MAX
+from marketplace.kernel.limits import ID_MAX
+from marketplace.kernel.sql import Scope
 from marketplace.shop.services.stats import sales_stats_refresh
-from marketplace.sql import Scope
 from portfolios.services.stats import stats_reconcile_all, stats_refresh_dirty, stats_refresh_scope, vendor_id_shards
 from vendors.models import Vendor
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.urls import register_converter
 
-from marketplace.accounts.limits import ID_MAX
+from marketplace.kernel.limits import ID_MAX
 
 
 class IdConverter:

@@ -63,7 +63,7 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 PRIMARY_ONLY_MODELS = frozenset({"sessions.session", "accounts.user", "accounts.apitoken"})
 
 PIN_COOKIE = "primary_until"
-PIN_SALT = "marketplace.db_router.read-your-writes"
+PIN_SALT = "marketplace.kernel.db_router.read-your-writes"
 
 # On a replica that has replayed all it received, now() - pg_last_xact_replay_timestamp() is the time since
 # the primary's last commit, not lag: an idle primary would make every replica look stale. So a replica that
@@ -168,7 +168,7 @@ def request_replica() -> str | None:
 @contextmanager
 def primary_reads() -> Iterator[None]:
     """Within this block the current request reads the primary, even if it was given a replica: for what is
-    rendered once and then kept (marketplace/page_cache.py), so a lagging replica's data is never stored."""
+    rendered once and then kept (marketplace/kernel/page_cache.py), so a lagging replica's data is never stored."""
     token = _request_replica.set(None)
     try:
         yield

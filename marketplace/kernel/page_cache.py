@@ -15,7 +15,7 @@ What a cached page may show and for how long:
 Only a request with no session, no messages and no read-your-writes pin is served or stored, only a 200
 answer that sets no cookie is kept, and the page itself renders no per-visitor token for anonymous
 visitors (base.html sends the CSRF header only when signed in). Redis is for speed: when it is down the
-cache falls back to this process's memory (marketplace/cache.py), and while it does no page is served from
+cache falls back to this process's memory (marketplace/kernel/cache.py), and while it does no page is served from
 the cache nor stored.
 With read replicas, a page about to be stored is rendered from the primary: a replica that has not replayed
 a change yet would otherwise have its old data kept under the new version.
@@ -43,11 +43,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
-from marketplace.db_router import primary_reads
+from marketplace.kernel.db_router import primary_reads
 
 VERSION_KEY = "storefront:version"
 # Cookies that make a visitor someone: a session (signed in, a cart, a pending message), flash messages, and
-# the replica router's read-your-writes pin (marketplace/db_router.py).
+# the replica router's read-your-writes pin (marketplace/kernel/db_router.py).
 PERSONAL_COOKIES = ("messages", "primary_until")
 
 
