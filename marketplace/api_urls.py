@@ -10,7 +10,8 @@ from .api_root import ApiRootApi
 urlpatterns = [
     path("", ApiRootApi.as_view(), name="root"),
     path("", include("marketplace.shop.api.urls")),
-    path("portfolio/", include("marketplace.shop.api.portfolio_urls")),
+    path("portfolio/", include("promotions.api.urls")),
+    path("portfolio/", include("portfolios.api.urls")),
     path("account/tokens/", include("marketplace.accounts.api.token_urls")),
     path("account/", include("marketplace.accounts.api.urls")),
     path("sell/", include("marketplace.sell.api.urls")),

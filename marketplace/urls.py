@@ -8,6 +8,8 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 import marketplace.kernel.converters  # noqa: F401  (registers <id:...> before the includes below use it)
+import portfolios.urls
+import promotions.urls
 from marketplace.health import HealthView
 
 urlpatterns = [
@@ -17,7 +19,11 @@ urlpatterns = [
     path("account/tokens/", include("marketplace.accounts.token_urls")),
     path("account/", include("marketplace.shop.urls.account")),
     path("account/", include("marketplace.accounts.urls")),
-    path("portfolio/", include("marketplace.shop.urls.portfolio")),
+    # My partners (portfolios) and the feedback on its feed (promotions), in one "portfolios" namespace.
+    path(
+        "portfolio/",
+        include((portfolios.urls.urlpatterns + promotions.urls.portfolio_urlpatterns, portfolios.urls.app_name)),
+    ),
     path("sell/", include("marketplace.sell.urls")),
     path("moderation/", include("vendors.moderation.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -71,7 +71,7 @@ class PromotionForm(forms.Form):
         return self.cleaned_data.get("uses_per_consumer") or 1  # left empty: once per consumer
 
 
-# The partner's feedback on a promotion in their feed (marketplace/shop/views/portfolio.py).
+# The partner's feedback on a promotion in their feed (promotions/views.py).
 class PromotionFeedbackForm(forms.Form):
     verdict = forms.ChoiceField(
         choices=PromotionFeedback.Verdict.choices,

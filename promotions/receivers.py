@@ -8,10 +8,12 @@ from typing import Any
 from django.db import DatabaseError
 from django.dispatch import receiver
 
-from portfolios.signals import membership_changed
+from portfolios.signals import membership_changed, portfolio_page_context
 from vendors.models import Vendor
 from vendors.signals import vendor_status_changed
 
+from .models import PromotionFeedback
+from .selectors.partner_feed import partner_feed_get
 from .services import (
     promotion_deliveries_for_new_partner,
     promotions_pause_for_vendor,
@@ -48,3 +50,9 @@ def promotions_follow_partnership(
         promotion_deliveries_for_new_partner(consumer_id=consumer_id, vendor_id=vendor_id)
     except DatabaseError:
         logger.exception("Running promotions of vendor %s not delivered to new partner %s", vendor_id, consumer_id)
+
+
+@receiver(portfolio_page_context)
+def _partner_feed_on_my_partners(sender: Any, consumer: Any, **kwargs: Any) -> dict[str, Any]:
+    """My partners shows the promotions the consumer's partners sent them, with the feedback form's reasons."""
+    return {"feed": partner_feed_get(consumer=consumer), "feedback_reasons": PromotionFeedback.Reason.choices}

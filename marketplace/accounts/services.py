@@ -23,7 +23,8 @@ MAX_ACTIVE_TOKENS = 10
 def portfolio_changed(*, consumer_id: int) -> None:
     """Something My partners shows of this consumer's own changed (a membership, a feedback, a delivery made
     for them alone): bump their portfolio_version, in the caller's transaction, so the page kept under it
-    (marketplace.shop.selectors.portfolio) is read afresh on their next visit."""
+    (portfolios.selectors.portfolio_get_kept, promotions.selectors.partner_feed_get) is read afresh on their
+    next visit."""
     User.objects.filter(pk=consumer_id).update(portfolio_version=F("portfolio_version") + 1)
 
 

@@ -28,7 +28,8 @@ ended left out) on every request.
 Data keyed by what it is computed from instead of the storefront version (a vendor's insights, keyed by when
 its figures were last written: portfolios.selectors.insights.insights_get_kept) is kept the same way (`kept`);
 a consumer's My partners page is kept under both the storefront version and their own portfolio_version,
-which the database bumps with each change of theirs (marketplace.shop.selectors.portfolio.my_partners_get).
+which the database bumps with each change of theirs (portfolios.selectors.portfolio_get_kept,
+promotions.selectors.partner_feed_get).
 """
 
 from __future__ import annotations

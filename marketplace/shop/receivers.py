@@ -83,7 +83,7 @@ def forget_member_header_facts(
 @receiver(post_delete, sender=PromotionFeedback, dispatch_uid="my_partners_feedback_deleted")
 def renew_my_partners(sender: Any, instance: PartnerMembership | PromotionFeedback, **kwargs: Any) -> None:
     """A consumer's membership or promotion feedback changed: their My partners page, kept under their
-    portfolio_version (selectors.portfolio.my_partners_get), is read afresh on their next visit. The bump is
+    portfolio_version (portfolio_get_kept, partner_feed_get), is read afresh on their next visit. The bump is
     written in the same transaction as the change, so no cache outage can lose it."""
     if instance.consumer_id is not None:
         portfolio_changed(consumer_id=instance.consumer_id)

@@ -40,30 +40,3 @@ class MembershipEndInputSerializer(serializers.Serializer):
 
 class MuteInputSerializer(serializers.Serializer):
     muted = serializers.BooleanField()
-
-
-class FeedPromotionSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    vendor = serializers.CharField(source="vendor.slug")
-    vendor_name = serializers.CharField(source="vendor.name")
-    title = serializers.CharField()
-    description = serializers.CharField()
-    discount_type = serializers.CharField()
-    discount_value = serializers.DecimalField(max_digits=10, decimal_places=2)
-    min_order = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
-    code = serializers.CharField()
-    ends_at = serializers.DateTimeField()
-
-
-class FeedProductSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    vendor = serializers.CharField(source="vendor.slug")
-    name = serializers.CharField()
-    price = serializers.DecimalField(max_digits=10, decimal_places=2)
-    partner_price = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
-    created_at = serializers.DateTimeField()
-
-
-class FeedOutputSerializer(serializers.Serializer):
-    promotions = FeedPromotionSerializer(many=True)
-    new_products = FeedProductSerializer(many=True)

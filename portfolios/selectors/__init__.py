@@ -5,6 +5,7 @@ from .memberships import (
     membership_list_history,
     partner_vendor_ids,
     portfolio_get,
+    portfolio_get_kept,
     product_list_new_from_partners,
     vendor_public_facts,
 )
@@ -14,6 +15,7 @@ __all__ = [
     "membership_list_history",
     "partner_vendor_ids",
     "portfolio_get",
+    "portfolio_get_kept",
     "product_list_new_from_partners",
     "vendor_public_facts",
 ]

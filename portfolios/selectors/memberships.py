@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from marketplace.accounts.models import User
-from marketplace.kernel.page_cache import kept
+from marketplace.kernel.page_cache import kept, storefront_kept
 from marketplace.kernel.privacy import public_facts
 from vendors.models import Product, Vendor
 
@@ -121,6 +121,17 @@ def portfolio_get(*, consumer: User, days: int = 30, limit: int = 12) -> Portfol
     for product in new_products:
         product.vendor = approved[product.vendor_id]
     return Portfolio(memberships=current, history=history, new_products=new_products)
+
+
+def portfolio_get_kept(*, consumer: User) -> Portfolio:
+    """portfolio_get for the My partners page and the partner feed API, kept
+    (marketplace.kernel.page_cache.storefront_kept) under the consumer's portfolio_version, which every change
+    to their memberships bumps in its own transaction, and under the storefront version, which vendor and
+    product changes bump: their own changes show on their next visit, and so does what their partners change.
+    The 30 days of new products show at most PAGE_CACHE_SECONDS late."""
+    return storefront_kept(
+        f"my-partners:{consumer.pk}:{consumer.portfolio_version}", lambda: portfolio_get(consumer=consumer)
+    )
 
 
 @dataclass(frozen=True)

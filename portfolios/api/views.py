@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketplace.shop.selectors.portfolio import my_partners_get
-from portfolios import services
-from portfolios.api.serializers import (
-    FeedOutputSerializer,
+from .. import services
+from ..models import PartnerMembership
+from ..selectors import membership_list_for_portfolio, membership_list_history
+from .serializers import (
     MembershipAddInputSerializer,
     MembershipEndInputSerializer,
     MembershipOutputSerializer,
     MuteInputSerializer,
 )
-from portfolios.models import PartnerMembership
-from portfolios.selectors import membership_list_for_portfolio, membership_list_history
-from promotions.models import PromotionFeedback
-from promotions.services.feedback import promotion_feedback_give
 
 
 class PortfolioListApi(generics.ListAPIView):
@@ -84,46 +80,3 @@ class MembershipMuteApi(APIView):
             consumer=request.user, vendor_id=vendor_id, muted=data.validated_data["muted"]
         )
         return Response(MembershipOutputSerializer(membership).data)
-
-
-class PartnerFeedApi(APIView):
-    """Promotions your partners sent you and their new products."""
-
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(responses=FeedOutputSerializer)
-    def get(self, request: Request) -> Response:
-        mine = my_partners_get(consumer=request.user)  # what My partners shows, kept between visits
-        feed = {"promotions": mine.feed[:50], "new_products": mine.new_products}
-        return Response(FeedOutputSerializer(feed).data)
-
-
-class PromotionFeedbackInputSerializer(serializers.Serializer):
-    verdict = serializers.ChoiceField(choices=PromotionFeedback.Verdict.choices)
-    reason = serializers.ChoiceField(
-        choices=PromotionFeedback.Reason.choices,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="Only with verdict not_for_me.",
-    )
-
-
-class PromotionFeedbackOutputSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = PromotionFeedback
-        fields = ["promotion", "verdict", "reason", "updated_at"]
-
-
-class PromotionFeedbackApi(APIView):
-    """Say whether a promotion delivered to you was useful (again to change your mind). 404 for a promotion
-    never delivered to you; 409 (`partnership_ended`) when you ended that partner."""
-
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(request=PromotionFeedbackInputSerializer, responses=PromotionFeedbackOutputSerializer)
-    def post(self, request: Request, promotion_id: int) -> Response:
-        data = PromotionFeedbackInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        feedback = promotion_feedback_give(consumer=request.user, promotion_id=promotion_id, **data.validated_data)
-        return Response(PromotionFeedbackOutputSerializer(feedback).data)

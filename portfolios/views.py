@@ -6,25 +6,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from marketplace.kernel.errors import DomainError, DomainErrorMixin, NotFoundError
+from marketplace.kernel.errors import DomainError, DomainErrorMixin
 from marketplace.kernel.redirects import redirect_back
-from marketplace.shop.selectors.portfolio import my_partners_get
-from portfolios import services
-from portfolios.exceptions import AlreadyPartner
-from portfolios.forms import MembershipEndForm, MuteForm
-from portfolios.selectors import membership_list_for_portfolio
-from promotions.forms import PromotionFeedbackForm
-from promotions.models import PromotionFeedback
-from promotions.selectors.feedback import feedback_by_promotion_for_consumer, promotion_get_delivered
-from promotions.services.feedback import promotion_feedback_give
 from vendors.models import Vendor
+
+from . import services
+from .exceptions import AlreadyPartner
+from .forms import MembershipEndForm, MuteForm
+from .selectors import membership_list_for_portfolio, portfolio_get_kept
+from .signals import portfolio_page_context
 
 
 class PortfolioView(LoginRequiredMixin, TemplateView):
@@ -32,14 +28,11 @@ class PortfolioView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        mine = my_partners_get(consumer=self.request.user)
-        context.update(
-            memberships=mine.memberships,
-            feed=mine.feed,
-            feedback_reasons=PromotionFeedback.Reason.choices,
-            new_products=mine.new_products,
-            history=mine.history,
-        )
+        mine = portfolio_get_kept(consumer=self.request.user)
+        context.update(memberships=mine.memberships, new_products=mine.new_products, history=mine.history)
+        # What the apps above keep for this consumer on this page: the partner feed (promotions.receivers).
+        for _receiver, extra in portfolio_page_context.send(sender=type(self), consumer=self.request.user):
+            context.update(extra)
         return context
 
 
@@ -114,44 +107,3 @@ class MembershipMuteView(DomainErrorMixin, LoginRequiredMixin, View):
         state = "muted" if membership.muted else "unmuted"
         messages.success(request, f"Promotions from {membership.vendor.name} {state}.")
         return redirect("portfolios:portfolio")
-
-
-class PromotionFeedbackView(DomainErrorMixin, LoginRequiredMixin, View):
-    """A partner says whether a promotion in their feed was useful. With htmx the form is swapped in place
-    (refusals shown in it); without JavaScript a success returns to the feed, bad input shows the form again
-    (400), a promotion never delivered to them is 404 and other refusals are a message on the feed."""
-
-    error_redirect = "portfolios:portfolio"
-    partial = "portfolios/_feedback.html"
-
-    def _render(
-        self, request: HttpRequest, promo: object, feedback: object, error: str = "", status: int = 200
-    ) -> HttpResponse:
-        context = {"promo": promo, "feedback": feedback, "error": error, "reasons": PromotionFeedback.Reason.choices}
-        if request.htmx:
-            return render(request, self.partial, context)
-        return render(request, "portfolios/feedback.html", context, status=status)
-
-    def post(self, request: HttpRequest, promotion_id: int) -> HttpResponse:
-        promo = promotion_get_delivered(consumer=request.user, promotion_id=promotion_id)
-        if promo is None:
-            raise Http404("You did not receive this promotion.")
-        previous = feedback_by_promotion_for_consumer(consumer=request.user, promotion_ids=[promo.pk]).get(promo.pk)
-        form = PromotionFeedbackForm(request.POST)
-        if not form.is_valid():
-            errors = " ".join(str(m) for messages_ in form.errors.values() for m in messages_)
-            return self._render(request, promo, previous, errors, status=400)
-        try:
-            feedback = promotion_feedback_give(consumer=request.user, promotion_id=promo.pk, **form.cleaned_data)
-        except ValidationError as exc:
-            return self._render(request, promo, previous, " ".join(exc.messages), status=400)
-        except NotFoundError:
-            raise
-        except DomainError as exc:
-            if not request.htmx:
-                raise
-            return self._render(request, promo, previous, str(exc))
-        if request.htmx:
-            return self._render(request, promo, feedback)
-        messages.success(request, f"Thank you: your feedback on “{promo.title}” is saved.")
-        return redirect(f"{reverse('portfolios:portfolio')}#promotion-{promo.pk}")

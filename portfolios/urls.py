@@ -1,7 +1,9 @@
 from django.urls import path
 
-from ..views import portfolio as views
+from . import views
 
+# The "portfolios" namespace, under /portfolio/; marketplace/urls.py adds promotions' feedback on the feed
+# (promotions.urls.portfolio_urlpatterns) to it.
 app_name = "portfolios"
 
 urlpatterns = [
@@ -10,5 +12,4 @@ urlpatterns = [
     path("end/<id:vendor_id>/", views.MembershipEndView.as_view(), name="end"),
     path("reinstate/<id:vendor_id>/", views.MembershipReinstateView.as_view(), name="reinstate"),
     path("mute/<id:vendor_id>/", views.MembershipMuteView.as_view(), name="mute"),
-    path("feedback/<id:promotion_id>/", views.PromotionFeedbackView.as_view(), name="feedback"),
 ]

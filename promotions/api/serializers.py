@@ -1,0 +1,51 @@
+"""The partner feed and feedback on it, through the API (under /api/v1/portfolio/feed/)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ..models import PromotionFeedback
+
+
+class FeedPromotionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    vendor = serializers.CharField(source="vendor.slug")
+    vendor_name = serializers.CharField(source="vendor.name")
+    title = serializers.CharField()
+    description = serializers.CharField()
+    discount_type = serializers.CharField()
+    discount_value = serializers.DecimalField(max_digits=10, decimal_places=2)
+    min_order = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
+    code = serializers.CharField()
+    ends_at = serializers.DateTimeField()
+
+
+class FeedProductSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    vendor = serializers.CharField(source="vendor.slug")
+    name = serializers.CharField()
+    price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    partner_price = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class FeedOutputSerializer(serializers.Serializer):
+    promotions = FeedPromotionSerializer(many=True)
+    new_products = FeedProductSerializer(many=True)
+
+
+class PromotionFeedbackInputSerializer(serializers.Serializer):
+    verdict = serializers.ChoiceField(choices=PromotionFeedback.Verdict.choices)
+    reason = serializers.ChoiceField(
+        choices=PromotionFeedback.Reason.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Only with verdict not_for_me.",
+    )
+
+
+class PromotionFeedbackOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PromotionFeedback
+        fields = ["promotion", "verdict", "reason", "updated_at"]
