@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "portfolios",
     "promotions",
     "marketplace.shop",
+    "marketplace.sell",
 ]
 
 MIDDLEWARE = [
@@ -239,7 +240,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "vendor-flags-scan": {"task": "portfolios.tasks.vendor_flags_scan_task", "schedule": 900.0},
     "partner-digest": {"task": "promotions.tasks.partner_digest_send_task", "schedule": 3600.0},
-    "vendor-weekly-digest": {"task": "marketplace.shop.tasks.vendor_digest_send_task", "schedule": 3600.0},
+    "vendor-weekly-digest": {"task": "marketplace.sell.tasks.vendor_digest_send_task", "schedule": 3600.0},
 }
 CELERY_TIMEZONE = "UTC"
 

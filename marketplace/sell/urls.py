@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import catalogue, orders, promotions
+from .views import catalogue, insights, orders, promotions
 
 app_name = "sell"
 
@@ -17,7 +17,7 @@ urlpatterns = [
     path("products/export.csv", catalogue.CsvExportView.as_view(), name="product-export"),
     path("orders/", orders.SellOrderListView.as_view(), name="order-list"),
     path("orders/<id:pk>/", orders.SellOrderDetailView.as_view(), name="order-detail"),
-    path("insights/", orders.InsightsView.as_view(), name="insights"),
+    path("insights/", insights.InsightsView.as_view(), name="insights"),
     path("promotions/", promotions.PromotionListView.as_view(), name="promotion-list"),
     path("promotions/new/", promotions.PromotionFormView.as_view(), name="promotion-create"),
     path("promotions/<id:pk>/", promotions.PromotionFormView.as_view(), name="promotion-edit"),

@@ -17,7 +17,6 @@ from portfolios.services.stats import vendor_id_shards
 from portfolios.tasks import RETRY
 
 from .services.stats import sales_stats_refresh
-from .services.vendor_digest import vendor_digest_send
 
 
 @shared_task(name="marketplace.shop.tasks.sales_stats_refresh_task", **RETRY)
@@ -38,10 +37,3 @@ def sales_stats_reconcile_task() -> int:
     shards = vendor_id_shards()
     group([sales_stats_refresh_shard_task.si(low, high) for low, high in shards]).apply_async()
     return len(shards)
-
-
-@shared_task(name="marketplace.shop.tasks.vendor_digest_send_task")
-def vendor_digest_send_task() -> dict[str, int]:
-    """Beat runs this hourly ("vendor-weekly-digest"); a vendor is due a week after its last digest. Safe to run
-    twice or concurrently: each vendor's week is recorded once with its watermark and sent at most once."""
-    return vendor_digest_send()

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from marketplace.kernel.privacy import count_text, round_total
 from marketplace.kernel.sql import Scope
+from marketplace.sell.services.digest import vendor_digest_send
+from marketplace.sell.tasks import vendor_digest_send_task
 from marketplace.shop.models import Redemption
-from marketplace.shop.services.vendor_digest import vendor_digest_send
-from marketplace.shop.tasks import vendor_digest_send_task
 from portfolios.models import MembershipEvent
 from portfolios.services import membership_end
 from portfolios.services.stats import stats_refresh_scope

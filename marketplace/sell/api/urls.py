@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import catalogue, orders, promotions
+from .views import catalogue, insights, orders, promotions
 
 urlpatterns = [
     path("application/", catalogue.ApplicationApi.as_view(), name="sell-application"),
@@ -16,7 +16,7 @@ urlpatterns = [
     path("orders/<id:pk>/ship/", orders.OrderShipApi.as_view(), name="sell-order-ship"),
     path("orders/<id:pk>/deliver/", orders.OrderDeliverApi.as_view(), name="sell-order-deliver"),
     path("orders/<id:pk>/cancel/", orders.OrderCancelApi.as_view(), name="sell-order-cancel"),
-    path("insights/", orders.InsightsApi.as_view(), name="sell-insights"),
+    path("insights/", insights.InsightsApi.as_view(), name="sell-insights"),
     path("promotions/", promotions.PromotionListCreateApi.as_view(), name="sell-promotion-list"),
     path("promotions/<id:pk>/", promotions.PromotionDetailApi.as_view(), name="sell-promotion-detail"),
     path("promotions/<id:pk>/preview/", promotions.PromotionPreviewApi.as_view(), name="sell-promotion-preview"),

@@ -12,10 +12,9 @@ from django.views import View
 from django.views.generic import ListView
 
 from marketplace.kernel.errors import DomainErrorMixin
-from marketplace.shop.models import Order, VendorSalesStats
+from marketplace.shop.models import Order
 from marketplace.shop.selectors import order_list_for_vendor
 from marketplace.shop.services.fulfilment import order_fulfil
-from portfolios.selectors.insights import insights_get_kept
 from promotions.selectors import promotion_get_for_vendor
 
 from ..access import VendorOwnerMixin
@@ -57,21 +56,6 @@ class SellOrderDetailView(DomainErrorMixin, VendorOwnerMixin, View):
         order = order_fulfil(vendor=self.vendor, order_id=pk, action=action, reason=request.POST.get("reason", ""))
         messages.success(request, f"Order #{order.pk} is now {order.get_status_display().lower()}.")
         return redirect("sell:order-detail", pk=pk)
-
-
-class InsightsView(VendorOwnerMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        insights = insights_get_kept(vendor=self.vendor)
-        sales = VendorSalesStats.objects.filter(vendor=self.vendor).first()
-        return render(
-            request,
-            "sell/insights.html",
-            {
-                "vendor": self.vendor,
-                "insights": insights,
-                "sales": sales,
-            },
-        )
 
 
 class PromotionResultsView(VendorOwnerMixin, View):

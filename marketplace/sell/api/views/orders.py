@@ -1,4 +1,4 @@
-"""The vendor's orders, insights and promotion results through the API (shop layer: orders live here)."""
+"""The vendor's orders and promotion results through the API (shop layer: orders live here)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketplace.shop.models import Order, VendorSalesStats
+from marketplace.shop.models import Order
 from marketplace.shop.selectors import order_list_for_vendor
 from marketplace.shop.services.fulfilment import CANCEL_REASON_MAX_LENGTH, order_fulfil
-from portfolios.selectors.insights import insights_get_kept
 from promotions.selectors import promotion_get_for_vendor
 
 from ...access import own_vendor
@@ -109,49 +108,6 @@ def _fulfil_view(action: str) -> type[APIView]:
 OrderShipApi = _fulfil_view("ship")
 OrderDeliverApi = _fulfil_view("deliver")
 OrderCancelApi = _fulfil_view("cancel")
-
-
-class SegmentRowSerializer(serializers.Serializer):
-    value = serializers.CharField()
-    label = serializers.CharField()
-    partners = serializers.IntegerField()
-    share = serializers.FloatField(allow_null=True)
-    lift = serializers.FloatField(allow_null=True)
-
-
-class InsightsSerializer(serializers.Serializer):
-    min_group = serializers.IntegerField(help_text="Figures about fewer consumers than this are null.")
-    computed_at = serializers.DateTimeField(allow_null=True)
-    current_partners = serializers.IntegerField(allow_null=True, help_text="Rounded to min_group; null under it.")
-    partners_ever = serializers.IntegerField(allow_null=True, help_text="Rounded to min_group; null under it.")
-    ended_90d = serializers.IntegerField(allow_null=True)
-    reachable_partners = serializers.IntegerField(allow_null=True)
-    grain = serializers.ChoiceField(
-        choices=["day", "week", "month"], help_text="The trend's period: days, or weeks or months for small vendors."
-    )
-    days = serializers.ListField(child=serializers.CharField(), help_text="The first day of each period.")
-    partners_series = serializers.ListField(child=serializers.IntegerField(allow_null=True))
-    adds_series = serializers.ListField(child=serializers.IntegerField(allow_null=True))
-    ends_series = serializers.ListField(child=serializers.IntegerField(allow_null=True))
-    end_reasons = serializers.ListField(child=serializers.DictField())
-    segments = serializers.DictField(child=SegmentRowSerializer(many=True))
-    overlap = serializers.FloatField(allow_null=True)
-    partner_sales_share = serializers.FloatField(allow_null=True)
-
-
-class InsightsApi(APIView):
-    """Your insights, from the statistics tables only, suppressed under K consumers."""
-
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(responses=InsightsSerializer)
-    def get(self, request: Request) -> Response:
-        vendor = own_vendor(request)
-        insights = insights_get_kept(vendor=vendor)
-        sales = VendorSalesStats.objects.filter(vendor=vendor).first()
-        share = sales.partner_share if sales else None
-        data = {**insights.__dict__, "partner_sales_share": float(share) if share is not None else None}
-        return Response(InsightsSerializer(data).data)
 
 
 class PromotionResultsSerializer(serializers.Serializer):

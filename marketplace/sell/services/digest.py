@@ -27,13 +27,12 @@ from django.utils import timezone
 
 from marketplace.accounts.mail import mail_render
 from marketplace.kernel.privacy import count_text, min_group, round_total, suppress
+from marketplace.shop.models import Redemption
 from portfolios.models import EndReason, VendorDailyStat, VendorEndReasonStat, VendorStats
 from promotions.models import DigestMail, Promotion, PromotionDelivery, VendorDigestState
 from promotions.selectors.feedback import FeedbackCounts, feedback_counts_for_promotions
 from promotions.services.digest import BATCH, DUE_SLACK, digest_mail_send_pending, site_url
 from vendors.models import Vendor
-
-from ..models import Redemption
 
 logger = logging.getLogger(__name__)
 

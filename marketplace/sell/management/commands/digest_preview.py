@@ -14,7 +14,7 @@ from marketplace.accounts.models import User
 from promotions.services.digest import partner_digest_preview
 from vendors.models import Vendor
 
-from ...services.vendor_digest import vendor_digest_preview
+from ...services.digest import vendor_digest_preview
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Writes of the vendor workspace: the vendor's weekly digest (digest.py)."""
