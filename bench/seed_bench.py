@@ -67,7 +67,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from marketplace.shop.demo import DemoScale, seed_demo  # noqa: E402
+from marketplace.demo.seed import DemoScale, seed_demo  # noqa: E402
 
 
 @dataclass
@@ -282,7 +282,7 @@ def report(run: Run) -> str:
     lines += [
         f"| other (named accounts, the demo consumer's partners) | | {run.seed_seconds - steps_seconds:.1f} | |",
         "",
-        "The index steps rebuild the indexes and foreign keys set aside for the load (marketplace/shop/demo/bulk.py);",
+        "The index steps rebuild the indexes and foreign keys set aside for the load (marketplace/demo/bulk.py);",
         "the vendors step includes their owner accounts and regions, the consumers step their profiles and interests.",
         "",
         "### Rows written per table",

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "promotions",
     "marketplace.shop",
     "marketplace.sell",
+    "marketplace.demo",
 ]
 
 MIDDLEWARE = [

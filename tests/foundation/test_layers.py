@@ -18,6 +18,8 @@ LAYERS = {
     "promotions": 3,
     "marketplace.shop": 4,
     "marketplace.sell": 5,
+    # The demo data writes through every layer, so it sits above them all.
+    "marketplace.demo": 6,
 }
 # The kernel (marketplace/kernel/, one package): every module in it may be used by every layer and imports no
 # app. Its membership is the package itself, read here, not a list kept beside it.

@@ -117,7 +117,7 @@ def test_seed_demo_reads_like_a_marketplace_with_pictures():
     from django.core.files.storage import default_storage
     from PIL import Image
 
-    from marketplace.shop.demo.catalogue import CATALOGUE
+    from marketplace.demo.catalogue import CATALOGUE
     from marketplace.shop.models import ServiceRating
 
     call_command("seed_demo", *SMALL, verbosity=0)
@@ -140,7 +140,7 @@ def test_seed_demo_reads_like_a_marketplace_with_pictures():
 
 @pytest.mark.django_db
 def test_seed_demo_default_scale_gives_the_demo_vendor_insights_in_every_dimension():
-    from marketplace.shop.demo.seed import DemoScale
+    from marketplace.demo.seed import DemoScale
     from portfolios.models import SegmentDimension, VendorSegmentStat
 
     call_command("seed_demo", "--no-progress", verbosity=0)

@@ -12,12 +12,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from marketplace.accounts.models import User
+from marketplace.shop.models import Checkout, Order, OrderLine, Redemption, ServiceRating
 from portfolios.models import PartnerMembership
 from promotions.models import Promotion, PromotionDelivery, PromotionFeedback
 from promotions.services import promotion_create, promotion_publish
 from vendors.models import Product, Vendor
 
-from ..models import Checkout, Order, OrderLine, Redemption, ServiceRating
 from .bulk import ProgressFactory, insert_rows
 from .catalogue import REVIEWS
 
@@ -97,7 +97,7 @@ def demo_orders_and_promotions_create(rng: random.Random, vendor: Vendor, demo_c
     """The demo vendor gets a few orders to fulfil (one delivered, rated) and running promotions; the demo
     consumer has an order history. Placed through the real services, so stock, partner prices and
     deliveries behave as in use."""
-    from ..services import cart_add, checkout_place, order_rate
+    from marketplace.shop.services import cart_add, checkout_place, order_rate
 
     now = timezone.now()
     promotion_create(

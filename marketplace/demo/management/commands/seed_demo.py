@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from marketplace.shop.demo import DemoScale, seed_demo
+from marketplace.demo.seed import DemoScale, seed_demo
 
 # Each number's range. The ceilings are the largest scale worth seeding on one machine: the benchmark
 # seeds 100 000 consumers, 10 000 vendors and 20 memberships each.
