@@ -33,14 +33,11 @@ def _refuse_own_vendor(consumer: User, vendor: Vendor) -> None:
         raise OwnVendor("A vendor's owner or the marketplace's staff cannot add that vendor as a partner.")
 
 
-def membership_start(*, consumer: User, vendor_id: int) -> PartnerMembership:
-    """Add an approved vendor to the consumer's portfolio.
-
-    Atomic; two simultaneous clicks make one active membership (the partial unique constraint decides,
-    the loser gets AlreadyPartner). Adding a vendor the consumer ended before is the consumer's own
-    decision to take it back (rule 2: only the consumer reinstates), so it is recorded as a reinstatement,
-    exactly as membership_reinstate from the portfolio history would; the ended row stays in the history.
-    """
+def _membership_open(*, consumer: User, vendor_id: int, reinstating: bool) -> PartnerMembership:
+    """A new active membership of an approved vendor, with its event, in one transaction: STARTED, or
+    REINSTATED when the consumer ended this vendor before. Two simultaneous clicks make one active membership
+    (the partial unique constraint decides, the loser gets AlreadyPartner). `reinstating` refuses a vendor the
+    consumer never ended (the portfolio history's button)."""
     try:
         with transaction.atomic():
             vendor = Vendor.objects.filter(pk=vendor_id, status=Vendor.Status.APPROVED).first()
@@ -48,6 +45,8 @@ def membership_start(*, consumer: User, vendor_id: int) -> PartnerMembership:
                 raise VendorNotAvailable("This vendor is not available.")
             _refuse_own_vendor(consumer, vendor)
             ended_before = PartnerMembership.objects.ended().filter(consumer=consumer, vendor=vendor).exists()
+            if reinstating and not ended_before:
+                raise NotAPartner("You have no ended partnership with this vendor to reinstate.")
             kind = MembershipEvent.Kind.REINSTATED if ended_before else MembershipEvent.Kind.STARTED
             now = timezone.now()
             membership = PartnerMembership.objects.create(consumer=consumer, vendor=vendor, started_at=now)
@@ -58,13 +57,8 @@ def membership_start(*, consumer: User, vendor_id: int) -> PartnerMembership:
         raise AlreadyPartner("This vendor is already one of your partners.") from exc
 
 
-@transaction.atomic
-def membership_end(*, consumer: User, vendor_id: int, reason: str, comment: str = "") -> PartnerMembership:
-    """End the consumer's active partnership with a reason. Only the consumer calls this; history is kept."""
-    if reason not in EndReason.values:
-        raise ValidationError({"reason": "Choose why you are ending this partnership."})
-    if len(comment) > 2000:
-        raise ValidationError({"comment": "Keep the comment under 2000 characters."})
+def _active_membership_locked(*, consumer: User, vendor_id: int) -> PartnerMembership:
+    """The consumer's active membership of this vendor, locked for the caller's transaction."""
     membership = (
         PartnerMembership.objects.select_for_update()
         .filter(consumer=consumer, vendor_id=vendor_id, ended_at__isnull=True)
@@ -72,6 +66,28 @@ def membership_end(*, consumer: User, vendor_id: int, reason: str, comment: str 
     )
     if membership is None:
         raise NotAPartner("This vendor is not one of your current partners.")
+    return membership
+
+
+def membership_start(*, consumer: User, vendor_id: int) -> PartnerMembership:
+    """Add an approved vendor to the consumer's portfolio.
+
+    Atomic; two simultaneous clicks make one active membership. Adding a vendor the consumer ended before is
+    the consumer's own decision to take it back (rule 2: only the consumer reinstates), so it is recorded as
+    a reinstatement, exactly as membership_reinstate from the portfolio history would; the ended row stays
+    in the history.
+    """
+    return _membership_open(consumer=consumer, vendor_id=vendor_id, reinstating=False)
+
+
+@transaction.atomic
+def membership_end(*, consumer: User, vendor_id: int, reason: str, comment: str = "") -> PartnerMembership:
+    """End the consumer's active partnership with a reason. Only the consumer calls this; history is kept."""
+    if reason not in EndReason.values:
+        raise ValidationError({"reason": "Choose why you are ending this partnership."})
+    if len(comment) > 2000:
+        raise ValidationError({"comment": "Keep the comment under 2000 characters."})
+    membership = _active_membership_locked(consumer=consumer, vendor_id=vendor_id)
     now = timezone.now()
     membership.ended_at = now
     membership.end_reason, membership.end_comment = reason, comment
@@ -84,36 +100,14 @@ def membership_end(*, consumer: User, vendor_id: int, reason: str, comment: str 
 
 
 def membership_reinstate(*, consumer: User, vendor_id: int) -> PartnerMembership:
-    """Reinstate a partnership the consumer ended earlier: a new active membership, history kept."""
-    try:
-        with transaction.atomic():
-            vendor = Vendor.objects.filter(pk=vendor_id, status=Vendor.Status.APPROVED).first()
-            if vendor is None:
-                raise VendorNotAvailable("This vendor is not available.")
-            _refuse_own_vendor(consumer, vendor)
-            if not PartnerMembership.objects.ended().filter(consumer=consumer, vendor=vendor).exists():
-                raise NotAPartner("You have no ended partnership with this vendor to reinstate.")
-            now = timezone.now()
-            membership = PartnerMembership.objects.create(consumer=consumer, vendor=vendor, started_at=now)
-            MembershipEvent.objects.create(
-                membership=membership, vendor=vendor, kind=MembershipEvent.Kind.REINSTATED, created_at=now
-            )
-            _announce(vendor.pk, consumer.pk)
-            return membership
-    except IntegrityError as exc:
-        raise AlreadyPartner("This vendor is already one of your partners.") from exc
+    """Reinstate a partnership the consumer ended earlier: a new active membership, history kept. Atomic."""
+    return _membership_open(consumer=consumer, vendor_id=vendor_id, reinstating=True)
 
 
 @transaction.atomic
 def membership_set_muted(*, consumer: User, vendor_id: int, muted: bool) -> PartnerMembership:
     """Mute or unmute a current partner's promotions without ending the partnership."""
-    membership = (
-        PartnerMembership.objects.select_for_update()
-        .filter(consumer=consumer, vendor_id=vendor_id, ended_at__isnull=True)
-        .first()
-    )
-    if membership is None:
-        raise NotAPartner("This vendor is not one of your current partners.")
+    membership = _active_membership_locked(consumer=consumer, vendor_id=vendor_id)
     membership.muted = muted
     membership.save(update_fields=["muted"])
     _announce(vendor_id, consumer.pk)

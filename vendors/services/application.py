@@ -4,6 +4,7 @@ vendor's own profile (description, regions served, logo)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypedDict, Unpack
 
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import ValidationError
@@ -30,13 +31,23 @@ def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     return slug
 
 
-def _check_application(*, name: str, category: Category | None, contact_email: str) -> None:
+class ApplicationFields(TypedDict):
+    """What an applicant writes to apply to sell, and again to correct the application."""
+
+    name: str
+    description: str
+    category: Category | None
+    regions: Iterable[Region]
+    contact_email: str
+
+
+def _check_application(application: ApplicationFields) -> None:
     errors: dict[str, list[str]] = {}
-    if not name.strip():
+    if not application["name"].strip():
         errors["name"] = ["Enter your business name."]
-    if category is None:
+    if application["category"] is None:
         errors["category"] = ["Choose the category you sell in."]
-    if contact_email:
+    if contact_email := application["contact_email"]:
         try:
             validate_email(contact_email)
         except ValidationError:
@@ -45,6 +56,20 @@ def _check_application(*, name: str, category: Category | None, contact_email: s
         errors["contact_email"] = ["Enter an email address customers and moderators can reach you at."]
     if errors:
         raise ValidationError(errors)
+
+
+def _application_write(vendor: Vendor, application: ApplicationFields) -> None:
+    """Put a checked application on the (new or pending) vendor, pending for moderators, and save it."""
+    name = application["name"].strip()
+    if vendor.pk is None or vendor.name != name:
+        vendor.slug = _unique_slug(name, exclude_pk=vendor.pk)
+    vendor.name = name
+    vendor.description = application["description"].strip()
+    vendor.category = application["category"]  # type: ignore[assignment]
+    vendor.contact_email = application["contact_email"].strip()
+    vendor.status, vendor.status_reason = Vendor.Status.PENDING, ""
+    vendor.save()
+    vendor.regions.set(list(application["regions"]))
 
 
 def _announce_status(vendor_id: int, old_status: str, new_status: str) -> None:
@@ -56,48 +81,24 @@ def _announce_status(vendor_id: int, old_status: str, new_status: str) -> None:
 
 
 @transaction.atomic
-def vendor_apply(
-    *,
-    owner: User,
-    name: str,
-    description: str,
-    category: Category | None,
-    regions: Iterable[Region],
-    contact_email: str,
-) -> Vendor:
+def vendor_apply(*, owner: User, **application: Unpack[ApplicationFields]) -> Vendor:
     """Apply to sell: creates the owner's vendor, pending until a moderator approves it.
 
     Atomic. One vendor per owner: a second application is refused (ConflictError); a rejected applicant
     corrects and resubmits with vendor_application_resubmit instead.
     """
-    _check_application(name=name, category=category, contact_email=contact_email)
+    _check_application(application)
     # Locking the user row serialises two simultaneous submits of the same owner.
     User.objects.select_for_update().filter(pk=owner.pk).first()
     if Vendor.objects.filter(owner=owner).exists():
         raise ConflictError("You have already applied to sell; see your application in your workspace.")
-    vendor = Vendor.objects.create(
-        owner=owner,
-        name=name.strip(),
-        slug=_unique_slug(name),
-        description=description.strip(),
-        category=category,
-        contact_email=contact_email.strip(),
-        status=Vendor.Status.PENDING,
-    )
-    vendor.regions.set(list(regions))
+    vendor = Vendor(owner=owner)
+    _application_write(vendor, application)
     return vendor
 
 
 @transaction.atomic
-def vendor_application_resubmit(
-    *,
-    owner: User,
-    name: str,
-    description: str,
-    category: Category | None,
-    regions: Iterable[Region],
-    contact_email: str,
-) -> Vendor:
+def vendor_application_resubmit(*, owner: User, **application: Unpack[ApplicationFields]) -> Vendor:
     """Correct a pending or rejected application; a rejected one goes back to pending for moderators.
 
     Atomic. An approved or suspended vendor cannot resubmit (ConflictError): its status is the moderators'.
@@ -107,18 +108,9 @@ def vendor_application_resubmit(
         raise NotFoundError("You have not applied to sell yet.")
     if vendor.status not in (Vendor.Status.PENDING, Vendor.Status.REJECTED):
         raise ConflictError(f"Your vendor is {vendor.get_status_display().lower()}; the application is closed.")
-    _check_application(name=name, category=category, contact_email=contact_email)
+    _check_application(application)
     old_status = vendor.status
-    if vendor.name != name.strip():
-        vendor.slug = _unique_slug(name, exclude_pk=vendor.pk)
-    vendor.name = name.strip()
-    vendor.description = description.strip()
-    vendor.category = category  # type: ignore[assignment]
-    vendor.contact_email = contact_email.strip()
-    vendor.status = Vendor.Status.PENDING
-    vendor.status_reason = ""
-    vendor.save()
-    vendor.regions.set(list(regions))
+    _application_write(vendor, application)
     if old_status != vendor.status:
         _announce_status(vendor.pk, old_status, vendor.status)
     return vendor

@@ -215,6 +215,17 @@ def _check_product(product: Product) -> None:
         raise ValidationError(errors)
 
 
+def _product_save(product: Product, stored_image: ContentFile[bytes] | None) -> None:
+    """Check and save a new or changed product inside the caller's transaction, with its new image (from
+    image_prepare) if any, whose thumbnails are made after commit."""
+    _check_product(product)
+    if stored_image is not None:
+        product.image = stored_image
+    product.save()
+    if stored_image is not None:
+        transaction.on_commit(partial(_thumbnails_enqueue, product.pk))
+
+
 def _product_for_update(vendor: Vendor, product_id: int) -> Product:
     product = Product.objects.select_for_update().filter(vendor=vendor, pk=product_id).first()
     if product is None:
@@ -251,12 +262,7 @@ def product_create(
             category=category or vendor.category,
             active=active,
         )
-        _check_product(product)
-        if stored_image is not None:
-            product.image = stored_image
-        product.save()
-        if stored_image is not None:
-            transaction.on_commit(partial(_thumbnails_enqueue, product.pk))
+        _product_save(product, stored_image)
     return product
 
 
@@ -275,12 +281,7 @@ def product_update(*, vendor: Vendor, product_id: int, image: UploadedFile | Non
         product = _product_for_update(vendor, product_id)
         for field, value in changes.items():
             setattr(product, field, value.strip() if isinstance(value, str) else value)
-        _check_product(product)
-        if stored_image is not None:
-            product.image = stored_image
-        product.save()
-        if stored_image is not None:
-            transaction.on_commit(partial(_thumbnails_enqueue, product.pk))
+        _product_save(product, stored_image)
     return product
 
 
