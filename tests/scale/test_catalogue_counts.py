@@ -62,7 +62,7 @@ def test_product_count_stays_exact_after_create_deactivate_import_moderation_and
     assert _stored(other) == 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_product_count_is_exact_when_two_transactions_add_products_to_one_vendor_at_once():
     """The second writer's recount waits for the first to commit (the vendor row is locked first), so it
     counts the first's product too, instead of overwriting the count with a figure that misses it."""

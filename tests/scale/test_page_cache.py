@@ -235,9 +235,9 @@ def test_signed_in_vendor_pages_share_what_every_visitor_sees_and_keep_each_ones
 def test_the_home_page_features_the_same_vendors_for_all_but_never_one_the_visitor_ended(
     client, consumer, monkeypatch, reference_data
 ):
-    from marketplace.shop.selectors import storefront
+    from marketplace.shop.selectors import directory
 
-    monkeypatch.setattr(storefront, "DIRECTORY_KEPT", 6)  # the six kept for everyone, then one more beyond them
+    monkeypatch.setattr(directory, "DIRECTORY_KEPT", 6)  # the six kept for everyone, then one more beyond them
     vendors = [VendorFactory(name=f"Vendor {letter}") for letter in "ABCDEFG"]
     membership_start(consumer=consumer, vendor_id=vendors[0].pk)
     membership_end(consumer=consumer, vendor_id=vendors[0].pk, reason="price")
@@ -262,10 +262,10 @@ def test_the_home_page_features_the_same_vendors_for_all_but_never_one_the_visit
 def test_the_directorys_first_page_is_kept_for_everyone_less_the_vendors_each_visitor_ended(
     client, consumer, monkeypatch
 ):
-    from marketplace.shop.selectors import storefront
+    from marketplace.shop.selectors import directory
     from marketplace.shop.views.storefront import VendorListView
 
-    monkeypatch.setattr(storefront, "DIRECTORY_KEPT", 4)  # a first page of 3 and its look-ahead row
+    monkeypatch.setattr(directory, "DIRECTORY_KEPT", 4)  # a first page of 3 and its look-ahead row
     monkeypatch.setattr(VendorListView, "paginate_by", 3)
     vendors = {letter: VendorFactory(name=f"Vendor {letter}") for letter in "ABCDEF"}
     membership_start(consumer=consumer, vendor_id=vendors["F"].pk)
@@ -335,10 +335,10 @@ def test_a_selective_search_is_kept_for_everyone_and_put_partners_first_for_each
 def test_a_broad_search_puts_each_visitors_partners_first_over_the_matches_kept_for_everyone(
     client, consumer, monkeypatch
 ):
-    from marketplace.shop.selectors import storefront
+    from marketplace.shop.selectors import search
     from marketplace.shop.views.storefront import ProductSearchView
 
-    monkeypatch.setattr(storefront, "SEARCH_KEPT", 5)  # 8 matches: a broad search, its first 6 kept
+    monkeypatch.setattr(search, "SEARCH_KEPT", 5)  # 8 matches: a broad search, its first 6 kept
     monkeypatch.setattr(ProductSearchView, "paginate_by", 3)
     partner, ended = VendorFactory(name="Roastery P"), VendorFactory(name="Roastery E")
     vendor_of = {"B": ended, "G": partner, "H": partner}

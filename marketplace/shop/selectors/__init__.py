@@ -14,27 +14,31 @@ from .cart import (
     checkout_preview,
     promotion_ids_used_up,
 )
+from .directory import (
+    VendorSort,
+    vendor_list_directory,
+    vendor_list_directory_kept,
+    vendor_list_featured,
+)
 from .orders import (
     order_get_for_consumer,
     order_list_for_consumer,
     order_list_for_vendor,
 )
+from .search import (
+    product_search_partners_first,
+    product_search_partners_first_kept,
+)
 from .storefront import (
     MAX_COMPARE,
     VendorPage,
-    VendorSort,
     product_get_for_page,
     product_get_page_kept,
     product_list_for_vendor_page,
-    product_search_partners_first,
-    product_search_partners_first_kept,
     vendor_facts,
     vendor_get_for_page,
     vendor_get_page_kept,
     vendor_list_compare,
-    vendor_list_directory,
-    vendor_list_directory_kept,
-    vendor_list_featured,
 )
 
 __all__ = [
