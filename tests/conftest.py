@@ -189,3 +189,29 @@ def screenshot(page, request):
         return path
 
     return take
+
+
+@pytest.fixture
+def embedded_dir():
+    """A data folder for an embedded PostgreSQL of the test's own (MARKETPLACE_EMBEDDED_DIR), inside the project's
+    .embedded/ rather than pytest's temporary folder: PostgreSQL runs as its own user when the tests run as root,
+    and pytest closes its folder to other users again whenever another session starts. Whatever server the test
+    leaves there is stopped afterwards and the folder removed."""
+    import shutil
+    import subprocess
+    import sys
+    import uuid
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    folder = root / ".embedded" / "tests" / uuid.uuid4().hex[:8]
+    folder.mkdir(parents=True)
+    yield folder
+    subprocess.run(
+        [sys.executable, "-m", "marketplace.embedded", "stop"],
+        cwd=root,
+        env={**os.environ, "MARKETPLACE_EMBEDDED_DIR": str(folder)},
+        capture_output=True,
+        timeout=120,
+    )
+    shutil.rmtree(folder, ignore_errors=True)

@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -85,12 +84,8 @@ def _wait_stopped(pid: int, timeout: float = 20) -> bool:
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Iterator[Path]:
-    """A data folder of the test's own; whatever server a test leaves running there is stopped afterwards."""
-    yield tmp_path / "embedded"
-    subprocess.run(
-        [sys.executable, "-m", "marketplace.embedded", "stop"], cwd=ROOT, env=_env(tmp_path / "embedded"), timeout=60
-    )
+def folder(embedded_dir: Path) -> Path:
+    return embedded_dir
 
 
 def test_settings_without_database_url_start_the_embedded_postgres_and_reuse_it(folder: Path):

@@ -59,9 +59,17 @@ def test_settings_production_refuses_to_start_without_allowed_hosts():
 def test_settings_production_passes_check_deploy():
     result = _run(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DATABASE_URL="postgres://postgres@db.invalid/marketplace",
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=SECRET,
         DJANGO_ALLOWED_HOSTS="shop.example.com",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_settings_production_refuses_to_start_without_database_url():
+    """The embedded PostgreSQL is for development: production names its database."""
+    result = _run(["-c", PROBE], DJANGO_DEBUG="0", DJANGO_SECRET_KEY=SECRET, DJANGO_ALLOWED_HOSTS="shop.example.com")
+    assert result.returncode != 0
+    assert "needs DATABASE_URL" in result.stderr

@@ -69,7 +69,7 @@ def _embedded_env(folder: Path) -> dict[str, str]:
     the broker folder in `folder`, no demo data, and a clock that ticks every CLOCK_TICK seconds."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_"))}
     env.update(
-        MARKETPLACE_EMBEDDED_DIR=str(folder / "embedded"),
+        MARKETPLACE_EMBEDDED_DIR=str(folder),
         MARKETPLACE_EMBEDDED_FAST="1",
         SEED_DEMO="0",
         MARKETPLACE_BROKER_DIR=str(folder / "broker"),
@@ -102,8 +102,8 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.fixture
-def embedded_site(tmp_path: Path) -> Iterator[EmbeddedSite]:
-    env = _embedded_env(tmp_path)
+def embedded_site(embedded_dir: Path) -> Iterator[EmbeddedSite]:
+    env = _embedded_env(embedded_dir)
     port = _free_port()
     process = subprocess.Popen(
         # As `make run` (Makefile), without the autoreloader: other work in this tree must not restart the site.
@@ -116,7 +116,7 @@ def embedded_site(tmp_path: Path) -> Iterator[EmbeddedSite]:
         text=True,
         start_new_session=True,
     )
-    site = EmbeddedSite(url=f"http://127.0.0.1:{port}", env=env, folder=tmp_path, process=process)
+    site = EmbeddedSite(url=f"http://127.0.0.1:{port}", env=env, folder=embedded_dir, process=process)
     try:
         _wait_for_site(site.url, process, timeout=180)
         yield site
@@ -157,7 +157,7 @@ def test_make_run_clock_starts_a_scheduled_promotion_and_delivers_it(embedded_si
     assert "'started': 1" in log
 
     # The worker and the embedded PostgreSQL stop with the site.
-    pgdata = embedded_site.folder / "embedded" / "postgres"
+    pgdata = embedded_site.folder / "postgres"
     server_pid = int((pgdata / "postmaster.pid").read_text().split()[0])
     assert _alive(server_pid)
     os.killpg(embedded_site.process.pid, signal.SIGTERM)
@@ -166,7 +166,7 @@ def test_make_run_clock_starts_a_scheduled_promotion_and_delivers_it(embedded_si
     while (_alive(worker_pid) or _alive(server_pid)) and time.monotonic() < deadline:
         time.sleep(0.5)
     assert not _alive(worker_pid)
-    assert not _alive(server_pid)
+    assert not _alive(server_pid), embedded_site.process.stdout.read()[-3000:]
     assert not (pgdata / "postmaster.pid").exists()
 
 

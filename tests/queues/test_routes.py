@@ -31,7 +31,14 @@ def _queues(**env: str) -> dict[str, str]:
     result = subprocess.run(
         [sys.executable, "-c", PROBE],
         cwd=ROOT,
-        env={**base, "DJANGO_SETTINGS_MODULE": "marketplace.settings", "REDIS_URL": "redis://127.0.0.1:6379/4", **env},
+        env={
+            **base,
+            "DJANGO_SETTINGS_MODULE": "marketplace.settings",
+            # Named, never connected to: without it the settings would start the embedded PostgreSQL.
+            "DATABASE_URL": "postgres://postgres@db.invalid/marketplace",
+            "REDIS_URL": "redis://127.0.0.1:6379/4",
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=60,
