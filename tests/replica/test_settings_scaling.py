@@ -62,7 +62,12 @@ def test_settings_refuse_an_unknown_pooler():
     result = subprocess.run(
         [sys.executable, "-c", PROBE],
         cwd=ROOT,
-        env={**base, "DJANGO_SETTINGS_MODULE": "marketplace.settings", "DATABASE_URL": PRIMARY, "DATABASE_POOLER": "pgpool"},
+        env={
+            **base,
+            "DJANGO_SETTINGS_MODULE": "marketplace.settings",
+            "DATABASE_URL": PRIMARY,
+            "DATABASE_POOLER": "pgpool",
+        },
         capture_output=True,
         text=True,
         timeout=60,
