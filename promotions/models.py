@@ -29,6 +29,28 @@ class LapsedWindow(models.IntegerChoices):
     DAYS_365 = 365, "365 days"
 
 
+# What a vendor designs of a promotion, in the order forms and the API show it: the only fields the design
+# service (promotion_update) changes, and the API's writable fields (marketplace/sell/api/serializers).
+PROMOTION_DESIGN_FIELDS = (
+    "title",
+    "description",
+    "kind",
+    "audience",
+    "segment_region",
+    "segment_age_band",
+    "segment_interest",
+    "lapsed_days",
+    "discount_type",
+    "discount_value",
+    "min_order",
+    "code",
+    "uses_per_consumer",
+    "max_uses",
+    "starts_at",
+    "ends_at",
+)
+
+
 class Promotion(models.Model):
     class Kind(models.TextChoices):
         PUBLIC = "public", "Public ad"

@@ -26,30 +26,12 @@ from marketplace.kernel.privacy import min_group
 from portfolios.models import PartnerMembership
 from vendors.models import Vendor
 
-from ..models import Promotion, PromotionDelivery
+from ..models import PROMOTION_DESIGN_FIELDS, Promotion, PromotionDelivery
 from ..selectors.audience import AudienceSpec, audience_consumers, audience_too_small_message
 from ..selectors.own import promotion_get_for_vendor
 
 logger = logging.getLogger(__name__)
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{0,30}$")
-DESIGN_FIELDS = {
-    "title",
-    "description",
-    "kind",
-    "audience",
-    "segment_region",
-    "segment_age_band",
-    "segment_interest",
-    "lapsed_days",
-    "discount_type",
-    "discount_value",
-    "min_order",
-    "code",
-    "uses_per_consumer",
-    "max_uses",
-    "starts_at",
-    "ends_at",
-}
 
 CENT = Decimal("0.01")
 
@@ -212,7 +194,7 @@ def promotion_create(
 @transaction.atomic
 def promotion_update(*, vendor: Vendor, promotion_id: int, **changes: Any) -> Promotion:
     """Change a draft of the vendor's (only the fields given). Published promotions are fixed: ConflictError."""
-    unknown = set(changes) - DESIGN_FIELDS
+    unknown = set(changes) - set(PROMOTION_DESIGN_FIELDS)
     if unknown:
         raise ValidationError({field: ["This field cannot be changed."] for field in sorted(unknown)})
     promotion = _own_promotion(vendor, promotion_id)

@@ -5,7 +5,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from marketplace.accounts.models import AgeBand, Interest, Region
-from promotions.models import LapsedWindow, Promotion
+from promotions.models import PROMOTION_DESIGN_FIELDS, LapsedWindow, Promotion
 
 
 class PromotionSerializer(serializers.ModelSerializer):
@@ -39,27 +39,7 @@ class PromotionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Promotion
-        fields = [
-            "id",
-            "title",
-            "description",
-            "kind",
-            "audience",
-            "segment_region",
-            "segment_age_band",
-            "segment_interest",
-            "lapsed_days",
-            "discount_type",
-            "discount_value",
-            "min_order",
-            "code",
-            "uses_per_consumer",
-            "max_uses",
-            "starts_at",
-            "ends_at",
-            "state",
-            "created_at",
-        ]
+        fields = ["id", *PROMOTION_DESIGN_FIELDS, "state", "created_at"]
         read_only_fields = ["id", "state", "created_at"]
         # The rules (end after start, percent ≤ 100, ...) live in the service, not here.
         validators: list = []
