@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -312,28 +313,43 @@ def digest_mail_send_pending(*, kind: str | None = None, limit: int = BATCH) -> 
     return counts
 
 
+def digest_run(
+    *, kind: str, due_ids: list[int], record: Callable[[int], DigestMail | None], limit: int
+) -> dict[str, int]:
+    """The shape of every digest job: record the digest of each recipient due one (`record`, one transaction
+    each: step 1), then send every pending digest of this kind (step 2). One recipient's broken digest is
+    logged and stays due; it never stops the others. Returns how many were recorded and had nothing new, and
+    the send counts."""
+    recorded = quiet = 0
+    for recipient_id in due_ids:
+        try:
+            mail = record(recipient_id)
+        except Exception:  # noqa: BLE001 - isolation: one recipient's broken digest must not stop the others
+            logger.exception("The %s digest of %s could not be recorded; it stays due", kind, recipient_id)
+            continue
+        if mail is None:
+            quiet += 1
+        else:
+            recorded += 1
+    sent = digest_mail_send_pending(kind=kind, limit=max(limit, 1))
+    result = {"recorded": recorded, "nothing_new": quiet, **sent}
+    if recorded or sent["sent"] or sent["failed"]:
+        logger.info("%s digests: %s", kind.capitalize(), result)
+    return result
+
+
 def partner_digest_send(*, now: datetime | None = None, limit: int = BATCH) -> dict[str, int]:
     """The hourly job: record a digest for every consumer who is due (step 1, one transaction each), then send
     every pending partner digest (step 2). Safe to run twice or at the same time as itself: nobody is sent the
     same digest twice (module docstring). Returns how many consumers were recorded, had nothing new, and the
     send counts."""
     now = now or timezone.now()
-    recorded = quiet = 0
-    for consumer_id in partner_digest_due_ids(now=now, limit=limit):
-        try:
-            mail = partner_digest_record(consumer_id=consumer_id, now=now)
-        except Exception:  # noqa: BLE001 - isolation: one consumer's broken digest must not stop the others
-            logger.exception("Partner digest of consumer %s could not be recorded; they stay due", consumer_id)
-            continue
-        if mail is None:
-            quiet += 1
-        else:
-            recorded += 1
-    sent = digest_mail_send_pending(kind=DigestMail.Kind.PARTNER, limit=max(limit, 1))
-    result = {"recorded": recorded, "nothing_new": quiet, **sent}
-    if recorded or sent["sent"] or sent["failed"]:
-        logger.info("Partner digests: %s", result)
-    return result
+    return digest_run(
+        kind=DigestMail.Kind.PARTNER,
+        due_ids=partner_digest_due_ids(now=now, limit=limit),
+        record=lambda consumer_id: partner_digest_record(consumer_id=consumer_id, now=now),
+        limit=limit,
+    )
 
 
 def partner_digest_preview(*, consumer: User, now: datetime | None = None) -> tuple[str, str, PartnerDigest]:

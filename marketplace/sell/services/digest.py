@@ -31,7 +31,7 @@ from marketplace.shop.models import Redemption
 from portfolios.models import EndReason, VendorDailyStat, VendorEndReasonStat, VendorStats
 from promotions.models import DigestMail, Promotion, PromotionDelivery, VendorDigestState
 from promotions.selectors.feedback import FeedbackCounts, feedback_counts_for_promotions
-from promotions.services.digest import BATCH, DUE_SLACK, digest_mail_send_pending, site_url
+from promotions.services.digest import BATCH, DUE_SLACK, digest_run, site_url
 from vendors.models import Vendor
 
 logger = logging.getLogger(__name__)
@@ -236,15 +236,12 @@ def vendor_digest_send(*, now: datetime | None = None, limit: int = BATCH) -> di
         .order_by(F("digest_state__sent_at").asc(nulls_first=True), "id")
         .values_list("pk", flat=True)[:limit]
     )
-    recorded = 0
-    for vendor_id in due:
-        try:
-            if vendor_digest_record(vendor_id=vendor_id, now=now) is not None:
-                recorded += 1
-        except Exception:  # noqa: BLE001 - isolation: one vendor's broken digest must not stop the others
-            logger.exception("Weekly digest of vendor %s could not be recorded; it stays due", vendor_id)
-    sent = digest_mail_send_pending(kind=DigestMail.Kind.VENDOR, limit=max(limit, 1))
-    return {"recorded": recorded, **sent}
+    return digest_run(
+        kind=DigestMail.Kind.VENDOR,
+        due_ids=due,
+        record=lambda vendor_id: vendor_digest_record(vendor_id=vendor_id, now=now),
+        limit=limit,
+    )
 
 
 def vendor_digest_preview(*, vendor: Vendor, now: datetime | None = None) -> tuple[str, str, VendorDigest]:
