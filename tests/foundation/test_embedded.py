@@ -152,20 +152,26 @@ def test_make_run_path_migrates_and_seeds_the_demo_on_postgres_and_stops_it(fold
     assert _server_pid(folder) is None
 
 
-def test_a_server_left_by_a_crash_is_reused_by_the_next_run_and_stopped_by_it(folder: Path):
-    crashed = subprocess.Popen(
+def _run_in_background(folder: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """`marketplace.embedded run -- sleep 120` in a process group of its own, once its server runs; and the
+    server's pid."""
+    process = subprocess.Popen(
         [sys.executable, "-m", "marketplace.embedded", "run", "--", "sleep", "120"],
         cwd=ROOT,
         env=_env(folder),
         start_new_session=True,
-        stderr=subprocess.PIPE,
-        text=True,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
     while _server_pid(folder) is None and time.monotonic() < deadline:
         time.sleep(0.2)
-    stray = _server_pid(folder)
-    assert stray is not None
+    pid = _server_pid(folder)
+    assert pid is not None
+    return process, pid
+
+
+def test_a_server_left_by_a_crash_is_reused_by_the_next_run_and_stopped_by_it(folder: Path):
+    crashed, stray = _run_in_background(folder)
     os.killpg(crashed.pid, signal.SIGKILL)  # the wrapper and its command die without cleaning up
     crashed.wait(timeout=10)
     assert _server_pid(folder) == stray  # the server is left behind
@@ -187,17 +193,7 @@ def test_a_server_left_by_a_crash_is_reused_by_the_next_run_and_stopped_by_it(fo
 
 
 def test_run_stops_the_server_on_ctrl_c(folder: Path):
-    running = subprocess.Popen(
-        [sys.executable, "-m", "marketplace.embedded", "run", "--", "sleep", "120"],
-        cwd=ROOT,
-        env=_env(folder),
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while _server_pid(folder) is None and time.monotonic() < deadline:
-        time.sleep(0.2)
-    pid = _server_pid(folder)
-    assert pid is not None
+    running, pid = _run_in_background(folder)
     os.killpg(running.pid, signal.SIGINT)  # what Ctrl-C sends to the terminal's foreground group
     running.wait(timeout=60)
     assert _wait_stopped(pid)
