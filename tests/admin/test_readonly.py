@@ -15,7 +15,7 @@ from marketplace.shop.models import Order
 from marketplace.shop.services import cart_add, checkout_place
 from promotions.models import Promotion, PromotionDelivery
 from tests.factories import ProductFactory, UserFactory, VendorFactory
-from tests.uploads.images import gif_then_html
+from tests.helpers import gif_then_html
 from vendors.models import ModerationAction, Product, Vendor
 
 

@@ -17,10 +17,9 @@ from promotions.models import Promotion, PromotionFeedback
 from promotions.selectors import AudienceSpec, audience_preview
 from promotions.services.feedback import promotion_feedback_give
 from tests.factories import UserFactory, VendorFactory
-from tests.privacy.market import draft, partners
-from tests.rules.conftest import running_promotion
+from tests.helpers import draft, partners, running_promotion
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("site_url")]
 
 
 def _api(user) -> APIClient:

@@ -22,12 +22,19 @@ from promotions.models import DigestMail, Promotion, PromotionDelivery
 from promotions.services.digest import partner_digest_record, partner_digest_send
 from promotions.tasks import partner_digest_send_task
 from tests.factories import ProductFactory, UserFactory, VendorFactory
-from tests.rules.conftest import running_promotion
+from tests.helpers import (
+    SITE,
+    confirm_digest,
+    delivered_promotion,
+    free_port,
+    html_of,
+    running_promotion,
+    text_of,
+    use_smtp,
+)
 from vendors.models import Vendor
 
-from .conftest import SITE, confirm_digest, delivered_promotion, free_port, html_of, text_of, use_smtp
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("site_url")]
 
 
 def _unsubscribe_path(header: str) -> str:

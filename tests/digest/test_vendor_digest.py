@@ -23,11 +23,9 @@ from promotions import services as promo
 from promotions.models import DigestMail, PromotionDelivery, PromotionFeedback
 from promotions.services.feedback import promotion_feedback_give
 from tests.factories import VendorFactory
-from tests.privacy.market import buy, draft, partners, product_of
+from tests.helpers import SITE, buy, draft, partners, product_of
 
-from .conftest import SITE
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("site_url")]
 
 
 @pytest.fixture

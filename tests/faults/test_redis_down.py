@@ -27,8 +27,7 @@ from marketplace.shop.tasks import sales_stats_reconcile_task
 from portfolios.models import PartnerMembership, StatsDirtyVendor, VendorStats
 from portfolios.tasks import stats_refresh_dirty_task
 from tests.factories import ProductFactory, VendorFactory
-
-from .conftest import DEAD_REDIS, redis_at
+from tests.helpers import DEAD_REDIS, redis_at
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -17,8 +17,7 @@ from portfolios.models import EndReason, MembershipEvent, PartnerMembership, Ven
 from portfolios.services import membership_end, membership_start
 from portfolios.services.stats import stats_refresh_scope
 from tests.factories import UserFactory
-
-from .conftest import place_order
+from tests.helpers import place_order
 
 
 def _refresh(vendor) -> None:  # type: ignore[no-untyped-def]

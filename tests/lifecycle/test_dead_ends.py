@@ -22,12 +22,11 @@ from marketplace.shop.services.fulfilment import order_fulfil
 from portfolios.services import membership_start
 from promotions.models import Promotion
 from tests.factories import CategoryFactory, UserFactory, VendorFactory
+from tests.helpers import place_order
 from vendors.models import Product, Vendor
 from vendors.moderation import services as moderation
 from vendors.services import catalogue_import_csv
 from vendors.services.application import vendor_profile_update
-
-from .conftest import place_order
 
 # --- A suspended vendor's page ------------------------------------------------------------------------------
 

@@ -13,38 +13,27 @@ from marketplace.shop.models import Order
 from marketplace.shop.services import cart_add, checkout_place
 from marketplace.shop.services.fulfilment import order_fulfil
 from tests.factories import ProductFactory, UserFactory, VendorFactory
+from tests.helpers import outbox_html, outbox_to, place_order
 from vendors.models import VendorReport
 from vendors.moderation import services as moderation
-
-from .conftest import place_order
-
-
-def _html(message: mail.EmailMessage) -> str:
-    alternatives = getattr(message, "alternatives", [])
-    assert len(alternatives) == 1 and alternatives[0][1] == "text/html", "every message has an HTML part"
-    return alternatives[0][0]
-
-
-def _to(address: str) -> list[mail.EmailMessage]:
-    return [m for m in mail.outbox if m.to == [address]]
 
 
 @pytest.mark.django_db
 def test_order_place_mails_the_buyer_and_the_vendor_owner_once(consumer, product, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         order = place_order(consumer, product)
-    buyer, owner = _to(consumer.email), _to(product.vendor.owner.email)
+    buyer, owner = outbox_to(consumer.email), outbox_to(product.vendor.owner.email)
     assert len(buyer) == 1 and len(owner) == 1 and len(mail.outbox) == 2
     assert buyer[0].subject == f"Order #{order.pk} from Bean There is placed"
     assert "2 × House Blend at £10.00" in buyer[0].body
     assert "Total: £20.00" in buyer[0].body
     assert "1 Bean Street" in buyer[0].body
-    assert "House Blend" in _html(buyer[0]) and "£20.00" in _html(buyer[0])
+    assert "House Blend" in outbox_html(buyer[0]) and "£20.00" in outbox_html(buyer[0])
     assert owner[0].subject == f"New order #{order.pk} for Bean There"
     assert "House Blend" in owner[0].body
     # The owner's mail carries no buyer: the delivery details stay on the workspace's order page.
     assert "Ada Shopper" not in owner[0].body and "Bean Street" not in owner[0].body
-    assert "Ada Shopper" not in _html(owner[0])
+    assert "Ada Shopper" not in outbox_html(owner[0])
 
 
 @pytest.mark.django_db
@@ -70,8 +59,8 @@ def test_checkout_across_two_vendors_mails_each_owner_about_their_own_order(
     cart_add(consumer=consumer, product_id=other.pk)
     with django_capture_on_commit_callbacks(execute=True):
         checkout_place(consumer=consumer, idempotency_key="two", ship_to_name="Ada", ship_to_address="1 Bean St")
-    assert len(_to(consumer.email)) == 2
-    (leaf_mail,) = _to(other.vendor.owner.email)
+    assert len(outbox_to(consumer.email)) == 2
+    (leaf_mail,) = outbox_to(other.vendor.owner.email)
     assert "Green Tea" in leaf_mail.body and "House Blend" not in leaf_mail.body
 
 
@@ -84,7 +73,7 @@ def test_order_fulfil_mails_the_buyer_once_per_step(consumer, product, django_ca
         order_fulfil(vendor=vendor, order_id=order.pk, action="ship")
     assert [m.subject for m in mail.outbox] == [f"Order #{order.pk} from Bean There has shipped"]
     assert mail.outbox[0].to == [consumer.email]
-    assert "on its way" in mail.outbox[0].body and "on its way" in _html(mail.outbox[0])
+    assert "on its way" in mail.outbox[0].body and "on its way" in outbox_html(mail.outbox[0])
     with django_capture_on_commit_callbacks(execute=True):
         order_fulfil(vendor=vendor, order_id=order.pk, action="deliver")
     assert len(mail.outbox) == 2
@@ -113,7 +102,7 @@ def test_order_cancel_from_the_sell_page_mails_the_buyer_the_reason(
     assert message.to == [consumer.email]
     assert message.subject == f"Order #{order.pk} from Bean There was cancelled"
     assert "Their reason: The roaster broke down; we cannot fill it this month." in message.body
-    assert "The roaster broke down" in _html(message)
+    assert "The roaster broke down" in outbox_html(message)
 
 
 @pytest.mark.django_db
@@ -171,7 +160,7 @@ def test_report_create_acknowledges_the_report_to_its_reporter(consumer, vendor,
     assert message.to == [consumer.email]
     assert message.subject == "Your report on Bean There is with the moderators"
     assert "order not delivered" in message.body and "Nothing came." in message.body
-    assert "Nothing came." in _html(message)
+    assert "Nothing came." in outbox_html(message)
 
 
 @pytest.mark.django_db
@@ -194,12 +183,12 @@ def test_report_close_mails_the_reporter_and_the_vendor_the_note(
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == status
-    (to_reporter,) = _to(consumer.email)
-    (to_vendor,) = _to(vendor.owner.email)
+    (to_reporter,) = outbox_to(consumer.email)
+    (to_vendor,) = outbox_to(vendor.owner.email)
     assert to_reporter.subject == f"Your report on Bean There: {status}"
     assert wording in to_reporter.body
     assert "Moderator's note: We spoke to the vendor." in to_reporter.body
-    assert "We spoke to the vendor." in _html(to_reporter)
+    assert "We spoke to the vendor." in outbox_html(to_reporter)
     assert "We spoke to the vendor." in to_vendor.body
 
 

@@ -21,7 +21,7 @@ from portfolios.models import PartnerMembership, VendorStats
 from portfolios.services.stats import vendor_id_shards
 from portfolios.tasks import stats_reconcile_all_task
 from tests.factories import UserFactory, VendorFactory
-from tests.stats.recount import expected_vendor, stored_vendor
+from tests.helpers import expected_vendor, stored_vendor
 
 pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -15,8 +15,7 @@ from marketplace.shop.services import cart_add, checkout_place
 from portfolios.services import membership_start
 from promotions.models import Promotion, PromotionDelivery
 from tests.factories import ProductFactory, VendorFactory
-
-from .conftest import running_promotion
+from tests.helpers import running_promotion
 
 
 @pytest.fixture

@@ -15,8 +15,7 @@ from django.utils import formats
 from portfolios.selectors.memberships import vendor_ids_excluded_for
 from portfolios.services import membership_end, membership_reinstate, membership_set_muted, membership_start
 from tests.factories import ProductFactory, UserFactory, VendorFactory
-
-from .conftest import running_promotion
+from tests.helpers import running_promotion
 
 PAGES = {"home": reverse("shop:home"), "search": reverse("shop:search"), "directory": reverse("shop:vendor-list")}
 

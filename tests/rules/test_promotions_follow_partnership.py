@@ -19,8 +19,7 @@ from promotions import services as promo
 from promotions.models import Promotion, PromotionDelivery
 from promotions.selectors import AudienceSpec, audience_consumers, promotion_feed_for_consumer
 from tests.factories import ProductFactory, UserFactory, VendorFactory
-
-from .conftest import running_promotion
+from tests.helpers import running_promotion
 
 SHIP = {"ship_to_name": "Sam", "ship_to_address": "1 High Street"}
 

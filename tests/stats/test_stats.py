@@ -7,14 +7,12 @@ import random
 import pytest
 from django.core.management import CommandError, call_command
 
-from marketplace.accounts.models import AgeBand, Interest, Region
+from marketplace.accounts.models import Region
 from marketplace.accounts.services import profile_update
 from marketplace.kernel.sql import Scope
 from portfolios import services
-from portfolios.exceptions import PortfolioError
 from portfolios.models import (
     CategoryStats,
-    EndReason,
     MarketplaceSegmentBaseline,
     PartnerMembership,
     StatsDirtyVendor,
@@ -24,39 +22,7 @@ from portfolios.models import (
 from portfolios.services.stats import stats_reconcile_all, stats_refresh_scope
 from portfolios.tasks import stats_reconcile_shard_task
 from tests.factories import UserFactory, VendorFactory
-
-from .recount import expected_vendor, stored_vendor
-
-
-def _random_history(rng: random.Random, consumers, vendors, steps: int, capture) -> None:
-    regions = list(Region.objects.all()[:3])
-    interests = list(Interest.objects.all()[:3])
-    for _ in range(steps):
-        consumer, vendor = rng.choice(consumers), rng.choice(vendors)
-        action = rng.choice(["start", "start", "end", "reinstate", "mute", "profile"])
-        with capture(execute=True):
-            try:
-                if action == "start":
-                    services.membership_start(consumer=consumer, vendor_id=vendor.pk)
-                elif action == "end":
-                    services.membership_end(consumer=consumer, vendor_id=vendor.pk, reason=rng.choice(EndReason.values))
-                elif action == "reinstate":
-                    services.membership_reinstate(consumer=consumer, vendor_id=vendor.pk)
-                elif action == "mute":
-                    services.membership_set_muted(consumer=consumer, vendor_id=vendor.pk, muted=rng.random() < 0.5)
-                else:
-                    profile_update(
-                        user=consumer,
-                        region=rng.choice(regions),
-                        age_band=rng.choice(AgeBand.values),
-                        interests=rng.sample(interests, rng.randint(0, 2)),
-                        share_region=rng.random() < 0.8,
-                        share_age_band=rng.random() < 0.8,
-                        share_interests=rng.random() < 0.8,
-                        weekly_promotion_cap=5,
-                    )
-            except PortfolioError:
-                pass  # refused by a rule (already a partner, not a partner): the figures must still hold
+from tests.helpers import expected_vendor, random_history, stored_vendor
 
 
 @pytest.fixture
@@ -73,7 +39,7 @@ def test_stats_incremental_refresh_equals_recount_after_random_history(
 ):
     settings.MARKETPLACE = {**settings.MARKETPLACE, "STATS_MIN_GROUP": 3}
     consumers, vendors = market
-    _random_history(random.Random(seed), consumers, vendors, 220, django_capture_on_commit_callbacks)
+    random_history(random.Random(seed), consumers, vendors, 220, django_capture_on_commit_callbacks)
     assert not StatsDirtyVendor.objects.exists()  # every change was refreshed after its commit
     assert PartnerMembership.objects.exists()
     for vendor in vendors:
@@ -86,7 +52,7 @@ def test_stats_full_reconcile_equals_recount_and_fixes_drifted_rows(
 ):
     settings.MARKETPLACE = {**settings.MARKETPLACE, "STATS_MIN_GROUP": 3, "STATS_SHARD_SIZE": 2}
     consumers, vendors = market
-    _random_history(random.Random(9), consumers, vendors, 150, django_capture_on_commit_callbacks)
+    random_history(random.Random(9), consumers, vendors, 150, django_capture_on_commit_callbacks)
     VendorStats.objects.update(current_partners=999, partners_ever=0)  # a drifted, wrong state
     VendorSegmentStat.objects.all().delete()
     assert stats_reconcile_all() >= 2
@@ -101,7 +67,7 @@ def test_stats_full_reconcile_equals_recount_and_fixes_drifted_rows(
 @pytest.mark.django_db
 def test_stats_task_delivered_twice_changes_nothing(market, django_capture_on_commit_callbacks):
     consumers, vendors = market
-    _random_history(random.Random(4), consumers, vendors, 120, django_capture_on_commit_callbacks)
+    random_history(random.Random(4), consumers, vendors, 120, django_capture_on_commit_callbacks)
     low, high = min(v.pk for v in vendors), max(v.pk for v in vendors)
     stats_reconcile_shard_task.apply(args=[low, high])
     first = [stored_vendor(v) for v in vendors]

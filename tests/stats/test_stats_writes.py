@@ -29,9 +29,7 @@ from portfolios.models import (
 )
 from portfolios.services.stats import stats_reconcile_all, stats_refresh_marketplace, stats_refresh_scope
 from tests.factories import UserFactory, VendorFactory
-
-from .recount import expected_vendor, stored_vendor
-from .test_stats import _random_history
+from tests.helpers import expected_vendor, random_history, stored_vendor
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = {
@@ -68,7 +66,7 @@ def test_stats_after_incremental_refreshes_equal_a_from_scratch_recount(
     settings.MARKETPLACE = {**settings.MARKETPLACE, "STATS_MIN_GROUP": 3}
     consumers, vendors = market
     stats_reconcile_all()  # the marketplace tables, so the comparison covers them too
-    _random_history(random.Random(seed), consumers, vendors, 200, django_capture_on_commit_callbacks)
+    random_history(random.Random(seed), consumers, vendors, 200, django_capture_on_commit_callbacks)
     stats_refresh_marketplace()  # the hourly reconcile's part that no portfolio change triggers
     refreshed = _every_statistic()
     assert refreshed["VendorSegmentStat"] and refreshed["VendorDailyStat"]

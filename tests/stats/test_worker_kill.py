@@ -15,10 +15,8 @@ from django.utils import timezone
 from marketplace.celery import app as celery_app
 from portfolios.models import PartnerMembership, VendorStats
 from portfolios.tasks import stats_reconcile_all_task
-from tests.conftest import start_celery_worker
 from tests.factories import UserFactory, VendorFactory
-
-from .recount import expected_vendor, stored_vendor
+from tests.helpers import expected_vendor, start_celery_worker, stored_vendor
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,10 +15,7 @@ from PIL import Image, ImageFile
 from rest_framework.test import APIClient
 
 from tests.factories import VendorFactory
-from vendors.models import Product
-from vendors.services.catalogue import image_prepare
-
-from .images import (
+from tests.helpers import (
     gif_javascript_polyglot,
     gif_then_html,
     image_bytes,
@@ -26,6 +23,8 @@ from .images import (
     png_bomb,
     png_with_html_chunk,
 )
+from vendors.models import Product
+from vendors.services.catalogue import image_prepare
 
 PRODUCT = {"name": "Mug", "price": "8.00", "stock": "3", "active": "on"}
 

@@ -9,11 +9,10 @@ from django.urls import reverse
 from sorl.thumbnail.engines.pil_engine import Engine
 
 from tests.factories import VendorFactory
+from tests.helpers import image_bytes
 from vendors.models import Product
 from vendors.services.catalogue import PRODUCT_THUMBNAILS
 from vendors.tasks import product_thumbnails_generate_task
-
-from .images import image_bytes
 
 
 @pytest.fixture
