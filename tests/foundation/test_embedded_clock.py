@@ -26,8 +26,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tests.foundation.embedded_probe import OWNER_EMAIL, PARTNER_EMAILS, PASSWORD
 from tests.helpers import browser_login
-from tests.lifecycle.embedded_probe import OWNER_EMAIL, PARTNER_EMAILS, PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable

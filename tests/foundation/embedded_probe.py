@@ -1,10 +1,10 @@
 """Run by test_embedded_clock.py in a fresh interpreter against the embedded mode's own PostgreSQL (the test's
 own process is on the test database). Prints one JSON object.
 
-    python tests/lifecycle/embedded_probe.py publish SECONDS_AHEAD
+    python tests/foundation/embedded_probe.py publish SECONDS_AHEAD
         a vendor, five partners and a partners-only promotion published through promotions.services, starting
         SECONDS_AHEAD from now; prints the ids and the state the promotion is in after publishing
-    python tests/lifecycle/embedded_probe.py wait PROMOTION_ID TIMEOUT_SECONDS
+    python tests/foundation/embedded_probe.py wait PROMOTION_ID TIMEOUT_SECONDS
         polls until the promotion runs and is delivered to its partners, or the time is up; prints what it saw
 """
 
