@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -27,7 +26,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.foundation.embedded_probe import OWNER_EMAIL, PARTNER_EMAILS, PASSWORD
-from tests.helpers import browser_login
+from tests.helpers import browser_login, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
@@ -55,12 +54,6 @@ class EmbeddedSite:
     def worker_log(self) -> str:
         log = self.folder / "broker" / "worker.log"
         return log.read_text() if log.exists() else ""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _embedded_env(folder: Path) -> dict[str, str]:
@@ -103,7 +96,7 @@ def _alive(pid: int) -> bool:
 @pytest.fixture
 def embedded_site(tmp_path: Path) -> Iterator[EmbeddedSite]:
     env = _embedded_env(tmp_path)
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         # As `make run` (Makefile), without the autoreloader: other work in this tree must not restart the site.
         [PYTHON, "-m", "marketplace.embedded", "run", "--", "bash", "scripts/run_embedded.sh", f"127.0.0.1:{port}",
