@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
+from rest_framework.test import APIClient
 
 from marketplace.celery import app as celery_app
-
-from .factories import TEST_PASSWORD, CategoryFactory, ProductFactory, UserFactory, VendorFactory
+from tests.factories import TEST_PASSWORD, CategoryFactory, ProductFactory, UserFactory, VendorFactory
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, PROJECT_DIR, SITE
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 
 
 @pytest.fixture(autouse=True)
@@ -118,6 +111,28 @@ def consumer_client(client, consumer):
     return client
 
 
+@pytest.fixture
+def api(consumer) -> APIClient:
+    """The consumer's API client (a folder or module may define its own `api` for another user)."""
+    client = APIClient()
+    client.force_authenticate(consumer)
+    return client
+
+
+@pytest.fixture
+def moderator(reference_data):
+    user = UserFactory(email="mod@test.example", is_staff=True)
+    user.groups.add(reference_data)
+    return user
+
+
+@pytest.fixture
+def site_url(settings) -> str:
+    """The public address the links in e-mails point to (settings.SITE_URL), for the digest tests."""
+    settings.SITE_URL = SITE
+    return SITE
+
+
 # --- Browser tests ----------------------------------------------------------------------------------
 
 
@@ -135,52 +150,10 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
 
 
-def browser_login(page, base_url: str, email: str, password: str = TEST_PASSWORD) -> None:
-    """Sign in through the real login form."""
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Email:").fill(email)
-    page.get_by_label("Password:").fill(password)
-    page.get_by_role("button", name="Sign In").click()
-
-
-def start_celery_worker(queue: str, **env: str):  # type: ignore[no-untyped-def]
-    """A real worker process on the Redis broker, consuming only `queue`, using the test database."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    from django.db import connection
-
-    db = connection.settings_dict
-    database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "marketplace",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "-n",
-            f"{queue}@%h",
-            "-Q",
-            queue,
-        ],
-        cwd=Path(__file__).resolve().parent.parent,
-        env={**os.environ, "DATABASE_URL": database_url, "CELERY_TASK_DEFAULT_QUEUE": queue, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
 @pytest.fixture
 def screenshot(page, request):
     """Save a screenshot of a page under test-artifacts/ (not committed) for a person to look at."""
-    from pathlib import Path
-
-    folder = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+    folder = PROJECT_DIR / "test-artifacts" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
 
     def take(name: str) -> Path:

@@ -160,7 +160,7 @@ MATRIX: dict[tuple[str, str], tuple[Kwargs, Callable[[World], Any] | None, dict[
     # Nobody has an ended one to reinstate; vendor A's owner is refused before that, as for adding.
     ("portfolio-reinstate", "POST"): (A_ID, None, {**signed_in(409), "vendor": 403}),
     ("portfolio-mute", "POST"): (A_ID, lambda w: {"muted": True}, owned_by("consumer", 200, others=409)),
-    # The draft was delivered to nobody, so nobody may give feedback on it (tests/digest/test_feedback.py: who may)
+    # The draft was delivered to nobody, so nobody may give feedback on it (tests/promotions/test_feedback.py: who may)
     ("portfolio-feedback", "POST"): (
         lambda w: {"promotion_id": w.promotion.pk},
         lambda w: {"verdict": "useful"},

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, expect
 from marketplace.accounts.demo import DEMO_CONSUMER, DEMO_PASSWORD, DEMO_VENDOR
 from marketplace.accounts.models import User
 from marketplace.shop.services import cart_add
-from tests.conftest import browser_login
+from tests.helpers import browser_login
 from vendors.models import Product, Vendor
 
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"

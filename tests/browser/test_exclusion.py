@@ -10,9 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from portfolios.services import membership_start
-from tests.conftest import browser_login
 from tests.factories import ProductFactory, UserFactory, VendorFactory
-from tests.rules.conftest import running_promotion
+from tests.helpers import browser_login, running_promotion
 
 
 @pytest.mark.browser

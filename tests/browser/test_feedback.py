@@ -10,9 +10,8 @@ from marketplace.accounts.models import ConsumerProfile
 from portfolios.services import membership_start
 from promotions.models import Promotion, PromotionFeedback
 from promotions.services import promotion_deliver
-from tests.conftest import browser_login
 from tests.factories import UserFactory, VendorFactory
-from tests.rules.conftest import running_promotion
+from tests.helpers import browser_login, running_promotion
 
 
 @pytest.mark.browser

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import browser_login
 from tests.factories import ProductFactory, UserFactory, VendorFactory
+from tests.helpers import browser_login
 from vendors.models import ModerationAction, Vendor, VendorReport
 from vendors.moderation import services as moderation
 

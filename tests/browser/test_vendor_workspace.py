@@ -11,8 +11,8 @@ from playwright.sync_api import Page, expect
 
 from marketplace.shop.services import cart_add, checkout_place
 from portfolios.services import membership_start
-from tests.conftest import browser_login
 from tests.factories import CategoryFactory, UserFactory
+from tests.helpers import browser_login
 from vendors.models import Product, Vendor
 
 

@@ -8,7 +8,6 @@ runs inside the request, where a broker failure used to turn a saved change into
 from __future__ import annotations
 
 import logging
-import socket
 import subprocess
 import time
 from decimal import Decimal
@@ -27,8 +26,7 @@ from marketplace.shop.tasks import sales_stats_reconcile_task
 from portfolios.models import PartnerMembership, StatsDirtyVendor, VendorStats
 from portfolios.tasks import stats_refresh_dirty_task
 from tests.factories import ProductFactory, VendorFactory
-
-from .conftest import DEAD_REDIS, redis_at
+from tests.helpers import DEAD_REDIS, free_port, redis_at
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -140,12 +138,6 @@ def test_api_throttle_still_answers_429_with_redis_down(monkeypatch, vendor):
 # --- A real Redis that dies and comes back ---------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _start_redis(port: int) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
         ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
@@ -177,7 +169,7 @@ def test_portfolio_and_api_keep_working_when_a_real_redis_dies_and_recover_when_
     monkeypatch.setattr("marketplace.kernel.cache.RETRY_AFTER_SECONDS", 0.0)
     monkeypatch.setattr("marketplace.kernel.enqueue.RETRY_AFTER_SECONDS", 0.0)
     first, second, third = VendorFactory(name="First"), VendorFactory(name="Second"), VendorFactory(name="Third")
-    port = _free_port()
+    port = free_port()
     server = redis.Redis(port=port)
     queue = celery_app.conf.task_default_queue
     api = _token_client(consumer)

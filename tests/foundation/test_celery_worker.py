@@ -9,7 +9,7 @@ from django.conf import settings
 
 from marketplace.celery import app as celery_app
 from marketplace.celery import ping
-from tests.conftest import start_celery_worker
+from tests.helpers import start_celery_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 

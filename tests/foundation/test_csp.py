@@ -12,8 +12,8 @@ from django.urls import reverse
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from portfolios.services import membership_start
-from tests.conftest import browser_login
 from tests.factories import ProductFactory, UserFactory, VendorFactory
+from tests.helpers import browser_login
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 

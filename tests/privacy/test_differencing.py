@@ -22,8 +22,7 @@ from promotions import services as promo
 from promotions.models import Promotion
 from promotions.selectors import AudienceSpec, audience_preview
 from tests.factories import UserFactory, VendorFactory
-
-from .market import draft, partners
+from tests.helpers import draft, partners
 
 
 @pytest.fixture

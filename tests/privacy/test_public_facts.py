@@ -19,9 +19,8 @@ from portfolios.selectors.insights import insights_get
 from portfolios.services import membership_end
 from portfolios.services.stats import stats_reconcile_all
 from tests.factories import VendorFactory
+from tests.helpers import buy, partners, product_of
 from vendors.models import Vendor
-
-from .market import buy, partners, product_of
 
 
 @pytest.fixture

@@ -19,8 +19,7 @@ from promotions import services as promo
 from promotions.models import Promotion, PromotionDelivery
 from promotions.selectors import AudienceSpec, audience_preview
 from tests.factories import VendorFactory
-
-from .market import draft, partners
+from tests.helpers import draft, partners
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from marketplace.sell.selectors import promotion_results
 from promotions import services as promo
 from promotions.models import Promotion
 from tests.factories import VendorFactory
-
-from .market import buy, draft, partners, product_of
+from tests.helpers import buy, draft, partners, product_of
 
 
 @pytest.fixture

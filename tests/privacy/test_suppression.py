@@ -17,9 +17,8 @@ from portfolios.services.stats import stats_reconcile_all
 from promotions import services as promo
 from promotions.selectors import AudienceSpec, audience_preview
 from tests.factories import VendorFactory
+from tests.helpers import buy, draft, partners, product_of
 from vendors.models import Vendor
-
-from .market import buy, draft, partners, product_of
 
 
 def test_suppress_hides_every_count_under_k_zero_included(settings):

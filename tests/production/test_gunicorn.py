@@ -14,8 +14,7 @@ import requests
 from django.core.files.base import ContentFile
 
 from tests.factories import ProductFactory, VendorFactory
-
-from .conftest import PROJECT_DIR, database_url_of_test_run, free_port, png_bytes, production_env
+from tests.helpers import PROJECT_DIR, database_url_of_test_run, free_port, png_bytes, production_env
 
 pytestmark = [pytest.mark.production, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

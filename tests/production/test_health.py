@@ -10,7 +10,7 @@ from django.db import OperationalError, connection
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from .conftest import free_port
+from tests.helpers import free_port
 
 pytestmark = [pytest.mark.production, pytest.mark.django_db]
 

@@ -13,8 +13,7 @@ from django.core.files.base import ContentFile
 from moto.server import ThreadedMotoServer
 
 from tests.factories import ProductFactory
-
-from .conftest import PROJECT_DIR, free_port, png_bytes
+from tests.helpers import PROJECT_DIR, free_port, png_bytes
 
 pytestmark = pytest.mark.production
 

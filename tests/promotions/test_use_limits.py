@@ -14,7 +14,7 @@ from marketplace.shop.selectors import checkout_preview
 from marketplace.shop.services import cart_add, checkout_place
 from promotions.models import Promotion
 from tests.factories import ProductFactory, UserFactory
-from tests.shop.test_checkout import _run_threads
+from tests.helpers import run_threads
 
 SHIP = {"ship_to_name": "Sam Shopper", "ship_to_address": "1 High Street, Leeds"}
 
@@ -72,7 +72,7 @@ def test_the_last_use_goes_to_one_of_two_simultaneous_checkouts():
     buyers = [UserFactory() for _ in range(2)]
     for buyer in buyers:
         cart_add(consumer=buyer, product_id=product.pk, quantity=1)
-    results = _run_threads(
+    results = run_threads(
         lambda i: checkout_place(consumer=buyers[i], idempotency_key=f"race{i}", promotion_code="HELLO3", **SHIP), 2
     )
     assert not any(isinstance(r, Exception) for r in results), results

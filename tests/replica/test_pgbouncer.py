@@ -28,8 +28,8 @@ from django.db import connection
 
 from portfolios.models import PartnerMembership
 from tests.factories import ProductFactory, UserFactory, VendorFactory
-
-from .conftest import Site, free_port, project_environment, start_gunicorn, stop_site, wait_for_site, wait_until
+from tests.helpers import free_port, wait_until
+from tests.replica.cluster import Site, project_environment, start_gunicorn, stop_site, wait_for_site
 
 pytestmark = [pytest.mark.production, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

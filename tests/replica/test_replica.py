@@ -1,4 +1,4 @@
-"""The project on a real primary and streaming replica (tests/replica/conftest.py), served by gunicorn.
+"""The project on a real primary and streaming replica (tests/replica/cluster.py), served by gunicorn.
 
 The proof that a page reads the replica: pause the replica's replay, change a row on the primary, and the
 page does not show the change, while the one who made it (pinned to the primary) does.
@@ -14,8 +14,17 @@ import pytest
 import requests
 
 from marketplace.kernel.db_router import PIN_COOKIE
-
-from .conftest import Cluster, Site, finish_seed, post, signed_in, start_seed, start_site, stop_site, wait_for_site
+from tests.replica.cluster import (
+    Cluster,
+    Site,
+    finish_seed,
+    post,
+    signed_in,
+    start_seed,
+    start_site,
+    stop_site,
+    wait_for_site,
+)
 
 # django_db: the cluster's schema is copied from this run's test database, which pytest-django creates only
 # when a collected test asks for it.

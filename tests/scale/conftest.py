@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from portfolios.services import membership_start
 from portfolios.services.stats import stats_reconcile_all
@@ -31,11 +29,3 @@ def grow_marketplace(consumer) -> Callable[[int], None]:
         VendorFactory(description="Approved after the statistics job ran: no statistics row yet")
 
     return grow
-
-
-def queries_of(client, url: str, params: dict[str, str] | None = None) -> list[str]:
-    """The SQL of one GET (which must answer 200)."""
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, params or {})
-    assert response.status_code == 200, (url, response.status_code)
-    return [q["sql"] for q in ctx.captured_queries]

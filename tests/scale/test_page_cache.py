@@ -14,6 +14,7 @@ from django.urls import reverse
 from marketplace.shop.services import cart_add, checkout_place
 from portfolios.services import membership_end, membership_start
 from tests.factories import ProductFactory, UserFactory, VendorFactory
+from tests.helpers import DEAD_REDIS, redis_at, running_promotion
 from vendors.models import Product
 from vendors.moderation import services as moderation
 from vendors.services import catalogue
@@ -129,8 +130,6 @@ def test_a_page_with_a_message_or_a_fresh_session_is_neither_served_nor_stored(c
 
 
 def test_with_redis_down_pages_answer_fresh_and_nothing_is_kept_in_one_process_memory(client, shop):
-    from tests.faults.conftest import DEAD_REDIS, redis_at
-
     url = reverse("shop:vendor-detail", args=[shop.slug])
     with redis_at(DEAD_REDIS):
         first = client.get(url)
@@ -459,7 +458,6 @@ def test_my_partners_is_kept_between_a_consumers_visits_and_shows_each_change_of
     from promotions.models import Promotion
     from promotions.services.feedback import promotion_feedback_give
     from promotions.services.lifecycle import promotion_deliver
-    from tests.rules.conftest import running_promotion
 
     partner, other = VendorFactory(name="Orchard Fresh"), VendorFactory(name="Dairy Lane")
     for vendor in (partner, other):

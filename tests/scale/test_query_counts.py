@@ -7,9 +7,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from marketplace.accounts.models import Region
+from tests.helpers import queries_of
 from vendors.models import Category
-
-from .conftest import queries_of
 
 PAGES = [
     ("/", {}),

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from marketplace.kernel.errors import NotFoundError
@@ -16,6 +14,7 @@ from marketplace.shop.services import cart_add, checkout_place
 from portfolios.services import membership_start
 from promotions.models import Promotion, PromotionDelivery
 from tests.factories import ProductFactory, UserFactory, VendorFactory
+from tests.helpers import run_threads
 from vendors.models import Product, Vendor
 
 SHIP = {"ship_to_name": "Sam Shopper", "ship_to_address": "1 High Street, Leeds"}
@@ -137,27 +136,6 @@ def test_checkout_place_never_applies_targeted_promotion_after_partnership_ended
 # --- Concurrency on PostgreSQL with real threads -----------------------------------------------------
 
 
-def _run_threads(target, count: int) -> list[object]:
-    results: list[object] = [None] * count
-    barrier = threading.Barrier(count)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = target(i)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each buyer got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_checkout_place_twenty_buyers_for_five_units_sell_exactly_five():
     product = ProductFactory(stock=5)
@@ -166,7 +144,7 @@ def test_checkout_place_twenty_buyers_for_five_units_sell_exactly_five():
         cart_add(consumer=buyer, product_id=product.pk, quantity=1) if buyer else None
     Product.objects.filter(pk=product.pk).update(stock=5)
 
-    results = _run_threads(lambda i: checkout_place(consumer=buyers[i], idempotency_key=f"k{i}", **SHIP), 20)
+    results = run_threads(lambda i: checkout_place(consumer=buyers[i], idempotency_key=f"k{i}", **SHIP), 20)
     sold = [r for r in results if not isinstance(r, Exception)]
     refused = [r for r in results if isinstance(r, CheckoutRefused)]
     product.refresh_from_db()
@@ -181,7 +159,7 @@ def test_checkout_place_same_checkout_submitted_twice_at_once_makes_one_set_of_o
     a, b = ProductFactory(stock=5), ProductFactory(stock=5)
     cart_add(consumer=consumer, product_id=a.pk)
     cart_add(consumer=consumer, product_id=b.pk)
-    results = _run_threads(lambda i: checkout_place(consumer=consumer, idempotency_key="double-click", **SHIP), 2)
+    results = run_threads(lambda i: checkout_place(consumer=consumer, idempotency_key="double-click", **SHIP), 2)
     assert not any(isinstance(r, Exception) for r in results), results
     assert Order.objects.filter(consumer=consumer).count() == 2
     assert {tuple(sorted(o.pk for o in r.orders)) for r in results} == {
