@@ -111,7 +111,7 @@ def demo_orders_and_promotions_create(rng: random.Random, vendor: Vendor, demo_c
     )
     promotion_create(
         vendor=vendor,
-        title="New here? £3 off your first bag",
+        title="New here? A welcome discount on your first bag",
         kind=Promotion.Kind.PUBLIC,
         discount_type=Promotion.DiscountType.FIXED,
         discount_value=Decimal("3"),
