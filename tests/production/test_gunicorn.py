@@ -48,7 +48,7 @@ def gunicorn_url(transactional_db, production_static_root, settings, tmp_path) -
             try:
                 requests.get(f"{url}/health/", headers=PROXY_HEADERS, timeout=5)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or its first answer is slow
                 assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
                 time.sleep(0.2)
         yield url

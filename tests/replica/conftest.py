@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import os
-import pwd
 import shutil
 import subprocess
 import tempfile
@@ -14,7 +12,16 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import database_url_of_test_run, free_port
-from tests.replica.cluster import PG_BIN, PRIMARY_CONF, Cluster, as_postgres, copy_schema, create_database
+from tests.replica.cluster import (
+    PG_BIN,
+    PG_USER,
+    PRIMARY_CONF,
+    Cluster,
+    as_postgres,
+    as_server_user,
+    copy_schema,
+    create_database,
+)
 
 
 @pytest.fixture(scope="session")
@@ -23,9 +30,8 @@ def replica_cluster(django_db_setup, django_db_blocker) -> Iterator[Cluster]:
     with django_db_blocker.unblock():
         source_url = database_url_of_test_run()
     root = Path(tempfile.mkdtemp(prefix="marketplace-replica-"))
-    if os.geteuid() == 0:
-        postgres = pwd.getpwnam("postgres")
-        os.chown(root, postgres.pw_uid, postgres.pw_gid)
+    if PG_USER:
+        shutil.chown(root, user=PG_USER, group=PG_USER)
     cluster = Cluster(root=root, primary_port=free_port(), replica_port=free_port())
     started: list[Path] = []
     try:
@@ -52,8 +58,7 @@ def replica_cluster(django_db_setup, django_db_blocker) -> Iterator[Cluster]:
     finally:
         for data_dir in reversed(started):
             subprocess.run(
-                (["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else [])
-                + [str(PG_BIN / "pg_ctl"), "-D", str(data_dir), "stop", "-m", "immediate"],
+                as_server_user([str(PG_BIN / "pg_ctl"), "-D", str(data_dir), "stop", "-m", "immediate"]),
                 capture_output=True,
                 timeout=60,
             )
