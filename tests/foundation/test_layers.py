@@ -29,6 +29,8 @@ SHARED = {
     "marketplace.privacy",
     "marketplace.parsers",
     "marketplace.page_cache",
+    "marketplace.client_address",
+    "marketplace.throttling",
 }
 # Wiring at the very top: URL configurations, settings, the Celery app, the health check.
 WIRING = {
