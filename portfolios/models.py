@@ -6,10 +6,13 @@ only by the statistics jobs; pages read them and never scan memberships.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
+from marketplace.privacy import counting_rule
 from vendors.models import Vendor
 
 
@@ -27,6 +30,21 @@ class MembershipQuerySet(models.QuerySet["PartnerMembership"]):
 
     def ended(self) -> MembershipQuerySet:
         return self.filter(ended_at__isnull=False)
+
+    def counted(self, now: datetime | None = None) -> MembershipQuerySet:
+        """Memberships whose consumer counts in the figures the vendor reads (marketplace/privacy.py, "who
+        counts"): an active account at least PRIVACY_ACCOUNT_DAYS old, not the vendor's owner, that has had
+        orders delivered by two different vendors or whose partnership began at least PRIVACY_PARTNER_DAYS ago;
+        the anonymised rows of deleted accounts when begun that long ago. A filter on joined columns, no Python
+        per row; portfolios/services/stats.py applies the same rule in SQL."""
+        rule = counting_rule(now)
+        long_standing = Q(started_at__lte=rule.partner_cutoff)
+        person = (
+            Q(consumer__is_active=True, consumer__date_joined__lte=rule.account_cutoff)
+            & ~Q(consumer_id=F("vendor__owner_id"))
+            & (Q(consumer__profile__buyer_since__isnull=False) | long_standing)
+        )
+        return self.filter(person | (Q(consumer__isnull=True) & long_standing))
 
     def reachable(self) -> MembershipQuerySet:
         """Current partners who have not muted the vendor: the only consumers a partners-only promotion,

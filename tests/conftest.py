@@ -189,3 +189,14 @@ def screenshot(page, request):
         return path
 
     return take
+
+
+# --- Released figures (marketplace/privacy.py) ------------------------------------------------------
+
+
+@pytest.fixture
+def exact_release(settings):
+    """Released figures without their noise, so a test of who counts, suppression, rounding and what each surface
+    shows can expect exact rounded figures (noise is drawn per figure, vendor and data, and ids differ from run to
+    run). Noise is on everywhere else, as in production; tests/privacy/test_calibration.py tests it."""
+    settings.MARKETPLACE = {**settings.MARKETPLACE, "PRIVACY_EPSILON": None, "PRIVACY_AVERAGE_EPSILON": None}

@@ -15,6 +15,10 @@ from tests.factories import VendorFactory
 
 from .market import buy, draft, partners, product_of
 
+# Expectations here are exact released figures: their noise is off (tests/conftest.py exact_release; noise is
+# tested in tests/privacy/test_calibration.py).
+pytestmark = pytest.mark.usefixtures("exact_release")
+
 
 @pytest.fixture
 def shop(reference_data):

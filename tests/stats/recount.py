@@ -20,7 +20,10 @@ from vendors.models import Vendor
 
 
 def expected_vendor(vendor: Vendor) -> dict[str, object]:
-    memberships = list(PartnerMembership.objects.filter(vendor=vendor).select_related("consumer__profile"))
+    """The figures of the memberships that count (the queryset form of the rule, PartnerMembership.objects
+    .counted(); the statistics job applies its SQL form, so agreeing here checks the two agree)."""
+    memberships = list(PartnerMembership.objects.counted().filter(vendor=vendor).select_related("consumer__profile"))
+    counted_ids = {m.pk for m in memberships}
     since = timezone.now() - timedelta(days=90)
     current = [m for m in memberships if m.ended_at is None]
     k = settings.MARKETPLACE["STATS_MIN_GROUP"]
@@ -47,7 +50,7 @@ def expected_vendor(vendor: Vendor) -> dict[str, object]:
             recent, total = reasons.get(m.end_reason, (0, 0))
             reasons[m.end_reason] = (recent + (m.ended_at >= since), total + 1)
     daily: dict[object, list[int]] = {}
-    for e in MembershipEvent.objects.filter(vendor=vendor):
+    for e in MembershipEvent.objects.filter(vendor=vendor, membership_id__in=counted_ids):
         row = daily.setdefault(e.created_at.date(), [0, 0])
         row[0 if e.kind in ("started", "reinstated") else 1] += 1
     return {

@@ -4,9 +4,11 @@ consumers with the profiles and interests they chose to share (written in bulk).
 from __future__ import annotations
 
 import random
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from marketplace.accounts.demo import DEMO_ADMIN, DEMO_CONSUMER, DEMO_MODERATOR, DEMO_VENDOR, GENERATED_CONSUMER
 from marketplace.accounts.models import AgeBand, ConsumerProfile, Interest, Region, User
@@ -47,6 +49,13 @@ def named_accounts_ensure(password_hash: str) -> dict[str, User]:
     return accounts
 
 
+def _joined(now: datetime, n: int) -> datetime:
+    """When generated consumer n signed up: before any of their partnerships (which start over the last two
+    years, partnerships.py), two to three years ago, as the accounts of real partners are. From n, not the
+    random stream, so the rest of the demo data is the same as before accounts had their age."""
+    return now - timedelta(days=731 + n % 365)
+
+
 def consumers_create(
     rng: random.Random, start: int, stop: int, password_hash: str, progress: ProgressFactory, result: DemoResult
 ) -> list[int]:
@@ -59,13 +68,14 @@ def consumers_create(
     ages = list(AgeBand.values)
     bar = progress(total=stop - start, desc="consumers", unit="row")
     through = ConsumerProfile.interests.through
+    now = timezone.now()
     created: list[int] = []
     for batch in batched(range(start, stop), BATCH):
         emails = [GENERATED_CONSUMER.format(n=n) for n in batch]
         insert_rows(
             User,
-            ["email", "display_name", "password"],
-            [(email, f"Consumer {n}", password_hash) for n, email in zip(batch, emails, strict=True)],
+            ["email", "display_name", "password", "date_joined"],
+            [(email, f"Consumer {n}", password_hash, _joined(now, n)) for n, email in zip(batch, emails, strict=True)],
         )
         by_email = dict(User.objects.filter(email__in=emails).values_list("email", "id"))
         ids = [by_email[email] for email in emails]

@@ -25,6 +25,7 @@ from marketplace.accounts.models import ConsumerProfile, User
 from portfolios.models import MembershipEvent, PartnerMembership
 from vendors.models import Product, Vendor
 
+from ..services.fulfilment import buyers_established_mark
 from .bulk import ProgressFactory, analyze, bulk_load, last_id, lock_for_writes, no_progress
 from .orders import demo_ended_promotion_create, demo_orders_and_promotions_create, rated_orders_create
 from .partnerships import (
@@ -149,4 +150,6 @@ def seed_demo(scale: DemoScale, *, progress: ProgressFactory = no_progress) -> D
         bar.close()
     with transaction.atomic():
         rated_orders_create(random.Random(scale.seed + 5), progress)
+        # The bulk orders skip the fulfilment service, which marks buyers whose orders two vendors delivered.
+        buyers_established_mark()
     return result
