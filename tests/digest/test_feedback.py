@@ -20,7 +20,9 @@ from tests.factories import UserFactory, VendorFactory
 from tests.privacy.market import draft, partners
 from tests.rules.conftest import running_promotion
 
-pytestmark = pytest.mark.django_db
+# Expectations here are exact released figures: their noise is off (tests/conftest.py exact_release; noise is
+# tested in tests/privacy/test_calibration.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("exact_release")]
 
 
 def _api(user) -> APIClient:

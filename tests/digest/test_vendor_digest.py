@@ -27,7 +27,9 @@ from tests.privacy.market import buy, draft, partners, product_of
 
 from .conftest import SITE
 
-pytestmark = pytest.mark.django_db
+# Expectations here are exact released figures: their noise is off (tests/conftest.py exact_release; noise is
+# tested in tests/privacy/test_calibration.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("exact_release")]
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from .bulk import BATCH, ProgressFactory, batched, insert_rows
 if TYPE_CHECKING:
     from .seed import DemoResult
 
+NAMED_ACCOUNTS_DAYS = 400
 PROFILE_FIELDS = ["user_id", "region_id", "age_band", "share_region", "share_age_band", "share_interests"]
 
 
@@ -31,10 +32,18 @@ def named_accounts_ensure(password_hash: str) -> dict[str, User]:
         (DEMO_MODERATOR, "Morgan Moderator", True, False),
         (DEMO_ADMIN, "Ada Admin", True, True),
     ]
+    # Joined long before their partnerships (the demo consumer's began 120 days ago, partnerships.py).
+    joined = timezone.now() - timedelta(days=NAMED_ACCOUNTS_DAYS)
     for email, name, staff, superuser in specs:
         user, _ = User.objects.get_or_create(
             email=email,
-            defaults={"display_name": name, "is_staff": staff, "is_superuser": superuser, "password": password_hash},
+            defaults={
+                "display_name": name,
+                "is_staff": staff,
+                "is_superuser": superuser,
+                "password": password_hash,
+                "date_joined": joined,
+            },
         )
         accounts[email] = user
     moderators, _ = Group.objects.get_or_create(name="Moderators")
