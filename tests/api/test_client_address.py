@@ -8,6 +8,11 @@ direct client) the header is ignored, so forging it changes nothing.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -16,7 +21,6 @@ from rest_framework.throttling import AnonRateThrottle
 
 from marketplace.accounts.authentication import FAILED_TOKEN_LIMIT
 from marketplace.accounts.services import api_token_create
-from marketplace.client_address import client_ip
 from tests.factories import TEST_PASSWORD, UserFactory
 
 PROXY = "10.0.0.2"  # the TLS proxy: every request reaches the site from here
@@ -26,14 +30,39 @@ BOB = "203.0.113.9"
 
 @pytest.fixture
 def proxies(settings):
-    """Set how many proxies are trusted, everywhere the deployment's one setting reaches."""
+    """Set the deployment's one setting, and only it: every limit must follow it through client_ip (the
+    libraries' own settings derived from it at start are checked by test_the_one_setting_reaches_every_reader)."""
 
     def trust(count: int) -> None:
         settings.MARKETPLACE = {**settings.MARKETPLACE, "TRUSTED_PROXY_COUNT": count}
-        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": count}
-        settings.ALLAUTH_TRUSTED_PROXY_COUNT = count
 
     return trust
+
+
+def test_the_one_setting_reaches_every_reader():
+    # DJANGO_TRUSTED_PROXIES sets the project's setting, DRF's NUM_PROXIES and allauth's count at start; the
+    # throttles and allauth's adapter are the project's, which read the address through client_ip.
+    probe = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.MARKETPLACE['TRUSTED_PROXY_COUNT'], s.REST_FRAMEWORK['NUM_PROXIES'], s.ALLAUTH_TRUSTED_PROXY_COUNT, "
+        "s.ACCOUNT_ADAPTER, *s.REST_FRAMEWORK['DEFAULT_THROTTLE_CLASSES'])"
+    )
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    base["DJANGO_SETTINGS_MODULE"] = "marketplace.settings"
+    root = Path(__file__).resolve().parents[2]
+    answers = []
+    for extra in ({}, {"DJANGO_TRUSTED_PROXIES": "1"}):
+        result = subprocess.run(
+            [sys.executable, "-c", probe], cwd=root, env={**base, **extra}, capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 0, result.stderr
+        answers.append(result.stdout.split())
+    readers = [
+        "marketplace.accounts.adapter.AccountAdapter",
+        "marketplace.throttling.AnonRateThrottle",
+        "marketplace.throttling.UserRateThrottle",
+    ]
+    assert answers == [["0", "0", "0", *readers], ["1", "1", "1", *readers]]
 
 
 def via_proxy(visitor: str, claimed: str = "") -> dict[str, str]:
@@ -59,6 +88,8 @@ def via_proxy(visitor: str, claimed: str = "") -> dict[str, str]:
 def test_client_ip_is_the_nth_entry_from_the_right_and_ignores_the_header_with_no_trusted_proxy(
     proxies, count, forwarded, expected
 ):
+    from marketplace.client_address import client_ip  # here, so the attacks below also run against older code
+
     proxies(count)
     request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == expected
