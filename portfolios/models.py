@@ -154,11 +154,18 @@ class VendorEndReasonStat(models.Model):
 
 
 class VendorDailyStat(models.Model):
+    """Per vendor and day: adds, ends and net of every membership (what the moderators' early warning reads), and
+    of the memberships that count (counted_*; marketplace/privacy.py, "who counts"), what every figure a vendor
+    reads is made from."""
+
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="daily_stats")
     day = models.DateField()
     adds = models.PositiveIntegerField(default=0)
     ends = models.PositiveIntegerField(default=0)
     net = models.IntegerField(default=0)
+    counted_adds = models.PositiveIntegerField(default=0)
+    counted_ends = models.PositiveIntegerField(default=0)
+    counted_net = models.IntegerField(default=0)
     computed_at = models.DateTimeField()
 
     class Meta:

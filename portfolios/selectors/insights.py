@@ -179,9 +179,9 @@ def _series(
         adds_raw, ends_raw, nets = [], [], []
         for first, last in buckets:
             days_in = [rows[d] for d in rows if first <= d <= last]
-            adds_raw.append(sum(r.adds for r in days_in))
-            ends_raw.append(sum(r.ends for r in days_in))
-            nets.append(sum(r.net for r in days_in))
+            adds_raw.append(sum(r.counted_adds for r in days_in))
+            ends_raw.append(sum(r.counted_ends for r in days_in))
+            nets.append(sum(r.counted_net for r in days_in))
         adds = [released(n, f"adds:{grain}") for n in adds_raw]
         ends = [released(n, f"ends:{grain}") for n in ends_raw]
         active = [i for i in range(len(buckets)) if adds_raw[i] or ends_raw[i]]

@@ -22,7 +22,8 @@ suppression, rounding) when read, by marketplace/privacy.py.
 A consumer comes to count with time (their account ages, their partnership lengthens) or when a second vendor
 delivers to them, without a membership event: the hourly reconcile recomputes every vendor's totals, end
 reasons and segments, so they show within the hour. Daily rows are computed once a day has closed: a day's
-adds and ends are those of the partners who counted when it was computed.
+counted adds and ends are those of the partners who counted when it was computed (its plain adds and ends, of
+every membership, are for the moderators' early warning).
 """
 
 from __future__ import annotations
@@ -245,29 +246,37 @@ def segments_rows(scope: Scope, now: datetime | None = None) -> Rows:
 
 def daily_rows(scope: Scope, since_day: date | None, now: datetime | None = None) -> Rows:
     """Adds (starts and reinstatements), ends and net per vendor per day, from the event log, from
-    `since_day` (every day when None); only of the memberships that count (`_counted`) at `now`."""
+    `since_day` (every day when None): of every membership (what moderators' early warning reads), and of the
+    memberships that count (`_counted`, at `now`) only, the counted_* figures every vendor-facing figure reads."""
     counted, counted_params = _counted("mm", now or timezone.now())
     event_filter, event_params = "", ()
     if since_day is not None:
         event_filter = "AND e.created_at >= %s"
         event_params = (sql_datetime(timezone.make_aware(datetime.combine(since_day, datetime.min.time()))),)
+    added, ended, gone = "e.kind IN ('started', 'reinstated')", "e.kind = 'ended'", "e.kind IN ('ended', 'closed')"
     return Rows(
         table="portfolios_vendordailystat",
         keys=("vendor_id", "day"),
-        figures=("adds", "ends", "net"),
+        figures=("adds", "ends", "net", "counted_adds", "counted_ends", "counted_net"),
         sql=f"""
         SELECT e.vendor_id, DATE(e.created_at) AS day,
-               COUNT(*) FILTER (WHERE e.kind IN ('started', 'reinstated')) AS adds,
-               COUNT(*) FILTER (WHERE e.kind = 'ended') AS ends,
-               COUNT(*) FILTER (WHERE e.kind IN ('started', 'reinstated'))
-                 - COUNT(*) FILTER (WHERE e.kind IN ('ended', 'closed')) AS net
-        FROM {EVENT} e
-        JOIN {MEMBERSHIP} mm ON mm.id = e.membership_id
-        {_counted_joins("mm")}
-        WHERE e.vendor_id {scope.sql} AND {counted} {event_filter}
+               COUNT(*) FILTER (WHERE {added}) AS adds,
+               COUNT(*) FILTER (WHERE {ended}) AS ends,
+               COUNT(*) FILTER (WHERE {added}) - COUNT(*) FILTER (WHERE {gone}) AS net,
+               COUNT(*) FILTER (WHERE e.counted AND {added}) AS counted_adds,
+               COUNT(*) FILTER (WHERE e.counted AND {ended}) AS counted_ends,
+               COUNT(*) FILTER (WHERE e.counted AND {added}) - COUNT(*) FILTER (WHERE e.counted AND {gone})
+                 AS counted_net
+        FROM (
+            SELECT e.vendor_id, e.created_at, e.kind, ({counted}) AS counted
+            FROM {EVENT} e
+            JOIN {MEMBERSHIP} mm ON mm.id = e.membership_id
+            {_counted_joins("mm")}
+            WHERE e.vendor_id {scope.sql} {event_filter}
+        ) e
         GROUP BY e.vendor_id, DATE(e.created_at)
         """,
-        params=(*scope.params, *counted_params, *event_params),
+        params=(*counted_params, *scope.params, *event_params),
     )
 
 

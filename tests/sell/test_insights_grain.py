@@ -18,8 +18,12 @@ pytestmark = pytest.mark.usefixtures("exact_release")
 
 
 def _daily(vendor, day, adds: int = 0, ends: int = 0) -> None:
+    """A day's row as the statistics job writes it for partners who all count (insights read the counted_*)."""
+    figures = {"adds": adds, "ends": ends, "net": adds - ends}
     VendorDailyStat.objects.update_or_create(
-        vendor=vendor, day=day, defaults={"adds": adds, "ends": ends, "net": adds - ends, "computed_at": timezone.now()}
+        vendor=vendor,
+        day=day,
+        defaults={**figures, **{f"counted_{k}": v for k, v in figures.items()}, "computed_at": timezone.now()},
     )
 
 

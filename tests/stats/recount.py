@@ -49,10 +49,14 @@ def expected_vendor(vendor: Vendor) -> dict[str, object]:
         if m.ended_at is not None:
             recent, total = reasons.get(m.end_reason, (0, 0))
             reasons[m.end_reason] = (recent + (m.ended_at >= since), total + 1)
+    # Per day: adds, ends (the consumer's verdict) and closings of every membership, then of those that count.
     daily: dict[object, list[int]] = {}
-    for e in MembershipEvent.objects.filter(vendor=vendor, membership_id__in=counted_ids):
-        row = daily.setdefault(e.created_at.date(), [0, 0])
-        row[0 if e.kind in ("started", "reinstated") else 1] += 1
+    for e in MembershipEvent.objects.filter(vendor=vendor):
+        row = daily.setdefault(e.created_at.date(), [0, 0, 0, 0, 0, 0])
+        column = {"started": 0, "reinstated": 0, "ended": 1}.get(e.kind, 2)
+        row[column] += 1
+        if e.membership_id in counted_ids:
+            row[3 + column] += 1
     return {
         "totals": (
             len(current),
@@ -62,7 +66,7 @@ def expected_vendor(vendor: Vendor) -> dict[str, object]:
         ),
         "reasons": reasons,
         "segments": {key: (n, reachable[key]) for key, n in segments.items() if n >= k},
-        "daily": {day: (a, e, a - e) for day, (a, e) in daily.items()},
+        "daily": {day: (a, e, a - e - c, ca, ce, ca - ce - cc) for day, (a, e, c, ca, ce, cc) in daily.items()},
     }
 
 
@@ -74,5 +78,8 @@ def stored_vendor(vendor: Vendor) -> dict[str, object]:
         "segments": {
             (s.dimension, s.value): (s.partners, s.reachable) for s in VendorSegmentStat.objects.filter(vendor=vendor)
         },
-        "daily": {d.day: (d.adds, d.ends, d.net) for d in VendorDailyStat.objects.filter(vendor=vendor)},
+        "daily": {
+            d.day: (d.adds, d.ends, d.net, d.counted_adds, d.counted_ends, d.counted_net)
+            for d in VendorDailyStat.objects.filter(vendor=vendor)
+        },
     }

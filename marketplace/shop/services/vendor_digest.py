@@ -112,7 +112,7 @@ def vendor_digest_compose(*, vendor: Vendor, now: datetime, first_day: date | No
     first_day = first_day or _first_day(vendor, last_day)
     k = min_group()
     week = VendorDailyStat.objects.filter(vendor=vendor, day__gte=first_day, day__lte=last_day).aggregate(
-        adds=Sum("adds"), ends=Sum("ends")
+        adds=Sum("counted_adds"), ends=Sum("counted_ends")
     )
     stats = VendorStats.objects.filter(vendor=vendor).first()
     labels = dict(EndReason.choices)
