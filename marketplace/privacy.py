@@ -131,9 +131,8 @@ def _uniforms(identity: Iterable[object]) -> tuple[float, float]:
 def geometric_noise(*, epsilon: float, sensitivity: float, identity: Iterable[object]) -> int:
     """Two-sided geometric noise (the discrete Laplace mechanism): P(z) is proportional to exp(-epsilon |z| /
     sensitivity). The difference of two geometric draws, each by inverting its distribution function."""
-    alpha = math.exp(-epsilon / sensitivity)
+    log_alpha = -epsilon / sensitivity  # log of the ratio alpha = exp(-epsilon / sensitivity), never underflowing
     u, v = _uniforms(identity)
-    log_alpha = math.log(alpha)
     return math.floor(math.log(u) / log_alpha) - math.floor(math.log(v) / log_alpha)
 
 

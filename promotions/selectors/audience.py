@@ -13,7 +13,7 @@ refuses an audience whose released count is under K (promotions/services/lifecyc
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -265,9 +265,16 @@ def audience_preview(*, spec: AudienceSpec) -> AudiencePreview:
     question = spec.question
     if not privacy.preview_ask(vendor_id=spec.vendor_id, question=question, state=f"{figure}:{exact}:{too_frequent}"):
         last = privacy.preview_last(vendor_id=spec.vendor_id, question=question)
-        if isinstance(last, AudiencePreview):
-            return replace(last, limited=True)
-        return AudiencePreview(size=None, min_group=k, source="none", computed_at=None, limited=True)
+        if not isinstance(last, dict):
+            return AudiencePreview(size=None, min_group=k, source="none", computed_at=None, limited=True)
+        return AudiencePreview(
+            size=last.get("size"),
+            min_group=k,
+            source=str(last.get("source", "none")),
+            computed_at=last.get("computed_at"),
+            too_frequent=last.get("too_frequent"),
+            limited=True,
+        )
     size = (
         audience_count_released(spec=spec, exact=exact)
         if figure is None
@@ -280,5 +287,7 @@ def audience_preview(*, spec: AudienceSpec) -> AudiencePreview:
         computed_at=computed_at,
         too_frequent=release_count(too_frequent, vendor_id=spec.vendor_id, figure=f"too_frequent:{question}"),
     )
-    privacy.preview_remember(vendor_id=spec.vendor_id, question=question, answer=preview)
+    # Kept as plain values (not the class), so an answer kept before a deploy reads back after it.
+    answer = {"size": size, "too_frequent": preview.too_frequent, "source": source, "computed_at": computed_at}
+    privacy.preview_remember(vendor_id=spec.vendor_id, question=question, answer=answer)
     return preview
