@@ -298,3 +298,18 @@ def test_rates_and_averages_are_coarse(settings):
         shown = privacy.release_average(average=Decimal("4.27"), count=11, vendor_id=vendor_id, figure="rating")
         assert shown is not None and shown % Decimal("0.5") == 0 and 1 <= shown <= 5
     assert privacy.release_average(average=Decimal("4.27"), count=K - 1, vendor_id=1, figure="rating") is None
+
+
+@pytest.mark.django_db
+def test_one_quantity_reads_the_same_on_every_surface_so_surfaces_cannot_be_averaged(shop, client):
+    # Given 23 partners (noise on): insights, the vendor page, the API and every point of the trend with the same
+    # exact total are one draw of the same figure, not independent draws a vendor could average
+    partners(shop, 23)
+    stats_reconcile_all()
+    insights = insights_get(vendor=shop)
+    facts = APIClient().get(f"/api/v1/vendors/{shop.slug}/").json()["facts"]
+    vendor_api = APIClient()
+    vendor_api.force_authenticate(shop.owner)
+    assert insights.current_partners == facts["partner_count"]
+    assert vendor_api.get("/api/v1/sell/insights/").json()["current_partners"] == insights.current_partners
+    assert insights.partners_series[-1] == insights.current_partners
