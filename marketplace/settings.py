@@ -249,6 +249,18 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_TIMEZONE = "UTC"
 
+# --- Proxies in front ------------------------------------------------------------------------------
+# How many proxies the deployment puts in front of the site (a TLS proxy or load balancer: 1), each appending
+# the address it was connected from to X-Forwarded-For. Every limit that counts visitors reads the address
+# through marketplace/kernel/client_address.py, which takes the N-th entry from the right and, with 0 (the default:
+# nothing in front, or nothing trusted), ignores the header. Setting it higher than the proxies really in front
+# lets a visitor choose its address; lower makes every visitor behind the proxy one (docs/deploy.md).
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXIES", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXIES is how many proxies are in front: 0 or more.")
+# allauth's own reading of the header, for anything that does not go through ACCOUNT_ADAPTER.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 # --- Authentication (django-allauth) ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -260,6 +272,9 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_UNIQUE_EMAIL = True
+# Its login, sign-up and reset limits count the visitor behind the trusted proxies
+# (marketplace/kernel/client_address.py).
+ACCOUNT_ADAPTER = "marketplace.accounts.adapter.AccountAdapter"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
@@ -302,9 +317,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "marketplace.kernel.errors.api_exception_handler",
     "MAX_PAGE_SIZE": 100,
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    # Count the visitor (marketplace/kernel/client_address.py), not the proxy in front or a client-written header.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "marketplace.kernel.throttling.AnonRateThrottle",
+        "marketplace.kernel.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="600/min"),
@@ -459,4 +476,16 @@ MARKETPLACE = {
     # Storefront pages for visitors with no session are served from the cache for this long at most
     # (marketplace/kernel/page_cache.py; catalogue changes refresh them at once). 0 turns the page cache off.
     "PAGE_CACHE_SECONDS": env.int("MARKETPLACE_PAGE_CACHE_SECONDS", default=60),
+    # Proxies in front (above): read by marketplace/kernel/client_address.py.
+    "TRUSTED_PROXY_COUNT": TRUSTED_PROXY_COUNT,
+    # Who counts in a figure a vendor reads (marketplace/kernel/privacy.py, docs/privacy.md): an account at least
+    # PRIVACY_ACCOUNT_DAYS old that has had orders delivered by two different vendors, or has been this vendor's
+    # partner for PRIVACY_PARTNER_DAYS; never the vendor's own owner.
+    "PRIVACY_ACCOUNT_DAYS": env.int("MARKETPLACE_PRIVACY_ACCOUNT_DAYS", default=30),
+    "PRIVACY_PARTNER_DAYS": env.int("MARKETPLACE_PRIVACY_PARTNER_DAYS", default=90),
+    # Noise on each released count (two-sided geometric, this epsilon per figure) and on the rating average.
+    "PRIVACY_EPSILON": env.float("MARKETPLACE_PRIVACY_EPSILON", default=0.5),
+    "PRIVACY_AVERAGE_EPSILON": env.float("MARKETPLACE_PRIVACY_AVERAGE_EPSILON", default=1.0),
+    # Fresh audience previews a vendor may ask for per (UTC) day; a re-read of an answered one is free.
+    "PREVIEW_DAILY_LIMIT": env.int("MARKETPLACE_PREVIEW_DAILY_LIMIT", default=20),
 }

@@ -6,10 +6,13 @@ only by the statistics jobs; pages read them and never scan memberships.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
+from marketplace.kernel.privacy import counting_rule
 from vendors.models import Vendor
 
 
@@ -27,6 +30,21 @@ class MembershipQuerySet(models.QuerySet["PartnerMembership"]):
 
     def ended(self) -> MembershipQuerySet:
         return self.filter(ended_at__isnull=False)
+
+    def counted(self, now: datetime | None = None) -> MembershipQuerySet:
+        """Memberships whose consumer counts in the figures the vendor reads (marketplace/kernel/privacy.py, "who
+        counts"): an active account at least PRIVACY_ACCOUNT_DAYS old, not the vendor's owner, that has had
+        orders delivered by two different vendors or whose partnership began at least PRIVACY_PARTNER_DAYS ago;
+        the anonymised rows of deleted accounts when begun that long ago. A filter on joined columns, no Python
+        per row; portfolios/services/stats.py applies the same rule in SQL."""
+        rule = counting_rule(now)
+        long_standing = Q(started_at__lte=rule.partner_cutoff)
+        person = (
+            Q(consumer__is_active=True, consumer__date_joined__lte=rule.account_cutoff)
+            & ~Q(consumer_id=F("vendor__owner_id"))
+            & (Q(consumer__profile__buyer_since__isnull=False) | long_standing)
+        )
+        return self.filter(person | (Q(consumer__isnull=True) & long_standing))
 
     def reachable(self) -> MembershipQuerySet:
         """Current partners who have not muted the vendor: the only consumers a partners-only promotion,
@@ -136,11 +154,18 @@ class VendorEndReasonStat(models.Model):
 
 
 class VendorDailyStat(models.Model):
+    """Per vendor and day: adds, ends and net of every membership (what the moderators' early warning reads), and
+    of the memberships that count (counted_*; marketplace/kernel/privacy.py, "who counts"), what every figure a vendor
+    reads is made from."""
+
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="daily_stats")
     day = models.DateField()
     adds = models.PositiveIntegerField(default=0)
     ends = models.PositiveIntegerField(default=0)
     net = models.IntegerField(default=0)
+    counted_adds = models.PositiveIntegerField(default=0)
+    counted_ends = models.PositiveIntegerField(default=0)
+    counted_net = models.IntegerField(default=0)
     computed_at = models.DateTimeField()
 
     class Meta:

@@ -188,3 +188,12 @@ def embedded_dir():
         timeout=120,
     )
     shutil.rmtree(folder, ignore_errors=True)
+# --- Released figures (marketplace/kernel/privacy.py) ------------------------------------------------------
+
+
+@pytest.fixture
+def exact_release(settings):
+    """Released figures without their noise, so a test of who counts, suppression, rounding and what each surface
+    shows can expect exact rounded figures (noise is drawn per figure, vendor and data, and ids differ from run to
+    run). Noise is on everywhere else, as in production; tests/privacy/test_calibration.py tests it."""
+    settings.MARKETPLACE = {**settings.MARKETPLACE, "PRIVACY_EPSILON": None, "PRIVACY_AVERAGE_EPSILON": None}

@@ -235,6 +235,43 @@ def partners(
     return consumers
 
 
+def puppets(
+    vendor: Vendor,
+    n: int,
+    *,
+    region: str = "london",
+    age_band: str = "35-44",
+    interest: str | None = None,
+    joined_days_ago: int = 0,
+    partner_days_ago: int = 0,
+) -> list[User]:
+    """`n` accounts the vendor made for the purpose: signed up `joined_days_ago` (today by default), no order
+    delivered by two vendors, sharing what the vendor wants to calibrate and holding it since `partner_days_ago`.
+    The attacker of docs/privacy.md (issue 29): none of them counts in a figure the vendor reads."""
+    now = timezone.now()
+    accounts = []
+    for _ in range(n):
+        account = UserFactory(date_joined=now - timedelta(days=joined_days_ago))
+        ConsumerProfile.objects.filter(user=account).update(buyer_since=None)
+        profile_update(
+            user=account,
+            region=Region.objects.get(code=region),
+            age_band=age_band,
+            interests=[Interest.objects.get(slug=interest)] if interest else [],
+            share_region=True,
+            share_age_band=True,
+            share_interests=interest is not None,
+            weekly_promotion_cap=5,
+        )
+        membership = membership_start(consumer=account, vendor_id=vendor.pk)
+        if partner_days_ago:
+            started = now - timedelta(days=partner_days_ago)
+            PartnerMembership.objects.filter(pk=membership.pk).update(started_at=started)
+            MembershipEvent.objects.filter(membership_id=membership.pk).update(created_at=started)
+        accounts.append(account)
+    return accounts
+
+
 def draft(vendor: Vendor, *, starts_in: timedelta = timedelta(minutes=-1), **extra: object) -> Promotion:
     now = timezone.now()
     return promo.promotion_create(
@@ -297,7 +334,10 @@ def random_history(rng: random.Random, consumers, vendors, steps: int, capture) 
 
 
 def expected_vendor(vendor: Vendor) -> dict[str, object]:
-    memberships = list(PartnerMembership.objects.filter(vendor=vendor).select_related("consumer__profile"))
+    """The figures of the memberships that count (the queryset form of the rule, PartnerMembership.objects
+    .counted(); the statistics job applies its SQL form, so agreeing here checks the two agree)."""
+    memberships = list(PartnerMembership.objects.counted().filter(vendor=vendor).select_related("consumer__profile"))
+    counted_ids = {m.pk for m in memberships}
     since = timezone.now() - timedelta(days=90)
     current = [m for m in memberships if m.ended_at is None]
     k = settings.MARKETPLACE["STATS_MIN_GROUP"]
@@ -323,10 +363,14 @@ def expected_vendor(vendor: Vendor) -> dict[str, object]:
         if m.ended_at is not None:
             recent, total = reasons.get(m.end_reason, (0, 0))
             reasons[m.end_reason] = (recent + (m.ended_at >= since), total + 1)
+    # Per day: adds, ends (the consumer's verdict) and closings of every membership, then of those that count.
     daily: dict[object, list[int]] = {}
     for e in MembershipEvent.objects.filter(vendor=vendor):
-        row = daily.setdefault(e.created_at.date(), [0, 0])
-        row[0 if e.kind in ("started", "reinstated") else 1] += 1
+        row = daily.setdefault(e.created_at.date(), [0, 0, 0, 0, 0, 0])
+        column = {"started": 0, "reinstated": 0, "ended": 1}.get(e.kind, 2)
+        row[column] += 1
+        if e.membership_id in counted_ids:
+            row[3 + column] += 1
     return {
         "totals": (
             len(current),
@@ -336,7 +380,7 @@ def expected_vendor(vendor: Vendor) -> dict[str, object]:
         ),
         "reasons": reasons,
         "segments": {key: (n, reachable[key]) for key, n in segments.items() if n >= k},
-        "daily": {day: (a, e, a - e) for day, (a, e) in daily.items()},
+        "daily": {day: (a, e, a - e - c, ca, ce, ca - ce - cc) for day, (a, e, c, ca, ce, cc) in daily.items()},
     }
 
 
@@ -348,7 +392,10 @@ def stored_vendor(vendor: Vendor) -> dict[str, object]:
         "segments": {
             (s.dimension, s.value): (s.partners, s.reachable) for s in VendorSegmentStat.objects.filter(vendor=vendor)
         },
-        "daily": {d.day: (d.adds, d.ends, d.net) for d in VendorDailyStat.objects.filter(vendor=vendor)},
+        "daily": {
+            d.day: (d.adds, d.ends, d.net, d.counted_adds, d.counted_ends, d.counted_net)
+            for d in VendorDailyStat.objects.filter(vendor=vendor)
+        },
     }
 
 

@@ -10,6 +10,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.request import Request
 
+from marketplace.kernel.client_address import client_ip
+
 from .models import APIToken
 
 
@@ -17,33 +19,44 @@ def token_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-# Failed token authentications are throttled like failed logins (allauth's login_failed limit): guessing
-# tokens from one address stops after this many failures in the window, with a 429 and Retry-After.
+# Failed token authentications are limited like failed logins (allauth's login_failed limit): a visitor whose
+# wrong tokens reach this many in the window is answered 429 with Retry-After for each further wrong token.
+# Only the visitor's own address counts (marketplace.kernel.client_address: behind the trusted proxies, the visitor,
+# not the proxy), and only requests that carry a token: a right token, a session or an anonymous request from
+# the same address is never refused by it. A key is 43 random characters (accounts.services.api_token_create),
+# so letting a right one through after wrong ones gives a guesser nothing; the limit spares the database and
+# the log a flood of guesses.
 FAILED_TOKEN_LIMIT = 10
 FAILED_TOKEN_WINDOW_SECONDS = 300
 
 
 def _failures_key(request: Request) -> str:
-    return f"token-auth-failed:{request.META.get('REMOTE_ADDR', '')}"
+    return f"token-auth-failed:{client_ip(request)}"
+
+
+def _failure_record(key: str) -> None:
+    if not cache.add(key, 1, timeout=FAILED_TOKEN_WINDOW_SECONDS):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr: start a new window
+            cache.add(key, 1, timeout=FAILED_TOKEN_WINDOW_SECONDS)
 
 
 class HashedTokenAuthentication(TokenAuthentication):
     keyword = "Token"
 
     def authenticate(self, request: Request):  # type: ignore[no-untyped-def]
-        key = _failures_key(request)
-        if (cache.get(key) or 0) >= FAILED_TOKEN_LIMIT:
-            raise exceptions.Throttled(
-                wait=FAILED_TOKEN_WINDOW_SECONDS, detail="Too many failed token attempts from this address."
-            )
+        """The token's user, None when the request carries no token (the next authenticator decides). A wrong
+        token answers 401, or 429 once this visitor's wrong tokens reached FAILED_TOKEN_LIMIT in the window."""
         try:
             return super().authenticate(request)
         except exceptions.AuthenticationFailed:
-            if not cache.add(key, 1, timeout=FAILED_TOKEN_WINDOW_SECONDS):
-                try:
-                    cache.incr(key)
-                except ValueError:  # expired between add and incr: start a new window
-                    cache.add(key, 1, timeout=FAILED_TOKEN_WINDOW_SECONDS)
+            key = _failures_key(request)
+            if (cache.get(key) or 0) >= FAILED_TOKEN_LIMIT:
+                raise exceptions.Throttled(
+                    wait=FAILED_TOKEN_WINDOW_SECONDS, detail="Too many failed token attempts from this address."
+                ) from None
+            _failure_record(key)
             raise
 
     def authenticate_credentials(self, key: str):  # type: ignore[no-untyped-def]

@@ -119,6 +119,11 @@ class ConsumerProfile(models.Model):
     )
     digest_confirmed_at = models.DateTimeField(null=True, blank=True)
     digest_sent_at = models.DateTimeField(null=True, blank=True)
+    # When orders of this consumer had been delivered by two different vendors (set once by the shop's
+    # fulfilment, marketplace/shop/services/fulfilment.py): with an account old enough, it makes them count in
+    # the figures vendors read (marketplace/kernel/privacy.py, "who counts"). One of the two is always another vendor
+    # than the one reading, which cannot make it for accounts of its own by fulfilling their orders itself.
+    buyer_since = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

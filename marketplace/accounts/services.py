@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from marketplace.kernel.errors import NotFoundError
@@ -26,6 +28,13 @@ def portfolio_changed(*, consumer_id: int) -> None:
     (portfolios.selectors.portfolio_get_kept, promotions.selectors.partner_feed_get) is read afresh on their
     next visit."""
     User.objects.filter(pk=consumer_id).update(portfolio_version=F("portfolio_version") + 1)
+
+
+def profile_buyer_since_set(*, user_ids: Iterable[int] | QuerySet[Any], when: datetime) -> int:
+    """Record `when` as buyer_since of these consumers' profiles, where it is not set yet (set once, never moved:
+    idempotent). Only the shop's fulfilment calls it, for consumers whose orders two vendors have delivered.
+    Returns how many profiles were marked."""
+    return ConsumerProfile.objects.filter(user_id__in=user_ids, buyer_since__isnull=True).update(buyer_since=when)
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from marketplace.accounts.models import User
 from marketplace.shop.models import Checkout, Order, OrderLine, Redemption, ServiceRating
 from portfolios.models import PartnerMembership
 from promotions.models import Promotion, PromotionDelivery, PromotionFeedback
-from promotions.services import promotion_create, promotion_publish
+from promotions.services import AudienceTooSmallError, promotion_create, promotion_publish
 from vendors.models import Product, Vendor
 
 from .bulk import ProgressFactory, insert_rows
@@ -121,7 +121,10 @@ def demo_orders_and_promotions_create(rng: random.Random, vendor: Vendor, demo_c
         ends_at=now + timedelta(days=30),
     )
     for promotion in Promotion.objects.filter(vendor=vendor, state=Promotion.State.DRAFT):
-        promotion_publish(vendor=vendor, promotion_id=promotion.pk)
+        try:
+            promotion_publish(vendor=vendor, promotion_id=promotion.pk)
+        except AudienceTooSmallError:  # a demo of a handful of consumers: the partners' promotion stays a draft
+            continue
     buyers = [
         demo_consumer,
         *User.objects.filter(memberships__vendor=vendor, memberships__ended_at__isnull=True)

@@ -4,9 +4,11 @@ consumers with the profiles and interests they chose to share (written in bulk).
 from __future__ import annotations
 
 import random
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from marketplace.accounts.demo import DEMO_ADMIN, DEMO_CONSUMER, DEMO_MODERATOR, DEMO_VENDOR, GENERATED_CONSUMER
 from marketplace.accounts.models import AgeBand, ConsumerProfile, Interest, Region, User
@@ -16,6 +18,7 @@ from .bulk import BATCH, ProgressFactory, batched, insert_rows
 if TYPE_CHECKING:
     from .seed import DemoResult
 
+NAMED_ACCOUNTS_DAYS = 400
 PROFILE_FIELDS = ["user_id", "region_id", "age_band", "share_region", "share_age_band", "share_interests"]
 
 
@@ -29,10 +32,18 @@ def named_accounts_ensure(password_hash: str) -> dict[str, User]:
         (DEMO_MODERATOR, "Morgan Moderator", True, False),
         (DEMO_ADMIN, "Ada Admin", True, True),
     ]
+    # Joined long before their partnerships (the demo consumer's began 120 days ago, partnerships.py).
+    joined = timezone.now() - timedelta(days=NAMED_ACCOUNTS_DAYS)
     for email, name, staff, superuser in specs:
         user, _ = User.objects.get_or_create(
             email=email,
-            defaults={"display_name": name, "is_staff": staff, "is_superuser": superuser, "password": password_hash},
+            defaults={
+                "display_name": name,
+                "is_staff": staff,
+                "is_superuser": superuser,
+                "password": password_hash,
+                "date_joined": joined,
+            },
         )
         accounts[email] = user
     moderators, _ = Group.objects.get_or_create(name="Moderators")
@@ -47,6 +58,13 @@ def named_accounts_ensure(password_hash: str) -> dict[str, User]:
     return accounts
 
 
+def _joined(now: datetime, n: int) -> datetime:
+    """When generated consumer n signed up: before any of their partnerships (which start over the last two
+    years, partnerships.py), two to three years ago, as the accounts of real partners are. From n, not the
+    random stream, so the rest of the demo data is the same as before accounts had their age."""
+    return now - timedelta(days=731 + n % 365)
+
+
 def consumers_create(
     rng: random.Random, start: int, stop: int, password_hash: str, progress: ProgressFactory, result: DemoResult
 ) -> list[int]:
@@ -59,13 +77,14 @@ def consumers_create(
     ages = list(AgeBand.values)
     bar = progress(total=stop - start, desc="consumers", unit="row")
     through = ConsumerProfile.interests.through
+    now = timezone.now()
     created: list[int] = []
     for batch in batched(range(start, stop), BATCH):
         emails = [GENERATED_CONSUMER.format(n=n) for n in batch]
         insert_rows(
             User,
-            ["email", "display_name", "password"],
-            [(email, f"Consumer {n}", password_hash) for n, email in zip(batch, emails, strict=True)],
+            ["email", "display_name", "password", "date_joined"],
+            [(email, f"Consumer {n}", password_hash, _joined(now, n)) for n, email in zip(batch, emails, strict=True)],
         )
         by_email = dict(User.objects.filter(email__in=emails).values_list("email", "id"))
         ids = [by_email[email] for email in emails]

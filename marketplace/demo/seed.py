@@ -21,6 +21,7 @@ from django.db import transaction
 
 from marketplace.accounts.demo import DEMO_CONSUMER, DEMO_PASSWORD
 from marketplace.accounts.models import ConsumerProfile, User
+from marketplace.shop.services.fulfilment import buyers_established_mark
 from portfolios.models import MembershipEvent, PartnerMembership
 from vendors.models import Product, Vendor
 
@@ -148,4 +149,6 @@ def seed_demo(scale: DemoScale, *, progress: ProgressFactory = no_progress) -> D
         bar.close()
     with transaction.atomic():
         rated_orders_create(random.Random(scale.seed + 5), progress)
+        # The bulk orders skip the fulfilment service, which marks buyers whose orders two vendors delivered.
+        buyers_established_mark()
     return result

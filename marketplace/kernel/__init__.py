@@ -17,6 +17,8 @@ Membership is this package: every module in it is shared, and none of them impor
 | parsers | bounded request parsers for the API |
 | redirects | safe redirects back to where a form came from |
 | converters | the `<id:...>` path converter |
+| client_address | the visitor's address behind the trusted proxies (DJANGO_TRUSTED_PROXIES) |
+| throttling | the API throttles, counting visitors through client_address |
 | db_router | read replicas: the router and its read-your-writes middleware |
 | request_guard | middleware refusing NUL bytes in requests |
 """

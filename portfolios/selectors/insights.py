@@ -1,10 +1,11 @@
 """A vendor's insights, read only from the statistics tables (never a scan of memberships).
 
-Rule 4 of DESIGN.md: vendors see aggregates of what consumers chose to share, and any figure about fewer
-than K consumers is suppressed (None here, "fewer than K" on the page). Totals are published rounded down to a
-multiple of K (marketplace/kernel/privacy.py), so neither two neighbouring days of the partner series nor two figures
-side by side (a reason and the total, a segment and its dimension) let a single partner be read from their
-difference.
+Rule 4 of DESIGN.md: vendors see aggregates of what consumers chose to share, of partners who count (the
+statistics job counts no account a vendor could have made for the purpose), and every figure is released by
+marketplace/kernel/privacy.py: none about fewer than K consumers (None here, "fewer than K" on the page), the others
+with deterministic noise and rounded down to a multiple of K, so neither two neighbouring days of the partner
+series, nor two figures side by side (a reason and the total, a segment and its dimension), nor a re-read after
+adding accounts lets a single partner be read. Shares, overlap and lift are computed from released figures only.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from marketplace.accounts.models import AgeBand, Interest, Region
 from marketplace.kernel.page_cache import kept
-from marketplace.kernel.privacy import count_text, min_group, round_total, rounding_note, suppress
+from marketplace.kernel.privacy import count_text, min_group, release_count, release_ratio, release_share, rounding_note
 from vendors.models import Vendor
 
 from ..models import (
@@ -38,9 +39,9 @@ class SegmentRow:
     dimension: str
     value: str
     label: str
-    partners: int  # rounded down to a multiple of K (rows under K are never stored)
-    share: float | None  # of the vendor's partners who share this dimension, from the rounded figures
-    lift: float | None  # share among partners / share among all consumers who share it
+    partners: int  # released: noisy, rounded down to a multiple of K (rows under K are never stored or shown)
+    share: float | None  # of the vendor's partners who share this dimension, from the released figures, whole %
+    lift: float | None  # share among partners / share among all consumers who share it (released), to a tenth
 
     @property
     def partners_text(self) -> str:
@@ -55,7 +56,7 @@ class SegmentRow:
 
 @dataclass
 class Insights:
-    """Every figure here is already suppressed (None under K) and every count of consumers rounded."""
+    """Every figure here is released (marketplace/kernel/privacy.py): None under K, noisy and rounded otherwise."""
 
     min_group: int
     computed_at: datetime | None
@@ -158,14 +159,19 @@ def _buckets(grain: str, count: int, today: date) -> list[tuple[date, date]]:
 def _series(
     vendor: Vendor, current: int, today: date
 ) -> tuple[str, list[str], list[int | None], list[int | None], list[int | None]]:
-    """The trend at the finest grain that shows something: partners at the end of each period (rounded),
-    adds and ends per period (suppressed). Returns (grain, labels, partners, adds, ends).
+    """The trend at the finest grain that shows something: partners at the end of each period, adds and ends
+    per period, all released. Returns (grain, labels, partners, adds, ends).
 
     A small vendor's days are nearly all under K, so its daily adds and ends would nearly all be suppressed:
     the grain widens to weeks, then months, until more than a quarter of the periods with any activity show
-    a figure (months are kept whatever they show). K holds at every grain, and the totals are rounded to a
-    multiple of K, so a period with one add and the next with one end (21, 22, 21) publish the same total.
+    a figure (months are kept whatever they show); the choice reads released figures only. Each partner total
+    is released under the same name as the current partners, so a period with one add and the next with one
+    end (21, 22, 21) cannot be told from quiet ones, and equal totals read alike.
     """
+
+    def released(n: int, figure: str) -> int | None:
+        return release_count(n, vendor_id=vendor.pk, figure=figure)
+
     oldest = _buckets("month", GRAINS[-1][1], today)[0][0]
     rows = {r.day: r for r in VendorDailyStat.objects.filter(vendor=vendor, day__gte=oldest, day__lte=today)}
     for grain, count in GRAINS:
@@ -173,11 +179,13 @@ def _series(
         adds_raw, ends_raw, nets = [], [], []
         for first, last in buckets:
             days_in = [rows[d] for d in rows if first <= d <= last]
-            adds_raw.append(sum(r.adds for r in days_in))
-            ends_raw.append(sum(r.ends for r in days_in))
-            nets.append(sum(r.net for r in days_in))
+            adds_raw.append(sum(r.counted_adds for r in days_in))
+            ends_raw.append(sum(r.counted_ends for r in days_in))
+            nets.append(sum(r.counted_net for r in days_in))
+        adds = [released(n, f"adds:{grain}") for n in adds_raw]
+        ends = [released(n, f"ends:{grain}") for n in ends_raw]
         active = [i for i in range(len(buckets)) if adds_raw[i] or ends_raw[i]]
-        shown = [i for i in active if suppress(adds_raw[i]) is not None or suppress(ends_raw[i]) is not None]
+        shown = [i for i in active if adds[i] is not None or ends[i] is not None]
         if not active or len(shown) * 4 > len(active) or grain == GRAINS[-1][0]:
             break
     # Partners at the end of each period, walking back from today's count through each period's net change.
@@ -188,20 +196,18 @@ def _series(
         running -= net
     partners.reverse()
     labels = [first.isoformat() for first, _ in buckets]
-    adds = [suppress(n) for n in adds_raw]
-    ends = [suppress(n) for n in ends_raw]
-    return grain, labels, [round_total(p) for p in partners], adds, ends
+    return grain, labels, [released(p, "partners") for p in partners], adds, ends
 
 
 def _end_reasons(vendor: Vendor) -> list[dict[str, Any]]:
-    """Every reason a consumer can give, each with its rounded counts, in a fixed order among equal figures:
+    """Every reason a consumer can give, each with its released counts, in a fixed order among equal figures:
     a row only for the reasons that occurred, or an order by exact counts, would tell that one happened."""
     stored = {r.reason: r for r in VendorEndReasonStat.objects.filter(vendor=vendor)}
     rows = []
     for order, (reason, label) in enumerate(EndReason.choices):
         stat = stored.get(reason)
-        ended_90d = round_total(stat.ended_90d if stat else 0)
-        ended_total = round_total(stat.ended_total if stat else 0)
+        ended_90d = release_count(stat.ended_90d if stat else 0, vendor_id=vendor.pk, figure=f"ended_90d:{label}")
+        ended_total = release_count(stat.ended_total if stat else 0, vendor_id=vendor.pk, figure=f"ended:{label}")
         rows.append(
             {
                 "reason": reason,
@@ -220,17 +226,22 @@ def _end_reasons(vendor: Vendor) -> list[dict[str, Any]]:
 
 
 def insights_get(*, vendor: Vendor) -> Insights:
-    """Everything the insights page and API show for one vendor: each figure under K suppressed and every
-    count of consumers rounded down to a multiple of K (marketplace/kernel/privacy.py)."""
+    """Everything the insights page and API show for one vendor, every figure released by marketplace/kernel/privacy.py
+    (None under K; noisy and rounded down to a multiple of K otherwise), under the same figure names as the
+    vendor page's public facts, so both read alike."""
     stats = VendorStats.objects.filter(vendor=vendor).first()
     current = stats.current_partners if stats else 0
+
+    def released(n: int | None, figure: str, vendor_id: int | None = vendor.pk) -> int | None:
+        return release_count(n, vendor_id=vendor_id, figure=figure)
+
     result = Insights(
         min_group=min_group(),
         computed_at=stats.computed_at if stats else None,
-        current_partners=round_total(current),
-        partners_ever=round_total(stats.partners_ever if stats else 0),
-        ended_90d=round_total(stats.ended_90d if stats else 0),
-        reachable_partners=round_total(stats.reachable_partners if stats else 0),
+        current_partners=released(current, "partners"),
+        partners_ever=released(stats.partners_ever if stats else 0, "partners_ever"),
+        ended_90d=released(stats.ended_90d if stats else 0, "ended_90d"),
+        reachable_partners=released(stats.reachable_partners if stats else 0, "reachable"),
     )
     result.grain, result.days, result.partners_series, result.adds_series, result.ends_series = _series(
         vendor, current, timezone.localdate()
@@ -239,32 +250,37 @@ def insights_get(*, vendor: Vendor) -> Insights:
 
     labels = _labels()
     rows = list(VendorSegmentStat.objects.filter(vendor=vendor))
-    totals = {r.dimension: round_total(r.partners) for r in rows if r.value == "*"}
-    baselines = {(b.dimension, b.value): b.consumers for b in MarketplaceSegmentBaseline.objects.all()}
+    totals = {r.dimension: released(r.partners, f"segment:{r.dimension}:*") for r in rows if r.value == "*"}
+    # The marketplace's own figures are released too (no vendor: the same for every vendor), so lift carries
+    # no exact baseline.
+    baselines = {
+        (b.dimension, b.value): released(b.consumers, f"baseline:{b.dimension}:{b.value}", None)
+        for b in MarketplaceSegmentBaseline.objects.all()
+    }
     for dimension in SegmentDimension.values:
         dimension_rows = []
         for r in rows:
-            partners = round_total(r.partners)
-            if r.dimension != dimension or r.value == "*" or partners is None:
+            if r.dimension != dimension or r.value == "*":
                 continue
-            total = totals.get(dimension)
-            share = min(1.0, partners / total) if total else None
-            base_total = baselines.get((dimension, "*"))
-            base = baselines.get((dimension, r.value))
-            lift = share / (base / base_total) if share is not None and base and base_total else None
+            partners = released(r.partners, f"segment:{r.dimension}:{r.value}")
+            if partners is None:
+                continue
+            share = release_share(partners, totals.get(dimension))
+            base, base_total = baselines.get((dimension, r.value)), baselines.get((dimension, "*"))
+            lift = release_ratio(share * base_total / base) if share is not None and base and base_total else None
             label = labels[dimension].get(r.value, r.value)
             dimension_rows.append(
                 SegmentRow(dimension=dimension, value=r.value, label=label, partners=partners, share=share, lift=lift)
             )
-        # By the rounded figure, then by name: an order by exact counts would rank groups the figures tie.
+        # By the released figure, then by name: an order by exact counts would rank groups the figures tie.
         dimension_rows.sort(key=lambda row: (-row.partners, row.label))
         result.segments[dimension] = dimension_rows
 
     category = CategoryStats.objects.filter(category_id=vendor.category_id).first()
-    holders = round_total(category.consumers_holding if category else 0)
+    holders = released(category.consumers_holding if category else 0, f"holders:{vendor.category_id}", None)
     if holders and result.current_partners is not None:
         result.category_holders = holders
-        result.overlap = min(1.0, result.current_partners / holders)
+        result.overlap = release_share(result.current_partners, holders)
 
     return result
 

@@ -31,14 +31,15 @@ def vendor_public_facts(
     *, vendor: Vendor, rating_average: Decimal | None = None, rating_count: int | None = None
 ) -> dict[str, object]:
     """The transparent facts every vendor page shows (rule 5), read from the statistics tables, as the public
-    may see them (rule 4, marketplace/kernel/privacy.py): counts rounded down to a multiple of K, an ended count or
-    a reason under K as "fewer than K", a rating average under K ratings not shown. The rating lives in the
-    shop's sales statistics, above this layer: the shop passes it in."""
+    may see them (rule 4, marketplace/kernel/privacy.py): every count released (noisy, rounded down to a multiple of
+    K, "fewer than K" under K), the top reasons by their released counts, a rating average only from K ratings,
+    noisy and in half stars. The rating lives in the shop's sales statistics, above this layer: the shop passes
+    it in."""
     stats = getattr(vendor, "stats", None)
-    reasons = list(
-        VendorEndReasonStat.objects.filter(vendor=vendor, ended_90d__gt=0).order_by("-ended_90d", "reason")[:3]
-    )
+    # Every reason given (five at most): the top ones are chosen by their released counts, not the exact ones.
+    reasons = list(VendorEndReasonStat.objects.filter(vendor=vendor, ended_90d__gt=0).order_by("reason"))
     return public_facts(
+        vendor_id=vendor.pk,
         partner_count=stats.current_partners if stats else 0,
         ended_recent=stats.ended_90d if stats else 0,
         end_reasons=[(r.get_reason_display(), r.ended_90d) for r in reasons],

@@ -12,8 +12,17 @@ the same figures:
 
 Scopes: a vendor-id range (the sharded full reconcile) or a list of ids (the dirty vendors; one array
 parameter).
-Suppression (rule 4): segment rows about fewer than K consumers (marketplace.kernel.privacy.min_group) are never
-written; what is shown of the other tables is suppressed and rounded when read (marketplace/kernel/privacy.py).
+Who counts (rule 4, marketplace/kernel/privacy.py): every per-vendor and marketplace figure counts only memberships
+whose consumer a vendor could not have made for the purpose (`_counted`: the SQL form of
+PartnerMembership.objects.counted(), with the cutoffs of marketplace.kernel.privacy.counting_rule at the refresh's
+`now`). Segment rows about fewer than K such consumers are never written; every figure is released (noise,
+suppression, rounding) when read, by marketplace/kernel/privacy.py.
+
+A consumer comes to count with time (their account ages, their partnership lengthens) or when a second vendor
+delivers to them, without a membership event: the hourly reconcile recomputes every vendor's totals, end
+reasons and segments, so they show within the hour. Daily rows are computed once a day has closed: a day's
+counted adds and ends are those of the partners who counted when it was computed (its plain adds and ends, of
+every membership, are for the moderators' early warning).
 """
 
 from __future__ import annotations
@@ -28,7 +37,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from marketplace.kernel.privacy import min_group
+from marketplace.kernel.privacy import counting_rule, min_group
 from marketplace.kernel.sql import Scope, sql_datetime, sql_execute
 from vendors.models import Vendor
 
@@ -37,6 +46,7 @@ from ..models import StatsDirtyVendor, VendorDailyStat
 MEMBERSHIP = "portfolios_partnermembership"
 EVENT = "portfolios_membershipevent"
 PROFILE = "accounts_consumerprofile"
+USER = "accounts_user"
 PROFILE_INTERESTS = "accounts_consumerprofile_interests"
 
 # Session settings of a statistics transaction on PostgreSQL (SET LOCAL), also used by the benchmark's floors.
@@ -83,13 +93,39 @@ def _since_90d(now: datetime) -> Any:
     return sql_datetime(now - timedelta(days=settings.MARKETPLACE["PUBLIC_FACTS_DAYS"]))
 
 
+def _counted_joins(m: str) -> str:
+    """The joins `_counted` reads, for a membership table aliased `m`: its consumer (c), their profile (cp) and
+    its vendor (cv). Left joins: an anonymised membership has no consumer."""
+    return (
+        f"LEFT JOIN {USER} c ON c.id = {m}.consumer_id "
+        f"LEFT JOIN {PROFILE} cp ON cp.user_id = {m}.consumer_id "
+        f"JOIN vendors_vendor cv ON cv.id = {m}.vendor_id"
+    )
+
+
+def _counted(m: str, now: datetime) -> tuple[str, tuple[Any, ...]]:
+    """SQL (and its parameters) true when membership `m` counts in its vendor's figures: the rule of
+    marketplace/kernel/privacy.py ("who counts"), the same as PartnerMembership.objects.counted(). Needs _counted_joins.
+    Compares columns with two cutoffs, so it is one more condition of the set-based statement, never a loop."""
+    rule = counting_rule(now)
+    partner_cutoff = sql_datetime(rule.partner_cutoff)
+    sql = f"""(
+        ({m}.consumer_id IS NOT NULL AND c.is_active AND c.date_joined <= %s AND {m}.consumer_id <> cv.owner_id
+         AND (cp.buyer_since IS NOT NULL OR {m}.started_at <= %s))
+        OR ({m}.consumer_id IS NULL AND {m}.started_at <= %s)
+    )"""
+    return sql, (sql_datetime(rule.account_cutoff), partner_cutoff, partner_cutoff)
+
+
 def vendor_totals_rows(scope: Scope, now: datetime) -> Rows:
     """Every vendor in scope (zeros without memberships): current and reachable partners, consumers ever,
-    partnerships ended by the consumer's verdict in the last 90 days (account closures have no reason).
+    partnerships ended by the consumer's verdict in the last 90 days (account closures have no reason); of the
+    memberships that count (`_counted`) only.
 
     Consumers ever: memberships in (vendor, consumer) order from the covering index, a consumer counted at
     their first row (LAG) instead of COUNT(DISTINCT), which sorts every vendor's rows again; an anonymised
     membership (no consumer) counts on its own."""
+    counted, counted_params = _counted("mm", now)
     return Rows(
         table="portfolios_vendorstats",
         keys=("vendor_id",),
@@ -109,43 +145,47 @@ def vendor_totals_rows(scope: Scope, now: datetime) -> Rows:
                      AS partners_ever,
                    COUNT(*) FILTER (WHERE m.ended_at >= %s AND m.end_reason <> '') AS ended_90d
             FROM (
-                SELECT vendor_id, consumer_id, ended_at, muted, end_reason,
-                       LAG(consumer_id) OVER (PARTITION BY vendor_id ORDER BY consumer_id) AS previous
-                FROM {MEMBERSHIP}
-                WHERE vendor_id {scope.sql}
+                SELECT mm.vendor_id, mm.consumer_id, mm.ended_at, mm.muted, mm.end_reason,
+                       LAG(mm.consumer_id) OVER (PARTITION BY mm.vendor_id ORDER BY mm.consumer_id) AS previous
+                FROM {MEMBERSHIP} mm {_counted_joins("mm")}
+                WHERE mm.vendor_id {scope.sql} AND {counted}
             ) m
             GROUP BY m.vendor_id
         ) t ON t.vendor_id = v.id
         WHERE v.id {scope.sql}
         """,
-        params=(_since_90d(now), *scope.params, *scope.params),
+        params=(_since_90d(now), *scope.params, *counted_params, *scope.params),
     )
 
 
 def end_reasons_rows(scope: Scope, now: datetime) -> Rows:
-    """Per vendor and reason: partnerships ended in the last 90 days and ever (closures have no reason)."""
+    """Per vendor and reason: partnerships that count ended in the last 90 days and ever (closures have no
+    reason)."""
+    counted, counted_params = _counted("mm", now)
     return Rows(
         table="portfolios_vendorendreasonstat",
         keys=("vendor_id", "reason"),
         figures=("ended_90d", "ended_total"),
         sql=f"""
-        SELECT vendor_id, end_reason AS reason,
-               COUNT(*) FILTER (WHERE ended_at >= %s) AS ended_90d, COUNT(*) AS ended_total
-        FROM {MEMBERSHIP}
-        WHERE vendor_id {scope.sql} AND ended_at IS NOT NULL AND end_reason <> ''
-        GROUP BY vendor_id, end_reason
+        SELECT mm.vendor_id, mm.end_reason AS reason,
+               COUNT(*) FILTER (WHERE mm.ended_at >= %s) AS ended_90d, COUNT(*) AS ended_total
+        FROM {MEMBERSHIP} mm {_counted_joins("mm")}
+        WHERE mm.vendor_id {scope.sql} AND mm.ended_at IS NOT NULL AND mm.end_reason <> '' AND {counted}
+        GROUP BY mm.vendor_id, mm.end_reason
         """,
-        params=(_since_90d(now), *scope.params),
+        params=(_since_90d(now), *scope.params, *counted_params),
     )
 
 
-def segments_rows(scope: Scope) -> Rows:
-    """Current partners who share region, age band or interests, by value, and per dimension the value "*":
-    those who share that dimension at all (the base for lift). Rows about fewer than K are not stored.
+def segments_rows(scope: Scope, now: datetime | None = None) -> Rows:
+    """Current partners who count (`_counted`) and share region, age band or interests, by value, and per
+    dimension the value "*": those who share that dimension at all (the base for lift). Rows about fewer than
+    K are not stored.
 
     One statement: the scope's current partners with what they share are read once (the `partner` CTE);
     each dimension groups them by an integer or short key, and the region and age band totals are the sums
     of their values (a consumer has one of each), so only interests need a pass of their own."""
+    counted, counted_params = _counted("m", now or timezone.now())
     return Rows(
         table="portfolios_vendorsegmentstat",
         keys=("vendor_id", "dimension", "value"),
@@ -158,7 +198,8 @@ def segments_rows(scope: Scope) -> Rows:
                    p.share_interests AS interests_shared
             FROM {MEMBERSHIP} m
             JOIN {PROFILE} p ON p.user_id = m.consumer_id
-            WHERE m.ended_at IS NULL AND m.vendor_id {scope.sql}
+            {_counted_joins("m")}
+            WHERE m.ended_at IS NULL AND m.vendor_id {scope.sql} AND {counted}
         ), by_region AS (
             SELECT vendor_id, region_id, COUNT(*) AS partners, COUNT(*) FILTER (WHERE NOT muted) AS reachable
             FROM partner WHERE region_id IS NOT NULL
@@ -195,71 +236,92 @@ def segments_rows(scope: Scope) -> Rows:
         )
         SELECT vendor_id, dimension, value, partners, reachable FROM counted WHERE partners >= %s
         """,
-        params=(*scope.params, min_group()),
+        params=(*scope.params, *counted_params, min_group()),
     )
 
 
-def daily_rows(scope: Scope, since_day: date | None) -> Rows:
+def daily_rows(scope: Scope, since_day: date | None, now: datetime | None = None) -> Rows:
     """Adds (starts and reinstatements), ends and net per vendor per day, from the event log, from
-    `since_day` (every day when None)."""
+    `since_day` (every day when None): of every membership (what moderators' early warning reads), and of the
+    memberships that count (`_counted`, at `now`) only, the counted_* figures every vendor-facing figure reads."""
+    counted, counted_params = _counted("mm", now or timezone.now())
     event_filter, event_params = "", ()
     if since_day is not None:
         event_filter = "AND e.created_at >= %s"
         event_params = (sql_datetime(timezone.make_aware(datetime.combine(since_day, datetime.min.time()))),)
+    added, ended, gone = "e.kind IN ('started', 'reinstated')", "e.kind = 'ended'", "e.kind IN ('ended', 'closed')"
     return Rows(
         table="portfolios_vendordailystat",
         keys=("vendor_id", "day"),
-        figures=("adds", "ends", "net"),
+        figures=("adds", "ends", "net", "counted_adds", "counted_ends", "counted_net"),
         sql=f"""
         SELECT e.vendor_id, DATE(e.created_at) AS day,
-               COUNT(*) FILTER (WHERE e.kind IN ('started', 'reinstated')) AS adds,
-               COUNT(*) FILTER (WHERE e.kind = 'ended') AS ends,
-               COUNT(*) FILTER (WHERE e.kind IN ('started', 'reinstated'))
-                 - COUNT(*) FILTER (WHERE e.kind IN ('ended', 'closed')) AS net
-        FROM {EVENT} e
-        WHERE e.vendor_id {scope.sql} {event_filter}
+               COUNT(*) FILTER (WHERE {added}) AS adds,
+               COUNT(*) FILTER (WHERE {ended}) AS ends,
+               COUNT(*) FILTER (WHERE {added}) - COUNT(*) FILTER (WHERE {gone}) AS net,
+               COUNT(*) FILTER (WHERE e.counted AND {added}) AS counted_adds,
+               COUNT(*) FILTER (WHERE e.counted AND {ended}) AS counted_ends,
+               COUNT(*) FILTER (WHERE e.counted AND {added}) - COUNT(*) FILTER (WHERE e.counted AND {gone})
+                 AS counted_net
+        FROM (
+            SELECT e.vendor_id, e.created_at, e.kind, ({counted}) AS counted
+            FROM {EVENT} e
+            JOIN {MEMBERSHIP} mm ON mm.id = e.membership_id
+            {_counted_joins("mm")}
+            WHERE e.vendor_id {scope.sql} {event_filter}
+        ) e
         GROUP BY e.vendor_id, DATE(e.created_at)
         """,
-        params=(*scope.params, *event_params),
+        params=(*counted_params, *scope.params, *event_params),
     )
 
 
-def baseline_rows() -> Rows:
-    """Consumers in the whole marketplace who share a dimension, by value and in all ("*"); at least K."""
+def baseline_rows(now: datetime | None = None) -> Rows:
+    """Consumers in the whole marketplace who share a dimension, by value and in all ("*"); at least K. Only
+    active accounts at least PRIVACY_ACCOUNT_DAYS old (marketplace/kernel/privacy.py), so new accounts do not move
+    it."""
     interested = f"EXISTS (SELECT 1 FROM {PROFILE_INTERESTS} pi WHERE pi.consumerprofile_id = p.user_id)"
+    account_cutoff = sql_datetime(counting_rule(now).account_cutoff)
     return Rows(
         table="portfolios_marketplacesegmentbaseline",
         keys=("dimension", "value"),
         figures=("consumers",),
         sql=f"""
-        WITH counted AS (
+        WITH established AS MATERIALIZED (
+            SELECT p.* FROM {PROFILE} p JOIN {USER} u ON u.id = p.user_id
+            WHERE u.is_active AND u.date_joined <= %s
+        ), counted AS (
             SELECT 'region' AS dimension, r.code AS value, COUNT(*) AS consumers
-            FROM {PROFILE} p JOIN accounts_region r ON r.id = p.region_id
+            FROM established p JOIN accounts_region r ON r.id = p.region_id
             WHERE p.share_region GROUP BY r.code
             UNION ALL
-            SELECT 'region', '*', COUNT(*) FROM {PROFILE} p WHERE p.share_region AND p.region_id IS NOT NULL
+            SELECT 'region', '*', COUNT(*) FROM established p WHERE p.share_region AND p.region_id IS NOT NULL
             UNION ALL
-            SELECT 'age_band', p.age_band, COUNT(*) FROM {PROFILE} p
+            SELECT 'age_band', p.age_band, COUNT(*) FROM established p
             WHERE p.share_age_band AND p.age_band <> '' GROUP BY p.age_band
             UNION ALL
-            SELECT 'age_band', '*', COUNT(*) FROM {PROFILE} p WHERE p.share_age_band AND p.age_band <> ''
+            SELECT 'age_band', '*', COUNT(*) FROM established p WHERE p.share_age_band AND p.age_band <> ''
             UNION ALL
             SELECT 'interest', i.slug, COUNT(*)
-            FROM {PROFILE} p
+            FROM established p
             JOIN {PROFILE_INTERESTS} pi ON pi.consumerprofile_id = p.user_id
             JOIN accounts_interest i ON i.id = pi.interest_id
             WHERE p.share_interests GROUP BY i.slug
             UNION ALL
-            SELECT 'interest', '*', COUNT(*) FROM {PROFILE} p WHERE p.share_interests AND {interested}
+            SELECT 'interest', '*', COUNT(*) FROM established p WHERE p.share_interests AND {interested}
         )
         SELECT dimension, value, consumers FROM counted WHERE consumers >= %s
         """,
-        params=(min_group(),),
+        params=(account_cutoff, min_group()),
     )
 
 
-def category_rows(category_filter: str = "", category_params: tuple[Any, ...] = ()) -> Rows:
-    """Per category: consumers holding at least one current partner in it (the base for a vendor's overlap)."""
+def category_rows(
+    category_filter: str = "", category_params: tuple[Any, ...] = (), now: datetime | None = None
+) -> Rows:
+    """Per category: consumers holding at least one current partner in it, by a membership that counts
+    (`_counted`; the base for a vendor's overlap)."""
+    counted, counted_params = _counted("m", now or timezone.now())
     return Rows(
         table="portfolios_categorystats",
         keys=("category_id",),
@@ -267,10 +329,11 @@ def category_rows(category_filter: str = "", category_params: tuple[Any, ...] = 
         sql=f"""
         SELECT v.category_id, COUNT(DISTINCT m.consumer_id) AS consumers_holding
         FROM {MEMBERSHIP} m JOIN vendors_vendor v ON v.id = m.vendor_id
-        WHERE m.ended_at IS NULL {category_filter}
+        {_counted_joins("m")}
+        WHERE m.ended_at IS NULL AND {counted} {category_filter}
         GROUP BY v.category_id
         """,
-        params=category_params,
+        params=(*counted_params, *category_params),
     )
 
 
@@ -322,11 +385,11 @@ def _store_vendor_tables(scope: Scope, now: datetime, since_day: date | None) ->
     where, params = f"vendor_id {scope.sql}", scope.params
     _store(vendor_totals_rows(scope, now), now=now, stale=where, stale_params=params, touch_all=True)
     _store(end_reasons_rows(scope, now), now=now, stale=where, stale_params=params)
-    _store(segments_rows(scope), now=now, stale=where, stale_params=params)
+    _store(segments_rows(scope, now), now=now, stale=where, stale_params=params)
     day_where, day_params = where, params
     if since_day is not None:
         day_where, day_params = f"{where} AND day >= %s", (*params, since_day)
-    _store(daily_rows(scope, since_day), now=now, stale=day_where, stale_params=day_params)
+    _store(daily_rows(scope, since_day, now), now=now, stale=day_where, stale_params=day_params)
 
 
 def stats_refresh_scope(*, scope: Scope, now: datetime | None = None, since_day: date | None = None) -> None:
@@ -349,15 +412,15 @@ def stats_refresh_marketplace(*, now: datetime | None = None, category_ids: Sequ
     own = not connection.in_atomic_block
     with transaction.atomic():
         stats_session_tune(own_transaction=own)
-        _store(baseline_rows(), now=now, stale="1 = 1", stale_params=())
+        _store(baseline_rows(now), now=now, stale="1 = 1", stale_params=())
         if category_ids is not None and not category_ids:
             return
         if category_ids is None:
-            _store(category_rows(), now=now, stale="1 = 1", stale_params=())
+            _store(category_rows(now=now), now=now, stale="1 = 1", stale_params=())
             return
         placeholders = ", ".join(["%s"] * len(category_ids))
         _store(
-            category_rows(f"AND v.category_id IN ({placeholders})", tuple(category_ids)),
+            category_rows(f"AND v.category_id IN ({placeholders})", tuple(category_ids), now=now),
             now=now,
             stale=f"category_id IN ({placeholders})",
             stale_params=tuple(category_ids),

@@ -3,8 +3,12 @@
 One definition of the audience serves both delivery (a set-based INSERT ... SELECT) and the live-count
 preview, so what the vendor is told is what is delivered. The preview of "all partners" and of a
 one-dimension segment reads the statistics tables instead (reachable = current partners, not muted).
-The preview is suppressed under K and rounded to a multiple of K (marketplace/kernel/privacy.py); publishing
-refuses an audience under K (promotions/services.py).
+
+Rule 4 (marketplace/kernel/privacy.py): a promotion reaches every partner in its audience, but what the vendor is told
+of it counts only partners who count (PartnerMembership.objects.counted: no account it could have made for the
+purpose), released with noise, suppressed under K and rounded; and a vendor asks at most PREVIEW_DAILY_LIMIT
+fresh audience questions a day (over it, the last answer to the same question is shown again). Publishing
+refuses an audience whose released count is under K (promotions/services/lifecycle.py).
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from marketplace.accounts.models import Interest, Region, User
-from marketplace.kernel.privacy import count_text, min_group, round_total
+from marketplace.kernel import privacy
+from marketplace.kernel.privacy import count_text, min_group, release_count
 from portfolios.models import PartnerMembership, SegmentDimension, VendorSegmentStat, VendorStats
 
 from ..models import LapsedWindow, Promotion, PromotionDelivery, PromotionFeedback
@@ -52,6 +57,19 @@ class AudienceSpec:
         )
 
     @property
+    def question(self) -> str:
+        """The audience as a question, the same for every draft designed alike: the identity of its released
+        figures and of its place in the vendor's daily previews."""
+        region = self.segment_region.code if self.segment_region is not None else ""
+        interest = self.segment_interest.slug if self.segment_interest is not None else ""
+        if self.audience != Promotion.Audience.SEGMENT:
+            region, interest, age_band = "", "", ""
+        else:
+            age_band = self.segment_age_band
+        lapsed = self.lapsed_days if self.audience == Promotion.Audience.LAPSED else ""
+        return f"{self.kind}|{self.audience}|{region}|{age_band}|{interest}|{lapsed}"
+
+    @property
     def segment_dimensions(self) -> list[tuple[str, str]]:
         """The (dimension, statistics value) pairs of a segment: region code, age band, interest slug."""
         pairs: list[tuple[str, str]] = []
@@ -64,12 +82,19 @@ class AudienceSpec:
         return pairs
 
 
-def audience_consumers(*, spec: AudienceSpec, now: datetime | None = None) -> QuerySet[User]:
+def audience_consumers(
+    *, spec: AudienceSpec, now: datetime | None = None, counted_only: bool = False
+) -> QuerySet[User]:
     """The consumers a partners-only promotion reaches now: current partners of the vendor who have not
     muted it, matching the segment on attributes they chose to share, and not over their weekly cap.
-    A consumer who ended the partnership has no active membership and so is never in it."""
+    A consumer who ended the partnership has no active membership and so is never in it.
+
+    counted_only: only those who count in the figures the vendor reads (PartnerMembership.objects.counted),
+    for every count of the audience a vendor is told; delivery reaches the whole audience."""
     now = now or timezone.now()
     membership = PartnerMembership.objects.reachable().filter(consumer=OuterRef("pk"), vendor_id=spec.vendor_id)
+    if counted_only:
+        membership = membership.counted(now)
     if spec.audience == Promotion.Audience.LAPSED and spec.lapsed_days:
         cutoff = now - timedelta(days=spec.lapsed_days)
         membership = membership.filter(
@@ -122,9 +147,11 @@ def lapsed_window_message() -> str:
 
 @dataclass(frozen=True)
 class AudiencePreview:
-    """The audience size as the vendor may see it: rounded down to a multiple of min_group (K), None when
-    suppressed (fewer than K). Never the exact count, so previews of neighbouring audiences, or of the same
-    audience a minute apart, cannot be differenced into one partner."""
+    """The audience size as the vendor may see it: released (marketplace/kernel/privacy.py) from the partners who
+    count, so noisy and rounded down to a multiple of min_group (K), None when suppressed. Never the exact
+    count, so previews of neighbouring audiences, of the same audience after adding accounts, or a minute
+    apart, cannot be differenced into one partner. `limited`: the day's fresh previews were used up, so this is
+    the last answer given to the same question (or nothing, when it was never asked)."""
 
     size: int | None
     min_group: int
@@ -133,8 +160,9 @@ class AudiencePreview:
     public: bool = False
     refusal: str = ""  # set when the audience as designed is refused (a lapsed window that is not fixed)
     # Of this audience, how many told the vendor in the last TOO_FREQUENT_DAYS days that its promotions come too
-    # often (feedback "not for me: too frequent"): rounded like the size, None under K.
+    # often (feedback "not for me: too frequent"): released like the size, None under K.
     too_frequent: int | None = None
+    limited: bool = False
 
     @property
     def suppressed(self) -> bool:
@@ -142,7 +170,8 @@ class AudiencePreview:
 
     @property
     def publishable(self) -> bool:
-        return self.public or self.size is not None
+        # Over the day's previews, publishing still decides for itself (promotion_publish releases the count).
+        return self.public or self.size is not None or (self.limited and not self.refusal)
 
     @property
     def publish_refusal(self) -> str | None:
@@ -155,11 +184,17 @@ class AudiencePreview:
         return count_text(self.too_frequent)
 
     @property
+    def limit_text(self) -> str:
+        return privacy.preview_limit_text() if self.limited else ""
+
+    @property
     def text(self) -> str:
         if self.public:
             return "Public ads are shown to everyone browsing and searching, labelled as ads."
         if self.refusal:
             return self.refusal
+        if self.limited and self.computed_at is None:
+            return "No fresh preview left today"
         if self.size is None:
             return f"Fewer than {self.min_group} partners"
         if self.min_group == 1 and self.size == 1:
@@ -167,58 +202,92 @@ class AudiencePreview:
         return f"{count_text(self.size)} partners"
 
 
-def audience_too_frequent(*, spec: AudienceSpec, now: datetime | None = None) -> int | None:
-    """How many consumers of this audience said, in the last TOO_FREQUENT_DAYS days, that a promotion of this
-    vendor came too often: rounded down to a multiple of K, None under K (marketplace/kernel/privacy.py). Driven from
-    the vendor's own feedback rows (few), each checked against the one audience definition."""
-    now = now or timezone.now()
+def _too_frequent_exact(*, spec: AudienceSpec, now: datetime) -> int:
     said_too_often = PromotionFeedback.objects.filter(
         promotion__vendor_id=spec.vendor_id,
         reason=PromotionFeedback.Reason.TOO_FREQUENT,
         updated_at__gte=now - timedelta(days=TOO_FREQUENT_DAYS),
     ).values("consumer_id")
-    return round_total(audience_consumers(spec=spec, now=now).filter(pk__in=said_too_often).count())
+    return audience_consumers(spec=spec, now=now, counted_only=True).filter(pk__in=said_too_often).count()
+
+
+def audience_too_frequent(*, spec: AudienceSpec, now: datetime | None = None) -> int | None:
+    """How many consumers of this audience said, in the last TOO_FREQUENT_DAYS days, that a promotion of this
+    vendor came too often: of the partners who count, released (marketplace/kernel/privacy.py). Driven from the
+    vendor's own feedback rows (few), each checked against the one audience definition."""
+    now = now or timezone.now()
+    exact = _too_frequent_exact(spec=spec, now=now)
+    return release_count(exact, vendor_id=spec.vendor_id, figure=f"too_frequent:{spec.question}")
+
+
+def audience_count_released(*, spec: AudienceSpec, exact: int) -> int | None:
+    """The live count of an audience's partners who count, as released to the vendor: the figure the live-count
+    preview shows and publishing decides by (promotion_publish), so both say the same of the same data."""
+    return release_count(exact, vendor_id=spec.vendor_id, figure=f"audience:{spec.question}")
 
 
 def audience_preview(*, spec: AudienceSpec) -> AudiencePreview:
-    """How many partners a promotion would reach, as the vendor may see it: suppressed under K, rounded down
-    to a multiple of K (marketplace/kernel/privacy.py) otherwise.
+    """How many partners a promotion would reach, as the vendor may see it: of the partners who count, released
+    (marketplace/kernel/privacy.py: None under K, noisy and rounded down to a multiple of K otherwise).
 
     "All partners" and one-dimension segments come from the statistics tables (no scan of memberships).
     Lapsed buyers and segments combining dimensions cannot be read from the statistics: they are one
     indexed count of the same audience delivery uses. A lapsed window other than the fixed ones (a draft
     saved before the windows were fixed) is not counted at all. With the size comes how many of the audience
-    said the vendor's promotions come too often (audience_too_frequent), suppressed the same way.
+    said the vendor's promotions come too often (audience_too_frequent), released the same way.
+
+    Each (question, data) answered is one of the vendor's PREVIEW_DAILY_LIMIT fresh previews a day unless it was
+    answered before (marketplace.kernel.privacy.preview_ask); over the limit the last answer to the same question comes
+    back, marked `limited`, or none. Never raises for the limit.
     """
     k = min_group()
     if spec.kind == Promotion.Kind.PUBLIC:
         return AudiencePreview(size=None, min_group=k, source="statistics", computed_at=None, public=True)
     if spec.audience == Promotion.Audience.LAPSED and spec.lapsed_days not in LapsedWindow.values:
         return AudiencePreview(size=None, min_group=k, source="none", computed_at=None, refusal=lapsed_window_message())
+    now = timezone.now()
     dimensions = spec.segment_dimensions
-    too_frequent = audience_too_frequent(spec=spec)
+    too_frequent = _too_frequent_exact(spec=spec, now=now)
     if spec.audience == Promotion.Audience.ALL_PARTNERS:
         stats = VendorStats.objects.filter(vendor_id=spec.vendor_id).first()
-        return AudiencePreview(
-            size=round_total(stats.reachable_partners if stats else 0),
-            min_group=k,
-            source="statistics",
-            computed_at=stats.computed_at if stats else None,
-            too_frequent=too_frequent,
-        )
-    if spec.audience == Promotion.Audience.SEGMENT and len(dimensions) == 1:
+        exact, figure = (stats.reachable_partners if stats else 0), "reachable"
+        source, computed_at = "statistics", stats.computed_at if stats else None
+    elif spec.audience == Promotion.Audience.SEGMENT and len(dimensions) == 1:
         dimension, value = dimensions[0]
         row = VendorSegmentStat.objects.filter(vendor_id=spec.vendor_id, dimension=dimension, value=value).first()
+        exact, figure = (row.reachable if row else 0), f"segment_reachable:{dimension}:{value}"
         # A segment row's computed_at is when its figure last changed; how fresh it is: the vendor's last refresh.
         refreshed = VendorStats.objects.filter(vendor_id=spec.vendor_id).values_list("computed_at", flat=True).first()
+        source, computed_at = "statistics", refreshed if row else None
+    else:
+        exact, figure = audience_consumers(spec=spec, now=now, counted_only=True).count(), None
+        source, computed_at = "live count", now
+    question = spec.question
+    if not privacy.preview_ask(vendor_id=spec.vendor_id, question=question, state=f"{figure}:{exact}:{too_frequent}"):
+        last = privacy.preview_last(vendor_id=spec.vendor_id, question=question)
+        if not isinstance(last, dict):
+            return AudiencePreview(size=None, min_group=k, source="none", computed_at=None, limited=True)
         return AudiencePreview(
-            size=round_total(row.reachable if row else None),
+            size=last.get("size"),
             min_group=k,
-            source="statistics",
-            computed_at=refreshed if row else None,
-            too_frequent=too_frequent,
+            source=str(last.get("source", "none")),
+            computed_at=last.get("computed_at"),
+            too_frequent=last.get("too_frequent"),
+            limited=True,
         )
-    size = audience_consumers(spec=spec).count()
-    return AudiencePreview(
-        size=round_total(size), min_group=k, source="live count", computed_at=timezone.now(), too_frequent=too_frequent
+    size = (
+        audience_count_released(spec=spec, exact=exact)
+        if figure is None
+        else release_count(exact, vendor_id=spec.vendor_id, figure=figure)
     )
+    preview = AudiencePreview(
+        size=size,
+        min_group=k,
+        source=source,
+        computed_at=computed_at,
+        too_frequent=release_count(too_frequent, vendor_id=spec.vendor_id, figure=f"too_frequent:{question}"),
+    )
+    # Kept as plain values (not the class), so an answer kept before a deploy reads back after it.
+    answer = {"size": size, "too_frequent": preview.too_frequent, "source": source, "computed_at": computed_at}
+    privacy.preview_remember(vendor_id=spec.vendor_id, question=question, answer=answer)
+    return preview

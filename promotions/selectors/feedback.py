@@ -1,8 +1,10 @@
 """Reads of promotion feedback: the consumer's own rows (feed, export), and the counts a vendor may see.
 
-Vendors see feedback only counted (rule 4, marketplace/kernel/privacy.py): every count of consumers is rounded down to
-a multiple of K and None under K, overall, for each reason, and for each group of partners who share a region
-or an age band. A group is listed only when at least K of its partners gave feedback. Nothing names a consumer.
+Vendors see feedback only counted (rule 4, marketplace/kernel/privacy.py): of partners who count (no account the vendor
+could have made for the purpose), every count released (None under K, noisy and rounded down to a multiple of K),
+overall, for each reason, and for each group of partners who share a region or an age band. A group is listed
+only when at least K of its partners who count gave feedback and its released count shows. Nothing names a
+consumer.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from marketplace.accounts.models import AgeBand, User
-from marketplace.kernel.privacy import count_text, min_group, round_total
+from marketplace.kernel.privacy import count_text, min_group, release_count
+from portfolios.models import PartnerMembership
 
 from ..models import Promotion, PromotionFeedback
 
@@ -41,8 +44,8 @@ def feedback_list_for_consumer(*, consumer: User) -> QuerySet[PromotionFeedback]
 
 @dataclass
 class FeedbackCounts:
-    """Feedback of one group of partners on one promotion, as a vendor may see it: each count rounded down to a
-    multiple of K, None under K."""
+    """Feedback of one group of partners on one promotion, as a vendor may see it: each count released
+    (marketplace/kernel/privacy.py), None under K."""
 
     label: str
     given: int | None
@@ -85,15 +88,25 @@ def _aggregates() -> dict[str, Count]:
     return aggregates
 
 
-def _counts(label: str, row: dict[str, Any]) -> FeedbackCounts:
+def _counted_only(rows: QuerySet[PromotionFeedback], vendor: Any) -> QuerySet[PromotionFeedback]:
+    """The feedback of consumers who count in the vendor's figures (a membership of theirs with it counts:
+    PartnerMembership.objects.counted). `vendor`: an id, or OuterRef to the row's promotion's vendor."""
+    counted = PartnerMembership.objects.counted().filter(consumer=OuterRef("consumer"), vendor_id=vendor)
+    return rows.filter(Exists(counted))
+
+
+def _counts(label: str, row: dict[str, Any], *, vendor_id: int | None, figure: str) -> FeedbackCounts:
     # Every reason is listed, in a fixed order, whatever its count: a row only for the reasons given, or an
     # order by exact counts, would tell that one was given (docs/privacy.md, attack 6).
+    def released(name: str) -> int | None:
+        return release_count(row.get(name) or 0, vendor_id=vendor_id, figure=f"{figure}:{name}")
+
     return FeedbackCounts(
         label=label,
-        given=round_total(row.get("given") or 0),
-        useful=round_total(row.get("useful") or 0),
-        not_for_me=round_total(row.get("not_for_me") or 0),
-        reasons=[(r, lab, round_total(row.get(f"reason_{r}") or 0)) for r, lab in Reason.choices],
+        given=released("given"),
+        useful=released("useful"),
+        not_for_me=released("not_for_me"),
+        reasons=[(r, lab, released(f"reason_{r}")) for r, lab in Reason.choices],
     )
 
 
@@ -119,32 +132,51 @@ def by_shared_segment(rows: QuerySet[Any]) -> Iterable[tuple[str, str, QuerySet[
 
 
 def promotion_feedback_summary(*, promotion: Promotion) -> FeedbackSummary:
-    """Feedback on one promotion, overall and by shared region and age band, every group under K suppressed.
-    Three aggregate queries whatever the number of partners."""
+    """Feedback on one promotion of partners who count, overall and by shared region and age band, every figure
+    released and every group whose count of feedback is not shown left out. Three aggregate queries whatever
+    the number of partners."""
     k = min_group()
-    rows = PromotionFeedback.objects.filter(promotion=promotion)
-    summary = FeedbackSummary(min_group=k, overall=_counts("All partners", rows.aggregate(**_aggregates())))
+    rows = _counted_only(PromotionFeedback.objects.filter(promotion=promotion), promotion.vendor_id)
+    figure = f"feedback:{promotion.pk}"
+    overall = _counts("All partners", rows.aggregate(**_aggregates()), vendor_id=promotion.vendor_id, figure=figure)
+    summary = FeedbackSummary(min_group=k, overall=overall)
     ages = dict(AgeBand.choices)
     for dimension, label_path, grouped in by_shared_segment(rows):
         groups = grouped.annotate(**_aggregates()).filter(given__gte=k)
-        counted = [_counts(ages.get(g[label_path], g[label_path]), g) for g in groups]
-        # By the rounded figure, then by name: an order by exact counts would rank groups the figures tie.
+        counted = [
+            _counts(
+                ages.get(g[label_path], g[label_path]),
+                g,
+                vendor_id=promotion.vendor_id,
+                figure=f"{figure}:{dimension}:{g[label_path]}",
+            )
+            for g in groups
+        ]
+        counted = [c for c in counted if c.given is not None]
+        # By the released figure, then by name: an order by exact counts would rank groups the figures tie.
         counted.sort(key=lambda c: (-(c.given or 0), c.label))
         summary.segments[dimension] = counted
     return summary
 
 
 def feedback_counts_for_promotions(*, promotion_ids: Iterable[int]) -> dict[int, FeedbackCounts]:
-    """Overall feedback of each of these promotions, suppressed as above, in one query (the vendor digest)."""
+    """Overall feedback of each of these promotions, of partners who count, released as above, in one query
+    (the vendor digest)."""
     ids = list(promotion_ids)
+    counted = _counted_only(PromotionFeedback.objects.filter(promotion_id__in=ids), OuterRef("promotion__vendor_id"))
     rows = {
         row["promotion_id"]: row
-        for row in PromotionFeedback.objects.filter(promotion_id__in=ids)
-        .values("promotion_id")
-        .annotate(**_aggregates())
-        .order_by()
+        for row in counted.values("promotion_id", "promotion__vendor_id").annotate(**_aggregates()).order_by()
     }
-    return {pk: _counts("All partners", rows.get(pk, {})) for pk in ids}
+    return {
+        pk: _counts(
+            "All partners",
+            rows.get(pk, {}),
+            vendor_id=rows.get(pk, {}).get("promotion__vendor_id"),
+            figure=f"feedback:{pk}",
+        )
+        for pk in ids
+    }
 
 
 def promotion_get_delivered(*, consumer: User, promotion_id: int) -> Promotion | None:

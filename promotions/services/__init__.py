@@ -17,6 +17,7 @@ from .digest import (
 from .feedback import promotion_feedback_delete_for_consumer, promotion_feedback_give
 from .lifecycle import (
     AudienceTooSmallError,
+    PreviewLimitError,
     promotion_best_for_order,
     promotion_best_for_orders,
     promotion_create,
@@ -34,6 +35,7 @@ from .lifecycle import (
 
 __all__ = [
     "AudienceTooSmallError",
+    "PreviewLimitError",
     "PartnerDigest",
     "digest_mail_send_pending",
     "partner_digest_compose",

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from marketplace.accounts.models import Interest, Region, User
 from marketplace.accounts.services import portfolio_changed
+from marketplace.kernel import privacy
 from marketplace.kernel.errors import ConflictError, ForbiddenError, NotFoundError
 from marketplace.kernel.page_cache import storefront_changed
 from marketplace.kernel.privacy import min_group
@@ -27,7 +28,12 @@ from portfolios.models import PartnerMembership
 from vendors.models import Vendor
 
 from ..models import PROMOTION_DESIGN_FIELDS, Promotion, PromotionDelivery
-from ..selectors.audience import AudienceSpec, audience_consumers, audience_too_small_message
+from ..selectors.audience import (
+    AudienceSpec,
+    audience_consumers,
+    audience_count_released,
+    audience_too_small_message,
+)
 from ..selectors.own import promotion_get_for_vendor
 
 logger = logging.getLogger(__name__)
@@ -241,15 +247,46 @@ class AudienceTooSmallError(ConflictError):
     code = "audience_too_small"
 
 
-def _start(promotion: Promotion, now: datetime) -> None:
-    """Run the promotion and deliver it. A partners-only one delivered to fewer than K consumers raises
-    AudienceTooSmallError, so the caller's transaction rolls back the state and every delivery: the check is
-    the delivery itself, with every delivery rule, so no race between a count and the insert lets K-1 through."""
+class PreviewLimitError(ConflictError):
+    """The vendor has used the day's fresh audience previews (marketplace.kernel.privacy.preview_ask), and publishing
+    would answer a new question about an audience: it waits until tomorrow."""
+
+    code = "preview_limit"
+
+
+def _audience_check(promotion: Promotion, counted: int, *, ration: bool) -> None:
+    """Refuse (AudienceTooSmallError) a partners-only audience whose partners who count, `counted`, released as
+    the live-count preview releases them (audience_count_released), are under K: so publishing tells the vendor
+    no more than that preview, and accounts of its own never make up the K. `ration`: a vendor's own publish
+    answers a question about the audience like a preview does, and is one of its fresh previews of the day
+    unless answered before (PreviewLimitError over the limit); the clock's start is not the vendor asking."""
+    spec = AudienceSpec.of(promotion)
+    if ration and not privacy.preview_ask(
+        vendor_id=promotion.vendor_id, question=spec.question, state=f"publish:{counted}"
+    ):
+        raise PreviewLimitError(privacy.preview_limit_text())
+    if counted < min_group() or audience_count_released(spec=spec, exact=counted) is None:
+        raise AudienceTooSmallError(audience_too_small_message())
+
+
+def _counted_deliveries(promotion: Promotion, now: datetime) -> int:
+    """Of this promotion's deliveries, those to partners who count (PartnerMembership.objects.counted)."""
+    counted = PartnerMembership.objects.counted(now).filter(
+        consumer=OuterRef("consumer"), vendor_id=promotion.vendor_id, ended_at__isnull=True
+    )
+    return PromotionDelivery.objects.filter(promotion=promotion).filter(Exists(counted)).count()
+
+
+def _start(promotion: Promotion, now: datetime, *, ration: bool = False) -> None:
+    """Run the promotion and deliver it. A partners-only one whose deliveries reach fewer than K partners who
+    count (released: _audience_check) raises AudienceTooSmallError, so the caller's transaction rolls back the
+    state and every delivery: the check is the delivery itself, with every delivery rule, so no race between a
+    count and the insert lets K-1 through."""
     promotion.state = Promotion.State.RUNNING
     promotion.save(update_fields=["state"])
-    delivered = promotion_deliver(promotion=promotion, now=now)
-    if promotion.kind == Promotion.Kind.PARTNERS and delivered < min_group():
-        raise AudienceTooSmallError(audience_too_small_message())
+    promotion_deliver(promotion=promotion, now=now)
+    if promotion.kind == Promotion.Kind.PARTNERS:
+        _audience_check(promotion, _counted_deliveries(promotion, now), ration=ration)
 
 
 @transaction.atomic
@@ -258,7 +295,10 @@ def promotion_publish(*, vendor: Vendor, promotion_id: int, now: datetime | None
 
     Atomic. Only an approved vendor publishes; a suspended one is told why (ForbiddenError). A partners-only
     promotion whose audience now (the live count, with every delivery rule: unmuted current partners in the
-    segment, under their weekly cap) is under K is refused with AudienceTooSmallError (409) and nothing changes.
+    segment, under their weekly cap; of them, those who count, released as the preview releases them) is under K
+    is refused with AudienceTooSmallError (409) and nothing changes. The check answers a question about the
+    audience, so it is one of the vendor's fresh previews of the day unless answered before (PreviewLimitError,
+    409, over the limit).
     """
     now = now or timezone.now()
     locked_vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
@@ -275,13 +315,11 @@ def promotion_publish(*, vendor: Vendor, promotion_id: int, now: datetime | None
     if promotion.ends_at <= now:
         raise ValidationError({"ends_at": ["The end is in the past; move it to the future before publishing."]})
     if promotion.starts_at <= now:
-        _start(promotion, now)
+        _start(promotion, now, ration=True)
     else:
-        if (
-            promotion.kind == Promotion.Kind.PARTNERS
-            and audience_consumers(spec=AudienceSpec.of(promotion), now=now).count() < min_group()
-        ):
-            raise AudienceTooSmallError(audience_too_small_message())
+        if promotion.kind == Promotion.Kind.PARTNERS:
+            spec = AudienceSpec.of(promotion)
+            _audience_check(promotion, audience_consumers(spec=spec, now=now, counted_only=True).count(), ration=True)
         promotion.state = Promotion.State.SCHEDULED
         promotion.save(update_fields=["state"])
     return promotion

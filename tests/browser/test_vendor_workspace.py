@@ -18,7 +18,9 @@ from vendors.models import Product, Vendor
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_vendor_runs_a_shop_in_browser(live_server, browser, page: Page, screenshot, tmp_path, reference_data):
+def test_vendor_runs_a_shop_in_browser(
+    live_server, browser, page: Page, screenshot, tmp_path, reference_data, exact_release
+):
     CategoryFactory(name="Tea", slug="tea")
     UserFactory(email="owner@test.example")
     moderator = UserFactory(email="mod@test.example", is_staff=True)

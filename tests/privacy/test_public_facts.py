@@ -22,6 +22,10 @@ from tests.factories import VendorFactory
 from tests.helpers import buy, partners, product_of
 from vendors.models import Vendor
 
+# Expectations here are exact released figures: their noise is off (tests/conftest.py exact_release; noise is
+# tested in tests/privacy/test_calibration.py).
+pytestmark = pytest.mark.usefixtures("exact_release")
+
 
 @pytest.fixture
 def shop(reference_data):

@@ -14,6 +14,10 @@ from promotions.models import Promotion
 from tests.factories import VendorFactory
 from tests.helpers import buy, draft, partners, product_of
 
+# Expectations here are exact released figures: their noise is off (tests/conftest.py exact_release; noise is
+# tested in tests/privacy/test_calibration.py).
+pytestmark = pytest.mark.usefixtures("exact_release")
+
 
 @pytest.fixture
 def shop(reference_data):

@@ -20,6 +20,10 @@ from tests.factories import VendorFactory
 from tests.helpers import buy, draft, partners, product_of
 from vendors.models import Vendor
 
+# Expectations here are exact released figures: their noise is off (tests/conftest.py exact_release; noise is
+# tested in tests/privacy/test_calibration.py).
+pytestmark = pytest.mark.usefixtures("exact_release")
+
 
 def test_suppress_hides_every_count_under_k_zero_included(settings):
     settings.MARKETPLACE = {**settings.MARKETPLACE, "STATS_MIN_GROUP": 5}

@@ -19,7 +19,9 @@ from promotions.services.feedback import promotion_feedback_give
 from tests.factories import UserFactory, VendorFactory
 from tests.helpers import draft, partners, running_promotion
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("site_url")]
+# Expectations here are exact released figures: their noise is off (tests/conftest.py exact_release; noise is
+# tested in tests/privacy/test_calibration.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("site_url", "exact_release")]
 
 
 def _api(user) -> APIClient:

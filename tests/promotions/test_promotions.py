@@ -19,6 +19,10 @@ from promotions.models import Promotion, PromotionDelivery
 from promotions.selectors import AudienceSpec, audience_consumers, audience_preview, promotion_feed_for_consumer
 from tests.factories import UserFactory, VendorFactory
 
+# Expectations here are exact released figures: their noise is off (tests/conftest.py exact_release; noise is
+# tested in tests/privacy/test_calibration.py).
+pytestmark = pytest.mark.usefixtures("exact_release")
+
 
 @pytest.fixture
 def shop(reference_data):

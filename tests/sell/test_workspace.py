@@ -25,6 +25,10 @@ from promotions.selectors import AudienceSpec, audience_preview
 from tests.factories import ProductFactory, UserFactory, VendorFactory
 from vendors.models import Product, Vendor
 
+# Expectations here are exact released figures: their noise is off (tests/conftest.py exact_release; noise is
+# tested in tests/privacy/test_calibration.py).
+pytestmark = pytest.mark.usefixtures("exact_release")
+
 
 @pytest.fixture
 def shop(reference_data):

@@ -4,9 +4,10 @@ promotions went, with a link to the insights.
 Aggregates only (rule 4, marketplace/kernel/privacy.py): partners gained and ended over the week's days and the end
 reasons come from the statistics tables (VendorDailyStat, VendorEndReasonStat, VendorStats); each running
 promotion's reach, redemptions and feedback are counted per promotion as its results page counts them. Every
-count of consumers is rounded down to a multiple of K and shown as "fewer than K" under K; redemptions are shown
-only when at least K distinct buyers redeemed; an end reason is listed only when at least K gave it. No consumer
-is named, and nothing is per consumer.
+count of consumers is of partners who count and released by marketplace/kernel/privacy.py (noisy, rounded down to a
+multiple of K, "fewer than K" under K), under the same figure names as the insights and results pages, so the
+e-mail and the pages read alike; redemptions are shown only when at least K distinct buyers redeemed; an end
+reason is listed only when its released count shows. No consumer is named, and nothing is per consumer.
 
 It lives in the storefront layer because redemptions are the shop's; recording and sending go through the same
 DigestMail machinery as the partner digest (promotions.services.digest): the record and the vendor's watermark
@@ -21,14 +22,14 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.accounts.mail import mail_render
-from marketplace.kernel.privacy import count_text, min_group, round_total, suppress
+from marketplace.kernel.privacy import count_text, min_group, release_count, suppress
 from marketplace.shop.models import Redemption
-from portfolios.models import EndReason, VendorDailyStat, VendorEndReasonStat, VendorStats
+from portfolios.models import EndReason, PartnerMembership, VendorDailyStat, VendorEndReasonStat, VendorStats
 from promotions.models import DigestMail, Promotion, PromotionDelivery, VendorDigestState
 from promotions.selectors.feedback import FeedbackCounts, feedback_counts_for_promotions
 from promotions.services.digest import BATCH, DUE_SLACK, digest_run, site_url
@@ -43,7 +44,7 @@ TOP_REASONS = 3
 @dataclass
 class PromotionLine:
     promotion: Promotion
-    reached: int | None  # rounded; None under K (and for public ads, which reach everyone browsing)
+    reached: int | None  # released; None under K (and for public ads, which reach everyone browsing)
     redemptions: int | None  # None when fewer than K distinct buyers redeemed
     feedback: FeedbackCounts
     results_url: str
@@ -110,16 +111,20 @@ def vendor_digest_compose(*, vendor: Vendor, now: datetime, first_day: date | No
     first_day = first_day or _first_day(vendor, last_day)
     k = min_group()
     week = VendorDailyStat.objects.filter(vendor=vendor, day__gte=first_day, day__lte=last_day).aggregate(
-        adds=Sum("adds"), ends=Sum("ends")
+        adds=Sum("counted_adds"), ends=Sum("counted_ends")
     )
     stats = VendorStats.objects.filter(vendor=vendor).first()
     labels = dict(EndReason.choices)
-    reasons = [
-        (labels.get(r.reason, r.reason), rounded)
-        for r in VendorEndReasonStat.objects.filter(vendor=vendor).order_by("-ended_90d", "reason")
-        if (rounded := round_total(r.ended_90d)) is not None
-    ]
-    # By the rounded figure, then in the fixed order of the reasons: an order by exact counts would rank ties.
+
+    def released(n: int | None, figure: str) -> int | None:
+        return release_count(n, vendor_id=vendor.pk, figure=figure)
+
+    reasons = []
+    for stat in VendorEndReasonStat.objects.filter(vendor=vendor):
+        label = labels.get(stat.reason, stat.reason)
+        if (shown := released(stat.ended_90d, f"ended_90d:{label}")) is not None:
+            reasons.append((label, shown))
+    # By the released figure, then in the fixed order of the reasons: an order by exact counts would rank ties.
     order = {label: i for i, (_value, label) in enumerate(EndReason.choices)}
     reasons.sort(key=lambda item: (-item[1], order.get(item[0], 99)))
     digest = VendorDigest(
@@ -127,15 +132,17 @@ def vendor_digest_compose(*, vendor: Vendor, now: datetime, first_day: date | No
         first_day=first_day,
         last_day=last_day,
         min_group=k,
-        gained=round_total(week["adds"] or 0),
-        ended=round_total(week["ends"] or 0),
-        current_partners=round_total(stats.current_partners if stats else 0),
+        gained=released(week["adds"] or 0, f"adds:digest:{first_day}:{last_day}"),
+        ended=released(week["ends"] or 0, f"ends:digest:{first_day}:{last_day}"),
+        current_partners=released(stats.current_partners if stats else 0, "partners"),
         end_reasons=reasons[:TOP_REASONS],
     )
     running = list(Promotion.objects.filter(vendor=vendor, state=Promotion.State.RUNNING).order_by("starts_at", "id"))
     ids = [p.pk for p in running]
+    counted = PartnerMembership.objects.counted().filter(consumer=OuterRef("consumer"), vendor_id=vendor.pk)
     reached = dict(
         PromotionDelivery.objects.filter(promotion_id__in=ids)
+        .filter(Exists(counted))
         .values("promotion_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -155,7 +162,7 @@ def vendor_digest_compose(*, vendor: Vendor, now: datetime, first_day: date | No
         digest.promotions.append(
             PromotionLine(
                 promotion=promotion,
-                reached=round_total(reached.get(promotion.pk, 0))
+                reached=released(reached.get(promotion.pk, 0), f"promotion:{promotion.pk}:reach")
                 if promotion.kind == Promotion.Kind.PARTNERS
                 else None,
                 redemptions=(row.get("n") or 0) if buyers_shown else None,

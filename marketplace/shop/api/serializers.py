@@ -17,8 +17,13 @@ from ..models import Order, OrderLine
 from ..selectors import VendorSort
 
 ROUNDED_HELP = (
-    "Rounded down to a multiple of `min_group` (so it stands for that figure up to min_group - 1 more); null, "
-    "with its `*_suppressed` flag true, when it is about fewer than `min_group` consumers (rule 4)."
+    "An estimate (docs/privacy.md): of consumers who count, with a little deterministic noise, rounded down to a "
+    "multiple of `min_group`; null, with its `*_suppressed` flag true, when it is about fewer than `min_group` "
+    "consumers (rule 4)."
+)
+RATING_HELP = (
+    "Null, with `rating_suppressed` true, until at least `min_group` ratings make it; an estimate otherwise "
+    "(a little noise, in steps of half a star), so no single rating can be read from it."
 )
 
 
@@ -29,9 +34,7 @@ class VendorOutputSerializer(serializers.ModelSerializer):
     regions = serializers.SerializerMethodField(help_text="The codes of the regions it serves.")
     partner_count = serializers.SerializerMethodField(help_text=ROUNDED_HELP)
     partner_count_suppressed = serializers.SerializerMethodField()
-    rating_average = serializers.SerializerMethodField(
-        help_text="Null, with `rating_suppressed` true, until at least `min_group` ratings make it."
-    )
+    rating_average = serializers.SerializerMethodField(help_text=RATING_HELP)
     rating_count = serializers.SerializerMethodField(help_text=ROUNDED_HELP)
     rating_suppressed = serializers.SerializerMethodField()
     min_group = serializers.SerializerMethodField(help_text="K: the smallest group any figure here is about.")
@@ -66,6 +69,7 @@ class VendorOutputSerializer(serializers.ModelSerializer):
         stats, sales = self._stats(vendor, "stats"), self._stats(vendor, "sales_stats")
         return public_facts_from(
             {
+                "vendor_id": vendor.pk,
                 "partner_count": stats.current_partners if stats else 0,
                 "rating_average": sales.rating_average if sales else None,
                 "rating_count": sales.rating_count if sales else 0,
@@ -102,7 +106,8 @@ class VendorOutputSerializer(serializers.ModelSerializer):
 class EndReasonCountSerializer(serializers.Serializer):
     reason = serializers.CharField()
     count = serializers.IntegerField(
-        help_text="Rounded down to a multiple of `min_group`; only reasons given at least `min_group` times are listed."
+        help_text="An estimate like the other counts (see partner_count); a reason is listed only when its count "
+        "is shown (about at least `min_group` partnerships)."
     )
 
 
@@ -114,7 +119,7 @@ class VendorFactsSerializer(serializers.Serializer):
         max_digits=3,
         decimal_places=2,
         allow_null=True,
-        help_text="Null, with `rating_suppressed` true, until at least `min_group` ratings make it.",
+        help_text=RATING_HELP,
     )
     rating_count = serializers.IntegerField(allow_null=True, help_text=ROUNDED_HELP)
     rating_suppressed = serializers.BooleanField()

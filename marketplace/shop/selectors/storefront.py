@@ -113,7 +113,7 @@ def vendor_get_page_kept(*, slug: str) -> VendorPage | None:
 def _top_reasons_prefetch() -> Prefetch:
     return Prefetch(
         "end_reason_stats",
-        queryset=VendorEndReasonStat.objects.filter(ended_90d__gt=0).order_by("-ended_90d", "reason"),
+        queryset=VendorEndReasonStat.objects.filter(ended_90d__gt=0).order_by("reason"),
         to_attr="recent_end_reasons",
     )
 
@@ -123,9 +123,11 @@ def vendor_facts(*, vendor: Vendor) -> dict[str, Any]:
     already suppressed (rule 4: marketplace.kernel.privacy), so no page or API can show a figure under K."""
     stats = getattr(vendor, "stats", None) if _has_related(vendor, "stats") else None
     sales = getattr(vendor, "sales_stats", None) if _has_related(vendor, "sales_stats") else None
-    reasons = getattr(vendor, "recent_end_reasons", [])[:3]
+    # Every reason given (five at most): public_facts lists the top ones by their released counts.
+    reasons = getattr(vendor, "recent_end_reasons", [])
     return public_facts_from(
         {
+            "vendor_id": vendor.pk,
             "partner_count": stats.current_partners if stats else 0,
             "ended_recent": stats.ended_90d if stats else 0,
             "recent_days": settings.MARKETPLACE["PUBLIC_FACTS_DAYS"],

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
+from django.utils import timezone
 
+from marketplace.accounts.services import profile_buyer_since_set
 from marketplace.kernel.errors import ConflictError, NotFoundError
 from marketplace.kernel.page_cache import storefront_changed
 from vendors.models import Product, Vendor
@@ -61,7 +66,28 @@ def order_fulfil(*, vendor: Vendor, order_id: int, action: str, reason: str = ""
         order.ship_to_name, order.ship_to_address = CLOSED_ACCOUNT_NAME, ""
         update_fields += ["ship_to_name", "ship_to_address"]
     order.save(update_fields=update_fields)
+    if target == Order.Status.DELIVERED and order.consumer_id is not None:
+        buyers_established_mark(consumer_ids=[order.consumer_id])
     order.vendor = vendor
     order_mail_status(order=order, reason=reason)
     transaction.on_commit(lambda: order_changed.send(sender=Order, vendor_id=order.vendor_id))
     return order
+
+
+def buyers_established_mark(*, consumer_ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
+    """Mark (ConsumerProfile.buyer_since) the consumers, of `consumer_ids` or all, whose orders have been delivered
+    by at least two different vendors: one of them is then always another vendor than any one reading its
+    figures, so a vendor cannot make the mark for accounts of its own by delivering their orders itself
+    (marketplace/kernel/privacy.py, "who counts"). One set-based UPDATE; idempotent (a mark is set once). Runs in the
+    caller's transaction; order_fulfil calls it for the buyer of each delivered order, the demo seed for all."""
+    delivered = Order.objects.filter(status=Order.Status.DELIVERED, consumer__isnull=False)
+    if consumer_ids is not None:
+        delivered = delivered.filter(consumer_id__in=list(consumer_ids))
+    buyers = (
+        delivered.order_by()
+        .values("consumer_id")
+        .annotate(vendors=Count("vendor_id", distinct=True))
+        .filter(vendors__gte=2)
+        .values("consumer_id")
+    )
+    return profile_buyer_since_set(user_ids=buyers, when=now or timezone.now())

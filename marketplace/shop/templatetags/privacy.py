@@ -36,6 +36,7 @@ def card_facts(vendor: Vendor) -> dict[str, Any]:
     stats, sales = _row(vendor, "stats"), _row(vendor, "sales_stats")
     return public_facts_from(
         {
+            "vendor_id": vendor.pk,
             "partner_count": stats.current_partners if stats else 0,
             "rating_average": sales.rating_average if sales else None,
             "rating_count": sales.rating_count if sales else 0,

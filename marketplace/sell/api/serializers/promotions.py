@@ -48,8 +48,9 @@ class PromotionSerializer(serializers.ModelSerializer):
 class AudiencePreviewSerializer(serializers.Serializer):
     size = serializers.IntegerField(
         allow_null=True,
-        help_text="Rounded down to a multiple of min_group (the audience is size to size + min_group - 1); "
-        "null when fewer than min_group (suppressed) and for public ads.",
+        help_text="An estimate of the partners who count (docs/privacy.md): a little deterministic noise, rounded "
+        "down to a multiple of min_group; null when under min_group (suppressed), for public ads, and when the "
+        "day's fresh previews are used up and this audience was never previewed (`limited`).",
     )
     suppressed = serializers.BooleanField(help_text="True when the audience is fewer than min_group partners.")
     min_group = serializers.IntegerField()
@@ -61,3 +62,8 @@ class AudiencePreviewSerializer(serializers.Serializer):
         help_text="False when publishing would be refused because the audience is under min_group."
     )
     publish_refusal = serializers.CharField(allow_null=True, help_text="Why it cannot be published, when not.")
+    limited = serializers.BooleanField(
+        help_text="True when the vendor's fresh previews of the day (PREVIEW_DAILY_LIMIT) are used up: the figures "
+        "are the last ones given for this audience, or null when it was never previewed."
+    )
+    limit_text = serializers.CharField(help_text="Why, when `limited`; empty otherwise.")

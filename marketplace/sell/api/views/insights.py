@@ -26,8 +26,12 @@ class SegmentRowSerializer(serializers.Serializer):
 class InsightsSerializer(serializers.Serializer):
     min_group = serializers.IntegerField(help_text="Figures about fewer consumers than this are null.")
     computed_at = serializers.DateTimeField(allow_null=True)
-    current_partners = serializers.IntegerField(allow_null=True, help_text="Rounded to min_group; null under it.")
-    partners_ever = serializers.IntegerField(allow_null=True, help_text="Rounded to min_group; null under it.")
+    current_partners = serializers.IntegerField(
+        allow_null=True,
+        help_text="An estimate of the partners who count (docs/privacy.md): a little deterministic noise, rounded "
+        "down to a multiple of min_group; null under it. Every count here is released the same way.",
+    )
+    partners_ever = serializers.IntegerField(allow_null=True, help_text="Released like current_partners.")
     ended_90d = serializers.IntegerField(allow_null=True)
     reachable_partners = serializers.IntegerField(allow_null=True)
     grain = serializers.ChoiceField(

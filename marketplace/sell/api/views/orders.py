@@ -117,7 +117,10 @@ class PromotionResultsSerializer(serializers.Serializer):
     redemptions = serializers.IntegerField(allow_null=True, help_text="Null when fewer than min_group buyers.")
     discount_total = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     revenue = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
-    redemption_rate = serializers.FloatField(allow_null=True)
+    redemption_rate = serializers.FloatField(
+        allow_null=True,
+        help_text="Redeeming partners ÷ reach, both as released (estimates), in whole percent (0.12 is 12%).",
+    )
 
 
 class PromotionResultsApi(APIView):

@@ -12,10 +12,10 @@ from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from marketplace.kernel.pagination import LookaheadPagination
+from marketplace.kernel.throttling import ScopedRateThrottle
 from portfolios.selectors import partner_vendor_ids
 from portfolios.selectors.memberships import vendor_ids_excluded_for_visit
 
