@@ -45,3 +45,7 @@ def vendor_digest_send_task() -> dict[str, int]:
     """Beat runs this hourly ("vendor-weekly-digest"); a vendor is due a week after its last digest. Safe to run
     twice or concurrently: each vendor's week is recorded once with its watermark and sent at most once."""
     return vendor_digest_send()
+
+
+# The payment tasks live beside the payment code; imported here so the worker registers them.
+from .payments import tasks as payment_tasks  # noqa: E402, F401
