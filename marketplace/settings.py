@@ -335,6 +335,11 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "marketplace.shop.models.Order.Status",
         "AgeBandEnum": "marketplace.accounts.models.AgeBand",
         "FeedbackReasonEnum": "promotions.models.PromotionFeedback.Reason",
+        "PaymentStatusEnum": "marketplace.shop.models.Payment.Status",
+        "RefundStatusEnum": "marketplace.shop.models.Refund.Status",
+        "RefundReasonEnum": "marketplace.shop.models.Refund.Reason",
+        "PayoutStatusEnum": "marketplace.shop.models.OrderPayout.Status",
+        "OnboardingStateEnum": ["not_started", "incomplete", "complete"],
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -492,6 +492,36 @@ class FakeProvider(PaymentProvider):
         return event_from_payload(data)
 
 
+def fake_payment_intent_paid(
+    *, idempotency_key: str, amount_minor: int, currency: str, metadata: dict[str, str], card: str = CARD_SUCCEEDS
+) -> FakeProviderObject:
+    """An unsaved record of a payment the fake provider took in full, for bulk loading (the demo data's
+    historical orders), exactly as payment_start and a confirmation with `card` would have left it."""
+    ref = _ref("pi", "payment_intent", idempotency_key)
+    return FakeProviderObject(
+        ref=ref,
+        kind="payment_intent",
+        idempotency_key=idempotency_key,
+        data={
+            "object": "payment_intent",
+            "amount": amount_minor,
+            "currency": currency.lower(),
+            "status": PaymentStatus.SUCCEEDED,
+            "amount_received": amount_minor,
+            "amount_refunded": 0,
+            "transfer_group": metadata.get("transfer_group", ""),
+            "metadata": metadata,
+            "confirmations": {},
+            "client_secret": f"{ref}_secret_{hashlib.sha256(ref.encode()).hexdigest()[:16]}",
+            "latest_charge": ref.replace("pi_fake_", "ch_fake_", 1),
+            "card_last4": card[-4:],
+            "failure_message": "",
+            "next_action_url": "",
+            "version": 1,
+        },
+    )
+
+
 def fake_event_deliver(*, event_id: int) -> bool:
     """Sign one event now and POST it to the webhook endpoint. True once the endpoint answered 2xx (then or
     before). A failure is recorded, never raised: the beat job sends it again."""
