@@ -249,7 +249,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.shop.payments.tasks.fake_events_deliver_pending_task",
         "schedule": 60.0,
     },
-    "payments-payouts-release": {"task": "marketplace.shop.payments.tasks.payouts_release_due_task", "schedule": 3600.0},
+    "payments-payouts-release": {
+        "task": "marketplace.shop.payments.tasks.payouts_release_due_task",
+        "schedule": 3600.0,
+    },
     "payments-reconcile": {"task": "marketplace.shop.payments.tasks.payments_reconcile_task", "schedule": 3600.0},
 }
 CELERY_TIMEZONE = "UTC"

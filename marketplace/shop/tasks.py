@@ -16,6 +16,8 @@ from marketplace.sql import Scope
 from portfolios.services.stats import vendor_id_shards
 from portfolios.tasks import RETRY
 
+# The payment tasks live beside the payment code (payments/tasks.py); imported here so workers register them.
+from .payments import tasks as payment_tasks  # noqa: F401
 from .services.stats import sales_stats_refresh
 from .services.vendor_digest import vendor_digest_send
 
@@ -45,7 +47,3 @@ def vendor_digest_send_task() -> dict[str, int]:
     """Beat runs this hourly ("vendor-weekly-digest"); a vendor is due a week after its last digest. Safe to run
     twice or concurrently: each vendor's week is recorded once with its watermark and sent at most once."""
     return vendor_digest_send()
-
-
-# The payment tasks live beside the payment code; imported here so the worker registers them.
-from .payments import tasks as payment_tasks  # noqa: E402, F401

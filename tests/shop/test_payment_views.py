@@ -8,7 +8,6 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -74,7 +73,9 @@ def test_pay_page_declined_card_then_bank_step(consumer_client, consumer, produc
 
 
 @pytest.mark.django_db
-def test_pay_page_refuses_a_blank_card_and_other_consumers_checkouts(consumer_client, consumer, other_consumer, product, client):
+def test_pay_page_refuses_a_blank_card_and_other_consumers_checkouts(
+    consumer_client, consumer, other_consumer, product, client
+):
     cart_add(consumer=consumer, product_id=product.pk)
     pay_url = _checkout_page(consumer_client)
     blank = consumer_client.post(pay_url, {"card_number": ""})
@@ -150,13 +151,22 @@ def test_api_checkout_then_pay_with_a_test_card_then_cancel_an_order(consumer, p
     bad = api.post(f"/api/v1/checkouts/{checkout}/payment/confirm/", {"payment_method": ""}, format="json")
     assert bad.status_code == 400 and "payment_method" in bad.json()
     with run_on_commit():
-        declined = api.post(f"/api/v1/checkouts/{checkout}/payment/confirm/", {"payment_method": CARD_DECLINED}, format="json")
+        declined = api.post(
+            f"/api/v1/checkouts/{checkout}/payment/confirm/", {"payment_method": CARD_DECLINED}, format="json"
+        )
     assert declined.status_code == 200 and declined.json()["status"] == "failed"
     assert declined.json()["failure_message"] == "Your card was declined."
     with run_on_commit():
-        paid = api.post(f"/api/v1/checkouts/{checkout}/payment/confirm/", {"payment_method": "pm_card_visa"}, format="json")
+        paid = api.post(
+            f"/api/v1/checkouts/{checkout}/payment/confirm/", {"payment_method": "pm_card_visa"}, format="json"
+        )
     assert paid.json()["status"] == "succeeded" and paid.json()["card_last4"] == "4242"
-    assert api.post(f"/api/v1/checkouts/{checkout}/payment/confirm/", {"payment_method": CARD_SUCCEEDS}, format="json").status_code == 409
+    assert (
+        api.post(
+            f"/api/v1/checkouts/{checkout}/payment/confirm/", {"payment_method": CARD_SUCCEEDS}, format="json"
+        ).status_code
+        == 409
+    )
 
     order_id = body["orders"][0]["id"]
     assert api.get(f"/api/v1/orders/{order_id}/").json()["payment"]["status"] == "succeeded"

@@ -26,8 +26,8 @@ from marketplace.shop.payments.fake import CARD_AUTHENTICATE, CARD_DECLINED, CAR
 from marketplace.shop.payments.services import (
     payment_confirm,
     payment_start,
-    payments_expire_due,
     payment_sync,
+    payments_expire_due,
 )
 from marketplace.shop.services import cart_add, checkout_place, order_cancel_by_consumer
 from marketplace.shop.services.fulfilment import order_fulfil

@@ -54,7 +54,11 @@ class RecordingHTTPClient(stripe.HTTPClient):
 
     def posts(self) -> list[tuple[str, dict[str, str], str | None]]:
         """Each POST as (path, params, idempotency key)."""
-        return [(r["path"], r["params"], r["headers"].get("Idempotency-Key")) for r in self.requests if r["method"] == "POST"]
+        return [
+            (r["path"], r["params"], r["headers"].get("Idempotency-Key"))
+            for r in self.requests
+            if r["method"] == "POST"
+        ]
 
 
 def _intent(status: str, amount: int, **extra: Any) -> dict[str, Any]:
@@ -98,7 +102,11 @@ def test_payment_start_creates_one_payment_intent_for_the_cart_with_its_checkout
         metadata={"checkout_id": "12"},
     )
 
-    assert (started.ref, started.client_secret, started.status) == ("pi_123", "pi_123_secret_abc", "requires_payment_method")
+    assert (started.ref, started.client_secret, started.status) == (
+        "pi_123",
+        "pi_123_secret_abc",
+        "requires_payment_method",
+    )
     assert http.posts() == [
         (
             "/v1/payment_intents",
@@ -124,7 +132,12 @@ def test_payment_confirm_reads_the_charge_and_a_declined_card_is_the_payments_st
     paid = provider.payment_confirm(
         payment_ref="pi_123", payment_method="pm_card_visa", return_url="https://shop.example/r", idempotency_key="k-1"
     )
-    assert (paid.status, paid.charge_ref, paid.card_last4, paid.amount_received_minor) == ("succeeded", "ch_123", "4242", 2900)
+    assert (paid.status, paid.charge_ref, paid.card_last4, paid.amount_received_minor) == (
+        "succeeded",
+        "ch_123",
+        "4242",
+        2900,
+    )
     assert http.posts() == [
         (
             "/v1/payment_intents/pi_123/confirm",
@@ -144,14 +157,22 @@ def test_payment_confirm_reads_the_charge_and_a_declined_card_is_the_payments_st
             ("GET", "/v1/payment_intents/pi_123"): after,
         }
     )
-    declined = provider.payment_confirm(payment_ref="pi_123", payment_method="pm_card_chargeDeclined", return_url="", idempotency_key="k-2")
+    declined = provider.payment_confirm(
+        payment_ref="pi_123", payment_method="pm_card_chargeDeclined", return_url="", idempotency_key="k-2"
+    )
     assert (declined.status, declined.failure_message) == ("requires_payment_method", "Your card was declined.")
 
 
 def test_refund_transfer_reversal_payee_and_link_requests_carry_their_derived_keys():
     provider, http = _provider(
         {
-            ("POST", "/v1/refunds"): {"id": "re_1", "object": "refund", "status": "succeeded", "amount": 2500, "payment_intent": "pi_123"},
+            ("POST", "/v1/refunds"): {
+                "id": "re_1",
+                "object": "refund",
+                "status": "succeeded",
+                "amount": 2500,
+                "payment_intent": "pi_123",
+            },
             ("POST", "/v1/transfers"): {"id": "tr_1", "object": "transfer", "amount": 2250, "amount_reversed": 0},
             ("POST", "/v1/transfers/tr_1/reversals"): {"id": "trr_1", "object": "transfer_reversal", "amount": 1125},
             ("POST", "/v1/accounts"): {
@@ -162,11 +183,16 @@ def test_refund_transfer_reversal_payee_and_link_requests_carry_their_derived_ke
                 "payouts_enabled": False,
                 "requirements": {"currently_due": ["external_account", "tos_acceptance.date"], "past_due": []},
             },
-            ("POST", "/v1/account_links"): {"object": "account_link", "url": "https://connect.stripe.com/setup/e/acct_1/x"},
+            ("POST", "/v1/account_links"): {
+                "object": "account_link",
+                "url": "https://connect.stripe.com/setup/e/acct_1/x",
+            },
         }
     )
 
-    refund = provider.refund(payment_ref="pi_123", amount_minor=2500, idempotency_key="order-40-refund", metadata={"order_id": "40"})
+    refund = provider.refund(
+        payment_ref="pi_123", amount_minor=2500, idempotency_key="order-40-refund", metadata={"order_id": "40"}
+    )
     transfer = provider.transfer(
         payee_ref="acct_1",
         amount_minor=2250,
@@ -176,14 +202,24 @@ def test_refund_transfer_reversal_payee_and_link_requests_carry_their_derived_ke
         idempotency_key="order-40-transfer",
         metadata={"order_id": "40"},
     )
-    reversal = provider.transfer_reverse(transfer_ref="tr_1", amount_minor=1125, idempotency_key="order-40-refund-reversal")
+    reversal = provider.transfer_reverse(
+        transfer_ref="tr_1", amount_minor=1125, idempotency_key="order-40-refund-reversal"
+    )
     payee = provider.payee_create(vendor_id=7, email="shop@example.com", idempotency_key="vendor-7-payee-stripe")
     link = provider.payee_onboarding_link(
         payee_ref="acct_1", return_url="https://s/r", refresh_url="https://s/f", idempotency_key="payee-3-link-1"
     )
 
-    assert (refund.ref, refund.status, transfer.ref, reversal.ref, reversal.amount_minor) == ("re_1", "succeeded", "tr_1", "trr_1", 1125)
-    assert payee.requirements == ["external_account", "tos_acceptance.date"] and link.startswith("https://connect.stripe.com/")
+    assert (refund.ref, refund.status, transfer.ref, reversal.ref, reversal.amount_minor) == (
+        "re_1",
+        "succeeded",
+        "tr_1",
+        "trr_1",
+        1125,
+    )
+    assert payee.requirements == ["external_account", "tos_acceptance.date"] and link.startswith(
+        "https://connect.stripe.com/"
+    )
     assert http.posts() == [
         ("/v1/refunds", {"payment_intent": "pi_123", "amount": "2500", "metadata[order_id]": "40"}, "order-40-refund"),
         (
@@ -213,7 +249,12 @@ def test_refund_transfer_reversal_payee_and_link_requests_carry_their_derived_ke
         ),
         (
             "/v1/account_links",
-            {"account": "acct_1", "refresh_url": "https://s/f", "return_url": "https://s/r", "type": "account_onboarding"},
+            {
+                "account": "acct_1",
+                "refresh_url": "https://s/f",
+                "return_url": "https://s/r",
+                "type": "account_onboarding",
+            },
             "payee-3-link-1",
         ),
     ]
@@ -227,7 +268,12 @@ def test_an_unreachable_or_refusing_stripe_is_a_provider_error():
 
 def _stripe_event(event_type: str = "payment_intent.succeeded") -> bytes:
     return json.dumps(
-        {"id": "evt_1", "object": "event", "type": event_type, "data": {"object": {"id": "pi_123", "object": "payment_intent"}}}
+        {
+            "id": "evt_1",
+            "object": "event",
+            "type": event_type,
+            "data": {"object": {"id": "pi_123", "object": "payment_intent"}},
+        }
     ).encode()
 
 
@@ -279,7 +325,13 @@ def test_checkout_paid_refunded_and_paid_out_through_stripe_sends_exactly_these_
         {
             ("POST", "/v1/payment_intents"): _intent("requires_payment_method", 2900),
             ("POST", "/v1/payment_intents/pi_123/confirm"): _intent("succeeded", 2900, latest_charge=_charge()),
-            ("POST", "/v1/refunds"): {"id": "re_1", "object": "refund", "status": "succeeded", "amount": 2500, "payment_intent": "pi_123"},
+            ("POST", "/v1/refunds"): {
+                "id": "re_1",
+                "object": "refund",
+                "status": "succeeded",
+                "amount": 2500,
+                "payment_intent": "pi_123",
+            },
             ("GET", "/v1/accounts/acct_b"): {
                 "id": "acct_b",
                 "object": "account",
@@ -303,12 +355,24 @@ def test_checkout_paid_refunded_and_paid_out_through_stripe_sends_exactly_these_
     orders = {o.vendor.name: o for o in Order.objects.select_related("vendor")}
     assert {o.status for o in orders.values()} == {Order.Status.PAID}
     payment = Payment.objects.get()
-    assert (payment.provider, payment.provider_ref, payment.charge_ref, payment.status) == ("stripe", "pi_123", "ch_123", "succeeded")
+    assert (payment.provider, payment.provider_ref, payment.charge_ref, payment.status) == (
+        "stripe",
+        "pi_123",
+        "ch_123",
+        "succeeded",
+    )
 
     with run_on_commit():  # Alpha cancels: refunded before any transfer, so nothing to reverse
         order_fulfil(vendor=orders["Alpha"].vendor, order_id=orders["Alpha"].pk, action="cancel")
     # Beta's account is ready; its order is delivered and paid out, less the 10 % fee, from the charge.
-    Payee.objects.create(vendor=orders["Beta"].vendor, provider="stripe", provider_ref="acct_b", details_submitted=True, charges_enabled=True, payouts_enabled=True)
+    Payee.objects.create(
+        vendor=orders["Beta"].vendor,
+        provider="stripe",
+        provider_ref="acct_b",
+        details_submitted=True,
+        charges_enabled=True,
+        payouts_enabled=True,
+    )
     with run_on_commit():
         order_fulfil(vendor=orders["Beta"].vendor, order_id=orders["Beta"].pk, action="ship")
         order_fulfil(vendor=orders["Beta"].vendor, order_id=orders["Beta"].pk, action="deliver")
@@ -371,16 +435,31 @@ def test_refund_after_the_transfer_reverses_the_vendors_share_in_proportion(cons
             ("POST", "/v1/payment_intents"): _intent("requires_payment_method", 2000),
             ("POST", "/v1/payment_intents/pi_123/confirm"): _intent("succeeded", 2000, latest_charge=_charge()),
             ("POST", "/v1/transfers"): {"id": "tr_1", "object": "transfer", "amount": 1800, "amount_reversed": 0},
-            ("POST", "/v1/refunds"): {"id": "re_1", "object": "refund", "status": "pending", "amount": 2000, "payment_intent": "pi_123"},
+            ("POST", "/v1/refunds"): {
+                "id": "re_1",
+                "object": "refund",
+                "status": "pending",
+                "amount": 2000,
+                "payment_intent": "pi_123",
+            },
             ("POST", "/v1/transfers/tr_1/reversals"): {"id": "trr_1", "object": "transfer_reversal", "amount": 1800},
         }
     )
     with run_on_commit():
         result = checkout_place(consumer=consumer, idempotency_key="s2", **SHIP)
         payment_start(payment_id=result.payment.pk)
-        payment_confirm(consumer=consumer, checkout_id=result.checkout.pk, payment_method="pm_card_visa", return_url="https://r")
+        payment_confirm(
+            consumer=consumer, checkout_id=result.checkout.pk, payment_method="pm_card_visa", return_url="https://r"
+        )
     order = result.orders[0]
-    Payee.objects.create(vendor=product.vendor, provider="stripe", provider_ref="acct_1", details_submitted=True, charges_enabled=True, payouts_enabled=True)
+    Payee.objects.create(
+        vendor=product.vendor,
+        provider="stripe",
+        provider_ref="acct_1",
+        details_submitted=True,
+        charges_enabled=True,
+        payouts_enabled=True,
+    )
     with run_on_commit():
         order_fulfil(vendor=product.vendor, order_id=order.pk, action="ship")
         order_fulfil(vendor=product.vendor, order_id=order.pk, action="deliver")
@@ -389,15 +468,27 @@ def test_refund_after_the_transfer_reverses_the_vendors_share_in_proportion(cons
     from django.db import transaction
 
     with run_on_commit(), transaction.atomic():
-        refund = refund_create(order=Order.objects.select_for_update().get(pk=order.pk), payment=Payment.objects.get(), reason="vendor_cancelled")
+        refund = refund_create(
+            order=Order.objects.select_for_update().get(pk=order.pk),
+            payment=Payment.objects.get(),
+            reason="vendor_cancelled",
+        )
 
     refund.refresh_from_db()
     assert (refund.amount_minor, refund.fee_minor, refund.reversal_minor) == (2000, 200, 1800)
-    assert (refund.status, refund.reversal_ref) == (Refund.Status.PENDING, "trr_1")  # Stripe says pending: its event settles it
+    assert (refund.status, refund.reversal_ref) == (
+        Refund.Status.PENDING,
+        "trr_1",
+    )  # Stripe says pending: its event settles it
     assert stripe_http.posts()[-2:] == [
         (
             "/v1/refunds",
-            {"payment_intent": "pi_123", "amount": "2000", "metadata[order_id]": str(order.pk), "metadata[checkout_id]": str(result.checkout.pk)},
+            {
+                "payment_intent": "pi_123",
+                "amount": "2000",
+                "metadata[order_id]": str(order.pk),
+                "metadata[checkout_id]": str(result.checkout.pk),
+            },
             f"order-{order.pk}-refund",
         ),
         ("/v1/transfers/tr_1/reversals", {"amount": "1800"}, f"order-{order.pk}-refund-reversal"),

@@ -75,7 +75,9 @@ def test_webhook_with_a_tampered_body_is_refused_and_stores_nothing(client, sett
 def test_webhook_with_a_stale_signature_is_refused(client, settings):
     body = _event_body()
     old = int(time.time()) - settings.PAYMENTS_WEBHOOK_TOLERANCE_SECONDS - 60
-    response = _post(client, body, signature_header_make(payload=body, secret=settings.FAKE_PAYMENTS_WEBHOOK_SECRET, timestamp=old))
+    response = _post(
+        client, body, signature_header_make(payload=body, secret=settings.FAKE_PAYMENTS_WEBHOOK_SECRET, timestamp=old)
+    )
     assert response.status_code == 400 and "too old" in response.json()["detail"]
     assert not WebhookEvent.objects.exists()
 

@@ -22,7 +22,9 @@ urlpatterns = [
         name="checkout-payment-confirm",
     ),
     path(
-        "checkouts/<id:pk>/payment/cancel/", payment_views.CheckoutPaymentCancelApi.as_view(), name="checkout-payment-cancel"
+        "checkouts/<id:pk>/payment/cancel/",
+        payment_views.CheckoutPaymentCancelApi.as_view(),
+        name="checkout-payment-cancel",
     ),
     path("orders/", views.OrderListApi.as_view(), name="order-list"),
     path("orders/<id:pk>/", views.OrderDetailApi.as_view(), name="order-detail"),

@@ -8,11 +8,12 @@ from collections import defaultdict
 
 from django.utils import timezone
 
+from marketplace.money import currency
+
 from ..models import FakeProviderObject, Order, OrderPayout, Payment
 from ..payments.fake import CARD_SUCCEEDS, fake_payment_intent_paid
 from ..payments.money import platform_fee_minor, platform_fee_percent, to_minor
 from ..payments.services.payments import payment_key
-from marketplace.money import currency
 
 
 def demo_payments_record(*, orders: list[Order]) -> int:
@@ -52,7 +53,10 @@ def demo_payments_record(*, orders: list[Order]) -> int:
             gross = to_minor(order.total)
             payouts.append(
                 OrderPayout(
-                    order=order, vendor_id=order.vendor_id, gross_minor=gross, fee_minor=platform_fee_minor(gross, percent)
+                    order=order,
+                    vendor_id=order.vendor_id,
+                    gross_minor=gross,
+                    fee_minor=platform_fee_minor(gross, percent),
                 )
             )
     FakeProviderObject.objects.bulk_create(intents, ignore_conflicts=True)

@@ -120,9 +120,7 @@ class PaymentProvider(ABC):
         """Open a payout account for a vendor."""
 
     @abstractmethod
-    def payee_onboarding_link(
-        self, *, payee_ref: str, return_url: str, refresh_url: str, idempotency_key: str
-    ) -> str:
+    def payee_onboarding_link(self, *, payee_ref: str, return_url: str, refresh_url: str, idempotency_key: str) -> str:
         """A one-time address where the vendor gives the provider what it needs."""
 
     @abstractmethod

@@ -320,7 +320,10 @@ class FakeProvider(PaymentProvider):
     @staticmethod
     def _refund(obj: FakeProviderObject) -> ProviderRefund:
         return ProviderRefund(
-            ref=obj.ref, status=obj.data["status"], amount_minor=obj.data["amount"], payment_ref=obj.data["payment_intent"]
+            ref=obj.ref,
+            status=obj.data["status"],
+            amount_minor=obj.data["amount"],
+            payment_ref=obj.data["payment_intent"],
         )
 
     @transaction.atomic
@@ -400,7 +403,9 @@ class FakeProvider(PaymentProvider):
             if created:
                 self._emit(existing, "transfer.created", self._snapshot(existing))
         return ProviderTransfer(
-            ref=existing.ref, amount_minor=existing.data["amount"], amount_reversed_minor=existing.data["amount_reversed"]
+            ref=existing.ref,
+            amount_minor=existing.data["amount"],
+            amount_reversed_minor=existing.data["amount_reversed"],
         )
 
     @transaction.atomic

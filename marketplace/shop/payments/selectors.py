@@ -149,11 +149,7 @@ def payout_summary_for_vendor(*, vendor: Vendor) -> PayoutSummary:
 
 def payout_list_for_vendor(*, vendor: Vendor) -> QuerySet[OrderPayout]:
     """The vendor's own orders' payouts, newest first, each with its order (one query a page)."""
-    return (
-        OrderPayout.objects.filter(vendor=vendor)
-        .select_related("order")
-        .order_by("-created_at", "-id")
-    )
+    return OrderPayout.objects.filter(vendor=vendor).select_related("order").order_by("-created_at", "-id")
 
 
 def payment_get_for_consumer(*, consumer: User, checkout_id: int) -> Payment | None:
@@ -163,7 +159,9 @@ def payment_get_for_consumer(*, consumer: User, checkout_id: int) -> Payment | N
         Payment.objects.filter(checkout_id=checkout_id, checkout__consumer=consumer)
         .select_related("checkout")
         .prefetch_related(
-            Prefetch("checkout__orders", queryset=Order.objects.select_related("vendor").order_by("vendor__name", "id")),
+            Prefetch(
+                "checkout__orders", queryset=Order.objects.select_related("vendor").order_by("vendor__name", "id")
+            ),
             "refunds",
         )
         .first()

@@ -190,9 +190,7 @@ class StripeProvider(PaymentProvider):
         return self._payment(intent)
 
     def payment_get(self, *, payment_ref: str) -> ProviderPayment:
-        intent = self._call(
-            self.client.v1.payment_intents.retrieve, payment_ref, params={"expand": ["latest_charge"]}
-        )
+        intent = self._call(self.client.v1.payment_intents.retrieve, payment_ref, params={"expand": ["latest_charge"]})
         return self._payment(intent)
 
     def payments_list(self, *, created_since: datetime) -> Iterable[ProviderPayment]:

@@ -117,7 +117,9 @@ class FakeOnboardingView(View):
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
         _fake_only()
         obj, _ = self._account(token)
-        return render(request, self.template_name, {"form": FakeOnboardingForm(), "done": obj.data["details_submitted"]})
+        return render(
+            request, self.template_name, {"form": FakeOnboardingForm(), "done": obj.data["details_submitted"]}
+        )
 
     def post(self, request: HttpRequest, token: str) -> HttpResponse:
         provider = _fake_only()
@@ -127,4 +129,3 @@ class FakeOnboardingView(View):
             return render(request, self.template_name, {"form": form, "done": False}, status=400)
         provider.onboard(payee_ref=obj.ref, website=form.cleaned_data["website"])
         return redirect(_safe_return(request, data.get("return", "")))
-

@@ -84,11 +84,15 @@ class CheckoutPayView(LoginRequiredMixin, View):
             "payment": payment,
             "orders": payment.checkout.orders.all(),
             "form": form,
-            "test_cards": [] if stripe else [(f"{n[:4]} {n[4:8]} {n[8:12]} {n[12:]}", what) for n, what in TEST_CARDS.items()],
+            "test_cards": []
+            if stripe
+            else [(f"{n[:4]} {n[4:8]} {n[8:12]} {n[12:]}", what) for n, what in TEST_CARDS.items()],
             "stripe_data": {
                 "publishableKey": settings.STRIPE_PUBLISHABLE_KEY,
                 "clientSecret": payment.client_secret,
-                "returnUrl": request.build_absolute_uri(reverse("shop:checkout-pay-return", args=[payment.checkout_id])),
+                "returnUrl": request.build_absolute_uri(
+                    reverse("shop:checkout-pay-return", args=[payment.checkout_id])
+                ),
             }
             if stripe
             else None,
@@ -166,5 +170,7 @@ class OrderCancelView(DomainErrorMixin, LoginRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         order = order_cancel_by_consumer(consumer=request.user, order_id=pk)
-        messages.success(request, f"Order #{order.pk} is cancelled: {format_money(order.total)} is refunded to your card.")
+        messages.success(
+            request, f"Order #{order.pk} is cancelled: {format_money(order.total)} is refunded to your card."
+        )
         return redirect("shop:order-detail", pk=pk)

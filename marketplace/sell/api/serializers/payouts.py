@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from marketplace.shop.models import OrderPayout, Order
+from marketplace.shop.models import Order, OrderPayout
 
 
 class OnboardingSerializer(serializers.Serializer):

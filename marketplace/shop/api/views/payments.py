@@ -26,13 +26,17 @@ from ..serializers import OrderOutputSerializer, PaymentConfirmInputSerializer, 
 logger = logging.getLogger(__name__)
 
 PROVIDER_UNAVAILABLE = OpenApiResponse(
-    inline_serializer("PaymentProviderUnavailable", {"detail": serializers.CharField(), "code": serializers.CharField()}),
+    inline_serializer(
+        "PaymentProviderUnavailable", {"detail": serializers.CharField(), "code": serializers.CharField()}
+    ),
     description="The payment provider could not be reached; nothing changed here. Try again.",
 )
 
 
 def _unavailable() -> Response:
-    return Response({"detail": UNREACHABLE, "code": "payment_provider_unavailable"}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+    return Response(
+        {"detail": UNREACHABLE, "code": "payment_provider_unavailable"}, status=status.HTTP_503_SERVICE_UNAVAILABLE
+    )
 
 
 def _payment_response(request: Request, pk: int) -> Response:
@@ -69,7 +73,9 @@ class CheckoutPaymentConfirmApi(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "checkout"
 
-    @extend_schema(request=PaymentConfirmInputSerializer, responses={200: PaymentOutputSerializer, 503: PROVIDER_UNAVAILABLE})
+    @extend_schema(
+        request=PaymentConfirmInputSerializer, responses={200: PaymentOutputSerializer, 503: PROVIDER_UNAVAILABLE}
+    )
     def post(self, request: Request, pk: int) -> Response:
         data = PaymentConfirmInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

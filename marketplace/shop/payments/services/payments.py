@@ -164,7 +164,9 @@ def _payment_apply(*, payment_id: int, state: ProviderPayment) -> Payment:
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=payment_id)
         if state.ref != payment.provider_ref:
-            logger.error("Payment %s: the provider answered for %s, not %s", payment.pk, state.ref, payment.provider_ref)
+            logger.error(
+                "Payment %s: the provider answered for %s, not %s", payment.pk, state.ref, payment.provider_ref
+            )
             return payment
         fields: set[str] = set()
         if state.charge_ref and state.charge_ref != payment.charge_ref:

@@ -79,7 +79,9 @@ def payee_sync(*, payee_id: int) -> Payee:
     if not payee.provider_ref:
         return payee
     was_ready = payee.ready
-    payee = _payee_store(payee_id=payee.pk, state=provider_get(payee.provider).payee_status(payee_ref=payee.provider_ref))
+    payee = _payee_store(
+        payee_id=payee.pk, state=provider_get(payee.provider).payee_status(payee_ref=payee.provider_ref)
+    )
     if payee.ready and not was_ready:
         from ..tasks import payouts_release_due_task
 

@@ -79,7 +79,9 @@ def refund_execute(*, refund_id: int) -> Refund | None:
         )
         Refund.objects.filter(pk=refund.pk, provider_ref="").update(provider_ref=result.ref)
     if refund.reversal_minor and not refund.reversal_ref:
-        transfer_ref = OrderPayout.objects.filter(order_id=refund.order_id).values_list("transfer_ref", flat=True).first()
+        transfer_ref = (
+            OrderPayout.objects.filter(order_id=refund.order_id).values_list("transfer_ref", flat=True).first()
+        )
         if transfer_ref:
             reversal = provider.transfer_reverse(
                 transfer_ref=transfer_ref,
