@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.test import Client, TestCase
+from django.db import connections
+from django.test import Client
 
 from marketplace.shop.models import Order
 from marketplace.shop.payments.fake import CARD_SUCCEEDS
@@ -47,9 +50,21 @@ class ClientTransport:
         return status
 
 
-def run_on_commit():  # type: ignore[no-untyped-def]
-    """Run what commits would run (the deliveries, the tasks), inside a test's transaction too."""
-    return TestCase.captureOnCommitCallbacks(execute=True)
+@contextmanager
+def run_on_commit(using: str = "default") -> Iterator[None]:
+    """Run what commits would run (the deliveries, the tasks) at the end of the block, inside a test's
+    transaction too, and forget them once run: unlike Django's captureOnCommitCallbacks, an enclosing capture
+    does not run them a second time. In a transactional test they already ran at their own commits."""
+    connection = connections[using]
+    start = len(connection.run_on_commit)
+    try:
+        yield
+    finally:
+        while len(connection.run_on_commit) > start:
+            pending = connection.run_on_commit[start:]
+            del connection.run_on_commit[start:]
+            for _, callback, _robust in pending:
+                callback()
 
 
 def pay(result: CheckoutResult, *, card: str = CARD_SUCCEEDS) -> CheckoutResult:
