@@ -10,7 +10,7 @@ import pytest
 from marketplace.shop.models import FakeProviderObject, Order, Payment
 from marketplace.shop.payments.services import payments_reconcile
 from marketplace.shop.services import cart_add
-from tests.factories import ProductFactory, VendorFactory
+from tests.factories import ProductFactory, UserFactory, VendorFactory
 from tests.payments import checkout_and_pay
 from vendors.models import VendorFlag
 
@@ -32,7 +32,9 @@ def test_reconcile_finds_nothing_when_the_records_agree(two_vendor_payment):
 
 
 @pytest.mark.django_db
-def test_reconcile_flags_a_planted_difference_to_the_moderators_then_clears_it(two_vendor_payment):
+def test_reconcile_flags_a_planted_difference_to_the_moderators_then_clears_it(
+    two_vendor_payment, client, reference_data
+):
     checkout = two_vendor_payment.checkout.pk
     intent = FakeProviderObject.objects.get(kind="payment_intent")
     original = dict(intent.data)
@@ -50,6 +52,13 @@ def test_reconcile_flags_a_planted_difference_to_the_moderators_then_clears_it(t
         "checkouts": [checkout],
         "examples": [f"checkout {checkout}: refunded 0.00 GBP here, 5.00 GBP at the provider"],
     }
+
+    moderator = UserFactory(email="mod@test.example", is_staff=True)
+    moderator.groups.add(reference_data)
+    client.force_login(moderator)
+    queue = client.get("/moderation/").content.decode()
+    assert "Payment records differ from the provider" in queue
+    assert f"1 checkout whose payment records differ from the provider&#x27;s: checkout {checkout}: refunded" in queue
 
     intent.data = original
     intent.save()

@@ -23,6 +23,7 @@ Any other number is declined as incorrect.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import logging
 import urllib.error
@@ -544,7 +545,7 @@ def fake_event_deliver(*, event_id: int) -> bool:
     error = ""
     try:
         status = _transport[0](path, body, headers)
-    except OSError as exc:
+    except (OSError, http.client.HTTPException) as exc:  # unreachable, refused, timed out, a broken answer
         status, error = 0, f"{type(exc).__name__}: {exc}"
     if 200 <= status < 300:
         FakeProviderEvent.objects.filter(pk=event.pk, delivered_at__isnull=True).update(

@@ -33,7 +33,7 @@ def order_list_for_vendor(*, vendor: Vendor, status: str = "", with_lines: bool 
     page)."""
     qs = Order.objects.filter(vendor=vendor).select_related("payout").order_by("-created_at", "-id")
     if with_lines:
-        qs = qs.prefetch_related("lines", "refunds")
+        qs = qs.prefetch_related("lines")
     else:
         lines = OrderLine.objects.filter(order=OuterRef("pk")).order_by().values("order").annotate(n=Count("*"))
         qs = qs.annotate(line_count=Coalesce(Subquery(lines.values("n")), 0))
