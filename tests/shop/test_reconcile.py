@@ -58,7 +58,7 @@ def test_reconcile_flags_a_planted_difference_to_the_moderators_then_clears_it(
     client.force_login(moderator)
     queue = client.get("/moderation/").content.decode()
     assert "Payment records differ from the provider" in queue
-    assert f"1 checkout whose payment records differ from the provider&#x27;s: checkout {checkout}: refunded" in queue
+    assert f"1 checkout whose payment records differ from the provider's: checkout {checkout}: refunded" in queue
 
     intent.data = original
     intent.save()
