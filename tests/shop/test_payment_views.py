@@ -279,3 +279,38 @@ def test_payment_path_queries_per_vendor_order_come_only_from_the_vendors_figure
             receivers.refresh_sales_stats_on_order_change, dispatch_uid="shop_sales_stats_on_order_change"
         )
     assert five == one
+
+
+@pytest.mark.django_db
+def test_an_order_from_before_payments_were_recorded_still_shows_ships_and_cancels(consumer_client, consumer, product):
+    """Orders placed when payment was simulated stay paid (the migration changes no row) and have no Payment:
+    every page, the API and the export show them, and cancelling one refunds nothing (nothing was taken)."""
+    from marketplace.shop.models import Checkout
+    from marketplace.shop.services.fulfilment import order_fulfil
+
+    checkout = Checkout.objects.create(consumer=consumer, idempotency_key="legacy")
+    order = Order.objects.create(
+        checkout=checkout,
+        consumer=consumer,
+        vendor=product.vendor,
+        status=Order.Status.PAID,
+        ship_to_name="Old",
+        ship_to_address="1 Past Lane",
+        subtotal=Decimal("10.00"),
+        total=Decimal("10.00"),
+    )
+    detail = consumer_client.get(order.get_absolute_url())
+    assert detail.status_code == 200 and "Placed before payments were recorded here." in detail.content.decode()
+    api = APIClient()
+    api.force_authenticate(consumer)
+    assert api.get(f"/api/v1/orders/{order.pk}/").json()["payment"] is None
+    assert api.get(f"/api/v1/checkouts/{checkout.pk}/payment/").status_code == 404
+    assert json.loads(consumer_client.get(reverse("account_data:export")).content)["orders"][0]["payment"] is None
+    consumer_client.force_login(product.vendor.owner)
+    assert consumer_client.get(reverse("sell:order-detail", args=[order.pk])).status_code == 200
+    assert consumer_client.get(reverse("sell:payouts")).status_code == 200
+
+    with run_on_commit():
+        order_fulfil(vendor=product.vendor, order_id=order.pk, action="cancel")
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED and not Refund.objects.exists()
