@@ -6,6 +6,8 @@ switch to PostgreSQL and Redis servers of your own. DJANGO_DEBUG=0 is production
 a real secret key and allowed hosts.
 """
 
+import hashlib
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -246,6 +248,19 @@ CELERY_BEAT_SCHEDULE = {
     "vendor-flags-scan": {"task": "portfolios.tasks.vendor_flags_scan_task", "schedule": 900.0},
     "partner-digest": {"task": "promotions.tasks.partner_digest_send_task", "schedule": 3600.0},
     "vendor-weekly-digest": {"task": "marketplace.sell.tasks.vendor_digest_send_task", "schedule": 3600.0},
+    # Payments (marketplace/shop/payments/tasks.py): lapse unpaid checkouts, catch up on webhook events and refunds
+    # a lost task left pending, re-send the fake provider's undelivered events, release held payouts, reconcile.
+    "payments-expire": {"task": "marketplace.shop.payments.tasks.payments_expire_due_task", "schedule": 60.0},
+    "payments-catch-up": {"task": "marketplace.shop.payments.tasks.payments_catch_up_task", "schedule": 120.0},
+    "payments-fake-redeliver": {
+        "task": "marketplace.shop.payments.tasks.fake_events_deliver_pending_task",
+        "schedule": 60.0,
+    },
+    "payments-payouts-release": {
+        "task": "marketplace.shop.payments.tasks.payouts_release_due_task",
+        "schedule": 3600.0,
+    },
+    "payments-reconcile": {"task": "marketplace.shop.payments.tasks.payments_reconcile_task", "schedule": 3600.0},
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -347,6 +362,11 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "marketplace.shop.models.Order.Status",
         "AgeBandEnum": "marketplace.accounts.models.AgeBand",
         "FeedbackReasonEnum": "promotions.models.PromotionFeedback.Reason",
+        "PaymentStatusEnum": "marketplace.shop.models.Payment.Status",
+        "RefundStatusEnum": "marketplace.shop.models.Refund.Status",
+        "RefundReasonEnum": "marketplace.shop.models.Refund.Reason",
+        "PayoutStatusEnum": "marketplace.shop.models.OrderPayout.Status",
+        "OnboardingStateEnum": ["not_started", "incomplete", "complete"],
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -455,6 +475,38 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
 }
 
+# --- Payments ---------------------------------------------------------------------------------------
+# One provider takes the payments and pays the vendors (marketplace/shop/payments/, docs/payments.md): "fake"
+# (the default: its records in this database, its events signed as Stripe signs them and posted to this
+# site's own webhook endpoint, so nothing leaves the machine) or "stripe" (Stripe Connect, chosen by default
+# as soon as STRIPE_SECRET_KEY is set). The fake's webhook secret is derived from SECRET_KEY unless given, so
+# no published value can sign an event that marks an order paid.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# The Connect endpoint's secret (events about the vendors' accounts), when it is a separate endpoint.
+STRIPE_CONNECT_WEBHOOK_SECRET = env.str("STRIPE_CONNECT_WEBHOOK_SECRET", default="")
+# The country new vendors' Connect accounts are opened in (ISO 3166-1 alpha-2).
+STRIPE_CONNECT_COUNTRY = env.str("STRIPE_CONNECT_COUNTRY", default="GB")
+PAYMENTS_PROVIDER = env.str("PAYMENTS_PROVIDER", default="stripe" if STRIPE_SECRET_KEY else "fake")
+if PAYMENTS_PROVIDER not in ("fake", "stripe"):
+    raise ImproperlyConfigured(f"PAYMENTS_PROVIDER={PAYMENTS_PROVIDER!r}: choose 'fake' or 'stripe'.")
+if PAYMENTS_PROVIDER == "stripe" and not (STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY and STRIPE_WEBHOOK_SECRET):
+    raise ImproperlyConfigured(
+        "PAYMENTS_PROVIDER=stripe needs STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY and STRIPE_WEBHOOK_SECRET."
+    )
+FAKE_PAYMENTS_WEBHOOK_SECRET = env.str("FAKE_PAYMENTS_WEBHOOK_SECRET", default="") or (
+    "whsec_fake_" + hashlib.sha256(f"fake-payments-webhook:{SECRET_KEY}".encode()).hexdigest()[:32]
+)
+# A webhook whose signature is older than this is refused (Stripe's own default tolerance).
+PAYMENTS_WEBHOOK_TOLERANCE_SECONDS = env.int("PAYMENTS_WEBHOOK_TOLERANCE_SECONDS", default=300)
+if PAYMENTS_PROVIDER == "stripe":
+    # The pay page loads Stripe.js, which talks to Stripe and frames its card field and the bank's checks.
+    _csp = CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    _csp["script-src"] = [*_csp["script-src"], "https://js.stripe.com"]
+    _csp["connect-src"] = ["'self'", "https://api.stripe.com"]
+    _csp["frame-src"] = ["https://js.stripe.com", "https://hooks.stripe.com"]
+
 # --- Partner Marketplace ----------------------------------------------------------------------------
 MARKETPLACE = {
     # The one currency prices are in (ISO 4217); pages, e-mails and exports write it through
@@ -488,4 +540,12 @@ MARKETPLACE = {
     "PRIVACY_AVERAGE_EPSILON": env.float("MARKETPLACE_PRIVACY_AVERAGE_EPSILON", default=1.0),
     # Fresh audience previews a vendor may ask for per (UTC) day; a re-read of an answered one is free.
     "PREVIEW_DAILY_LIMIT": env.int("MARKETPLACE_PREVIEW_DAILY_LIMIT", default=20),
+    # The platform's fee on each paid order, in percent of what the buyer paid for it (docs/payments.md).
+    "PLATFORM_FEE_PERCENT": Decimal(env.str("MARKETPLACE_PLATFORM_FEE_PERCENT", default="10")),
+    # An order not paid this long after checkout lapses: cancelled, its stock back on the shelf (beat job).
+    "PAYMENT_TIMEOUT_MINUTES": env.int("MARKETPLACE_PAYMENT_TIMEOUT_MINUTES", default=30),
+    # Whether a vendor that has not finished its payout onboarding may sell (its payouts wait meanwhile).
+    "SELL_BEFORE_ONBOARDING": env.bool("MARKETPLACE_SELL_BEFORE_ONBOARDING", default=True),
+    # How far back the reconciliation job compares the provider's payments with the orders.
+    "PAYMENT_RECONCILE_DAYS": env.int("MARKETPLACE_PAYMENT_RECONCILE_DAYS", default=7),
 }

@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("sell/", include("marketplace.sell.urls")),
     path("moderation/", include("vendors.moderation.urls")),
+    path("payments/", include("marketplace.shop.payments.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include(("marketplace.api_urls", "api"), namespace="api")),

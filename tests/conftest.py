@@ -25,6 +25,20 @@ def _celery_eager():
 
 
 @pytest.fixture(autouse=True)
+def fake_transport():
+    """The fake payment provider posts its signed events through the test client to the real webhook endpoint
+    (tests/payments.py); browser tests that want HTTP to the live server set their own."""
+    from marketplace.shop.payments.fake import transport_set
+
+    from .payments import ClientTransport
+
+    transport = ClientTransport()
+    previous = transport_set(transport)
+    yield transport
+    transport_set(previous)
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

@@ -193,14 +193,13 @@ def delivered_promotion(vendor: Vendor, title: str, **extra) -> Promotion:  # ty
 
 
 def place_order(consumer, product, *, key: str = "k1", quantity: int = 2) -> Order:  # type: ignore[no-untyped-def]
-    """An order placed through the real cart and checkout."""
+    """An order placed and paid (the fake provider's test card) through the real cart, checkout and payment: a
+    paid order, as a buyer leaves it."""
+    from tests.payments import checkout_and_pay
+
     cart_add(consumer=consumer, product_id=product.pk, quantity=quantity)
-    return checkout_place(
-        consumer=consumer,
-        idempotency_key=key,
-        ship_to_name="Ada Shopper",
-        ship_to_address="1 Bean Street\nLondon",
-    ).orders[0]
+    result = checkout_and_pay(consumer, key, ship_to_name="Ada Shopper", ship_to_address="1 Bean Street\nLondon")
+    return result.orders[0]
 
 
 # A small marketplace for the privacy tests: partners with shared attributes, promotions, redemptions.

@@ -255,6 +255,7 @@ class VendorFlag(models.Model):
     class Kind(models.TextChoices):
         ENDINGS_SPIKE = "endings_spike", "Ended partnerships far above usual"
         REPORTS = "reports", "Several open reports"
+        PAYMENT_MISMATCH = "payment_mismatch", "Payment records differ from the provider's"
 
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="flags")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -20,6 +20,7 @@ from vendors.models import Product, Vendor
 
 from .bulk import ProgressFactory, insert_rows
 from .catalogue import REVIEWS
+from .payments import demo_payments_record
 
 RATED_VENDORS = 300  # vendors that get delivered, rated orders (the first ones, by id)
 RATED_KEY = "demo-rated-"
@@ -90,13 +91,19 @@ def rated_orders_create(rng: random.Random, progress: ProgressFactory) -> None:
     Order.objects.bulk_create(orders)
     OrderLine.objects.bulk_create(lines)
     ServiceRating.objects.bulk_create(ratings)
+    demo_payments_record(orders=orders)
     bar.close()
 
 
 def demo_orders_and_promotions_create(rng: random.Random, vendor: Vendor, demo_consumer: User) -> None:
     """The demo vendor gets a few orders to fulfil (one delivered, rated) and running promotions; the demo
-    consumer has an order history. Placed through the real services, so stock, partner prices and
-    deliveries behave as in use."""
+    consumer has an order history. Placed and paid (the fake provider's test card) through the real services,
+    so stock, partner prices, payments and deliveries behave as in use."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from marketplace.shop.payments.fake import CARD_SUCCEEDS
+    from marketplace.shop.payments.services import payment_confirm, payment_start
     from marketplace.shop.services import cart_add, checkout_place, order_rate
 
     now = timezone.now()
@@ -136,11 +143,18 @@ def demo_orders_and_promotions_create(rng: random.Random, vendor: Vendor, demo_c
         return
     for n, buyer in enumerate(buyers):
         cart_add(consumer=buyer, product_id=rng.choice(products).pk, quantity=1)
-        checkout_place(
+        placed = checkout_place(
             consumer=buyer,
             idempotency_key=f"demo-{buyer.pk}",
             ship_to_name=str(buyer),
             ship_to_address=f"{n + 1} Demo Street, London",
+        )
+        payment_start(payment_id=placed.payment.pk)
+        payment_confirm(
+            consumer=buyer,
+            checkout_id=placed.checkout.pk,
+            payment_method=CARD_SUCCEEDS,
+            return_url=settings.SITE_URL + reverse("shop:checkout-pay-return", args=[placed.checkout.pk]),
         )
     first = Order.objects.filter(vendor=vendor, consumer=demo_consumer).first()
     if first is not None:
@@ -206,6 +220,7 @@ def demo_ended_promotion_create(rng: random.Random, vendor: Vendor) -> None:
     Redemption.objects.bulk_create(
         Redemption(promotion=past, order=o, consumer_id=o.consumer_id, amount=o.discount) for o in orders
     )
+    demo_payments_record(orders=orders)
     # About a quarter of the reached partners say what they thought (most redeemers found it useful); the
     # reasons of the rest lean to price and relevance, with some "too frequent" for the audience preview.
     redeemed = set(redeemers)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import catalogue, insights, orders, promotions
+from .views import catalogue, insights, orders, payouts, promotions
 
 app_name = "sell"
 
@@ -18,6 +18,9 @@ urlpatterns = [
     path("orders/", orders.SellOrderListView.as_view(), name="order-list"),
     path("orders/<id:pk>/", orders.SellOrderDetailView.as_view(), name="order-detail"),
     path("insights/", insights.InsightsView.as_view(), name="insights"),
+    path("payouts/", payouts.PayoutsView.as_view(), name="payouts"),
+    path("payouts/onboarding/", payouts.PayoutsOnboardingView.as_view(), name="payouts-onboarding"),
+    path("payouts/return/", payouts.PayoutsReturnView.as_view(), name="payouts-return"),
     path("promotions/", promotions.PromotionListView.as_view(), name="promotion-list"),
     path("promotions/new/", promotions.PromotionFormView.as_view(), name="promotion-create"),
     path("promotions/<id:pk>/", promotions.PromotionFormView.as_view(), name="promotion-edit"),

@@ -45,6 +45,17 @@ class CheckoutForm(forms.Form):
     idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput, initial=lambda: uuid.uuid4().hex)
 
 
+class CardForm(forms.Form):
+    """The card number the fake provider charges (its test cards; spaces allowed). With Stripe the card is
+    entered in Stripe's own field instead, and never reaches this site."""
+
+    card_number = forms.CharField(
+        max_length=40,
+        label="Card number",
+        widget=forms.TextInput(attrs={"autocomplete": "cc-number", "inputmode": "numeric"}),
+    )
+
+
 class RatingForm(forms.Form):
     score = forms.TypedChoiceField(
         choices=[

@@ -16,6 +16,8 @@ from marketplace.kernel.sql import Scope
 from portfolios.services.stats import vendor_id_shards
 from portfolios.tasks import RETRY
 
+# The payment tasks live beside the payment code (payments/tasks.py); imported here so workers register them.
+from .payments import tasks as payment_tasks  # noqa: F401
 from .services.stats import sales_stats_refresh
 
 

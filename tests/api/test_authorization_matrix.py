@@ -21,10 +21,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from marketplace.accounts.services import api_token_create
-from marketplace.shop.services import cart_add, checkout_place
+from marketplace.shop.services import cart_add
 from portfolios.services import membership_start
 from promotions.models import Promotion
 from tests.factories import ProductFactory, UserFactory, VendorFactory
+from tests.payments import checkout_and_pay
 from vendors.models import Vendor, VendorFlag, VendorReport
 
 ROLES = ["anonymous", "other_consumer", "other_vendor", "vendor", "consumer", "moderator"]
@@ -58,9 +59,7 @@ def world(db) -> World:
     product = ProductFactory(vendor=vendor_a, stock=20)
     membership_start(consumer=users["consumer"], vendor_id=vendor_a.pk)
     cart_add(consumer=users["consumer"], product_id=product.pk)
-    order = checkout_place(
-        consumer=users["consumer"], idempotency_key="m", ship_to_name="C", ship_to_address="A"
-    ).orders[0]
+    order = checkout_and_pay(users["consumer"], "m", ship_to_name="C", ship_to_address="A").orders[0]
     cart_item = cart_add(consumer=users["consumer"], product_id=product.pk)
     now = timezone.now()
     promotion = Promotion.objects.create(
@@ -106,6 +105,7 @@ B_SLUG: Kwargs = lambda w: {"slug": w.vendor_b.slug}  # noqa: E731
 A_ID: Kwargs = lambda w: {"vendor_id": w.vendor_a.pk}  # noqa: E731
 PRODUCT: Kwargs = lambda w: {"pk": w.product.pk}  # noqa: E731
 ORDER: Kwargs = lambda w: {"pk": w.order.pk}  # noqa: E731
+CHECKOUT: Kwargs = lambda w: {"pk": w.order.checkout_id}  # noqa: E731
 PROMO: Kwargs = lambda w: {"pk": w.promotion.pk}  # noqa: E731
 
 
@@ -144,6 +144,15 @@ MATRIX: dict[tuple[str, str], tuple[Kwargs, Callable[[World], Any] | None, dict[
     ("order-list", "GET"): (NONE, None, signed_in(200)),
     ("order-detail", "GET"): (ORDER, None, owned_by("consumer", 200)),
     ("order-rating", "POST"): (ORDER, lambda w: {"score": 4}, owned_by("consumer", 409)),  # not delivered yet
+    # The world's checkout is paid: its payment shows to its consumer only, and cannot be paid or given up again.
+    ("order-cancel", "POST"): (ORDER, None, owned_by("consumer", 200)),
+    ("checkout-payment", "GET"): (CHECKOUT, None, owned_by("consumer", 200)),
+    ("checkout-payment-confirm", "POST"): (
+        CHECKOUT,
+        lambda w: {"payment_method": "4242424242424242"},
+        owned_by("consumer", 409),
+    ),
+    ("checkout-payment-cancel", "POST"): (CHECKOUT, None, owned_by("consumer", 409)),
     ("account-export", "GET"): (NONE, None, signed_in(200)),
     ("account-delete", "POST"): (NONE, None, signed_in(400)),  # not confirmed
     ("account-profile", "GET"): (NONE, None, signed_in(200)),
@@ -184,6 +193,10 @@ MATRIX: dict[tuple[str, str], tuple[Kwargs, Callable[[World], Any] | None, dict[
     ("sell-order-deliver", "POST"): (ORDER, None, owned_by("vendor", 409)),  # paid, not shipped
     ("sell-order-cancel", "POST"): (ORDER, None, owned_by("vendor", 200)),
     ("sell-insights", "GET"): (NONE, None, vendor_list(200)),
+    # Each vendor sees its own payouts; the onboarding link is its own account's.
+    ("sell-payouts", "GET"): (NONE, None, vendor_list(200)),
+    ("sell-payout-list", "GET"): (NONE, None, vendor_list(200)),
+    ("sell-payouts-onboarding", "POST"): (NONE, None, vendor_list(200)),
     ("sell-promotion-list", "GET"): (NONE, None, vendor_list(200)),
     ("sell-promotion-list", "POST"): (NONE, _promotion_body, vendor_list(201)),
     ("sell-promotion-detail", "GET"): (PROMO, None, owned_by("vendor", 200)),

@@ -8,15 +8,17 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from marketplace.shop.services import cart_add, checkout_place
+from marketplace.shop.services import cart_add
 from promotions.models import Promotion
 from tests.factories import ProductFactory, UserFactory, VendorFactory
+from tests.payments import checkout_and_pay
 from vendors.models import Vendor
 from vendors.moderation import services as moderation
 
 LISTS = {
     "/api/v1/sell/products/": "vendor",
     "/api/v1/sell/orders/": "vendor",
+    "/api/v1/sell/payouts/orders/": "vendor",
     "/api/v1/sell/promotions/": "vendor",
     "/api/v1/moderation/queue/": "moderator",
     "/api/v1/moderation/vendors/": "moderator",
@@ -43,7 +45,7 @@ def test_api_list_queries_do_not_grow_with_rows(url, reference_data):
             product = ProductFactory(vendor=shop, stock=5)
             buyer = UserFactory()
             cart_add(consumer=buyer, product_id=product.pk)
-            checkout_place(consumer=buyer, idempotency_key="k", ship_to_name="B", ship_to_address="A")
+            checkout_and_pay(buyer, "k", ship_to_name="B", ship_to_address="A")
             Promotion.objects.create(
                 vendor=shop, title="P", discount_value=5, starts_at=now, ends_at=now + timezone.timedelta(days=1)
             )

@@ -27,7 +27,8 @@ def test_schema_is_valid_openapi_without_warnings(tmp_path):
 
 
 @pytest.fixture
-def role_headers(db) -> dict[str, dict[str, str]]:
+def role_headers(db, reference_data) -> dict[str, dict[str, str]]:
+    # reference_data: a transactional test (a browser test) that ran before may have flushed the regions.
     call_command(
         "seed_demo",
         "--consumers",

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, expect
 
 from marketplace.accounts.demo import DEMO_CONSUMER, DEMO_PASSWORD, DEMO_VENDOR
 from marketplace.accounts.models import User
-from marketplace.shop.services import cart_add
+from marketplace.shop.services import cart_add, checkout_place
 from tests.helpers import browser_login
 from vendors.models import Product, Vendor
 
@@ -39,8 +39,13 @@ def demo(transactional_db, reference_data):
     )
     consumer = User.objects.get(email=DEMO_CONSUMER)
     product = Product.objects.filter(vendor__owner__email=DEMO_VENDOR, stock__gte=2).first()
+    # A checkout placed and not paid yet (its pay page), then a cart for the cart and checkout pages.
     cart_add(consumer=consumer, product_id=product.pk, quantity=1)
-    return Vendor.objects.get(owner__email=DEMO_VENDOR)
+    unpaid = checkout_place(consumer=consumer, idempotency_key="a11y", ship_to_name="Demo", ship_to_address="1 Lane")
+    cart_add(consumer=consumer, product_id=product.pk, quantity=1)
+    vendor = Vendor.objects.get(owner__email=DEMO_VENDOR)
+    vendor.unpaid_checkout_id = unpaid.checkout.pk
+    return vendor
 
 
 def _pages(demo_vendor: Vendor) -> dict[str, list[str]]:
@@ -53,8 +58,10 @@ def _pages(demo_vendor: Vendor) -> dict[str, list[str]]:
             "/portfolio/",
             "/cart/",
             "/checkout/",
+            f"/checkout/{demo_vendor.unpaid_checkout_id}/pay/",
+            "/orders/",
         ],
-        DEMO_VENDOR: ["/sell/insights/", "/sell/promotions/new/"],
+        DEMO_VENDOR: ["/sell/insights/", "/sell/promotions/new/", "/sell/payouts/"],
     }
 
 

@@ -1,4 +1,6 @@
-"""A shopper who has never seen the site does the whole journey in Chromium."""
+"""A shopper who has never seen the site does the whole journey in Chromium: signs up, finds vendors, buys from
+two of them and pays with the fake provider's test cards (its signed events reach the live server's webhook over
+HTTP), sees the orders paid; the vendor sees the sale less the fee on its payouts page; cancelling refunds it."""
 
 from __future__ import annotations
 
@@ -8,14 +10,25 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
-from marketplace.shop.models import Order
+from marketplace.shop.models import Order, Refund, WebhookEvent
+from marketplace.shop.payments.fake import http_transport, transport_set
 from portfolios.models import PartnerMembership
 from tests.factories import CategoryFactory, ProductFactory, VendorFactory
+from tests.helpers import browser_login
+
+
+@pytest.fixture
+def webhooks_over_http(live_server, settings):
+    """The fake provider posts its signed events over HTTP to the live server's webhook endpoint."""
+    settings.SITE_URL = live_server.url
+    previous = transport_set(http_transport)
+    yield
+    transport_set(previous)
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_consumer_journey_in_browser(live_server, page: Page, screenshot):
+def test_consumer_journey_in_browser(live_server, browser, page: Page, screenshot, webhooks_over_http):
     coffee = CategoryFactory(name="Coffee", slug="coffee")
     roaster = VendorFactory(
         name="Moonlight Roasters",
@@ -74,11 +87,51 @@ def test_consumer_journey_in_browser(live_server, page: Page, screenshot):
     page.get_by_label("Address").fill("1 High Street, Leeds")
     screenshot("checkout")
     page.get_by_role("button", name="Place order and pay").click()
+
+    # One payment for both orders; a declined card first, then the test card that pays.
+    expect(page.get_by_text("Total to pay: £12.00")).to_be_visible()
+    page.get_by_label("Card number").fill("4000 0000 0000 0002")
+    page.get_by_role("button", name="Pay £12.00").click()
+    expect(page.get_by_text("Your card was declined.").first).to_be_visible()
+    assert set(Order.objects.values_list("status", flat=True)) == {"awaiting_payment"}
+    screenshot("pay-declined")
+    page.get_by_label("Card number").fill("4242 4242 4242 4242")
+    page.get_by_role("button", name="Pay £12.00").click()
     expect(page.get_by_text("2 orders placed and paid")).to_be_visible()
     expect(page.get_by_role("cell", name="Moonlight Roasters")).to_be_visible()
     expect(page.get_by_role("cell", name="Crumb Bakery")).to_be_visible()
+    expect(page.get_by_role("cell", name="Paid", exact=True)).to_have_count(2)
     screenshot("orders")
     assert Order.objects.count() == 2
+    # The provider's word came over HTTP to the webhook endpoint, signed, and was processed.
+    assert WebhookEvent.objects.filter(type="payment_intent.succeeded", processed_at__isnull=False).exists()
+
+    # The bakery sees the sale, less the marketplace's 10 % fee, on its payouts page.
+    bread = Order.objects.get(vendor=baker)
+    vendor_page = browser.new_page()
+    browser_login(vendor_page, live_server.url, baker.owner.email)
+    vendor_page.goto(f"{live_server.url}/sell/payouts/")
+    expect(vendor_page.locator("#balance-pending")).to_have_text("£3.60")
+    sale = vendor_page.get_by_role("row").filter(has_text=f"#{bread.pk}")
+    expect(sale).to_contain_text("£4.00")
+    expect(sale).to_contain_text("£0.40")
+    expect(sale).to_contain_text("£3.60")
+
+    # The shopper cancels the bread before it ships: refunded to the card.
+    page.goto(f"{live_server.url}{bread.get_absolute_url()}")
+    expect(page.locator("#payment-heading + p")).to_contain_text(
+        "You paid £4.00 for this order by the card ending 4242"
+    )
+    page.get_by_role("button", name="Cancel this order and be refunded").click()
+    expect(page.get_by_text(f"Order #{bread.pk} is cancelled: £4.00 is refunded to your card.")).to_be_visible()
+    page.reload()
+    expect(page.get_by_text("£4.00: cancelled by you, refunded")).to_be_visible()
+    screenshot("order-refunded")
+    assert Refund.objects.get(order=bread).status == Refund.Status.SUCCEEDED
+    vendor_page.reload()
+    expect(vendor_page.locator("#balance-pending")).to_have_text("£0.00")
+    expect(vendor_page.get_by_role("row").filter(has_text=f"#{bread.pk}")).to_contain_text("Refunded")
+    vendor_page.close()
 
     # End the partnership with a reason: the vendor is excluded.
     page.get_by_role("link", name="My partners").click()

@@ -9,10 +9,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from marketplace.shop.services import cart_add, checkout_place
+from marketplace.shop.services import cart_add
 from portfolios.services import membership_start
 from tests.factories import CategoryFactory, UserFactory
 from tests.helpers import browser_login
+from tests.payments import checkout_and_pay
 from vendors.models import Product, Vendor
 
 
@@ -69,9 +70,7 @@ def test_vendor_runs_a_shop_in_browser(
         membership_start(consumer=partner, vendor_id=vendor.pk)
     earl_grey = Product.objects.get(vendor=vendor, name="Earl Grey")
     cart_add(consumer=partners[0], product_id=earl_grey.pk, quantity=2)
-    order = checkout_place(
-        consumer=partners[0], idempotency_key="b", ship_to_name="Pat Partner", ship_to_address="2 Tea Lane"
-    ).orders[0]
+    order = checkout_and_pay(partners[0], "b", ship_to_name="Pat Partner", ship_to_address="2 Tea Lane").orders[0]
     page.get_by_role("link", name="Orders", exact=True).last.click()
     row = page.get_by_role("row").filter(has_text="Pat Partner")
     expect(row.get_by_role("cell").nth(3)).to_have_text("1")  # its items: one line, two boxes of tea

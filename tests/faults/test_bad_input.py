@@ -52,13 +52,14 @@ from marketplace.sell import forms as sell_forms
 from marketplace.sell.api import serializers as sell_serializers
 from marketplace.shop import forms as shop_forms
 from marketplace.shop.api import serializers as shop_serializers
-from marketplace.shop.services import cart_add, checkout_place
+from marketplace.shop.services import cart_add
 from portfolios import forms as portfolio_forms
 from portfolios.api import serializers as portfolio_serializers
 from portfolios.services import membership_start
 from promotions import forms as promotion_forms
 from promotions.models import Promotion
 from tests.factories import ProductFactory, UserFactory, VendorFactory
+from tests.payments import checkout_and_pay
 from vendors import forms as vendor_forms
 from vendors.models import Vendor, VendorFlag, VendorReport
 from vendors.moderation import forms as moderation_forms
@@ -82,6 +83,10 @@ WATCHED = [
     "shop.Order",
     "shop.OrderLine",
     "shop.ServiceRating",
+    "shop.Payment",
+    "shop.Refund",
+    "shop.OrderPayout",
+    "shop.Payee",
 ]
 # Text a person may type: accepted or refused, never a 500.
 HUMAN_TEXT = [
@@ -127,10 +132,10 @@ def world(db) -> World:
     product_b = ProductFactory(vendor=vendor_b, stock=20)
     membership_start(consumer=actor, vendor_id=vendor_b.pk)
     cart_add(consumer=actor, product_id=product_b.pk)
-    order_bought = checkout_place(consumer=actor, idempotency_key="f1", ship_to_name="A", ship_to_address="B").orders[0]
+    order_bought = checkout_and_pay(actor, "f1", ship_to_name="A", ship_to_address="B").orders[0]
     cart_item = cart_add(consumer=actor, product_id=product_b.pk)
     cart_add(consumer=buyer, product_id=product_a.pk)
-    order_sold = checkout_place(consumer=buyer, idempotency_key="f2", ship_to_name="C", ship_to_address="D").orders[0]
+    order_sold = checkout_and_pay(buyer, "f2", ship_to_name="C", ship_to_address="D").orders[0]
     now = timezone.now()
     promotion = Promotion.objects.create(
         vendor=vendor_a, title="Draft", discount_value=5, starts_at=now, ends_at=now + timedelta(days=3)
@@ -192,6 +197,10 @@ URL_KWARGS: dict[tuple[str, str], Kwargs] = {
     ("cart-accept-prices", "POST"): NONE,
     ("checkout", "POST"): NONE,
     ("order-rating", "POST"): lambda w: {"pk": w.order_bought.pk},
+    ("order-cancel", "POST"): lambda w: {"pk": w.order_bought.pk},
+    ("checkout-payment-confirm", "POST"): lambda w: {"pk": w.order_bought.checkout_id},
+    ("checkout-payment-cancel", "POST"): lambda w: {"pk": w.order_bought.checkout_id},
+    ("sell-payouts-onboarding", "POST"): NONE,
     ("account-delete", "POST"): NONE,
     ("account-profile", "PUT"): NONE,
     ("account-token-list", "POST"): NONE,
@@ -244,6 +253,7 @@ VALID_BODY: dict[tuple[str, str], Callable[[World], dict[str, Any]]] = {
     ("cart-item", "PATCH"): lambda w: {"quantity": 2},
     ("checkout", "POST"): lambda w: {"ship_to_name": "Ann", "ship_to_address": "1 High St"},
     ("order-rating", "POST"): lambda w: {"score": 4, "comment": "Fine"},
+    ("checkout-payment-confirm", "POST"): lambda w: {"payment_method": "4242424242424242"},
     ("account-delete", "POST"): lambda w: {"confirm": "delete"},
     ("account-profile", "PUT"): lambda w: {
         "region": None,
@@ -745,6 +755,11 @@ PAGES: dict[str, Page] = {
         lambda w: reverse("shop:checkout"),
         shop_forms.CheckoutForm,
         lambda w: {"ship_to_name": "Ann", "ship_to_address": "1 High St", "idempotency_key": "k" * 32},
+    ),
+    "checkout-pay": Page(
+        lambda w: reverse("shop:checkout-pay", kwargs={"pk": w.order_bought.checkout_id}),
+        shop_forms.CardForm,
+        lambda w: {"card_number": "4242424242424242"},
     ),
     "order-rate": Page(
         lambda w: reverse("shop:order-rate", kwargs={"pk": w.order_bought.pk}),

@@ -20,7 +20,8 @@ from rest_framework.throttling import AnonRateThrottle
 
 from marketplace.accounts.services import api_token_create
 from marketplace.celery import app as celery_app
-from marketplace.shop.models import Order, VendorSalesStats
+from marketplace.shop.models import Order, VendorSalesStats, WebhookEvent
+from marketplace.shop.payments.fake import fake_events_deliver_pending
 from marketplace.shop.services import cart_add
 from marketplace.shop.tasks import sales_stats_reconcile_task
 from portfolios.models import PartnerMembership, StatsDirtyVendor, VendorStats
@@ -92,17 +93,28 @@ def test_checkout_through_page_and_api_works_with_redis_down_and_sales_stats_cat
     with redis_at(DEAD_REDIS):
         cart_add(consumer=consumer, product_id=coffee.pk, quantity=2)
         page = client.post(reverse("shop:checkout"), {**SHIP, "idempotency_key": "page-1"}, follow=True)
-        assert page.status_code == 200 and "Thank you: 1 order placed and paid." in page.content.decode()
+        assert page.status_code == 200 and "Total to pay: £16.00" in page.content.decode()
+        paid = client.post(page.redirect_chain[-1][0], {"card_number": "4242 4242 4242 4242"}, follow=True)
+        assert paid.status_code == 200 and "Thank you: 1 order placed and paid." in paid.content.decode()
 
         cart_add(consumer=consumer, product_id=tea.pk, quantity=1)
         placed = api.post(reverse("api:checkout"), SHIP, format="json", HTTP_IDEMPOTENCY_KEY="api-1")
         assert placed.status_code == 201, placed.content
-    assert _queue_failures(caplog, "marketplace.shop.tasks.sales_stats_refresh_task")
-    assert sorted(Order.objects.filter(consumer=consumer).values_list("vendor_id", "total")) == sorted(
-        [(vendor.pk, Decimal("16.00")), (tea.vendor_id, Decimal("10.00"))]
+        confirm = reverse("api:checkout-payment-confirm", args=[placed.json()["checkout"]])
+        api_paid = api.post(confirm, {"payment_method": "4242424242424242"}, format="json")
+        assert api_paid.status_code == 200 and api_paid.json()["status"] == "succeeded", api_paid.content
+    # The first task queued (the provider's event, for delivery) found the broker down; the rest (the sales
+    # figures' refresh too) were not even tried for a while. The buyer's own confirmation read the payments back.
+    assert _queue_failures(caplog, "marketplace.shop.payments.tasks.fake_event_deliver_task")
+    assert sorted(Order.objects.filter(consumer=consumer).values_list("vendor_id", "total", "status")) == sorted(
+        [(vendor.pk, Decimal("16.00"), "paid"), (tea.vendor_id, Decimal("10.00"), "paid")]
     )
     coffee.refresh_from_db()
     assert coffee.stock == 3
+
+    # Redis is back: the fake provider's beat job delivers its events; processing them changes nothing more.
+    assert fake_events_deliver_pending(older_than_seconds=0) == 2
+    assert WebhookEvent.objects.filter(processed_at__isnull=False).count() == 2
 
     # Redis is back: the hourly reconcile recomputes the sales figures the lost refreshes did not.
     assert not VendorSalesStats.objects.filter(vendor=vendor, orders_total=1).exists()

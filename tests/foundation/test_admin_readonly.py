@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.shop.models import Order
-from marketplace.shop.services import cart_add, checkout_place
+from marketplace.shop.services import cart_add
 from promotions.models import Promotion, PromotionDelivery
 from tests.factories import ProductFactory, UserFactory, VendorFactory
 from tests.helpers import gif_then_html
+from tests.payments import checkout_and_pay
 from vendors.models import ModerationAction, Product, Vendor
 
 
@@ -48,7 +49,7 @@ def _order(vendor: Vendor) -> tuple[Order, Product]:
     product = ProductFactory(vendor=vendor, stock=5)
     buyer = UserFactory()
     cart_add(consumer=buyer, product_id=product.pk, quantity=2)
-    order = checkout_place(consumer=buyer, idempotency_key="k1", ship_to_name="B", ship_to_address="1 Quay").orders[0]
+    order = checkout_and_pay(buyer, "k1", ship_to_name="B", ship_to_address="1 Quay").orders[0]
     return order, product
 
 

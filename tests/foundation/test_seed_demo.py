@@ -83,12 +83,26 @@ def test_seed_demo_twice_adds_nothing():
 def test_seed_demo_same_seed_gives_same_data():
     call_command("seed_demo", *SMALL, verbosity=0)
     first = _fingerprint()
-    from marketplace.shop.models import Checkout, Order, Redemption, ServiceRating
+    from marketplace.shop.models import (
+        Checkout,
+        FakeProviderEvent,
+        FakeProviderObject,
+        Order,
+        Payment,
+        Redemption,
+        Refund,
+        ServiceRating,
+        WebhookEvent,
+    )
     from promotions.models import Promotion, PromotionDelivery
 
     ServiceRating.objects.all().delete()
     Redemption.objects.all().delete()
     PromotionDelivery.objects.all().delete()
+    Refund.objects.all().delete()
+    Payment.objects.all().delete()
+    for model in (FakeProviderObject, FakeProviderEvent, WebhookEvent):
+        model.objects.all().delete()
     Order.objects.all().delete()
     Checkout.objects.all().delete()
     Promotion.objects.all().delete()
@@ -99,6 +113,28 @@ def test_seed_demo_same_seed_gives_same_data():
     User.objects.all().delete()
     call_command("seed_demo", *SMALL, verbosity=0)
     assert _fingerprint() == first
+
+
+@pytest.mark.django_db
+def test_seed_demo_orders_are_paid_through_the_fake_providers_records():
+    """Every demo order that is not cancelled has its checkout's payment, succeeded at the fake provider for the
+    orders' exact total, and its payout; the reconciliation finds nothing to flag."""
+    from marketplace.shop.models import FakeProviderObject, Order, OrderPayout, Payment
+    from marketplace.shop.payments.money import to_minor
+    from marketplace.shop.payments.services import payments_reconcile
+
+    call_command("seed_demo", *SMALL, verbosity=0)
+
+    orders = Order.objects.exclude(status=Order.Status.CANCELLED)
+    assert orders.exists() and not orders.filter(status=Order.Status.AWAITING_PAYMENT).exists()
+    assert not orders.filter(checkout__payment__isnull=True).exists()
+    assert OrderPayout.objects.count() == orders.count()
+    for payment in Payment.objects.prefetch_related("checkout__orders"):
+        record = FakeProviderObject.objects.get(ref=payment.provider_ref)
+        total = sum(to_minor(o.total) for o in payment.checkout.orders.all())
+        assert payment.status == "succeeded" and payment.amount_minor == total == record.data["amount_received"]
+    result = payments_reconcile()
+    assert result.differences == {} and result.payments_compared == Payment.objects.count()
 
 
 @pytest.mark.django_db

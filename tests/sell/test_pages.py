@@ -11,11 +11,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from marketplace.shop.services import cart_add, checkout_place
+from marketplace.shop.services import cart_add
 from promotions import services as promo
 from tests.factories import ProductFactory, UserFactory, VendorFactory
+from tests.payments import checkout_and_pay
 
-PAGES = ["sell:product-list", "sell:order-list", "sell:promotion-list", "sell:insights", "sell:workspace"]
+PAGES = [
+    "sell:product-list",
+    "sell:order-list",
+    "sell:promotion-list",
+    "sell:insights",
+    "sell:workspace",
+    "sell:payouts",
+]
 
 
 def _grow(vendor, n: int) -> None:
@@ -24,7 +32,7 @@ def _grow(vendor, n: int) -> None:
         product = ProductFactory(vendor=vendor, stock=5, partner_price=Decimal("8.00"))
         buyer = UserFactory()
         cart_add(consumer=buyer, product_id=product.pk)
-        checkout_place(consumer=buyer, idempotency_key=f"k{i}", ship_to_name="B", ship_to_address="Street 1")
+        checkout_and_pay(buyer, f"k{i}", ship_to_name="B", ship_to_address="Street 1")
         promo.promotion_create(
             vendor=vendor, title=f"P{i}", discount_value=Decimal("5"), starts_at=now, ends_at=now + timedelta(days=1)
         )
@@ -75,9 +83,7 @@ def _orders(vendor, n: int, prefix: str = "Buyer") -> None:  # type: ignore[no-u
     for i in range(n):
         buyer = UserFactory()
         cart_add(consumer=buyer, product_id=product.pk)
-        checkout_place(
-            consumer=buyer, idempotency_key=f"{prefix}{i}", ship_to_name=f"{prefix} {i:02}", ship_to_address="Lane 1"
-        )
+        checkout_and_pay(buyer, f"{prefix}{i}", ship_to_name=f"{prefix} {i:02}", ship_to_address="Lane 1")
 
 
 def _page_queries(client, url: str, params: dict[str, str]) -> int:  # type: ignore[no-untyped-def]
@@ -237,7 +243,7 @@ def test_the_orders_page_counts_each_orders_items(client):
     buyer = UserFactory()
     for name in ("Honey", "Jam"):
         cart_add(consumer=buyer, product_id=ProductFactory(vendor=vendor, name=name, stock=5).pk)
-    checkout_place(consumer=buyer, idempotency_key="two-lines", ship_to_name="Ann", ship_to_address="Street 1")
+    checkout_and_pay(buyer, "two-lines", ship_to_name="Ann", ship_to_address="Street 1")
     client.force_login(vendor.owner)
     page = client.get(reverse("sell:order-list")).content.decode()
     row = re.search(r"<td>Ann[^<]*</td>\s*<td>(\d+)</td>", page)

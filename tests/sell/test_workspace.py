@@ -16,13 +16,14 @@ from rest_framework.test import APIClient
 from marketplace.accounts.models import Region
 from marketplace.accounts.services import api_token_create, profile_update
 from marketplace.shop.models import Order
-from marketplace.shop.services import cart_add, checkout_place
+from marketplace.shop.services import cart_add
 from portfolios.services import membership_end, membership_set_muted, membership_start
 from portfolios.services.stats import stats_reconcile_all
 from promotions import services as promo
 from promotions.models import Promotion, PromotionDelivery
 from promotions.selectors import AudienceSpec, audience_preview
 from tests.factories import ProductFactory, UserFactory, VendorFactory
+from tests.payments import checkout_and_pay
 from vendors.models import Product, Vendor
 
 # Expectations here are exact released figures: their noise is off (tests/conftest.py exact_release; noise is
@@ -53,7 +54,7 @@ def test_vendor_never_sees_or_changes_another_vendors_products_orders_promotions
     theirs = ProductFactory(vendor=other, name="Their Product", stock=5)
     buyer = UserFactory()
     cart_add(consumer=buyer, product_id=theirs.pk)
-    order = checkout_place(consumer=buyer, idempotency_key="o", ship_to_name="B", ship_to_address="A").orders[0]
+    order = checkout_and_pay(buyer, "o", ship_to_name="B", ship_to_address="A").orders[0]
     now = timezone.now()
     promotion = Promotion.objects.create(
         vendor=other, title="Theirs", discount_value=5, starts_at=now, ends_at=now + timedelta(days=1)
@@ -132,9 +133,9 @@ def test_order_fulfilment_ship_deliver_and_cancel_returns_stock(owner_client, sh
     product = ProductFactory(vendor=shop, stock=5)
     buyer = UserFactory()
     cart_add(consumer=buyer, product_id=product.pk, quantity=2)
-    first = checkout_place(consumer=buyer, idempotency_key="1", ship_to_name="B", ship_to_address="A").orders[0]
+    first = checkout_and_pay(buyer, "1", ship_to_name="B", ship_to_address="A").orders[0]
     cart_add(consumer=buyer, product_id=product.pk, quantity=1)
-    second = checkout_place(consumer=buyer, idempotency_key="2", ship_to_name="B", ship_to_address="A").orders[0]
+    second = checkout_and_pay(buyer, "2", ship_to_name="B", ship_to_address="A").orders[0]
     url = reverse("sell:order-detail", args=[first.pk])
     owner_client.post(url, {"action": "deliver"})  # not shipped yet: refused
     first.refresh_from_db()
@@ -147,6 +148,7 @@ def test_order_fulfilment_ship_deliver_and_cancel_returns_stock(owner_client, sh
     second.refresh_from_db()
     product.refresh_from_db()
     assert second.status == Order.Status.CANCELLED and product.stock == 3
+    assert second.refunds.get().amount_minor == 1000  # and the buyer is refunded
 
 
 def _audience_market(vendor, n: int):
@@ -289,7 +291,7 @@ def test_api_vendor_journey_products_orders_ship_insights_publish(reference_data
     consumers, _ = _audience_market(vendor, 6)
     cart_add(consumer=consumers[0], product_id=created.json()["id"], quantity=2)
     with django_capture_on_commit_callbacks(execute=True):
-        checkout_place(consumer=consumers[0], idempotency_key="x", ship_to_name="C", ship_to_address="A")
+        checkout_and_pay(consumers[0], "x", ship_to_name="C", ship_to_address="A")
     orders = api.get("/api/v1/sell/orders/").json()["results"]
     assert len(orders) == 1 and orders[0]["total"] == "5.00" and orders[0]["buyer_was_partner"] is True
     assert api.post(f"/api/v1/sell/orders/{orders[0]['id']}/ship/").json()["status"] == "shipped"

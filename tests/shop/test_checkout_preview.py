@@ -103,6 +103,8 @@ def test_cart_api_shows_per_vendor_promotion_and_total_to_pay_as_checkout_charge
     )
     assert bought.status_code == 201
     assert sum(Decimal(o["total"]) for o in bought.json()["orders"]) == Decimal(with_code["total_to_pay"])
+    # The one payment asks for exactly what the cart showed.
+    assert bought.json()["payment"]["amount"] == with_code["total_to_pay"]
 
 
 @pytest.mark.django_db
@@ -117,3 +119,4 @@ def test_checkout_preview_agrees_with_checkout_place_and_writes_nothing(consumer
     )
     placed = {o.vendor_id: (o.discount, o.total) for o in result.orders}
     assert placed == {v.vendor.pk: (v.discount, v.total) for v in preview.vendors}
+    assert result.payment.amount == preview.total  # charged exactly what the checkout page showed

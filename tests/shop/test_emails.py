@@ -14,6 +14,7 @@ from marketplace.shop.services import cart_add, checkout_place
 from marketplace.shop.services.fulfilment import order_fulfil
 from tests.factories import ProductFactory, VendorFactory
 from tests.helpers import outbox_html, outbox_to, place_order
+from tests.payments import checkout_and_pay
 
 
 @pytest.mark.django_db
@@ -56,7 +57,7 @@ def test_checkout_across_two_vendors_mails_each_owner_about_their_own_order(
     cart_add(consumer=consumer, product_id=product.pk)
     cart_add(consumer=consumer, product_id=other.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        checkout_place(consumer=consumer, idempotency_key="two", ship_to_name="Ada", ship_to_address="1 Bean St")
+        checkout_and_pay(consumer, "two", ship_to_name="Ada", ship_to_address="1 Bean St")
     assert len(outbox_to(consumer.email)) == 2
     (leaf_mail,) = outbox_to(other.vendor.owner.email)
     assert "Green Tea" in leaf_mail.body and "House Blend" not in leaf_mail.body
@@ -146,5 +147,8 @@ def test_a_failing_mail_server_is_logged_and_the_checkout_still_succeeds(
             {"idempotency_key": "smtp-down", "ship_to_name": "Ada", "ship_to_address": "1 Bean Street"},
         )
     assert response.status_code == 302
-    assert Order.objects.filter(consumer=consumer).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        paid = consumer_client.post(response["Location"], {"card_number": "4242424242424242"})
+    assert paid.status_code == 302
+    assert Order.objects.filter(consumer=consumer, status=Order.Status.PAID).count() == 1
     assert "Could not send the e-mail" in caplog.text

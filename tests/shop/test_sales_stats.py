@@ -36,7 +36,10 @@ def _orders(rng: random.Random, vendors, consumers, count: int) -> None:
 
 
 def _expected(vendor) -> tuple:
-    live = Order.objects.filter(vendor=vendor).exclude(status=Order.Status.CANCELLED)
+    # Sales are paid orders: neither cancelled ones nor those still awaiting payment count.
+    live = Order.objects.filter(vendor=vendor).exclude(
+        status__in=[Order.Status.CANCELLED, Order.Status.AWAITING_PAYMENT]
+    )
     sums = live.aggregate(n=Count("id"), revenue=Sum("total"), partner=Sum("total", filter=Q(buyer_was_partner=True)))
     ratings = ServiceRating.objects.filter(vendor=vendor).aggregate(avg=Avg("score"), n=Count("id"))
     # PostgreSQL ROUND() rounds halves away from zero.

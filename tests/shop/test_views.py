@@ -12,11 +12,13 @@ from django.utils import timezone
 
 from marketplace.accounts.models import User
 from marketplace.shop.models import Order
-from marketplace.shop.services import cart_add, checkout_place
+from marketplace.shop.services import cart_add
+from marketplace.shop.services.fulfilment import order_fulfil
 from portfolios.models import PartnerMembership
 from portfolios.services import membership_start
 from promotions.models import Promotion
 from tests.factories import ProductFactory, VendorFactory
+from tests.payments import checkout_and_pay
 
 
 def _queries(client, url: str) -> int:
@@ -46,12 +48,12 @@ def test_shop_pages_run_constant_queries_whatever_the_number_of_rows(consumer_cl
         reverse("shop:home"),
     ]
     grow(2)
-    checkout_place(consumer=consumer, idempotency_key="a", ship_to_name="a", ship_to_address="b")
+    checkout_and_pay(consumer, "a", ship_to_name="a", ship_to_address="b")
     grow(1)
     [_queries(consumer_client, u) for u in urls]  # the first visit stores the directory's filter lists
     before = [_queries(consumer_client, u) for u in urls]
     grow(10)
-    checkout_place(consumer=consumer, idempotency_key="b", ship_to_name="a", ship_to_address="b")
+    checkout_and_pay(consumer, "b", ship_to_name="a", ship_to_address="b")
     grow(1)
     [_queries(consumer_client, u) for u in urls]  # the new rows renewed the kept ad lists: read them once
     assert [_queries(consumer_client, u) for u in urls] == before
@@ -104,9 +106,7 @@ def test_checkout_page_explains_out_of_stock_instead_of_failing(consumer_client,
 @pytest.mark.django_db
 def test_order_pages_of_another_consumer_answer_404(client, consumer, other_consumer, product):
     cart_add(consumer=other_consumer, product_id=product.pk)
-    order = checkout_place(consumer=other_consumer, idempotency_key="x", ship_to_name="O", ship_to_address="A").orders[
-        0
-    ]
+    order = checkout_and_pay(other_consumer, "x", ship_to_name="O", ship_to_address="A").orders[0]
     client.force_login(consumer)
     assert client.get(reverse("shop:order-detail", args=[order.pk])).status_code == 404
     assert client.post(reverse("shop:order-rate", args=[order.pk]), {"score": 1}).status_code == 404
@@ -120,10 +120,11 @@ def test_rating_a_delivered_order_feeds_the_public_rating(
     # for K ratings otherwise, and is released with noise in half stars.
     settings.MARKETPLACE = {**settings.MARKETPLACE, "STATS_MIN_GROUP": 1}
     cart_add(consumer=consumer, product_id=product.pk)
-    order = checkout_place(consumer=consumer, idempotency_key="r", ship_to_name="S", ship_to_address="A").orders[0]
+    order = checkout_and_pay(consumer, "r", ship_to_name="S", ship_to_address="A").orders[0]
     consumer_client.post(reverse("shop:order-rate", args=[order.pk]), {"score": 4})
     assert not hasattr(order, "rating") or order.rating is None  # not delivered yet: refused
-    Order.objects.filter(pk=order.pk).update(status=Order.Status.DELIVERED)
+    order_fulfil(vendor=product.vendor, order_id=order.pk, action="ship")
+    order_fulfil(vendor=product.vendor, order_id=order.pk, action="deliver")
     with django_capture_on_commit_callbacks(execute=True):
         consumer_client.post(reverse("shop:order-rate", args=[order.pk]), {"score": 4, "comment": "Quick"})
     page = consumer_client.get(product.vendor.get_absolute_url()).content.decode()
@@ -144,7 +145,7 @@ def test_account_export_gives_own_data_as_json(consumer_client, consumer, vendor
 def test_account_delete_anonymises_memberships_and_keeps_orders(consumer_client, consumer, product):
     membership_start(consumer=consumer, vendor_id=product.vendor_id)
     cart_add(consumer=consumer, product_id=product.pk)
-    checkout_place(consumer=consumer, idempotency_key="d", ship_to_name="S", ship_to_address="A")
+    checkout_and_pay(consumer, "d", ship_to_name="S", ship_to_address="A")
     assert consumer_client.post(reverse("account_data:delete"), {}).status_code == 400
     assert User.objects.filter(pk=consumer.pk).exists()
     response = consumer_client.post(reverse("account_data:delete"), {"confirm": "delete"})

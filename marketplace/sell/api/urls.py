@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import catalogue, insights, orders, promotions
+from .views import catalogue, insights, orders, payouts, promotions
 
 urlpatterns = [
     path("application/", catalogue.ApplicationApi.as_view(), name="sell-application"),
@@ -17,6 +17,9 @@ urlpatterns = [
     path("orders/<id:pk>/deliver/", orders.OrderDeliverApi.as_view(), name="sell-order-deliver"),
     path("orders/<id:pk>/cancel/", orders.OrderCancelApi.as_view(), name="sell-order-cancel"),
     path("insights/", insights.InsightsApi.as_view(), name="sell-insights"),
+    path("payouts/", payouts.PayoutSummaryApi.as_view(), name="sell-payouts"),
+    path("payouts/orders/", payouts.PayoutListApi.as_view(), name="sell-payout-list"),
+    path("payouts/onboarding/", payouts.PayoutOnboardingApi.as_view(), name="sell-payouts-onboarding"),
     path("promotions/", promotions.PromotionListCreateApi.as_view(), name="sell-promotion-list"),
     path("promotions/<id:pk>/", promotions.PromotionDetailApi.as_view(), name="sell-promotion-detail"),
     path("promotions/<id:pk>/preview/", promotions.PromotionPreviewApi.as_view(), name="sell-promotion-preview"),

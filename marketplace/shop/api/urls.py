@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import account as account_views
+from .views import payments as payment_views
 from .views import storefront as views
 
 urlpatterns = [
@@ -14,9 +15,21 @@ urlpatterns = [
     path("cart/items/<id:pk>/", views.CartItemApi.as_view(), name="cart-item"),
     path("cart/accept-prices/", views.CartAcceptPricesApi.as_view(), name="cart-accept-prices"),
     path("checkout/", views.CheckoutApi.as_view(), name="checkout"),
+    path("checkouts/<id:pk>/payment/", payment_views.CheckoutPaymentApi.as_view(), name="checkout-payment"),
+    path(
+        "checkouts/<id:pk>/payment/confirm/",
+        payment_views.CheckoutPaymentConfirmApi.as_view(),
+        name="checkout-payment-confirm",
+    ),
+    path(
+        "checkouts/<id:pk>/payment/cancel/",
+        payment_views.CheckoutPaymentCancelApi.as_view(),
+        name="checkout-payment-cancel",
+    ),
     path("orders/", views.OrderListApi.as_view(), name="order-list"),
     path("orders/<id:pk>/", views.OrderDetailApi.as_view(), name="order-detail"),
     path("orders/<id:pk>/rating/", views.OrderRatingApi.as_view(), name="order-rating"),
+    path("orders/<id:pk>/cancel/", payment_views.OrderCancelApi.as_view(), name="order-cancel"),
     path("account/export/", account_views.AccountExportApi.as_view(), name="account-export"),
     path("account/delete/", account_views.AccountDeleteApi.as_view(), name="account-delete"),
 ]

@@ -8,8 +8,22 @@ from marketplace.accounts.models import User
 from portfolios.models import PartnerMembership
 from promotions.selectors.feedback import feedback_list_for_consumer
 
-from ..models import ServiceRating
+from ..models import Order, Payment, ServiceRating
 from .orders import order_list_for_consumer
+
+
+def _order_payment(order: Order) -> dict[str, Any] | None:
+    payment = getattr(order.checkout, "payment", None)  # None for orders placed before payments were recorded
+    if payment is None:
+        return None
+    return {
+        "checkout": payment.checkout_id,
+        "status": payment.status,
+        "amount_of_checkout": str(payment.amount),
+        "currency": payment.currency,
+        "card_last4": payment.card_last4,
+        "paid_at": payment.paid_at.isoformat() if payment.paid_at else None,
+    }
 
 
 def account_export_data(*, user: User) -> dict[str, Any]:
@@ -19,6 +33,7 @@ def account_export_data(*, user: User) -> dict[str, Any]:
     orders = order_list_for_consumer(consumer=user)
     ratings = ServiceRating.objects.filter(consumer=user).select_related("vendor").order_by("created_at")
     feedback = feedback_list_for_consumer(consumer=user)
+    payments = Payment.objects.filter(consumer=user).order_by("created_at", "id")
     return {
         "account": {
             "email": user.email,
@@ -53,8 +68,32 @@ def account_export_data(*, user: User) -> dict[str, Any]:
                     {"product": line.product_name, "unit_price": str(line.unit_price), "quantity": line.quantity}
                     for line in o.lines.all()
                 ],
+                "payment": _order_payment(o),
+                "refunds": [
+                    {
+                        "amount": str(r.amount),
+                        "reason": r.reason,
+                        "status": r.status,
+                        "created_at": r.created_at.isoformat(),
+                        "refunded_at": r.refunded_at.isoformat() if r.refunded_at else None,
+                    }
+                    for r in o.refunds.all()
+                ],
             }
             for o in orders
+        ],
+        "payments": [
+            {
+                "checkout": p.checkout_id,
+                "status": p.status,
+                "amount": str(p.amount),
+                "amount_refunded": str(p.amount_refunded),
+                "currency": p.currency,
+                "card_last4": p.card_last4,
+                "created_at": p.created_at.isoformat(),
+                "paid_at": p.paid_at.isoformat() if p.paid_at else None,
+            }
+            for p in payments
         ],
         "ratings": [
             {

@@ -12,11 +12,12 @@ from ..models import Order, OrderLine
 
 
 def order_list_for_consumer(*, consumer: User) -> QuerySet[Order]:
-    """The consumer's own orders, newest first, with vendor, lines, rating and redemption in bounded queries."""
+    """The consumer's own orders, newest first, with vendor, lines, rating, redemption, the checkout's payment
+    and the order's refunds in bounded queries."""
     return (
         Order.objects.filter(consumer=consumer)
-        .select_related("vendor", "rating", "redemption", "redemption__promotion")
-        .prefetch_related("lines")
+        .select_related("vendor", "rating", "redemption", "redemption__promotion", "checkout__payment")
+        .prefetch_related("lines", "refunds")
         .order_by("-created_at", "-id")
     )
 
@@ -30,7 +31,7 @@ def order_list_for_vendor(*, vendor: Vendor, status: str = "", with_lines: bool 
     """A vendor's own orders, newest first, lines prefetched; `status` filters when it is a known state. With
     `with_lines` False each order carries only its `line_count`, counted in the list's own query (the orders
     page)."""
-    qs = Order.objects.filter(vendor=vendor).order_by("-created_at", "-id")
+    qs = Order.objects.filter(vendor=vendor).select_related("payout").order_by("-created_at", "-id")
     if with_lines:
         qs = qs.prefetch_related("lines")
     else:

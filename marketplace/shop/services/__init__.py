@@ -3,7 +3,7 @@
 from .account import account_close
 from .cart import cart_accept_prices, cart_add, cart_item_remove, cart_item_update
 from .checkout import CheckoutResult, checkout_place
-from .orders import order_rate
+from .orders import order_cancel_by_consumer, order_rate
 
 __all__ = [
     "CheckoutResult",
@@ -13,5 +13,6 @@ __all__ = [
     "cart_item_remove",
     "cart_item_update",
     "checkout_place",
+    "order_cancel_by_consumer",
     "order_rate",
 ]

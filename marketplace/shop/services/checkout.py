@@ -1,4 +1,5 @@
-"""Checkout: the cart becomes one paid order per vendor, in one transaction, at most once per idempotency key."""
+"""Checkout: the cart becomes one order per vendor, awaiting one payment for the whole cart, in one
+transaction, at most once per idempotency key."""
 
 from __future__ import annotations
 
@@ -19,10 +20,10 @@ from promotions.services import promotion_best_for_order
 from vendors.models import Product, Vendor
 
 from ..exceptions import CartEmpty, CheckoutRefused
-from ..models import CartItem, Checkout, Order, OrderLine, Redemption
+from ..models import CartItem, Checkout, Order, OrderLine, Payment, Redemption
+from ..payments.selectors import vendor_ids_not_ready_to_sell
+from ..payments.services.payments import payment_create_for_checkout
 from ..selectors import promotion_ids_used_up
-from ..signals import order_changed
-from .order_mail import order_mail_placed
 
 MAX_KEY_LENGTH = 64
 
@@ -32,6 +33,7 @@ class CheckoutResult:
     checkout: Checkout
     orders: list[Order]
     replayed: bool
+    payment: Payment | None = None  # None only for checkouts placed before payments were recorded
 
 
 def _replay(*, consumer: User, idempotency_key: str) -> CheckoutResult | None:
@@ -39,7 +41,8 @@ def _replay(*, consumer: User, idempotency_key: str) -> CheckoutResult | None:
     if checkout is None:
         return None
     orders = list(checkout.orders.select_related("vendor").order_by("vendor__name", "id"))
-    return CheckoutResult(checkout=checkout, orders=orders, replayed=True)
+    payment = Payment.objects.filter(checkout=checkout).first()
+    return CheckoutResult(checkout=checkout, orders=orders, replayed=True, payment=payment)
 
 
 def _validate(*, idempotency_key: str, ship_to_name: str, ship_to_address: str) -> None:
@@ -59,15 +62,19 @@ def _validate(*, idempotency_key: str, ship_to_name: str, ship_to_address: str) 
 def checkout_place(
     *, consumer: User, idempotency_key: str, ship_to_name: str, ship_to_address: str, promotion_code: str = ""
 ) -> CheckoutResult:
-    """Buy everything in the consumer's cart: one paid order per vendor (payment is simulated).
+    """Place everything in the consumer's cart: one order per vendor, awaiting one payment for the whole cart.
 
     Guarantees: one transaction; product rows are locked in id order, so concurrent buyers never oversell
-    and never deadlock; stock is checked and decremented; current partners pay partner prices and get the
-    best promotion they are entitled to (recorded as a Redemption); nothing is bought when any line is out
-    of stock, changed price or comes from a vendor no longer approved (CheckoutRefused explains each).
-    The same idempotency key returns the first result instead of buying again, even when both submissions
+    and never deadlock; stock is checked and set aside (decremented); current partners pay partner prices
+    and get the best promotion they are entitled to (recorded as a Redemption); nothing is placed when any
+    line is out of stock, changed price or comes from a vendor no longer approved, or (when the operator
+    requires it) one whose payout onboarding is unfinished (CheckoutRefused explains each).
+    The Payment recorded with the orders is their totals' sum, exactly as placed: the provider is called
+    after commit (payments.services.payment_start, keyed `checkout-<id>-payment`). The orders become paid
+    on the provider's confirmation, which sends the buyer's and the vendors' e-mails; unpaid, they lapse
+    after MARKETPLACE["PAYMENT_TIMEOUT_MINUTES"] and their stock returns.
+    The same idempotency key returns the first result instead of placing again, even when both submissions
     race (the unique (consumer, key) row makes the second wait for the first and then replay it).
-    After commit each order sends one e-mail to the buyer and one to its vendor's owner; a replay sends none.
     """
     _validate(idempotency_key=idempotency_key, ship_to_name=ship_to_name, ship_to_address=ship_to_address)
     replay = _replay(consumer=consumer, idempotency_key=idempotency_key)
@@ -107,6 +114,7 @@ def _checkout_new(
         .order_by("id")
     }
     partners = set(PartnerMembership.objects.active().filter(consumer=consumer).values_list("vendor_id", flat=True))
+    not_ready = vendor_ids_not_ready_to_sell(vendor_ids=sorted({p.vendor_id for p in products.values()}))
 
     problems: list[str] = []
     by_vendor: dict[int, list[tuple[CartItem, Product, Decimal]]] = defaultdict(list)
@@ -114,7 +122,7 @@ def _checkout_new(
         product = products[item.product_id]
         vendor = product.vendor
         price = product.unit_price_for(is_partner=vendor.pk in partners)
-        if vendor.status != Vendor.Status.APPROVED:
+        if vendor.status != Vendor.Status.APPROVED or vendor.pk in not_ready:
             problems.append(f"{vendor.name} is not selling at the moment; remove “{product.name}” from your cart.")
         elif not product.active:
             problems.append(f"“{product.name}” is no longer sold; remove it from your cart.")
@@ -155,6 +163,7 @@ def _checkout_new(
             checkout=checkout,
             consumer=consumer,
             vendor=lines[0][1].vendor,
+            status=Order.Status.AWAITING_PAYMENT,
             buyer_was_partner=is_partner,
             ship_to_name=ship_to_name,
             ship_to_address=ship_to_address,
@@ -177,9 +186,9 @@ def _checkout_new(
     Product.objects.bulk_update(changed_products, ["stock"])
     storefront_changed()  # stock shows on the product pages
     CartItem.objects.filter(pk__in=[i.pk for i in items]).delete()
-
-    for order in orders:
-        order_mail_placed(order=order)
-        transaction.on_commit(lambda vendor_id=order.vendor_id: order_changed.send(sender=Order, vendor_id=vendor_id))
+    payment = payment_create_for_checkout(checkout=checkout, orders=orders)
+    if payment.status == Payment.Status.SUCCEEDED:  # nothing to pay: promotions took it all
+        for order in orders:
+            order.status = Order.Status.PAID
     orders.sort(key=lambda o: (o.vendor.name, o.pk))
-    return CheckoutResult(checkout=checkout, orders=orders, replayed=False)
+    return CheckoutResult(checkout=checkout, orders=orders, replayed=False, payment=payment)

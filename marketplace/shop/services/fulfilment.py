@@ -7,20 +7,24 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count
 from django.utils import timezone
 
 from marketplace.accounts.services import profile_buyer_since_set
+from marketplace.kernel.enqueue import enqueue_safely
 from marketplace.kernel.errors import ConflictError, NotFoundError
-from marketplace.kernel.page_cache import storefront_changed
-from vendors.models import Product, Vendor
+from vendors.models import Vendor
 
-from ..models import Order
+from ..models import Order, Payment, Refund
+from ..payments.services.refunds import refund_create
+from ..payments.tasks import payout_release_task
 from ..signals import order_changed
 from .account import CLOSED_ACCOUNT_NAME, FINISHED_STATUSES
 from .order_mail import order_mail_status
+from .stock import stock_return_for_orders
 
-# Which state each action moves an order from, and to.
+# Which state each action moves an order from, and to. Only a paid order is shipped or cancelled: an order
+# awaiting payment is paid or lapses on its own (payments.services.payment_expire).
 TRANSITIONS = {
     "ship": (Order.Status.PAID, Order.Status.SHIPPED),
     "deliver": (Order.Status.SHIPPED, Order.Status.DELIVERED),
@@ -30,13 +34,27 @@ DONE = {"ship": "shipped", "deliver": "delivered", "cancel": "cancelled"}
 CANCEL_REASON_MAX_LENGTH = 500
 
 
+def order_cancel_apply(*, order: Order, refund_reason: str) -> Refund | None:
+    """Cancel a paid order inside the caller's transaction (the order row locked by it): its stock returns to
+    the shelf and what the buyer paid for it is refunded (recorded now, made at the provider after commit;
+    the platform's fee and the vendor's share given back in proportion). Returns the refund (None for an
+    order placed before payments were recorded)."""
+    stock_return_for_orders(order_ids=[order.pk])
+    order.status = Order.Status.CANCELLED
+    payment = Payment.objects.select_for_update().filter(checkout_id=order.checkout_id).first()
+    if payment is None:
+        return None
+    return refund_create(order=order, payment=payment, reason=refund_reason)
+
+
 @transaction.atomic
 def order_fulfil(*, vendor: Vendor, order_id: int, action: str, reason: str = "") -> Order:
     """Move one of the vendor's own orders on: ship a paid order, deliver a shipped one, or cancel a paid
-    one (its stock returns to the shelf) with an optional reason for the buyer. Atomic, order row locked;
-    another vendor's order is not found. After commit the buyer gets one e-mail saying what happened (the
-    reason included). An order whose buyer closed their account loses the buyer's name and address as
-    soon as it is delivered or cancelled."""
+    one (its stock returns to the shelf and the buyer is refunded) with an optional reason for the buyer.
+    Atomic, order row locked; another vendor's order is not found; an order awaiting payment can be neither
+    shipped nor cancelled. After commit the buyer gets one e-mail saying what happened (the reason
+    included), and a delivered order's payout is released to the vendor. An order whose buyer closed their
+    account loses the buyer's name and address as soon as it is delivered or cancelled."""
     if action not in TRANSITIONS:
         raise NotFoundError("No such action.")
     reason = (reason or "").strip()
@@ -54,12 +72,7 @@ def order_fulfil(*, vendor: Vendor, order_id: int, action: str, reason: str = ""
             f"can be {DONE[action]}."
         )
     if action == "cancel":
-        # Locked in id order, like checkout, so a cancel and a checkout never deadlock.
-        lines = list(order.lines.filter(product__isnull=False).order_by("product_id"))
-        list(Product.objects.select_for_update().filter(pk__in=[line.product_id for line in lines]).order_by("id"))
-        for line in lines:
-            Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
-        storefront_changed()
+        order_cancel_apply(order=order, refund_reason=Refund.Reason.VENDOR_CANCELLED)
     order.status = target
     update_fields = ["status", "updated_at"]
     if order.consumer_id is None and target in FINISHED_STATUSES:
@@ -71,6 +84,8 @@ def order_fulfil(*, vendor: Vendor, order_id: int, action: str, reason: str = ""
     order.vendor = vendor
     order_mail_status(order=order, reason=reason)
     transaction.on_commit(lambda: order_changed.send(sender=Order, vendor_id=order.vendor_id))
+    if action == "deliver":
+        transaction.on_commit(lambda: enqueue_safely(payout_release_task, order.pk))
     return order
 
 

@@ -1,15 +1,17 @@
-"""Writes to the consumer's orders after checkout: the service rating."""
+"""Writes to the consumer's orders after checkout: the service rating, and cancelling before shipping."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from marketplace.accounts.mail import mail_send_on_commit
 from marketplace.accounts.models import User
 from marketplace.kernel.errors import ConflictError, NotFoundError
 
-from ..models import Order, ServiceRating
+from ..models import Order, Refund, ServiceRating
 from ..signals import order_changed
+from .fulfilment import order_cancel_apply
 
 
 @transaction.atomic
@@ -37,3 +39,39 @@ def order_rate(*, consumer: User, order_id: int, score: int, comment: str = "") 
     )
     transaction.on_commit(lambda: order_changed.send(sender=Order, vendor_id=order.vendor_id))
     return rating
+
+
+@transaction.atomic
+def order_cancel_by_consumer(*, consumer: User, order_id: int) -> Order:
+    """The buyer cancels one of their own paid orders before it ships: its stock returns to the shelf and what
+    they paid for it is refunded (the rest of the checkout stands). Atomic, order row locked, so it races
+    safely with the vendor shipping it. Another consumer's order is not found; a shipped, delivered, cancelled
+    or unpaid order is a conflict (an unpaid checkout is abandoned from its payment page instead). After
+    commit the vendor's owner gets one e-mail."""
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("vendor", "vendor__owner")
+        .filter(pk=order_id, consumer=consumer)
+        .first()
+    )
+    if order is None:
+        raise NotFoundError("No such order.")
+    if order.status != Order.Status.PAID:
+        if order.status == Order.Status.AWAITING_PAYMENT:
+            raise ConflictError(
+                f"Order #{order.pk} is not paid yet: give up paying for its checkout instead, and nothing is charged."
+            )
+        raise ConflictError(
+            f"Order #{order.pk} is {order.get_status_display().lower()}; only a paid order that has not shipped "
+            "can be cancelled."
+        )
+    order_cancel_apply(order=order, refund_reason=Refund.Reason.BUYER_CANCELLED)
+    order.save(update_fields=["status", "updated_at"])
+    mail_send_on_commit(
+        to=order.vendor.owner.email,
+        subject=f"Order #{order.pk} for {order.vendor.name} was cancelled by the buyer",
+        template="orders/cancelled_by_buyer",
+        context={"order": order},
+    )
+    transaction.on_commit(lambda: order_changed.send(sender=Order, vendor_id=order.vendor_id))
+    return order

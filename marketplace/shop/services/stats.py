@@ -9,10 +9,10 @@ from marketplace.kernel.sql import Scope, sql_datetime, sql_execute
 
 
 def sales_stats_refresh(*, scope: Scope) -> None:
-    """Recompute VendorSalesStats for the vendors in scope: orders (not cancelled), revenue, the partners'
-    part of it, average service rating. Atomic and idempotent."""
+    """Recompute VendorSalesStats for the vendors in scope: orders (paid, not cancelled), revenue, the
+    partners' part of it, average service rating. Atomic and idempotent."""
     now = timezone.now()
-    live = "o.vendor_id = v.id AND o.status <> 'cancelled'"
+    live = "o.vendor_id = v.id AND o.status NOT IN ('cancelled', 'awaiting_payment')"
     with transaction.atomic():
         sql_execute(f"DELETE FROM shop_vendorsalesstats WHERE vendor_id {scope.sql}", scope.params)
         sql_execute(

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from ..views import payments as payment_views
 from ..views import storefront as views
 
 app_name = "shop"
@@ -17,7 +18,11 @@ urlpatterns = [
     path("cart/items/<id:item_id>/remove/", views.CartItemRemoveView.as_view(), name="cart-item-remove"),
     path("cart/accept-prices/", views.CartAcceptPricesView.as_view(), name="cart-accept-prices"),
     path("checkout/", views.CheckoutView.as_view(), name="checkout"),
+    path("checkout/<id:pk>/pay/", payment_views.CheckoutPayView.as_view(), name="checkout-pay"),
+    path("checkout/<id:pk>/pay/return/", payment_views.CheckoutPayReturnView.as_view(), name="checkout-pay-return"),
+    path("checkout/<id:pk>/pay/cancel/", payment_views.CheckoutPayCancelView.as_view(), name="checkout-pay-cancel"),
     path("orders/", views.OrderListView.as_view(), name="order-list"),
     path("orders/<id:pk>/", views.OrderDetailView.as_view(), name="order-detail"),
     path("orders/<id:pk>/rate/", views.OrderRateView.as_view(), name="order-rate"),
+    path("orders/<id:pk>/cancel/", payment_views.OrderCancelView.as_view(), name="order-cancel"),
 ]

@@ -37,6 +37,7 @@ from ..services import (
     order_rate,
 )
 from ..suspended import vendor_get_suspended_for_customer
+from .payments import checkout_pay_redirect
 
 ADS_BESIDE_RESULTS = 3
 FEATURED_VENDORS = 6
@@ -315,9 +316,7 @@ class CheckoutView(LoginRequiredMixin, View):
         except DatabaseError:
             logger.exception("Checkout failed in the database and was rolled back (consumer %s)", request.user.pk)
             return self._render(request, form, problems=[self.unavailable_message], status=503)
-        count = len(result.orders)
-        messages.success(request, f"Thank you: {count} order{'s' if count != 1 else ''} placed and paid.")
-        return redirect(f"{reverse('shop:order-list')}?checkout={result.checkout.pk}")
+        return checkout_pay_redirect(request, result)
 
 
 class OrderListView(LoginRequiredMixin, ListView):

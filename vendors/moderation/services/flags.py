@@ -107,5 +107,5 @@ def vendor_flags_sync(*, kind: str, figures_by_vendor: dict[int, dict[str, Any]]
 
 
 def _figures_grew(previous: dict[str, Any], current: dict[str, Any]) -> bool:
-    keys = ("ended_last_7_days", "open_reports")
+    keys = ("ended_last_7_days", "open_reports", "payment_differences")
     return any(current.get(key, 0) > previous.get(key, 0) for key in keys)

@@ -21,6 +21,8 @@ from portfolios.selectors.memberships import vendor_ids_excluded_for_visit
 
 from ... import selectors
 from ...models import Order
+from ...payments.base import ProviderError
+from ...payments.services import payment_start
 from ...services import (
     cart_accept_prices,
     cart_add,
@@ -214,9 +216,11 @@ class CartAcceptPricesApi(APIView):
 
 
 class CheckoutApi(APIView):
-    """Buy the cart: one order per vendor. Send an `Idempotency-Key` header; repeating it returns the first
-    result (200, `replayed: true`) instead of buying again. Out of stock or changed prices: 409. A database
-    failure while placing it: 503 `checkout_unavailable`, nothing bought or charged; send it again."""
+    """Place the cart: one order per vendor, awaiting one payment for them all (`payment`; pay it at
+    /api/v1/checkouts/{checkout}/payment/confirm/). Send an `Idempotency-Key` header; repeating it returns the
+    first result (200, `replayed: true`) and the same payment instead of placing again. Out of stock or
+    changed prices: 409. A database failure while placing it: 503 `checkout_unavailable`, nothing bought or
+    charged; send it again."""
 
     permission_classes = [IsAuthenticated]
     throttle_classes = [ScopedRateThrottle]
@@ -259,8 +263,14 @@ class CheckoutApi(APIView):
                 },
                 status=status.HTTP_503_SERVICE_UNAVAILABLE,
             )
+        payment = result.payment
+        if payment is not None:
+            try:
+                payment = payment_start(payment_id=payment.pk)  # keyed by the checkout: a replay is the same one
+            except ProviderError:
+                logger.exception("Payment of checkout %s not started", result.checkout.pk)
         payload = CheckoutOutputSerializer(
-            {"checkout": result.checkout, "replayed": result.replayed, "orders": result.orders}
+            {"checkout": result.checkout, "replayed": result.replayed, "orders": result.orders, "payment": payment}
         ).data
         return Response(payload, status=status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED)
 

@@ -52,6 +52,9 @@ class Checkout(models.Model):
 
 class Order(models.Model):
     class Status(models.TextChoices):
+        # Placed, stock set aside, not paid yet: the provider's confirmation makes it PAID; a payment that
+        # fails or is abandoned lapses after MARKETPLACE["PAYMENT_TIMEOUT_MINUTES"] (cancelled, stock back).
+        AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
         PAID = "paid", "Paid"
         SHIPPED = "shipped", "Shipped"
         DELIVERED = "delivered", "Delivered"
@@ -61,7 +64,7 @@ class Order(models.Model):
     # Kept for the vendor's books when the consumer deletes their account.
     consumer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="orders")
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="orders")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PAID, db_index=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING_PAYMENT, db_index=True)
     buyer_was_partner = models.BooleanField(default=False)
     ship_to_name = models.CharField(max_length=120)
     ship_to_address = models.TextField()
