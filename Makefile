@@ -50,13 +50,15 @@ test: $(STAMP)
 
 ## bench: seeds the marketplace scale afresh and times it (100k consumers, 10k vendors x 20 products, 2M
 ## memberships; BENCH_RESEED=0 reuses it), then the statistics pipeline against plain-SQL floors, then every
-## page and API list under gunicorn against a minimal view (EXPLAIN, memory); all into docs/benchmarks.md
+## page and API list under gunicorn against a minimal view (EXPLAIN, memory), then checkout throughput (placing
+## and paying) against a plain-SQL floor; all into docs/benchmarks.md
 bench: $(STAMP)
 	@bash scripts/ensure_bench_tools.sh
 	@DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python scripts/check_services.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python bench/seed_bench.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python bench/stats_bench.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python bench/pages_bench.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python bench/checkout_bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -284,7 +284,8 @@ def draft(vendor: Vendor, *, starts_in: timedelta = timedelta(minutes=-1), **ext
 
 
 def buy(consumer: User, product: Product, key: str) -> Order:
-    """One order of `product`; a running promotion delivered to the consumer is redeemed on it."""
+    """One order of `product`, placed (not paid: what the privacy figures read is there from checkout on); a
+    running promotion delivered to the consumer is redeemed on it. tests.payments.pay pays it."""
     cart_add(consumer=consumer, product_id=product.pk, quantity=1)
     return checkout_place(consumer=consumer, idempotency_key=key, ship_to_name="P", ship_to_address="1 Lane").orders[0]
 

@@ -11,13 +11,15 @@ from django.utils import timezone
 
 from marketplace.accounts.models import ConsumerProfile
 from marketplace.shop.models import Order
+from marketplace.shop.services import cart_add
 from marketplace.shop.services.fulfilment import order_fulfil
 from portfolios.models import PartnerMembership, VendorSegmentStat, VendorStats
 from portfolios.selectors.insights import insights_get
 from portfolios.services import membership_end, membership_start
 from portfolios.services.stats import stats_reconcile_all
 from tests.factories import UserFactory, VendorFactory
-from tests.helpers import buy, partners, product_of, puppets
+from tests.helpers import partners, product_of, puppets
+from tests.payments import checkout_and_pay
 
 pytestmark = pytest.mark.usefixtures("exact_release")  # exact figures: this is about who counts, not the noise
 
@@ -74,6 +76,12 @@ def test_puppets_count_once_they_have_waited_out_the_partnership_window(shop):
     assert VendorSegmentStat.objects.get(vendor=shop, dimension="region", value="wales").partners == 5
 
 
+def paid_order(buyer, product, key: str) -> Order:  # type: ignore[no-untyped-def]
+    """An order of `product`, paid (only a paid order can be shipped and delivered)."""
+    cart_add(consumer=buyer, product_id=product.pk, quantity=1)
+    return checkout_and_pay(buyer, key).orders[0]
+
+
 @pytest.mark.django_db
 def test_a_second_vendor_delivering_marks_the_buyer_and_the_first_does_not(shop):
     # Given a month-old account that the vendor itself delivers to: one vendor is not enough
@@ -81,13 +89,13 @@ def test_a_second_vendor_delivering_marks_the_buyer_and_the_first_does_not(shop)
     other = VendorFactory(name="Another Shop")
     for vendor in (shop, other):
         membership_start(consumer=buyer, vendor_id=vendor.pk)
-    first = buy(buyer, product_of(shop), "first")
+    first = paid_order(buyer, product_of(shop), "first")
     for action in ("ship", "deliver"):
         order_fulfil(vendor=shop, order_id=first.pk, action=action)
     assert ConsumerProfile.objects.get(user=buyer).buyer_since is None
 
     # When another vendor delivers an order of theirs too
-    second = buy(buyer, product_of(other), "second")
+    second = paid_order(buyer, product_of(other), "second")
     for action in ("ship", "deliver"):
         order_fulfil(vendor=other, order_id=second.pk, action=action)
 

@@ -13,6 +13,7 @@ from marketplace.shop.models import Checkout, Order, ServiceRating, VendorSalesS
 from marketplace.shop.services.stats import sales_stats_refresh
 from marketplace.shop.signals import order_changed
 from tests.factories import UserFactory, VendorFactory
+from tests.helpers import run_threads
 
 
 def _orders(rng: random.Random, vendors, consumers, count: int) -> None:
@@ -102,3 +103,20 @@ def test_sales_stats_receiver_refreshes_the_vendor_when_an_order_changes():
 
     # Then the vendor's sales figures are live
     assert _stored(vendor) == _expected(vendor)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_sales_stats_refresh_of_one_vendor_from_eight_threads_at_once_all_succeed():
+    """Two purchases from one vendor paid in the same moment each refresh its figures: every refresh succeeds
+    (a delete-then-insert failed on the row another had just written) and the figures equal a recount."""
+    rng = random.Random(3)
+    vendor = VendorFactory()
+    _orders(rng, [vendor], [UserFactory() for _ in range(3)], 12)
+
+    results = run_threads(lambda _: sales_stats_refresh(scope=Scope.ids([vendor.pk])), 8)
+
+    assert [r for r in results if isinstance(r, Exception)] == []
+    stats = VendorSalesStats.objects.get(vendor=vendor)
+    live = Order.objects.filter(vendor=vendor).exclude(status__in=["cancelled", "awaiting_payment"])
+    assert stats.orders_total == live.count()
+    assert stats.revenue_total == (live.aggregate(total=Sum("total"))["total"] or Decimal("0.00"))

@@ -10,11 +10,12 @@ from marketplace.kernel.sql import Scope, sql_datetime, sql_execute
 
 def sales_stats_refresh(*, scope: Scope) -> None:
     """Recompute VendorSalesStats for the vendors in scope: orders (paid, not cancelled), revenue, the
-    partners' part of it, average service rating. Atomic and idempotent."""
+    partners' part of it, average service rating. Atomic and idempotent; one upsert per vendor row, so two
+    refreshes of one vendor at once (two purchases paid in the same moment) both succeed and leave the same
+    figures (a delete and an insert made the second fail on the row the first had just written)."""
     now = timezone.now()
     live = "o.vendor_id = v.id AND o.status NOT IN ('cancelled', 'awaiting_payment')"
     with transaction.atomic():
-        sql_execute(f"DELETE FROM shop_vendorsalesstats WHERE vendor_id {scope.sql}", scope.params)
         sql_execute(
             f"""
             INSERT INTO shop_vendorsalesstats
@@ -28,6 +29,13 @@ def sales_stats_refresh(*, scope: Scope) -> None:
                    %s
             FROM vendors_vendor v
             WHERE v.id {scope.sql}
+            ON CONFLICT (vendor_id) DO UPDATE SET
+                orders_total = EXCLUDED.orders_total,
+                revenue_total = EXCLUDED.revenue_total,
+                partner_revenue = EXCLUDED.partner_revenue,
+                rating_average = EXCLUDED.rating_average,
+                rating_count = EXCLUDED.rating_count,
+                computed_at = EXCLUDED.computed_at
             """,
             (True, sql_datetime(now), *scope.params),
         )
