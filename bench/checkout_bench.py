@@ -53,7 +53,7 @@ from marketplace.shop.services import cart_add, checkout_place  # noqa: E402
 from vendors.models import Product, Vendor  # noqa: E402
 
 try:
-    from marketplace.shop.payments import fake as fake_payments
+    from marketplace.shop.payments import fake_delivery as fake_payments
     from marketplace.shop.payments.fake import CARD_SUCCEEDS
     from marketplace.shop.payments.services import payment_confirm, payment_start
 except ImportError:  # a tree from before payments: only placing and the floor are measured

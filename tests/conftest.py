@@ -28,7 +28,7 @@ def _celery_eager():
 def fake_transport():
     """The fake payment provider posts its signed events through the test client to the real webhook endpoint
     (tests/payments.py); browser tests that want HTTP to the live server set their own."""
-    from marketplace.shop.payments.fake import transport_set
+    from marketplace.shop.payments.fake_delivery import transport_set
 
     from .payments import ClientTransport
 
@@ -211,3 +211,15 @@ def exact_release(settings):
     shows can expect exact rounded figures (noise is drawn per figure, vendor and data, and ids differ from run to
     run). Noise is on everywhere else, as in production; tests/privacy/test_calibration.py tests it."""
     settings.MARKETPLACE = {**settings.MARKETPLACE, "PRIVACY_EPSILON": None, "PRIVACY_AVERAGE_EPSILON": None}
+
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test keeps the serialized reference rows: one that flushes without them (the
+    contenttypes and permissions post_migrate writes back) makes the next serialized one fail at its setup
+    with a duplicate content type, depending on the order tests run in. Refused here, at collection."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(
+                f"{item.nodeid}: a transactional test needs serialized_rollback=True (tests/conftest.py)."
+            )

@@ -1,6 +1,8 @@
-"""Every write of promotions: design, publishing, the clock, delivery, use and suspension (lifecycle.py);
+"""Every write of promotions: design (design.py); publishing, the clock, delivery and suspension (lifecycle.py);
+the discount an order gets (redemption.py);
 the partner digest (digest.py), whose mails the vendor digest shares; partners' feedback (feedback.py)."""
 
+from .design import promotion_create, promotion_delete, promotion_update
 from .digest import (
     PartnerDigest,
     digest_mail_send_pending,
@@ -18,20 +20,15 @@ from .feedback import promotion_feedback_delete_for_consumer, promotion_feedback
 from .lifecycle import (
     AudienceTooSmallError,
     PreviewLimitError,
-    promotion_best_for_order,
-    promotion_best_for_orders,
-    promotion_create,
-    promotion_delete,
     promotion_deliver,
     promotion_deliveries_for_new_partner,
-    promotion_discount_amount,
     promotion_end,
     promotion_publish,
     promotion_states_advance,
-    promotion_update,
     promotions_pause_for_vendor,
     promotions_resume_for_vendor,
 )
+from .redemption import promotion_best_for_order, promotion_best_for_orders, promotion_discount_amount
 
 __all__ = [
     "AudienceTooSmallError",

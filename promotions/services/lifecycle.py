@@ -1,4 +1,5 @@
-"""Writes and rules of promotions: design (draft), publish, the clock that moves states, delivery to partners.
+"""Promotions going out: publish, the clock that moves states, delivery to partners, pausing for a suspension
+(the design of drafts is in design.py, the discount an order gets in redemption.py).
 
 Every function that takes a vendor looks the promotion up within that vendor, so one vendor never reaches
 another vendor's promotions (NotFoundError). Only approved vendors publish; a suspended vendor is told why.
@@ -7,221 +8,27 @@ another vendor's promotions (NotFoundError). Only approved vendors publish; a su
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Iterable, Mapping
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, OuterRef, QuerySet, Value, When
 from django.utils import timezone
 
-from marketplace.accounts.models import Interest, Region, User
+from marketplace.accounts.models import User
 from marketplace.accounts.services import portfolio_changed
 from marketplace.kernel import privacy
-from marketplace.kernel.errors import ConflictError, ForbiddenError, NotFoundError
+from marketplace.kernel.errors import ConflictError, ForbiddenError
 from marketplace.kernel.page_cache import storefront_changed
 from marketplace.kernel.privacy import min_group
 from portfolios.models import PartnerMembership
 from vendors.models import Vendor
 
-from ..models import PROMOTION_DESIGN_FIELDS, Promotion, PromotionDelivery
-from ..selectors.audience import (
-    AudienceSpec,
-    audience_consumers,
-    audience_count_released,
-    audience_too_small_message,
-)
-from ..selectors.own import promotion_get_for_vendor
+from ..models import Promotion, PromotionDelivery
+from ..selectors.audience import AudienceSpec, audience_consumers, audience_count_released, audience_too_small_message
+from .design import _check_design, _own_promotion
 
 logger = logging.getLogger(__name__)
-CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{0,30}$")
-
-CENT = Decimal("0.01")
-
-
-def promotion_discount_amount(*, promotion: Promotion, subtotal: Decimal) -> Decimal:
-    """The discount a promotion gives on an order of this subtotal (never more than the subtotal)."""
-    if promotion.min_order is not None and subtotal < promotion.min_order:
-        return Decimal("0.00")
-    if promotion.discount_type == Promotion.DiscountType.PERCENT:
-        amount = (subtotal * promotion.discount_value / 100).quantize(CENT, rounding=ROUND_HALF_UP)
-    else:
-        amount = promotion.discount_value
-    return min(amount, subtotal)
-
-
-def promotion_best_for_order(
-    *, consumer: User, vendor_id: int, subtotal: Decimal, code: str = "", used_up: Iterable[int] = ()
-) -> tuple[Promotion | None, Decimal]:
-    """The best running promotion this consumer is entitled to on an order from this vendor.
-
-    Partners-only promotions count only when delivered to the consumer and the consumer is still a current,
-    unmuted partner (an ended partnership is excluded). Promotions with a code need that code.
-    """
-    return promotion_best_for_orders(consumer=consumer, subtotals={vendor_id: subtotal}, code=code, used_up=used_up)[
-        vendor_id
-    ]
-
-
-def promotion_best_for_orders(
-    *, consumer: User, subtotals: Mapping[int, Decimal], code: str = "", used_up: Iterable[int] = ()
-) -> dict[int, tuple[Promotion | None, Decimal]]:
-    """promotion_best_for_order for several vendors' orders at once (vendor id -> subtotal), in one query:
-    the one rule checkout applies and the checkout preview shows. Writes nothing. `used_up` are promotions
-    this consumer may not redeem again (their use limits; redemptions are counted by the shop, above)."""
-    best: dict[int, tuple[Promotion | None, Decimal]] = {v: (None, Decimal("0.00")) for v in subtotals}
-    if not subtotals:
-        return best
-    entitled_partner = (
-        Q(kind=Promotion.Kind.PARTNERS)
-        & Q(Exists(PromotionDelivery.objects.filter(promotion=OuterRef("pk"), consumer=consumer)))
-        & Q(Exists(PartnerMembership.objects.reachable().filter(consumer=consumer, vendor_id=OuterRef("vendor_id"))))
-    )
-    code_ok = Q(code="") | Q(code__iexact=code.strip()) if code.strip() else Q(code="")
-    candidates = (
-        Promotion.objects.running()
-        .filter(vendor_id__in=list(subtotals))
-        .filter(Q(kind=Promotion.Kind.PUBLIC) | entitled_partner)
-        .filter(code_ok)
-        .exclude(pk__in=list(used_up))
-    )
-    for promotion in candidates:
-        amount = promotion_discount_amount(promotion=promotion, subtotal=subtotals[promotion.vendor_id])
-        if amount > best[promotion.vendor_id][1]:
-            best[promotion.vendor_id] = (promotion, amount)
-    return best
-
-
-# --- Design ----------------------------------------------------------------------------------------------
-
-
-def _check_design(promotion: Promotion) -> None:
-    """Rules about the promotion's own fields; raises ValidationError naming each bad field."""
-    errors: dict[str, list[str]] = {}
-    try:
-        promotion.full_clean(exclude=["vendor", "state"], validate_constraints=False)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    if not errors.get("title") and not promotion.title.strip():
-        errors["title"] = ["Give the promotion a title."]
-    if promotion.discount_type == Promotion.DiscountType.PERCENT and promotion.discount_value is not None:
-        if promotion.discount_value > 100:
-            errors.setdefault("discount_value", []).append("A percent discount is at most 100.")
-    if promotion.min_order is not None and promotion.min_order < 0:
-        errors.setdefault("min_order", []).append("The minimum order cannot be negative.")
-    if not CODE_PATTERN.match(promotion.code or ""):
-        errors.setdefault("code", []).append("Use up to 30 letters, digits, dashes or underscores.")
-    if promotion.starts_at and promotion.ends_at and promotion.ends_at <= promotion.starts_at:
-        errors.setdefault("ends_at", []).append("The end must be after the start.")
-    if promotion.kind == Promotion.Kind.PARTNERS:
-        if promotion.audience == Promotion.Audience.SEGMENT and not (
-            promotion.segment_region_id or promotion.segment_age_band or promotion.segment_interest_id
-        ):
-            errors.setdefault("audience", []).append("Choose a region, an age band or an interest for the segment.")
-        if promotion.audience == Promotion.Audience.LAPSED and not promotion.lapsed_days:
-            errors.setdefault("lapsed_days", []).append("Say after how many days without an order a partner counts.")
-    if errors:
-        raise ValidationError(errors)
-
-
-def _normalise_audience(promotion: Promotion) -> None:
-    """Keep only the audience fields the chosen kind and audience use, so nothing stale targets anyone."""
-    if promotion.kind == Promotion.Kind.PUBLIC:
-        promotion.audience = Promotion.Audience.ALL_PARTNERS
-    if promotion.kind == Promotion.Kind.PUBLIC or promotion.audience != Promotion.Audience.SEGMENT:
-        promotion.segment_region = None
-        promotion.segment_age_band = ""
-        promotion.segment_interest = None
-    if promotion.kind == Promotion.Kind.PUBLIC or promotion.audience != Promotion.Audience.LAPSED:
-        promotion.lapsed_days = None
-    promotion.code = (promotion.code or "").strip()
-
-
-def _own_promotion(vendor: Vendor, promotion_id: int, *, lock: bool = True) -> Promotion:
-    promotion = promotion_get_for_vendor(vendor=vendor, pk=promotion_id, for_update=lock)
-    if promotion is None:
-        raise NotFoundError("No such promotion.")
-    return promotion
-
-
-@transaction.atomic
-def promotion_create(
-    *,
-    vendor: Vendor,
-    title: str,
-    discount_value: Decimal,
-    starts_at: datetime,
-    ends_at: datetime,
-    kind: str = Promotion.Kind.PARTNERS,
-    audience: str = Promotion.Audience.ALL_PARTNERS,
-    description: str = "",
-    segment_region: Region | None = None,
-    segment_age_band: str = "",
-    segment_interest: Interest | None = None,
-    lapsed_days: int | None = None,
-    discount_type: str = Promotion.DiscountType.PERCENT,
-    min_order: Decimal | None = None,
-    code: str = "",
-    uses_per_consumer: int = 1,
-    max_uses: int | None = None,
-) -> Promotion:
-    """Save a new promotion as a draft of the vendor. Nothing reaches anyone until it is published."""
-    if vendor.status in (Vendor.Status.REJECTED,):
-        raise ForbiddenError("Your application was rejected; promotions open once you are approved.")
-    promotion = Promotion(
-        vendor=vendor,
-        title=title.strip(),
-        description=description.strip(),
-        kind=kind,
-        audience=audience,
-        segment_region=segment_region,
-        segment_age_band=segment_age_band,
-        segment_interest=segment_interest,
-        lapsed_days=lapsed_days,
-        discount_type=discount_type,
-        discount_value=discount_value,
-        min_order=min_order,
-        code=code,
-        uses_per_consumer=uses_per_consumer,
-        max_uses=max_uses,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        state=Promotion.State.DRAFT,
-    )
-    _normalise_audience(promotion)
-    _check_design(promotion)
-    promotion.save()
-    return promotion
-
-
-@transaction.atomic
-def promotion_update(*, vendor: Vendor, promotion_id: int, **changes: Any) -> Promotion:
-    """Change a draft of the vendor's (only the fields given). Published promotions are fixed: ConflictError."""
-    unknown = set(changes) - set(PROMOTION_DESIGN_FIELDS)
-    if unknown:
-        raise ValidationError({field: ["This field cannot be changed."] for field in sorted(unknown)})
-    promotion = _own_promotion(vendor, promotion_id)
-    if promotion.state != Promotion.State.DRAFT:
-        raise ConflictError("Only a draft can be changed; this promotion is already published.")
-    for field, value in changes.items():
-        setattr(promotion, field, value.strip() if isinstance(value, str) else value)
-    _normalise_audience(promotion)
-    _check_design(promotion)
-    promotion.save()
-    return promotion
-
-
-@transaction.atomic
-def promotion_delete(*, vendor: Vendor, promotion_id: int) -> None:
-    """Delete a draft of the vendor's. Published promotions stay, for their results."""
-    promotion = _own_promotion(vendor, promotion_id)
-    if promotion.state != Promotion.State.DRAFT:
-        raise ConflictError("Only a draft can be deleted; end a published promotion instead.")
-    promotion.delete()
-
 
 # --- Publishing and the clock ------------------------------------------------------------------------------
 

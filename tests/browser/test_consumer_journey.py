@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from marketplace.shop.models import Order, Refund, WebhookEvent
-from marketplace.shop.payments.fake import http_transport, transport_set
+from marketplace.shop.payments.fake_delivery import http_transport, transport_set
 from portfolios.models import PartnerMembership
 from tests.factories import CategoryFactory, ProductFactory, VendorFactory
 from tests.helpers import browser_login

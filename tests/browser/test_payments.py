@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from marketplace.shop.models import Order, Payment
-from marketplace.shop.payments.fake import http_transport, transport_set
+from marketplace.shop.payments.fake_delivery import http_transport, transport_set
 from marketplace.shop.services import cart_add
 from tests.factories import ProductFactory, UserFactory, VendorFactory
 from tests.helpers import browser_login

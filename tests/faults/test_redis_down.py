@@ -21,7 +21,7 @@ from rest_framework.throttling import AnonRateThrottle
 from marketplace.accounts.services import api_token_create
 from marketplace.celery import app as celery_app
 from marketplace.shop.models import Order, VendorSalesStats, WebhookEvent
-from marketplace.shop.payments.fake import fake_events_deliver_pending
+from marketplace.shop.payments.fake_delivery import fake_events_deliver_pending
 from marketplace.shop.services import cart_add
 from marketplace.shop.tasks import sales_stats_reconcile_task
 from portfolios.models import PartnerMembership, StatsDirtyVendor, VendorStats

@@ -340,7 +340,7 @@ def _threads(target, count: int) -> list[object]:
     return results
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_double_submitted_checkout_is_charged_once():
     buyer = UserFactory(email="double@test.example")
     product = ProductFactory(stock=5)

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from marketplace.shop.models import FakeProviderEvent, Order, OrderPayout, Payment, WebhookEvent
 from marketplace.shop.payments.base import signature_header_make
-from marketplace.shop.payments.fake import CARD_DECLINED, CARD_SUCCEEDS, fake_event_deliver, fake_events_deliver_pending
+from marketplace.shop.payments.fake import CARD_DECLINED, CARD_SUCCEEDS
+from marketplace.shop.payments.fake_delivery import fake_event_deliver, fake_events_deliver_pending
 from marketplace.shop.payments.services import webhook_events_process_pending
 from marketplace.shop.services import cart_add, checkout_place
 from tests.payments import SHIP, pay, run_on_commit

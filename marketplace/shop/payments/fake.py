@@ -23,20 +23,15 @@ Any other number is declined as incorrect.
 from __future__ import annotations
 
 import hashlib
-import http.client
 import json
 import logging
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -44,19 +39,17 @@ from marketplace.kernel.enqueue import enqueue_safely
 
 from ..models import FakeProviderEvent, FakeProviderObject
 from .base import (
-    PayeeState,
     PaymentProvider,
     PaymentStatus,
     ProviderError,
     ProviderEvent,
     ProviderPayment,
     ProviderRefund,
-    ProviderTransfer,
     WebhookSignatureError,
     event_from_payload,
-    signature_header_make,
     signature_header_verify,
 )
+from .fake_payouts import FakePayouts, token_make
 
 logger = logging.getLogger(__name__)
 
@@ -81,32 +74,6 @@ DECLINED = "Your card was declined."
 INSUFFICIENT = "Your card has insufficient funds."
 INCORRECT = "Your card number is incorrect."
 NOT_AUTHENTICATED = "We are unable to authenticate your payment method. Choose another one and try again."
-ONBOARDING_REQUIREMENTS = ["business_profile.url", "external_account", "tos_acceptance.date"]
-TOKEN_SALT = "marketplace.fake-payments"
-
-# (path, raw body, headers) -> HTTP status: how an event reaches the webhook endpoint.
-Transport = Callable[[str, bytes, dict[str, str]], int]
-
-
-def http_transport(path: str, body: bytes, headers: dict[str, str]) -> int:
-    """POST to this site at settings.SITE_URL, as the provider's servers would."""
-    request = urllib.request.Request(f"{settings.SITE_URL}{path}", data=body, headers=headers, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (our own site's address)
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
-
-
-_transport: list[Transport] = [http_transport]
-
-
-def transport_set(transport: Transport) -> Transport:
-    """Deliver events through `transport` from now on; returns the one it replaces (tests put it back)."""
-    previous = _transport[0]
-    _transport[0] = transport
-    return previous
-
 
 def card_digits(payment_method: str) -> str:
     value = (payment_method or "").strip()
@@ -114,23 +81,11 @@ def card_digits(payment_method: str) -> str:
     return "".join(ch for ch in value if ch not in " -")
 
 
-def token_make(data: dict[str, str]) -> str:
-    return signing.dumps(data, salt=TOKEN_SALT, compress=True)
-
-
-def token_read(token: str) -> dict[str, str] | None:
-    try:
-        data = signing.loads(token, salt=TOKEN_SALT, max_age=24 * 3600)
-    except signing.BadSignature:
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def _ref(prefix: str, kind: str, key: str) -> str:
     return f"{prefix}_fake_{hashlib.sha256(f'{kind}:{key}'.encode()).hexdigest()[:24]}"
 
 
-class FakeProvider(PaymentProvider):
+class FakeProvider(FakePayouts, PaymentProvider):
     name = "fake"
 
     # --- records and events ----------------------------------------------------------------------------
@@ -367,123 +322,6 @@ class FakeProvider(PaymentProvider):
     def refund_get(self, *, refund_ref: str) -> ProviderRefund:
         return self._refund(self._get(refund_ref, "refund"))
 
-    @transaction.atomic
-    def transfer(
-        self,
-        *,
-        payee_ref: str,
-        amount_minor: int,
-        currency: str,
-        source_charge_ref: str,
-        transfer_group: str,
-        idempotency_key: str,
-        metadata: dict[str, str],
-    ) -> ProviderTransfer:
-        existing = FakeProviderObject.objects.filter(kind="transfer", idempotency_key=idempotency_key).first()
-        if existing is None:
-            account = self._get(payee_ref, "account")
-            if not account.data.get("payouts_enabled"):
-                raise ProviderError(f"{payee_ref} cannot receive transfers yet.")
-            if amount_minor <= 0:
-                raise ProviderError("A transfer needs a positive amount.")
-            existing, created = self._create(
-                kind="transfer",
-                prefix="tr",
-                key=idempotency_key,
-                data={
-                    "object": "transfer",
-                    "amount": amount_minor,
-                    "amount_reversed": 0,
-                    "currency": currency.lower(),
-                    "destination": payee_ref,
-                    "source_transaction": source_charge_ref,
-                    "transfer_group": transfer_group,
-                    "metadata": metadata,
-                },
-            )
-            if created:
-                self._emit(existing, "transfer.created", self._snapshot(existing))
-        return ProviderTransfer(
-            ref=existing.ref,
-            amount_minor=existing.data["amount"],
-            amount_reversed_minor=existing.data["amount_reversed"],
-        )
-
-    @transaction.atomic
-    def transfer_reverse(self, *, transfer_ref: str, amount_minor: int, idempotency_key: str) -> ProviderTransfer:
-        transfer = self._locked(transfer_ref, "transfer")
-        if not FakeProviderObject.objects.filter(kind="transfer_reversal", idempotency_key=idempotency_key).exists():
-            left = transfer.data["amount"] - transfer.data["amount_reversed"]
-            if not 0 < amount_minor <= left:
-                raise ProviderError(f"Cannot reverse {amount_minor} of {transfer_ref}: {left} is left.")
-            self._create(
-                kind="transfer_reversal",
-                prefix="trr",
-                key=idempotency_key,
-                data={"object": "transfer_reversal", "amount": amount_minor, "transfer": transfer_ref},
-            )
-            transfer.data["amount_reversed"] += amount_minor
-            self._emit(transfer, "transfer.reversed", self._snapshot(transfer))
-        reversal = FakeProviderObject.objects.get(kind="transfer_reversal", idempotency_key=idempotency_key)
-        return ProviderTransfer(
-            ref=reversal.ref,
-            amount_minor=reversal.data["amount"],
-            amount_reversed_minor=transfer.data["amount_reversed"],
-        )
-
-    # --- payees ----------------------------------------------------------------------------------------
-    @staticmethod
-    def _payee(obj: FakeProviderObject) -> PayeeState:
-        d = obj.data
-        return PayeeState(
-            ref=obj.ref,
-            details_submitted=d["details_submitted"],
-            charges_enabled=d["charges_enabled"],
-            payouts_enabled=d["payouts_enabled"],
-            requirements=list(d["requirements"]),
-        )
-
-    def payee_create(self, *, vendor_id: int, email: str, idempotency_key: str) -> PayeeState:
-        obj, _ = self._create(
-            kind="account",
-            prefix="acct",
-            key=idempotency_key,
-            data={
-                "object": "account",
-                "email": email,
-                "details_submitted": False,
-                "charges_enabled": False,
-                "payouts_enabled": False,
-                "requirements": list(ONBOARDING_REQUIREMENTS),
-                "metadata": {"vendor_id": str(vendor_id)},
-            },
-        )
-        return self._payee(obj)
-
-    def payee_onboarding_link(self, *, payee_ref: str, return_url: str, refresh_url: str, idempotency_key: str) -> str:
-        self._get(payee_ref, "account")
-        token = token_make({"acct": payee_ref, "return": return_url, "refresh": refresh_url})
-        return reverse("payments:fake-onboarding", kwargs={"token": token})
-
-    def payee_status(self, *, payee_ref: str) -> PayeeState:
-        return self._payee(self._get(payee_ref, "account"))
-
-    @transaction.atomic
-    def onboard(self, *, payee_ref: str, website: str) -> PayeeState:
-        """The vendor's answers on the fake onboarding page: every requirement met at once."""
-        obj = self._locked(payee_ref, "account")
-        if not obj.data["details_submitted"]:
-            obj.data.update(
-                details_submitted=True,
-                charges_enabled=True,
-                payouts_enabled=True,
-                requirements=[],
-                business_profile={"url": website},
-            )
-            self._emit(obj, "account.updated", self._snapshot(obj))
-        return self._payee(obj)
-
-    # --- webhooks --------------------------------------------------------------------------------------
     def webhook_parse(self, *, payload: bytes, signature_header: str) -> ProviderEvent:
         signature_header_verify(
             payload=payload,
@@ -526,44 +364,3 @@ def fake_payment_intent_paid(
             "version": 1,
         },
     )
-
-
-def fake_event_deliver(*, event_id: int) -> bool:
-    """Sign one event now and POST it to the webhook endpoint. True once the endpoint answered 2xx (then or
-    before). A failure is recorded, never raised: the beat job sends it again."""
-    event = FakeProviderEvent.objects.filter(pk=event_id).first()
-    if event is None:
-        return False
-    if event.delivered_at is not None:
-        return True
-    body = event.body.encode()
-    headers = {
-        "Content-Type": "application/json",
-        "Stripe-Signature": signature_header_make(payload=body, secret=settings.FAKE_PAYMENTS_WEBHOOK_SECRET),
-    }
-    path = reverse("payments:webhook", kwargs={"provider": FakeProvider.name})
-    error = ""
-    try:
-        status = _transport[0](path, body, headers)
-    except (OSError, http.client.HTTPException) as exc:  # unreachable, refused, timed out, a broken answer
-        status, error = 0, f"{type(exc).__name__}: {exc}"
-    if 200 <= status < 300:
-        FakeProviderEvent.objects.filter(pk=event.pk, delivered_at__isnull=True).update(
-            delivered_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
-        )
-        return True
-    error = error or f"The endpoint answered {status}."
-    FakeProviderEvent.objects.filter(pk=event.pk).update(attempts=F("attempts") + 1, last_error=error[:500])
-    logger.warning("Fake payment event %s not delivered: %s", event.ref, error)
-    return False
-
-
-def fake_events_deliver_pending(*, older_than_seconds: int = 30, limit: int = 200) -> int:
-    """Send again the events not delivered yet (oldest first); returns how many got through."""
-    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
-    ids = list(
-        FakeProviderEvent.objects.filter(delivered_at__isnull=True, created_at__lt=cutoff)
-        .order_by("id")
-        .values_list("pk", flat=True)[:limit]
-    )
-    return sum(1 for pk in ids if fake_event_deliver(event_id=pk))

@@ -24,7 +24,7 @@ def webhook_event_process_task(event_id: int) -> bool:
 @shared_task(name="marketplace.shop.payments.tasks.fake_event_deliver_task")
 def fake_event_deliver_task(event_id: int) -> bool:
     """Sign and POST one of the fake provider's events to the webhook endpoint."""
-    from .fake import fake_event_deliver
+    from .fake_delivery import fake_event_deliver
 
     return fake_event_deliver(event_id=event_id)
 
@@ -70,7 +70,7 @@ def payments_catch_up_task() -> dict[str, int]:
 @shared_task(name="marketplace.shop.payments.tasks.fake_events_deliver_pending_task")
 def fake_events_deliver_pending_task() -> int:
     """Beat, every minute: the fake provider sends again the events the endpoint has not taken yet."""
-    from .fake import fake_events_deliver_pending
+    from .fake_delivery import fake_events_deliver_pending
 
     return fake_events_deliver_pending()
 

@@ -19,7 +19,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from ..models import FakeProviderObject
 from .base import ProviderError, WebhookError
-from .fake import FakeProvider, token_read
+from .fake import FakeProvider
+from .fake_payouts import token_read
 from .money import from_minor
 from .providers import provider_active
 from .services import webhook_receive
