@@ -95,14 +95,12 @@ def checkout_place(
         return replay
 
 
-@transaction.atomic
-def _checkout_new(
-    *, consumer: User, idempotency_key: str, ship_to_name: str, ship_to_address: str, promotion_code: str
-) -> CheckoutResult:
-    # Inserted first: a concurrent submission with the same key blocks here until this one commits.
-    with transaction.atomic():
-        checkout = Checkout.objects.create(consumer=consumer, idempotency_key=idempotency_key)
+Line = tuple[CartItem, Product, Decimal]  # a cart line, its locked product, the unit price charged
 
+
+def _cart_locked(consumer: User) -> tuple[list[CartItem], dict[int, Product]]:
+    """The consumer's cart lines and their products, locked (products in id order, so two checkouts of the
+    same products never wait on each other crosswise)."""
     items = list(CartItem.objects.select_for_update().filter(consumer=consumer).order_by("product_id"))
     if not items:
         raise CartEmpty("Your cart is empty.")
@@ -113,11 +111,15 @@ def _checkout_new(
         .filter(pk__in=[i.product_id for i in items])
         .order_by("id")
     }
-    partners = set(PartnerMembership.objects.active().filter(consumer=consumer).values_list("vendor_id", flat=True))
-    not_ready = vendor_ids_not_ready_to_sell(vendor_ids=sorted({p.vendor_id for p in products.values()}))
+    return items, products
 
+
+def _lines_by_vendor(items: list[CartItem], products: dict[int, Product], partners: set[int]) -> dict[int, list[Line]]:
+    """Each line at the price the consumer pays, by vendor; CheckoutRefused, naming every problem, when a
+    vendor does not sell, a product is gone or short, or a price moved since the cart showed it."""
+    not_ready = vendor_ids_not_ready_to_sell(vendor_ids=sorted({p.vendor_id for p in products.values()}))
     problems: list[str] = []
-    by_vendor: dict[int, list[tuple[CartItem, Product, Decimal]]] = defaultdict(list)
+    by_vendor: dict[int, list[Line]] = defaultdict(list)
     for item in items:
         product = products[item.product_id]
         vendor = product.vendor
@@ -140,50 +142,89 @@ def _checkout_new(
         by_vendor[vendor.pk].append((item, product, price))
     if problems:
         raise CheckoutRefused(problems)
+    return by_vendor
 
-    # Use limits: lock the running promotions these orders could redeem (in id order, like the products),
-    # then count their uses, so two checkouts at once cannot both take a promotion's last use.
+
+def _promotions_used_up_locked(*, consumer: User, vendor_ids: list[int]) -> set[int]:
+    """Lock the running promotions these orders could redeem (in id order, like the products), then count
+    their uses, so two checkouts at once cannot both take a promotion's last use."""
     list(
         Promotion.objects.select_for_update()
-        .filter(vendor_id__in=list(by_vendor), state=Promotion.State.RUNNING)
+        .filter(vendor_id__in=vendor_ids, state=Promotion.State.RUNNING)
         .order_by("id")
         .values_list("pk", flat=True)
     )
-    used_up = promotion_ids_used_up(consumer=consumer, vendor_ids=list(by_vendor))
+    return promotion_ids_used_up(consumer=consumer, vendor_ids=vendor_ids)
 
-    orders: list[Order] = []
-    changed_products: list[Product] = []
-    for vendor_id, lines in sorted(by_vendor.items()):
-        is_partner = vendor_id in partners
-        subtotal = sum((price * item.quantity for item, _, price in lines), Decimal("0.00"))
-        promotion, discount = promotion_best_for_order(
-            consumer=consumer, vendor_id=vendor_id, subtotal=subtotal, code=promotion_code, used_up=used_up
-        )
-        order = Order.objects.create(
+
+def _order_create(
+    *,
+    checkout: Checkout,
+    consumer: User,
+    lines: list[Line],
+    is_partner: bool,
+    used_up: set[int],
+    code: str,
+    ship_to_name: str,
+    ship_to_address: str,
+) -> Order:
+    """One vendor's order of the checkout, awaiting payment: its lines at the prices charged, the best
+    promotion it may redeem, the stock taken off (saved by the caller), the partner's last purchase noted."""
+    vendor = lines[0][1].vendor
+    subtotal = sum((price * item.quantity for item, _, price in lines), Decimal("0.00"))
+    promotion, discount = promotion_best_for_order(
+        consumer=consumer, vendor_id=vendor.pk, subtotal=subtotal, code=code, used_up=used_up
+    )
+    order = Order.objects.create(
+        checkout=checkout,
+        consumer=consumer,
+        vendor=vendor,
+        status=Order.Status.AWAITING_PAYMENT,
+        buyer_was_partner=is_partner,
+        ship_to_name=ship_to_name,
+        ship_to_address=ship_to_address,
+        subtotal=subtotal,
+        discount=discount,
+        total=subtotal - discount,
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(order=order, product=product, product_name=product.name, unit_price=price, quantity=item.quantity)
+        for item, product, price in lines
+    )
+    for item, product, _ in lines:
+        product.stock -= item.quantity
+    if promotion is not None and discount > 0:
+        Redemption.objects.create(promotion=promotion, order=order, consumer=consumer, amount=discount)
+    if is_partner:
+        membership_record_purchase(consumer=consumer, vendor_id=vendor.pk)
+    return order
+
+
+@transaction.atomic
+def _checkout_new(
+    *, consumer: User, idempotency_key: str, ship_to_name: str, ship_to_address: str, promotion_code: str
+) -> CheckoutResult:
+    # Inserted first: a concurrent submission with the same key blocks here until this one commits.
+    with transaction.atomic():
+        checkout = Checkout.objects.create(consumer=consumer, idempotency_key=idempotency_key)
+    items, products = _cart_locked(consumer)
+    partners = set(PartnerMembership.objects.active().filter(consumer=consumer).values_list("vendor_id", flat=True))
+    by_vendor = _lines_by_vendor(items, products, partners)
+    used_up = _promotions_used_up_locked(consumer=consumer, vendor_ids=list(by_vendor))
+    orders = [
+        _order_create(
             checkout=checkout,
             consumer=consumer,
-            vendor=lines[0][1].vendor,
-            status=Order.Status.AWAITING_PAYMENT,
-            buyer_was_partner=is_partner,
+            lines=lines,
+            is_partner=vendor_id in partners,
+            used_up=used_up,
+            code=promotion_code,
             ship_to_name=ship_to_name,
             ship_to_address=ship_to_address,
-            subtotal=subtotal,
-            discount=discount,
-            total=subtotal - discount,
         )
-        OrderLine.objects.bulk_create(
-            OrderLine(order=order, product=product, product_name=product.name, unit_price=price, quantity=item.quantity)
-            for item, product, price in lines
-        )
-        for item, product, _ in lines:
-            product.stock -= item.quantity
-            changed_products.append(product)
-        if promotion is not None and discount > 0:
-            Redemption.objects.create(promotion=promotion, order=order, consumer=consumer, amount=discount)
-        if is_partner:
-            membership_record_purchase(consumer=consumer, vendor_id=vendor_id)
-        orders.append(order)
-    Product.objects.bulk_update(changed_products, ["stock"])
+        for vendor_id, lines in sorted(by_vendor.items())
+    ]
+    Product.objects.bulk_update(list(products.values()), ["stock"])
     storefront_changed()  # stock shows on the product pages
     CartItem.objects.filter(pk__in=[i.pk for i in items]).delete()
     payment = payment_create_for_checkout(checkout=checkout, orders=orders)
