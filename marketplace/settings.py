@@ -117,6 +117,10 @@ if not DATABASE_URL and not DEBUG:
     raise ImproperlyConfigured(
         "Production mode (DJANGO_DEBUG=0) needs DATABASE_URL: the embedded PostgreSQL is for development only."
     )
+if not DATABASE_URL and env.bool("DATABASE_URL_REQUIRED", default=False):
+    # Set by the test run for every process it starts: one that lost DATABASE_URL fails here, loudly, instead of
+    # starting an embedded server nobody stops. A test of the embedded mode drops this variable too.
+    raise ImproperlyConfigured("DATABASE_URL is not set, and DATABASE_URL_REQUIRED says it must be.")
 if not DATABASE_URL:
     from marketplace.embedded import postgres_url
 

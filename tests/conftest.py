@@ -13,6 +13,10 @@ from tests.factories import TEST_PASSWORD, CategoryFactory, ProductFactory, User
 from tests.helpers import CHROMIUM, CHROMIUM_ARGS, PROJECT_DIR, SITE
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Every process a test starts reads the run's database or says it wants the embedded one: one that dropped
+# DATABASE_URL without meaning to fails (marketplace/settings.py) instead of leaving a stray embedded server.
+# Tests of the embedded mode drop both (their environments leave out every DATABASE_URL* variable).
+os.environ["DATABASE_URL_REQUIRED"] = "1"
 
 
 @pytest.fixture(autouse=True)

@@ -49,6 +49,7 @@ def test_the_one_setting_reaches_every_reader():
     )
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
     base["DJANGO_SETTINGS_MODULE"] = "marketplace.settings"
+    base["DATABASE_URL"] = "postgres://postgres@db.invalid/marketplace"  # named, never connected to
     root = Path(__file__).resolve().parents[2]
     answers = []
     for extra in ({}, {"DJANGO_TRUSTED_PROXIES": "1"}):
