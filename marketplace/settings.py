@@ -371,6 +371,8 @@ SPECTACULAR_SETTINGS = {
         "RefundReasonEnum": "marketplace.shop.models.Refund.Reason",
         "PayoutStatusEnum": "marketplace.shop.models.OrderPayout.Status",
         "OnboardingStateEnum": ["not_started", "incomplete", "complete"],
+        # The promotion's state keeps the name it had before payments brought another "state" field.
+        "StateEnum": "promotions.models.Promotion.State",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -1,0 +1,58 @@
+"""The shop's API serializers, by area: the storefront, cart, checkout and orders (storefront.py), payments
+(payments.py)."""
+
+from .payments import (
+    OrderPaymentOutputSerializer,
+    PaymentConfirmInputSerializer,
+    PaymentOutputSerializer,
+    RefundOutputSerializer,
+)
+from .storefront import (
+    CartAddInputSerializer,
+    CartLineOutputSerializer,
+    CartOutputSerializer,
+    CartPreviewInputSerializer,
+    CartPromotionOutputSerializer,
+    CartQuantityInputSerializer,
+    CartVendorOutputSerializer,
+    CheckoutInputSerializer,
+    CheckoutOutputSerializer,
+    EndReasonCountSerializer,
+    OrderLineOutputSerializer,
+    OrderOutputSerializer,
+    ProductOutputSerializer,
+    ProductSearchInputSerializer,
+    RatingInputSerializer,
+    RatingOutputSerializer,
+    VendorDetailOutputSerializer,
+    VendorFactsSerializer,
+    VendorFilterInputSerializer,
+    VendorOutputSerializer,
+)
+
+__all__ = [
+    "CartAddInputSerializer",
+    "CartLineOutputSerializer",
+    "CartOutputSerializer",
+    "CartPreviewInputSerializer",
+    "CartPromotionOutputSerializer",
+    "CartQuantityInputSerializer",
+    "CartVendorOutputSerializer",
+    "CheckoutInputSerializer",
+    "CheckoutOutputSerializer",
+    "EndReasonCountSerializer",
+    "OrderLineOutputSerializer",
+    "OrderOutputSerializer",
+    "OrderPaymentOutputSerializer",
+    "PaymentConfirmInputSerializer",
+    "PaymentOutputSerializer",
+    "ProductOutputSerializer",
+    "ProductSearchInputSerializer",
+    "RatingInputSerializer",
+    "RatingOutputSerializer",
+    "RefundOutputSerializer",
+    "VendorDetailOutputSerializer",
+    "VendorFactsSerializer",
+    "VendorFilterInputSerializer",
+    "VendorOutputSerializer",
+]
