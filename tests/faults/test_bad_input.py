@@ -57,6 +57,7 @@ from portfolios import forms as portfolio_forms
 from portfolios.api import serializers as portfolio_serializers
 from portfolios.services import membership_start
 from promotions import forms as promotion_forms
+from promotions.api import serializers as promotion_serializers
 from promotions.models import Promotion
 from tests.factories import ProductFactory, UserFactory, VendorFactory
 from tests.payments import checkout_and_pay
@@ -535,18 +536,31 @@ def test_api_write_endpoint_without_a_body_is_not_upset_by_one(world, endpoint):
 
 # --- Every number has a range, every text a length ------------------------------------------------------
 
+
 # Every module that holds input serializers or forms; a new module in the workspace's serializers joins itself.
-SERIALIZER_MODULES = [
-    *(
-        importlib.import_module(f"{sell_serializers.__name__}.{info.name}")
-        for info in pkgutil.iter_modules(sell_serializers.__path__)
-    ),
+def _with_submodules(*modules: Any) -> list[Any]:
+    """Each module, or each module of a package (serializers split by area)."""
+    found = []
+    for module in modules:
+        if hasattr(module, "__path__"):
+            found += [
+                importlib.import_module(f"{module.__name__}.{info.name}")
+                for info in pkgutil.iter_modules(module.__path__)
+            ]
+        else:
+            found.append(module)
+    return found
+
+
+SERIALIZER_MODULES = _with_submodules(
+    sell_serializers,
     portfolio_serializers,
+    promotion_serializers,
     shop_serializers,
     moderation_serializers,
     account_api,
     api_token_views,
-]
+)
 FORM_MODULES = [
     vendor_forms,
     portfolio_forms,
@@ -592,7 +606,14 @@ def _input_serializers() -> list[type[serializers.Serializer]]:
 
 def test_input_serializers_are_found():
     names = {cls.__name__ for cls in _input_serializers()}
-    assert {"OwnProductSerializer", "ProfileSerializer", "CartAddInputSerializer", "AuditFilterSerializer"} <= names
+    assert {
+        "OwnProductSerializer",
+        "ProfileSerializer",
+        "CartAddInputSerializer",
+        "AuditFilterSerializer",
+        "PromotionFeedbackInputSerializer",
+        "PaymentConfirmInputSerializer",
+    } <= names
     assert "OrderOutputSerializer" not in names
 
 
