@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
 PROBE = str(Path(__file__).with_name("embedded_probe.py"))
 # The promotion job runs every minute; here every CLOCK_TICK seconds (MARKETPLACE_PROMOTION_CLOCK_SECONDS), beat's
-# first run coming one tick after it starts. The browser's promotion starts at the next whole minute.
+# first run coming one tick after it starts. The browser's promotion starts 30 to 90 s ahead.
 CLOCK_TICK = 5
 CLOCK_TIMEOUT = 100
 
@@ -179,7 +179,9 @@ def test_make_run_clock_in_browser_vendor_schedules_and_partner_sees_it(
     vendor.get_by_label("Title").fill("Starts in a minute")
     vendor.get_by_label("Partners only").check()
     vendor.get_by_label("Discount:", exact=True).fill("12")
-    start = timezone.localtime() + timedelta(minutes=1)
+    # The form takes whole minutes, so the start is 30 to 90 s ahead, never a few seconds (a minute from now,
+    # cut to its minute, could start before the partner's first look below).
+    start = timezone.localtime() + timedelta(seconds=90)
     vendor.get_by_label("Starts at:").fill(start.strftime("%Y-%m-%dT%H:%M"))
     vendor.get_by_label("Ends at:").fill((start + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"))
     vendor.get_by_role("button", name="Save draft and preview audience").click()
