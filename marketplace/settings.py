@@ -114,9 +114,10 @@ TEMPLATES = [
 # in .embedded/ inside the project, started here when it is down (marketplace/embedded/ says who stops it).
 DATABASE_URL = env.str("DATABASE_URL", default="")
 if not DATABASE_URL and not DEBUG:
-    raise ImproperlyConfigured(
-        "Production mode (DJANGO_DEBUG=0) needs DATABASE_URL: the embedded PostgreSQL is for development only."
-    )
+    # Production names its database; the embedded PostgreSQL is for development only. Commands that need no
+    # database (collectstatic in the image build) still run: Django's dummy backend refuses any query, the
+    # system check (marketplace/kernel/checks.py) and the WSGI application refuse to start without it.
+    DATABASE_URL = "dummy://"
 if not DATABASE_URL and env.bool("DATABASE_URL_REQUIRED", default=False):
     # Set by the test run for every process it starts: one that lost DATABASE_URL fails here, loudly, instead of
     # starting an embedded server nobody stops. A test of the embedded mode drops this variable too.
@@ -125,8 +126,10 @@ if not DATABASE_URL:
     from marketplace.embedded import postgres_url
 
     DATABASE_URL = postgres_url()
-DATABASES = {"default": env.db_url_config(DATABASE_URL)}
-if not DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+DATABASES = {
+    "default": env.db_url_config(DATABASE_URL) if DATABASE_URL != "dummy://" else {"ENGINE": "django.db.backends.dummy"}
+}
+if DATABASE_URL != "dummy://" and not DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
     raise ImproperlyConfigured(f"DATABASE_URL must name a PostgreSQL database; {DATABASE_URL!r} does not.")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
+        from marketplace.kernel import checks  # noqa: F401  (registers the configuration checks)
+
         from . import signals  # noqa: F401

@@ -20,5 +20,6 @@ Membership is this package: every module in it is shared, and none of them impor
 | client_address | the visitor's address behind the trusted proxies (DJANGO_TRUSTED_PROXIES) |
 | throttling | the API throttles, counting visitors through client_address |
 | db_router | read replicas: the router and its read-your-writes middleware |
+| checks | system checks of the project's configuration (production names its database) |
 | request_guard | middleware refusing NUL bytes in requests |
 """

@@ -69,7 +69,24 @@ def test_settings_production_passes_check_deploy():
 
 
 def test_settings_production_refuses_to_start_without_database_url():
-    """The embedded PostgreSQL is for development: production names its database."""
-    result = _run(["-c", PROBE], DJANGO_DEBUG="0", DJANGO_SECRET_KEY=SECRET, DJANGO_ALLOWED_HOSTS="shop.example.com")
+    """The embedded PostgreSQL is for development: production names its database (the system check, run by
+    `check`, `migrate` and runserver, and the WSGI application refuse it), while collectstatic, which needs none,
+    runs as the image build runs it."""
+    production = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": SECRET, "DJANGO_ALLOWED_HOSTS": "shop.example.com"}
+    result = _run(["manage.py", "check"], **production)
     assert result.returncode != 0
     assert "needs DATABASE_URL" in result.stderr
+    served = _run(["-c", "import marketplace.wsgi"], **production)
+    assert served.returncode != 0 and "needs DATABASE_URL" in served.stderr
+
+
+def test_collectstatic_runs_under_production_settings_without_a_database(tmp_path):
+    result = _run(
+        ["manage.py", "collectstatic", "--noinput"],
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=SECRET,
+        DJANGO_ALLOWED_HOSTS="shop.example.com",
+        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "static" / "staticfiles.json").exists()
