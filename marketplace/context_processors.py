@@ -1,31 +1,6 @@
-from django.contrib.auth import get_user_model
-from django.core.cache import cache
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
-from marketplace.accounts.header import HEADER_FACTS_SECONDS, header_facts_key
-
-
-def _header_facts(user_id: int) -> tuple[bool, bool]:
-    """Whether the user has a shop and whether they are a moderator, in one query, kept in the cache."""
-    facts = cache.get(header_facts_key(user_id))
-    if facts is None:
-        from django.contrib.auth.models import Group
-
-        from marketplace.accounts.models import MODERATORS_GROUP
-        from vendors.models import Vendor
-
-        facts = (
-            get_user_model()
-            .objects.filter(pk=user_id)
-            .values_list(
-                Exists(Vendor.objects.filter(owner=OuterRef("pk"))),
-                Exists(Group.objects.filter(user=OuterRef("pk"), name=MODERATORS_GROUP)),
-            )
-            .get()
-        )
-        cache.set(header_facts_key(user_id), facts, timeout=HEADER_FACTS_SECONDS)
-    return facts
+from marketplace.accounts.header import header_facts
 
 
 def site(request: HttpRequest) -> dict[str, object]:
@@ -37,6 +12,6 @@ def site(request: HttpRequest) -> dict[str, object]:
     if user.is_authenticated:
         facts = getattr(user, "_header_facts", None)
         if facts is None:
-            facts = user._header_facts = _header_facts(user.pk)
+            facts = user._header_facts = header_facts.get(user_id=user.pk)
         has_shop, moderates = facts[0], user.is_superuser or facts[1]
     return {"site_name": "Partner Marketplace", "user_vendor": has_shop, "user_moderates": moderates}

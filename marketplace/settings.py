@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "sorl.thumbnail",
+    "marketplace.kernel.caching",
     "marketplace.accounts",
     "vendors",
     "portfolios",
@@ -202,11 +203,18 @@ CELERY_TASK_ROUTES = (
 # --- Cache and Celery -------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    # Redis, falling back to this process's memory while Redis is unreachable (see marketplace/kernel/cache.py), so
+    # Redis, falling back to this process's memory while Redis is unreachable (kernel/caching/backend.py), so
     # throttles, login rate limits and thumbnails keep working, and keep limiting, through an outage.
-    CACHES = {"default": {"BACKEND": "marketplace.kernel.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "marketplace.kernel.caching.backend.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Every key carries the deployment's prefix: two deployments sharing one Redis (a staging site beside
+# production) never read each other's pages. By default it names the database the deployment serves.
+_database = DATABASES["default"]
+CACHES["default"]["KEY_PREFIX"] = env.str(
+    "CACHE_KEY_PREFIX",
+    default=f"{_database.get('NAME') or 'marketplace'}@{_database.get('HOST') or ''}:{_database.get('PORT') or ''}",
+)
 
 # Without Redis (the embedded mode) the broker is a local folder, kombu's filesystem transport: `make run`
 # starts a worker with beat embedded next to runserver (scripts/run_embedded.sh), so the periodic jobs run
@@ -535,7 +543,7 @@ MARKETPLACE = {
     # With read replicas: after a change, that client reads from the primary for this long (read-your-writes).
     "READ_YOUR_WRITES_SECONDS": env.int("MARKETPLACE_READ_YOUR_WRITES_SECONDS", default=5),
     # Storefront pages for visitors with no session are served from the cache for this long at most
-    # (marketplace/kernel/page_cache.py; catalogue changes refresh them at once). 0 turns the page cache off.
+    # (marketplace/kernel/caching; the writes of what they show renew them at once). 0 turns the page cache off.
     "PAGE_CACHE_SECONDS": env.int("MARKETPLACE_PAGE_CACHE_SECONDS", default=60),
     # Proxies in front (above): read by marketplace/kernel/client_address.py.
     "TRUSTED_PROXY_COUNT": TRUSTED_PROXY_COUNT,

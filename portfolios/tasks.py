@@ -88,7 +88,7 @@ def stats_refresh_dirty_enqueue() -> None:
 
     The changed vendors are already marked dirty in the database, inside the change's own transaction, so
     this only makes the refresh prompt. With Redis down the debounce key lives in this process's memory
-    (marketplace.kernel.cache) and the broker failure is logged and dropped (marketplace.kernel.enqueue): the
+    (marketplace.kernel.caching.backend) and the broker failure is logged and dropped (marketplace.kernel.enqueue): the
     marks stay, and beat's stats_refresh_dirty_task (every 30 s) or the hourly reconcile refreshes those vendors.
     """
     if cache.add(REFRESH_QUEUED_KEY, 1, timeout=30) and not enqueue_safely(stats_refresh_dirty_task):

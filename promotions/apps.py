@@ -6,4 +6,7 @@ class PromotionsConfig(AppConfig):
     verbose_name = "Promotions"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401
+        from . import (
+            cache_scopes,  # noqa: F401  (which tables feed which cache scopes)
+            receivers,  # noqa: F401
+        )

@@ -490,7 +490,9 @@ def redis_at(url: str) -> Iterator[None]:
     (not run in-process); restore the test settings afterwards ("Redis is back")."""
     conf = celery_app.conf
     saved = {name: conf[name] for name in ("task_always_eager", "broker_url", "result_backend")}
-    with override_settings(CACHES={"default": {"BACKEND": "marketplace.kernel.cache.RedisCache", "LOCATION": url}}):
+    with override_settings(
+        CACHES={"default": {"BACKEND": "marketplace.kernel.caching.backend.RedisCache", "LOCATION": url}}
+    ):
         conf.update(task_always_eager=False, broker_url=url, result_backend=url)
         _drop_celery_connections()
         cache.clear()  # the fallback memory of an earlier test must not leak into this one

@@ -9,9 +9,10 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from marketplace.accounts.models import User
-from marketplace.kernel.page_cache import storefront_kept
+from marketplace.kernel.caching import kept
 
 from .models import Category, Product, Vendor
+from .shown import SHAPE, CategoryShown
 
 
 def vendor_list_public(*, category: str | None = None) -> QuerySet[Vendor]:
@@ -28,10 +29,15 @@ def category_list() -> QuerySet[Category]:
     return Category.objects.all()
 
 
-def category_list_kept() -> list[Category]:
-    """Every category, as the storefront lists them to every visitor: read once and kept
-    (marketplace.kernel.page_cache.storefront_kept; a category saved or deleted renews it)."""
-    return storefront_kept("categories", lambda: list(category_list()))
+@kept("categories", shape=SHAPE, scopes=lambda: ("reference",))
+def category_list_shown() -> tuple[CategoryShown, ...]:
+    """Every category, as the storefront lists them to every visitor (kept: a category saved or deleted
+    renews it)."""
+    return tuple(CategoryShown(pk=c.pk, name=c.name, slug=c.slug) for c in category_list())
+
+
+def category_list_kept() -> tuple[CategoryShown, ...]:
+    return category_list_shown.get()
 
 
 # --- The vendor's own workspace ------------------------------------------------------------------------

@@ -9,4 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from marketplace.kernel import checks  # noqa: F401  (registers the configuration checks)
 
-        from . import signals  # noqa: F401
+        from . import (
+            cache_scopes,  # noqa: F401  (which tables feed which cache scopes)
+            signals,  # noqa: F401
+        )

@@ -1,22 +1,28 @@
-"""The cached facts of the page header (has a shop, moderates; read in marketplace/context_processors.py), and
-their forgetting when they change (marketplace/shop/receivers.py)."""
+"""The facts of the page header (has a shop, moderates), kept between a user's pages and renewed by their
+`account:{id}` scope (a vendor they own saved or handed over, a group joined or left: cache_scopes.py of the
+accounts and vendors apps). A lost bump shows for a timeout at most; the header's links are only links."""
 
 from __future__ import annotations
 
-from django.core.cache import cache
-from django.db import transaction
+from django.db.models import Exists, OuterRef
 
-# A forget lost to a cache outage lasts this long at most; the header's links are only links either way.
-HEADER_FACTS_SECONDS = 60
+from marketplace.kernel.caching import kept
 
-
-def header_facts_key(user_id: int) -> str:
-    return f"header-facts:{user_id}"
+from .models import MODERATORS_GROUP, User
 
 
-def header_facts_forget(user_id: int) -> None:
-    """The user's shop or groups changed: their next page reads the header's facts afresh (now, and again on
-    commit, so facts another request read in between, from the data before the commit, are not kept)."""
-    key = header_facts_key(user_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+@kept("header-facts", shape=1, scopes=lambda user_id: (f"account:{user_id}",))
+def header_facts(*, user_id: int) -> tuple[bool, bool]:
+    """Whether the user has a shop and whether they are a moderator, in one query."""
+    from django.contrib.auth.models import Group
+
+    from vendors.models import Vendor
+
+    return (
+        User.objects.filter(pk=user_id)
+        .values_list(
+            Exists(Vendor.objects.filter(owner=OuterRef("pk"))),
+            Exists(Group.objects.filter(user=OuterRef("pk"), name=MODERATORS_GROUP)),
+        )
+        .get()
+    )

@@ -37,9 +37,6 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
     display_name = models.CharField(max_length=80, blank=True)
-    # Bumped, in the writing transaction, by every change to what My partners shows of the consumer's own
-    # (their memberships and promotion feedback: marketplace/shop/receivers.py); the page is kept under it.
-    portfolio_version = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -9,9 +9,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from marketplace.kernel.caching import changed
 from marketplace.kernel.errors import NotFoundError
 
 from .authentication import token_hash
@@ -23,11 +24,10 @@ MAX_ACTIVE_TOKENS = 10
 
 
 def portfolio_changed(*, consumer_id: int) -> None:
-    """Something My partners shows of this consumer's own changed (a membership, a feedback, a delivery made
-    for them alone): bump their portfolio_version, in the caller's transaction, so the page kept under it
-    (portfolios.selectors.portfolio_get_kept, promotions.selectors.partner_feed_get) is read afresh on their
-    next visit."""
-    User.objects.filter(pk=consumer_id).update(portfolio_version=F("portfolio_version") + 1)
+    """Something this consumer sees of their own changed (a membership, a feedback, a delivery made for them
+    alone): bump their durable `consumer:{id}` scope in the caller's transaction, so what is kept under it
+    (My partners, their feed) is read afresh on their next visit (marketplace.kernel.caching)."""
+    changed(f"consumer:{consumer_id}")
 
 
 def profile_buyer_since_set(*, user_ids: Iterable[int] | QuerySet[Any], when: datetime) -> int:

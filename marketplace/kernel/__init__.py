@@ -11,8 +11,7 @@ Membership is this package: every module in it is shared, and none of them impor
 | pagination | bounded page numbers, keyset pages, StackedQuerySet |
 | sql | helpers for the set-based statistics SQL |
 | enqueue | enqueue a Celery task after commit, surviving a broker outage |
-| cache | the Redis cache backend that falls back to memory while Redis is down |
-| page_cache | kept pages and values (the storefront's caching) |
+| caching | all caching: scopes and their versions, kept values, whole anonymous pages, cards, the Redis backend |
 | limits | input bounds every form and serializer shares (lengths, prices, ids) and the bounded choice fields |
 | parsers | bounded request parsers for the API |
 | redirects | safe redirects back to where a form came from |

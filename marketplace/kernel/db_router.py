@@ -168,7 +168,7 @@ def request_replica() -> str | None:
 @contextmanager
 def primary_reads() -> Iterator[None]:
     """Within this block the current request reads the primary, even if it was given a replica: for what is
-    rendered once and then kept (marketplace/kernel/page_cache.py), so a lagging replica's data is never stored."""
+    rendered once and then kept (marketplace/kernel/caching), so a lagging replica's data is never stored."""
     token = _request_replica.set(None)
     try:
         yield

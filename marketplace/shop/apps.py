@@ -7,4 +7,7 @@ class ShopConfig(AppConfig):
     verbose_name = "Shop"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401
+        from . import (
+            cache_scopes,  # noqa: F401  (which tables feed which cache scopes)
+            receivers,  # noqa: F401
+        )

@@ -18,7 +18,7 @@ from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum, V
 from django.utils import timezone
 
 from marketplace.accounts.models import AgeBand, Interest, Region
-from marketplace.kernel.page_cache import kept
+from marketplace.kernel.caching import kept
 from marketplace.kernel.privacy import count_text, min_group, release_count, release_ratio, release_share, rounding_note
 from vendors.models import Vendor
 
@@ -286,7 +286,7 @@ def insights_get(*, vendor: Vendor) -> Insights:
 
 
 def insights_get_kept(*, vendor: Vendor) -> Insights:
-    """insights_get, kept (marketplace.kernel.page_cache.kept) under what it is computed from, read in one query:
+    """insights_get, kept (marketplace.kernel.caching: insights_kept) under what it is computed from, read in one query:
     when the vendor's figures were last refreshed (every refresh of a vendor writes VendorStats.computed_at,
     in the transaction that writes its other tables), when its category's holders and the marketplace
     baselines last changed, K and today (the trend's buckets). A statistics refresh shows on the next
@@ -306,8 +306,19 @@ def insights_get_kept(*, vendor: Vendor) -> Insights:
         .first()
     )
     stamp = ":".join(value.isoformat() if isinstance(value, datetime) else str(value) for value in written or ())
-    key = f"insights:{vendor.pk}:{min_group()}:{timezone.localdate().isoformat()}:{stamp}"
-    return kept(key, lambda: insights_get(vendor=vendor))
+    return insights_kept.get(vendor_id=vendor.pk, k=min_group(), today=timezone.localdate().isoformat(), stamp=stamp)
+
+
+@kept(
+    "insights",
+    shape=1,
+    scopes=lambda vendor_id, k, today, stamp: (f"vendor:{vendor_id}", "reference"),
+    timed=("statistics",),
+)
+def insights_kept(*, vendor_id: int, k: int, today: str, stamp: str) -> Insights:
+    """insights_get, kept under what it is computed from (insights_get_kept): the arguments name when the
+    vendor's figures, its category's holders and the baselines were last written, K and today."""
+    return insights_get(vendor=Vendor.objects.select_related("category").get(pk=vendor_id))
 
 
 def vendor_endings_spikes(*, today: date, minimum: int, factor: float, baseline_days: int) -> dict[int, dict[str, Any]]:

@@ -13,9 +13,10 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from marketplace.accounts.models import User
-from marketplace.kernel.page_cache import kept, storefront_kept
+from marketplace.kernel.caching import kept
 from marketplace.kernel.privacy import public_facts
 from vendors.models import Product, Vendor
+from vendors.shown import SHAPE, ProductShown, VendorShown, product_shown, vendor_ref, vendor_shown
 
 from ..models import PartnerMembership, VendorEndReasonStat
 
@@ -89,8 +90,49 @@ def _products_new_from(partner_ids: Collection[int], *, days: int, limit: int) -
     since = timezone.now() - timedelta(days=days)
     return (
         Product.objects.filter(active=True, vendor_id__in=partner_ids, created_at__gte=since)
+        .select_related("category")
         .with_unit_price(partner_vendor_ids=partner_ids)
         .order_by("-created_at", "-id")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class MembershipShown:
+    """One partnership as My partners shows it to its consumer (a value kept in the shared cache)."""
+
+    pk: int
+    vendor: VendorShown
+    started_at: datetime
+    ended_at: datetime | None
+    end_reason: str
+    end_reason_display: str
+    end_comment: str
+    muted: bool
+    has_active: bool = False  # an ended one: the consumer has a current partnership with the vendor again
+
+    @property
+    def vendor_id(self) -> int:
+        return self.vendor.pk
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
+
+    def get_end_reason_display(self) -> str:
+        return self.end_reason_display
+
+
+def _membership_shown(membership: PartnerMembership, *, has_active: bool = False) -> MembershipShown:
+    return MembershipShown(
+        pk=membership.pk,
+        vendor=vendor_shown(membership.vendor, regions=False),
+        started_at=membership.started_at,
+        ended_at=membership.ended_at,
+        end_reason=membership.end_reason,
+        end_reason_display=membership.get_end_reason_display(),
+        end_comment=membership.end_comment,
+        muted=membership.muted,
+        has_active=has_active,
     )
 
 
@@ -98,9 +140,12 @@ def _products_new_from(partner_ids: Collection[int], *, days: int, limit: int) -
 class Portfolio:
     """What My partners shows of one consumer's own portfolio."""
 
-    memberships: list[PartnerMembership]  # current partners, suspended ones included, by vendor name
-    history: list[PartnerMembership]  # ended partnerships, newest first, each marked `has_active`
-    new_products: list[Product]  # product_list_new_from_partners
+    memberships: tuple[MembershipShown, ...]  # current partners, suspended ones included, by vendor name
+    history: tuple[MembershipShown, ...]  # ended partnerships, newest first, each marked `has_active`
+    new_products: tuple[ProductShown, ...]  # product_list_new_from_partners
+
+    def vendor_scopes(self) -> set[str]:
+        return {f"vendor:{m.vendor.pk}" for m in (*self.memberships, *self.history)}
 
 
 def portfolio_get(*, consumer: User, days: int = 30, limit: int = 12) -> Portfolio:
@@ -115,24 +160,33 @@ def portfolio_get(*, consumer: User, days: int = 30, limit: int = 12) -> Portfol
     current = [m for m in rows if m.ended_at is None]
     partners = {m.vendor_id for m in current}
     history = sorted((m for m in rows if m.ended_at is not None), key=lambda m: (m.ended_at, m.pk), reverse=True)
-    for membership in history:
-        membership.has_active = membership.vendor_id in partners
-    approved = {m.vendor_id: m.vendor for m in current if m.vendor.status == Vendor.Status.APPROVED}
+    approved = {m.vendor_id: vendor_ref(m.vendor) for m in current if m.vendor.status == Vendor.Status.APPROVED}
     new_products = list(_products_new_from(set(approved), days=days, limit=limit)) if approved else []
-    for product in new_products:
-        product.vendor = approved[product.vendor_id]
-    return Portfolio(memberships=current, history=history, new_products=new_products)
+    return Portfolio(
+        memberships=tuple(_membership_shown(m) for m in current),
+        history=tuple(_membership_shown(m, has_active=m.vendor_id in partners) for m in history),
+        new_products=tuple(product_shown(p, vendor=approved[p.vendor_id]) for p in new_products),
+    )
+
+
+@kept(
+    "my-partners",
+    shape=SHAPE + 1,
+    scopes=lambda consumer_id: (f"consumer:{consumer_id}", "reference"),
+    rows=Portfolio.vendor_scopes,
+    timed=("statistics",),
+)
+def portfolio_get_shown(*, consumer_id: int) -> Portfolio:
+    """portfolio_get, for the kept value of one consumer (by id: the key names no user row)."""
+    return portfolio_get(consumer=User(pk=consumer_id))
 
 
 def portfolio_get_kept(*, consumer: User) -> Portfolio:
-    """portfolio_get for the My partners page and the partner feed API, kept
-    (marketplace.kernel.page_cache.storefront_kept) under the consumer's portfolio_version, which every change
-    to their memberships bumps in its own transaction, and under the storefront version, which vendor and
-    product changes bump: their own changes show on their next visit, and so does what their partners change.
-    The 30 days of new products show at most PAGE_CACHE_SECONDS late."""
-    return storefront_kept(
-        f"my-partners:{consumer.pk}:{consumer.portfolio_version}", lambda: portfolio_get(consumer=consumer)
-    )
+    """portfolio_get for the My partners page and the partner feed API, kept (marketplace.kernel.caching) until
+    the consumer's own scope moves (every change to their memberships, feedback and deliveries, in its own
+    transaction) or a scope of a vendor it shows does. The 30 days of new products show at most the timeout
+    late."""
+    return portfolio_get_shown.get(consumer_id=consumer.pk)
 
 
 @dataclass(frozen=True)
@@ -160,15 +214,12 @@ class VendorExclusion:
 
 
 def vendor_ids_excluded_for_visit(*, consumer: User | AnonymousUser) -> VendorExclusion:
-    """vendor_ids_excluded_for for a page of this request, with `consumer` the request's user, read from the
-    database at the request's start: kept (marketplace.kernel.page_cache.kept) under their portfolio_version, which
-    each change of their memberships bumps in its own transaction, so their next request sees the change.
-    Not for a user object held across changes (a service, a job): its portfolio_version may be behind."""
+    """vendor_ids_excluded_for for a page of this request, with `consumer` the request's user: one indexed read
+    of their own memberships per request (none for anonymous visitors), so every change of theirs shows on
+    their next page. Not kept: a kept copy would cost the same read of the version that guards it."""
     if not consumer.is_authenticated:
         return VendorExclusion()
-    return kept(
-        f"exclusion:{consumer.pk}:{consumer.portfolio_version}", lambda: vendor_ids_excluded_for(consumer=consumer)
-    )
+    return vendor_ids_excluded_for(consumer=consumer)
 
 
 def vendor_ids_excluded_for(*, consumer: User | AnonymousUser) -> VendorExclusion:

@@ -6,11 +6,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, QuerySet
 
 from marketplace.accounts.models import User
-from marketplace.kernel.page_cache import storefront_kept_first
+from marketplace.kernel.caching import kept
+from marketplace.kernel.caching.heads import KeptHead
 from portfolios.models import PartnerMembership
 from portfolios.selectors.memberships import VendorExclusion, vendor_ids_excluded_for
 
 from ..models import Promotion
+from ..shown import SHAPE, PromotionShown, promotion_shown
 
 
 def _current_unmuted_partner(consumer: User) -> Exists:
@@ -58,22 +60,28 @@ def promotion_list_public_ads_shown(
     count: int,
     exclusion: VendorExclusion,
     category: str | None = None,
-) -> list[Promotion]:
+) -> list[PromotionShown]:
     """The first `count` ads of promotion_list_public_ads for this consumer, for a page beside its results.
-    The running public ads are the same for every visitor, so their first ADS_KEPT (per category) are kept in
-    the cache under the storefront's version (a promotion, vendor or suspension change renews them at once;
-    a promotion starting or ending on its own shows at most PAGE_CACHE_SECONDS late, as on anonymous pages);
-    this consumer's ended and muted vendors are then left out here
-    (marketplace.kernel.page_cache.storefront_kept_first). Read from the database when the kept list runs short
-    for them."""
-    return storefront_kept_first(
-        f"ads:{category or ''}",
-        count=count,
+    The running public ads are the same for every visitor, so their first ADS_KEPT (per category) are kept
+    (public_ads_head) and this consumer's ended and muted vendors are left out of them
+    (marketplace.kernel.caching.heads.KeptHead); read from the database when the kept list runs short."""
+    return KeptHead(
+        everyone=lambda: public_ads_head.get(category=category or ""),
         keep=ADS_KEPT,
-        every_visitor=lambda: promotion_list_public_ads(
-            consumer=consumer, category=category, exclusion=VendorExclusion()
-        ),
         for_visitor=lambda: promotion_list_public_ads(consumer=consumer, category=category, exclusion=exclusion),
         vendor_of=lambda ad: ad.vendor_id,
         hidden=exclusion.ads_hidden,
-    )
+    )[:count]
+
+
+@kept(
+    "ads",
+    shape=SHAPE,
+    scopes=lambda category: ("ads", "reference"),
+    rows=lambda ads: {f"vendor:{ad.vendor.pk}" for ad in ads},
+)
+def public_ads_head(*, category: str) -> tuple[PromotionShown, ...]:
+    """The first ADS_KEPT running public ads (of a category), as every visitor sees them. A promotion that
+    starts or ends on the clock bumps `ads` (promotions.services.lifecycle)."""
+    ads = promotion_list_public_ads(consumer=AnonymousUser(), category=category or None, exclusion=VendorExclusion())
+    return tuple(promotion_shown(ad) for ad in ads[:ADS_KEPT])

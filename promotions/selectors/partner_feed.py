@@ -4,27 +4,30 @@ each with their own feedback on it, kept between visits."""
 from __future__ import annotations
 
 from marketplace.accounts.models import User
-from marketplace.kernel.page_cache import storefront_kept
+from marketplace.kernel.caching import kept
 
-from ..models import Promotion
+from ..shown import SHAPE, PromotionShown, promotion_shown
 from .feed import promotion_feed_for_consumer
 from .feedback import feedback_by_promotion_for_consumer
 
 
-def partner_feed_get(*, consumer: User) -> list[Promotion]:
-    """promotion_feed_for_consumer, each promotion with the consumer's `my_feedback` (or None), kept
-    (marketplace.kernel.page_cache.storefront_kept) under the consumer's portfolio_version, which every change
-    to their memberships or feedback and every delivery made for them bumps in its own transaction
-    (marketplace/shop/receivers.py), and under the storefront version, which vendor, product and promotion
-    changes bump. A promotion's end and a delivery of a promotion that already runs show at most
-    PAGE_CACHE_SECONDS late."""
+@kept(
+    "partner-feed",
+    shape=SHAPE,
+    scopes=lambda consumer_id: (f"consumer:{consumer_id}",),
+    rows=lambda feed: {f"vendor:{promo.vendor.pk}" for promo in feed},
+)
+def partner_feed_shown(*, consumer_id: int) -> tuple[PromotionShown, ...]:
+    """promotion_feed_for_consumer, each promotion with the consumer's `my_feedback` (or None)."""
+    consumer = User(pk=consumer_id)
+    feed = list(promotion_feed_for_consumer(consumer=consumer))
+    # One query for the consumer's feedback on the whole feed, attached to each promotion for its form.
+    given = feedback_by_promotion_for_consumer(consumer=consumer, promotion_ids=[p.pk for p in feed])
+    return tuple(promotion_shown(promo, feedback=given.get(promo.pk)) for promo in feed)
 
-    def read() -> list[Promotion]:
-        feed = list(promotion_feed_for_consumer(consumer=consumer))
-        # One query for the consumer's feedback on the whole feed, attached to each promotion for its form.
-        given = feedback_by_promotion_for_consumer(consumer=consumer, promotion_ids=[p.pk for p in feed])
-        for promo in feed:
-            promo.my_feedback = given.get(promo.pk)
-        return feed
 
-    return storefront_kept(f"partner-feed:{consumer.pk}:{consumer.portfolio_version}", read)
+def partner_feed_get(*, consumer: User) -> tuple[PromotionShown, ...]:
+    """The consumer's partner feed, kept (marketplace.kernel.caching) until their own scope moves (every change
+    to their memberships or feedback and every delivery made for them, in its own transaction) or a scope of a
+    vendor it shows does. A promotion's end shows at most the timeout late."""
+    return partner_feed_shown.get(consumer_id=consumer.pk)

@@ -16,10 +16,9 @@ from django.db.models import Case, Exists, OuterRef, QuerySet, Value, When
 from django.utils import timezone
 
 from marketplace.accounts.models import User
-from marketplace.accounts.services import portfolio_changed
 from marketplace.kernel import privacy
+from marketplace.kernel.caching import changed
 from marketplace.kernel.errors import ConflictError, ForbiddenError
-from marketplace.kernel.page_cache import storefront_changed
 from marketplace.kernel.privacy import min_group
 from portfolios.models import PartnerMembership
 from vendors.models import Vendor
@@ -202,7 +201,7 @@ def promotion_states_advance(*, now: datetime | None = None) -> dict[str, int]:
 @transaction.atomic
 def promotions_pause_for_vendor(*, vendor_id: int) -> int:
     """Pause the vendor's running promotions. Idempotent; returns how many were paused."""
-    storefront_changed()  # its ads leave the pages
+    changed(f"vendor:{vendor_id}", "ads")  # its ads leave the pages
     return Promotion.objects.filter(vendor_id=vendor_id, state=Promotion.State.RUNNING).update(
         state=Promotion.State.PAUSED
     )
@@ -213,7 +212,7 @@ def promotions_resume_for_vendor(*, vendor_id: int) -> int:
     """Resume the vendor's paused promotions: running again, or ended if their schedule ran out meanwhile.
     Idempotent; returns how many were resumed."""
     now = timezone.now()
-    storefront_changed()
+    changed(f"vendor:{vendor_id}", "ads")
     return Promotion.objects.filter(vendor_id=vendor_id, state=Promotion.State.PAUSED).update(
         state=Case(
             When(ends_at__lte=now, then=Value(Promotion.State.ENDED)),
@@ -226,17 +225,22 @@ def promotions_resume_for_vendor(*, vendor_id: int) -> int:
 
 
 def _deliveries_insert(*, promotion: Promotion, consumers: QuerySet[User], now: datetime) -> int:
-    """INSERT ... SELECT one delivery of `promotion` per consumer of `consumers`; ON CONFLICT DO NOTHING."""
+    """INSERT ... SELECT one delivery of `promotion` per consumer of `consumers`; ON CONFLICT DO NOTHING. Every
+    consumer delivered to has their `consumer:{id}` scope bumped in the same transaction (their feed on My
+    partners shows it on their next visit, as the e-mail naming it does)."""
     select_sql, params = consumers.values("pk").query.sql_with_params()
     table = PromotionDelivery._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (promotion_id, consumer_id, delivered_at) "  # noqa: S608 (table from _meta)
             f"SELECT %s, u.id, %s FROM {User._meta.db_table} u WHERE u.id IN ({select_sql}) "
-            "ON CONFLICT (promotion_id, consumer_id) DO NOTHING",
+            "ON CONFLICT (promotion_id, consumer_id) DO NOTHING RETURNING consumer_id",
             [promotion.pk, connection.ops.adapt_datetimefield_value(now), *params],
         )
-        return cursor.rowcount
+        delivered = [row[0] for row in cursor.fetchall()]
+    if delivered:
+        changed(*(f"consumer:{consumer_id}" for consumer_id in delivered))
+    return len(delivered)
 
 
 @transaction.atomic
@@ -278,6 +282,4 @@ def promotion_deliveries_for_new_partner(*, consumer_id: int, vendor_id: int, no
             continue  # the clock delivers it, to this partner too, when it starts
         consumers = audience_consumers(spec=AudienceSpec.of(promotion), now=now).filter(pk=consumer_id)
         added += _deliveries_insert(promotion=promotion, consumers=consumers, now=now)
-    if added:  # after the membership change's commit: their feed, kept since, is read afresh
-        portfolio_changed(consumer_id=consumer_id)
     return added

@@ -8,5 +8,5 @@ import pytest
 @pytest.fixture(autouse=True)
 def _fresh_outage_memory(monkeypatch):
     """Each test meets Redis as if for the first time: no remembered outage of the cache or the broker."""
-    monkeypatch.setattr("marketplace.kernel.cache._health", {})
+    monkeypatch.setattr("marketplace.kernel.caching.backend._health", {})
     monkeypatch.setattr("marketplace.kernel.enqueue._broker_down_until", {})

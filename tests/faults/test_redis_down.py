@@ -178,7 +178,7 @@ def test_portfolio_and_api_keep_working_when_a_real_redis_dies_and_recover_when_
     client, consumer, monkeypatch
 ):
     # Ask Redis again at every call, instead of once per interval, so the test sees the restart at once.
-    monkeypatch.setattr("marketplace.kernel.cache.RETRY_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr("marketplace.kernel.caching.backend.RETRY_AFTER_SECONDS", 0.0)
     monkeypatch.setattr("marketplace.kernel.enqueue.RETRY_AFTER_SECONDS", 0.0)
     first, second, third = VendorFactory(name="First"), VendorFactory(name="Second"), VendorFactory(name="Third")
     port = free_port()

@@ -9,7 +9,6 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from marketplace.accounts.models import MODERATORS_GROUP, User
-from marketplace.kernel.page_cache import storefront_kept
 
 from ..models import ModerationAction, Vendor, VendorFlag, VendorReport
 
@@ -35,16 +34,10 @@ def vendor_list_pending() -> QuerySet[Vendor]:
 
 
 def vendor_page_pending(*, number: Any, per_page: int) -> Page:
-    """One page of vendor_list_pending, as Paginator.get_page gives it (a number past the end: the last page),
-    its count and rows kept for every moderator alike (marketplace.kernel.page_cache.storefront_kept): a new
-    application, a decision or any other vendor change renews them at once; an owner's changed email shows
-    at most PAGE_CACHE_SECONDS late."""
-    paginator = Paginator(vendor_list_pending(), per_page)
-    paginator.count = storefront_kept("moderation:pending:count", vendor_list_pending().count)
-    page = paginator.get_page(number)
-    rows = page.object_list
-    page.object_list = storefront_kept(f"moderation:pending:{per_page}:{page.number}", lambda: list(rows))
-    return page
+    """One page of vendor_list_pending, as Paginator.get_page gives it (a number past the end: the last page).
+    Read afresh for each moderator: the queue names the applicants (their e-mail addresses), which are kept in
+    no shared cache, and a handful of moderators read it (two indexed queries)."""
+    return Paginator(vendor_list_pending(), per_page).get_page(number)
 
 
 def vendor_list_flagged() -> QuerySet[Vendor]:

@@ -20,10 +20,10 @@ from django.db.models import F
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from sorl.thumbnail import get_thumbnail
 
+from marketplace.kernel.caching import changed
 from marketplace.kernel.enqueue import enqueue_safely
 from marketplace.kernel.errors import ForbiddenError, NotFoundError
 from marketplace.kernel.limits import STOCK_MAX
-from marketplace.kernel.page_cache import storefront_changed
 
 from ..models import Category, Product, Vendor
 
@@ -308,6 +308,6 @@ def product_stock_adjust(*, vendor: Vendor, product_id: int, delta: int) -> Prod
     if product.stock + delta > STOCK_MAX:
         raise ValidationError({"delta": [f"Stock cannot go above {STOCK_MAX:,} units; it is {product.stock:,} now."]})
     Product.objects.filter(pk=product.pk).update(stock=F("stock") + delta)
-    storefront_changed()
+    changed(f"vendor:{vendor.pk}")
     product.refresh_from_db()
     return product

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
-from marketplace.kernel.page_cache import StorefrontKeptHead
+from marketplace.kernel.caching import kept
+from marketplace.kernel.caching.heads import KeptHead
 from marketplace.kernel.pagination import StackedQuerySet
 from portfolios.selectors.memberships import VendorExclusion
 from vendors.models import Vendor
 from vendors.selectors import vendor_list_public
+from vendors.shown import SHAPE, VendorShown, vendor_shown
 
 from .storefront import _search_parts, _stacked, _without_ended
 
@@ -67,25 +69,39 @@ def vendor_list_directory_kept(
     sort: str = "",
     exclusion: VendorExclusion,
     search: str = "",
-) -> QuerySet[Vendor] | StackedQuerySet | StorefrontKeptHead[Vendor]:
+) -> QuerySet[Vendor] | StackedQuerySet | KeptHead[VendorShown]:
     """vendor_list_directory for one visitor, for a page or the API to slice. Without search text the first
     DIRECTORY_KEPT vendors of each filter and sort are the same for every visitor but for the vendors they
-    ended, so they are kept (marketplace.kernel.page_cache.StorefrontKeptHead) and a first page reads no vendor; with
-    search text a vendor the visitor ended shows when the text names it, and the list is read for them."""
+    ended, so they are kept (directory_head; marketplace.kernel.caching.heads.KeptHead) and a first page reads
+    no vendor; with search text a vendor the visitor ended shows when the text names it, and the list is read
+    for them."""
     listing = vendor_list_directory(search=search, category=category, region=region, sort=sort, exclusion=exclusion)
     if search.strip():
         return listing
-    return StorefrontKeptHead(
-        f"directory:{category or ''}:{region or ''}:{sort}",
+    return KeptHead(
+        everyone=lambda: directory_head.get(category=category or "", region=region or "", sort=sort),
         keep=DIRECTORY_KEPT,
-        every_visitor=lambda: vendor_list_directory(category=category, region=region, sort=sort),
         for_visitor=listing,
         vendor_of=lambda vendor: vendor.pk,
         hidden=exclusion.ended,
     )
 
 
-def vendor_list_featured(*, count: int, exclusion: VendorExclusion) -> list[Vendor]:
+@kept(
+    "directory-head",
+    shape=SHAPE,
+    scopes=lambda category, region, sort: ("directory", "reference"),
+    rows=lambda vendors: {f"vendor:{vendor.pk}" for vendor in vendors},
+    timed=("statistics",),
+)
+def directory_head(*, category: str, region: str, sort: str) -> tuple[VendorShown, ...]:
+    """The directory's first DIRECTORY_KEPT vendors for this filter and sort, as every visitor sees them; the
+    order by partners or rating follows the statistics at most the timeout late."""
+    rows = vendor_list_directory(category=category or None, region=region or None, sort=sort)[:DIRECTORY_KEPT]
+    return tuple(vendor_shown(vendor) for vendor in rows)
+
+
+def vendor_list_featured(*, count: int, exclusion: VendorExclusion) -> list[VendorShown]:
     """The home page's `count` vendors with the most partners, less those this consumer ended (rule 2): the
     first page of the directory by partners, from its kept head (vendor_list_directory_kept), so a signed-in
     home page reads no vendor; statistics order them at most PAGE_CACHE_SECONDS late."""

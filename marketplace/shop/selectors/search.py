@@ -3,20 +3,21 @@ the first rows of every search kept for everyone, each visitor's partners put fi
 
 from __future__ import annotations
 
-import hashlib
-from functools import cached_property, partial
+from functools import partial
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 
 from marketplace.accounts.models import User
-from marketplace.kernel.page_cache import storefront_kept
+from marketplace.kernel.caching import kept
+from marketplace.kernel.caching.heads import KeptHead
 from marketplace.kernel.pagination import StackedQuerySet
 from portfolios.selectors import partner_vendor_ids
 from portfolios.selectors.memberships import VendorExclusion
 from vendors.models import Product
+from vendors.shown import SHAPE, ProductShown, product_shown
 
-from .storefront import _named_by, _search_parts, _without_ended
+from .storefront import _search_parts, _without_ended
 
 # A product search with at most this many matches is kept whole, ranked, for every visitor (a selective search).
 SEARCH_KEPT = 48
@@ -86,102 +87,86 @@ def product_search_partners_first_kept(
     query: str = "",
     only_partners: bool = False,
     exclusion: VendorExclusion,
-) -> QuerySet[Product] | StackedQuerySet | PartnersFirstHead:
-    """product_search_partners_first for one visitor's page or API list, read from what is kept where it can be
-    (PartnersFirstHead)."""
-    return PartnersFirstHead(consumer=consumer, query=query, exclusion=exclusion, only_partners=only_partners)
+) -> KeptHead[ProductShown]:
+    """product_search_partners_first for one visitor's page or API list, read by slices as paginators and DRF
+    read a queryset. Apart from partners first, a search finds the same products in the same order for every
+    visitor: its first SEARCH_KEPT + 1 rows are kept for everyone (product_search_head), and a slice within
+    them is this visitor's current partners' products (product_search_partners_head, kept for the text and that
+    set of partners), then the kept rows less their partners' (marketplace.kernel.caching.heads.KeptHead). When
+    a kept row is of a vendor they ended and there is search text, the page is read from the database, where
+    rule 2 lives (_without_ended: shown, marked, only when the text names the vendor)."""
+    query = query.strip()
+    exclusion = exclusion or VendorExclusion()
+    partners = tuple(sorted(exclusion.partners))
+
+    def for_visitor() -> QuerySet[Product] | StackedQuerySet:
+        return product_search_partners_first(
+            consumer=consumer, query=query, only_partners=only_partners, exclusion=exclusion
+        )
+
+    def vendor_of(product: ProductShown) -> int:
+        return product.vendor.pk
+
+    if only_partners:
+        return KeptHead(
+            everyone=lambda: product_search_partners_head.get(query=query, partners=partners, near=True),
+            keep=SEARCH_KEPT + 1,
+            for_visitor=for_visitor,
+            vendor_of=vendor_of,
+            model=Product,
+        )
+
+    def own() -> tuple[ProductShown, ...]:
+        if not partners:
+            return ()
+        near = product_search_head.get(query=query)[1]
+        return product_search_partners_head.get(query=query, partners=partners, near=near)
+
+    return KeptHead(
+        everyone=lambda: product_search_head.get(query=query)[0],
+        keep=SEARCH_KEPT + 1,
+        for_visitor=for_visitor,
+        vendor_of=vendor_of,
+        hidden=exclusion.partners | exclusion.ended,
+        own=own,
+        ask=exclusion.ended if query else (),
+        model=Product,
+    )
 
 
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+def _head_vendors(rows: tuple[ProductShown, ...]) -> set[str]:
+    return {f"vendor:{product.vendor.pk}" for product in rows}
 
 
-def _product_search_head(query: str) -> tuple[list[Product], bool]:
+@kept("search-head", shape=SHAPE, scopes=lambda query: ("reference",), rows=lambda head: _head_vendors(head[0]))
+def product_search_head(*, query: str) -> tuple[tuple[ProductShown, ...], bool]:
     """The first SEARCH_KEPT + 1 rows of a product search as anyone sees it, and whether they are near matches
-    (full text found nothing: product_search_partners_first's trigram part)."""
+    (full text found nothing: product_search_partners_first's trigram part). Kept until a vendor of its rows
+    changes; a product that newly matches shows at most the timeout late."""
     everyone = partial(
         product_search_partners_first, consumer=AnonymousUser(), query=query, exclusion=VendorExclusion()
     )
     rows = list(everyone(near_matches=False)[: SEARCH_KEPT + 1])
-    if rows or not query:
-        return rows, False
-    return list(everyone()[: SEARCH_KEPT + 1]), True
+    near = False
+    if not rows and query:
+        rows, near = list(everyone()[: SEARCH_KEPT + 1]), True
+    return tuple(product_shown(product) for product in rows), near
 
 
-class PartnersFirstHead:
-    """One visitor's product search (or the product list with no search text), partners first, read by
-    slices as paginators and DRF read a queryset. Apart from partners first, a search finds the same products
-    in the same order for every visitor: its first SEARCH_KEPT + 1 ranked rows are kept for everyone
-    (marketplace.kernel.page_cache.storefront_kept), and a slice within them is this visitor's current partners'
-    products, then the kept rows less their partners' and the vendors they ended, unless the text names them
-    (rule 2, marked), each part in the order the database gives (rank, name, id), with their own prices.
-    Their partners' products are one query over those partners' products, kept the same way for the search
-    text and that set of partners (so a visitor's next page or reload reads neither). The slice is read for
-    them from the database (`for_visitor`, built only then) when it reaches past the kept rows, when the name
-    test needs the database (text that is not ASCII) and when every match is left out (the database then
-    looks for near matches). With `only_partners` the list is their partners' products alone, its first
-    SEARCH_KEPT + 1 rows kept the same way."""
-
-    ordered = True
-    model = Product
-
-    def __init__(
-        self,
-        *,
-        consumer: User | AnonymousUser,
-        query: str,
-        exclusion: VendorExclusion,
-        only_partners: bool = False,
-    ) -> None:
-        self.consumer, self.query, self.exclusion = consumer, query.strip(), exclusion
-        self.only_partners = only_partners
-
-    @cached_property
-    def for_visitor(self) -> QuerySet[Product] | StackedQuerySet:
-        return product_search_partners_first(
-            consumer=self.consumer, query=self.query, only_partners=self.only_partners, exclusion=self.exclusion
-        )
-
-    def __getitem__(self, index: slice) -> list[Product]:
-        if not isinstance(index, slice) or index.step is not None or not 0 < (index.stop or 0) <= SEARCH_KEPT + 1:
-            return self.for_visitor[index]
-        start, stop = index.start or 0, index.stop
-        query, exclusion = self.query, self.exclusion
-        digest = _digest(query)
-        partners = _digest(",".join(map(str, sorted(exclusion.partners))))
-        if self.only_partners:  # the list's first SEARCH_KEPT + 1 rows hold any slice that ends within them
-            rows = storefront_kept(
-                f"product-results:{digest}:only-partners:{partners}",
-                lambda: list(self.for_visitor[: SEARCH_KEPT + 1]),
-            )
-            return rows[start:stop]
-        everyone, near = storefront_kept(f"product-results:{digest}", lambda: _product_search_head(query))
-        complete = len(everyone) <= SEARCH_KEPT
-        others: list[Product] = []
-        for product in everyone:
-            if product.vendor_id in exclusion.partners:  # their partners' products come first, read below
-                continue
-            if product.vendor_id in exclusion.ended:  # rule 2, as _without_ended applies it
-                named = _named_by(query, product.vendor.name) if query else False
-                if named is None:
-                    return self.for_visitor[index]
-                if not named:
-                    continue
-                product.from_ended_partner = True
-            product.from_partner = False
-            others.append(product)
-        own: list[Product] = []
-        if exclusion.partners:
-            own = storefront_kept(
-                f"product-results:{digest}:partners:{partners}",
-                lambda: list(
-                    product_search_partners_first(
-                        consumer=self.consumer, query=query, only_partners=True, exclusion=exclusion, near_matches=near
-                    )[: SEARCH_KEPT + 1]
-                ),
-            )
-        if everyone and not own and not others:  # every match left out: the database looks for near matches
-            return self.for_visitor[index]
-        if len(own) + len(others) < stop and not complete:
-            return self.for_visitor[index]
-        return (own + others)[start:stop]
+@kept(
+    "search-partners",
+    shape=SHAPE,
+    scopes=lambda query, partners, near: (*(f"vendor:{pk}" for pk in partners), "reference"),
+    rows=_head_vendors,
+)
+def product_search_partners_head(*, query: str, partners: tuple[int, ...], near: bool) -> tuple[ProductShown, ...]:
+    """The first SEARCH_KEPT + 1 products of these partners matching `query` (near matches too when `near`),
+    with their partner prices: the partners-first part of a search, for everyone with these partners."""
+    rows = product_search_partners_first(
+        consumer=AnonymousUser(),
+        query=query,
+        only_partners=True,
+        exclusion=VendorExclusion(partners=frozenset(partners)),
+        near_matches=near,
+    )[: SEARCH_KEPT + 1]
+    return tuple(product_shown(product) for product in rows)

@@ -15,12 +15,13 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordS
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import F, Prefetch, Q, QuerySet
 
-from marketplace.kernel.page_cache import storefront_kept
+from marketplace.kernel.caching import kept
 from marketplace.kernel.pagination import StackedQuerySet
 from marketplace.kernel.privacy import public_facts_from
 from portfolios.models import VendorEndReasonStat
 from vendors.models import Product, Vendor
 from vendors.selectors import vendor_list_public
+from vendors.shown import SHAPE, ProductShown, VendorShown, product_shown, vendor_ref, vendor_shown
 
 MAX_COMPARE = 4
 
@@ -65,16 +66,6 @@ def _without_ended(
     return qs.exclude(ended_rows)
 
 
-def _named_by(query: str, name: str) -> bool | None:
-    """_without_ended's name test (`name__icontains=query`) for a row already read: whether the search text is
-    part of the vendor's name. None when only the database can say: for ASCII text Python's lower() compares as
-    PostgreSQL's UPPER() does, for other text the two may differ."""
-    query = query.strip()
-    if not (query.isascii() and name.isascii()):
-        return None
-    return bool(query) and query.lower() in name.lower()
-
-
 def vendor_get_for_page(*, slug: str) -> Vendor | None:
     """One approved vendor with its statistics rows and its top end reasons prefetched."""
     return (
@@ -86,28 +77,48 @@ def vendor_get_for_page(*, slug: str) -> Vendor | None:
     )
 
 
+# A vendor page shows at most this many products (the rest: the product search, which pages through them).
+VENDOR_PAGE_PRODUCTS = 200
+
+
 @dataclass(frozen=True)
 class VendorPage:
-    """What a vendor's page shows every visitor alike: the vendor, its active products, its public facts."""
+    """What a vendor's page shows every visitor alike: the vendor, its first active products (at most
+    VENDOR_PAGE_PRODUCTS, by name; `more` when it has others), its public facts (already released)."""
 
-    vendor: Vendor
-    products: list[Product]
+    vendor: VendorShown
+    products: tuple[ProductShown, ...]
     facts: dict[str, Any]
+    more: bool = False
+
+
+@kept(
+    "vendor-page",
+    shape=SHAPE + 1,
+    scopes=lambda slug: ("reference",),
+    rows=lambda page: (f"vendor:{page.vendor.pk}",),
+    timed=("statistics",),
+)
+def vendor_page_shown(*, slug: str) -> VendorPage | None:
+    """An approved vendor's page (vendor_get_for_page, its products, vendor_facts), read once for every
+    visitor and kept (marketplace.kernel.caching) until the vendor's scope moves: a signed-in visitor's page
+    adds only their own partner prices and marks to it. None for a slug no approved vendor has."""
+    vendor = vendor_get_for_page(slug=slug)
+    if vendor is None:
+        return None
+    rows = list(product_list_for_vendor_page(vendor=vendor)[: VENDOR_PAGE_PRODUCTS + 1])
+    ref = vendor_ref(vendor)
+    return VendorPage(
+        vendor=vendor_shown(vendor),
+        products=tuple(product_shown(product, vendor=ref) for product in rows[:VENDOR_PAGE_PRODUCTS]),
+        facts=vendor_facts(vendor=vendor),
+        more=len(rows) > VENDOR_PAGE_PRODUCTS,
+    )
 
 
 def vendor_get_page_kept(*, slug: str) -> VendorPage | None:
-    """An approved vendor's page (vendor_get_for_page, its products, vendor_facts), read once for every
-    visitor and kept under the storefront's version (marketplace.kernel.page_cache.storefront_kept): a signed-in
-    visitor's page adds only their own partner prices and marks to it. None for a slug no approved vendor has."""
-
-    def read() -> VendorPage | None:
-        vendor = vendor_get_for_page(slug=slug)
-        if vendor is None:
-            return None
-        products = list(product_list_for_vendor_page(vendor=vendor))
-        return VendorPage(vendor=vendor, products=products, facts=vendor_facts(vendor=vendor))
-
-    return storefront_kept(f"vendor-page:{slug}", read)
+    """vendor_page_shown, kept."""
+    return vendor_page_shown.get(slug=slug)
 
 
 def _top_reasons_prefetch() -> Prefetch:
@@ -170,8 +181,17 @@ def product_get_for_page(*, pk: int) -> Product | None:
     return Product.objects.purchasable().select_related("vendor", "category").filter(pk=pk).first()
 
 
-def product_get_page_kept(*, pk: int) -> Product | None:
-    """product_get_for_page, read once for every visitor and kept under the storefront's version
-    (marketplace.kernel.page_cache.storefront_kept: a price, stock or vendor change renews it). The signed-in
-    visitor's own price and marks are worked out from it on each request."""
-    return storefront_kept(f"product-page:{pk}", lambda: product_get_for_page(pk=pk))
+@kept(
+    "product-page", shape=SHAPE, scopes=lambda pk: ("reference",), rows=lambda product: (f"vendor:{product.vendor.pk}",)
+)
+def product_page_shown(*, pk: int) -> ProductShown | None:
+    """product_get_for_page, read once for every visitor and kept (marketplace.kernel.caching) until its
+    vendor's scope moves (a price, stock or vendor change). The signed-in visitor's own price and marks are
+    worked out from it on each request."""
+    product = product_get_for_page(pk=pk)
+    return product_shown(product) if product is not None else None
+
+
+def product_get_page_kept(*, pk: int) -> ProductShown | None:
+    """product_page_shown, kept."""
+    return product_page_shown.get(pk=pk)

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from marketplace.accounts.models import User
+from marketplace.kernel.caching import changed
 from marketplace.kernel.money import format_money
-from marketplace.kernel.page_cache import storefront_changed
 from portfolios.models import PartnerMembership
 from portfolios.services import membership_record_purchase
 from promotions.models import Promotion
@@ -225,7 +225,7 @@ def _checkout_new(
         for vendor_id, lines in sorted(by_vendor.items())
     ]
     Product.objects.bulk_update(list(products.values()), ["stock"])
-    storefront_changed()  # stock shows on the product pages
+    changed(*(f"vendor:{vendor_id}" for vendor_id in sorted(by_vendor)))  # stock shows on their pages
     CartItem.objects.filter(pk__in=[i.pk for i in items]).delete()
     payment = payment_create_for_checkout(checkout=checkout, orders=orders)
     if payment.status == Payment.Status.SUCCEEDED:  # nothing to pay: promotions took it all

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from django.db.models import Sum
 
-from marketplace.kernel.page_cache import storefront_changed
+from marketplace.kernel.caching import changed
 from vendors.models import Product
 
 from ..models import OrderLine
@@ -29,9 +29,11 @@ def stock_return_for_orders(*, order_ids: list[int]) -> int:
         back[product_id] += quantity
     if not back:
         return 0
-    products = list(Product.objects.select_for_update().filter(pk__in=list(back)).order_by("id").only("id", "stock"))
+    products = list(
+        Product.objects.select_for_update().filter(pk__in=list(back)).order_by("id").only("id", "stock", "vendor_id")
+    )
     for product in products:
         product.stock += back[product.pk]
     Product.objects.bulk_update(products, ["stock"])
-    storefront_changed()  # stock shows on the product pages
+    changed(*sorted({f"vendor:{product.vendor_id}" for product in products}))  # stock shows on their pages
     return sum(back.values())

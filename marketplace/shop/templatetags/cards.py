@@ -1,63 +1,23 @@
-"""Vendor cards and product results, rendered once and then read from the cache, many in one round trip.
-
-A list page draws 6 to 24 cards; rendering their templates was most of a page's time at marketplace scale.
-`{% vendor_cards vendors %}` and `{% product_results products %}` key each card by everything it shows (the
-values the page already loaded: names, prices, stock, the public facts after suppression, the visitor's
-partner mark, the template's own source), fetch every key with one `get_many`, render only the cards not
-found and store them. A card whose data changed has a new key, so nothing needs invalidating and a card
-never shows stale data; old keys expire. Per-visitor parts that carry a CSRF token (the "ended partnership"
-note with its Reinstate form) are rendered outside the cached card, every time.
-"""
+"""Vendor cards and product results, rendered once and then read from the cache, many in one round trip
+(marketplace.kernel.caching.fragments: keyed by what each card shows and by its templates, included ones
+too). Per-visitor parts that carry a CSRF token are either rendered outside the kept card, every time (the
+"ended partnership" note with its Reinstate form), or kept with the token marker that escaping cannot produce
+(caching.TOKEN_MARKER) and served with the visitor's token."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
-from functools import cache as memoize
 from typing import Any
 
 from django import template
-from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
+
+from marketplace.kernel.caching import TOKEN_MARKER, fragments, with_token
 
 from .privacy import card_facts
 
 register = template.Library()
-
-CARD_SECONDS = 3600
-
-
-@memoize
-def _source_digest(name: str) -> str:
-    """The card template's source, so a deploy that changes it renders new cards."""
-    return hashlib.blake2b(get_template(name).template.source.encode(), digest_size=8).hexdigest()
-
-
-def _key(kind: str, fingerprint: tuple[Any, ...]) -> str:
-    return f"card:{kind}:" + hashlib.blake2b(repr(fingerprint).encode(), digest_size=16).hexdigest()
-
-
-def _cards(
-    items: list[Any],
-    kind: str,
-    template_name: str,
-    fingerprint: Callable[[Any], tuple[Any, ...]],
-    render: Callable[[Any], str],
-) -> list[str]:
-    """Each item's card HTML: from the cache where found, rendered (and stored) where not."""
-    digest = _source_digest(template_name)
-    keys = [_key(kind, (digest, *fingerprint(item))) for item in items]
-    found = cache.get_many(keys)
-    missing = {}
-    html = []
-    for item, key in zip(items, keys, strict=True):
-        if key not in found:
-            found[key] = missing[key] = render(item)
-        html.append(found[key])
-    if missing:
-        cache.set_many(missing, timeout=CARD_SECONDS)
-    return html
 
 
 @register.simple_tag(takes_context=True)
@@ -90,7 +50,7 @@ def vendor_cards(context: template.Context, vendors: Iterable[Any]) -> SafeStrin
         # No request: a card needs no context processor, and renders the same for every visitor it is keyed by.
         return card.render({"vendor": vendor, "partner_ids": partner_ids, "compare": compare})
 
-    html = _cards(vendors, "vendor", "shop/_vendor_card.html", fingerprint, render)
+    html = fragments(vendors, "vendor", "shop/_vendor_card.html", fingerprint, render)
     ended_note = get_template("shop/_ended_partnership.html")
     out = []
     for vendor, card_html in zip(vendors, html, strict=True):
@@ -131,18 +91,14 @@ def product_results(context: template.Context, products: Iterable[Any]) -> SafeS
     def render(product: Any) -> str:
         return item.render({"product": product})
 
-    return mark_safe("".join(_cards(list(products), "product", "shop/_product_result.html", fingerprint, render)))  # noqa: S308
-
-
-# Stands for the visitor's CSRF token in a cached card; replaced by theirs each time the card is served.
-CSRF_PLACEHOLDER = "__csrf_token__"
+    return mark_safe("".join(fragments(products, "product", "shop/_product_result.html", fingerprint, render)))  # noqa: S308
 
 
 @register.simple_tag(takes_context=True)
 def product_cards(context: template.Context, products: Iterable[Any]) -> SafeString:
     """The cards of shop/_product_card.html for a vendor page's `products` (with vendor, your_price and
     from_ended_partner set by the view). A signed-in visitor's cards carry an "Add to cart" form: it is
-    cached with a placeholder for the CSRF token, which is this visitor's token when served."""
+    kept with the token marker, which is this visitor's token when served."""
     request = context.get("request")
     signed_in = bool(request is not None and request.user.is_authenticated)
     page_path = request.path if request is not None else ""
@@ -153,13 +109,11 @@ def product_cards(context: template.Context, products: Iterable[Any]) -> SafeStr
 
     def render(product: Any) -> str:
         return card.render(
-            {"product": product, "signed_in": signed_in, "page_path": page_path, "csrf_token": CSRF_PLACEHOLDER}
+            {"product": product, "signed_in": signed_in, "page_path": page_path, "csrf_token": TOKEN_MARKER}
         )
 
-    html = "".join(_cards(list(products), "product-card", "shop/_product_card.html", fingerprint, render))
-    if signed_in:
-        html = html.replace(CSRF_PLACEHOLDER, str(context.get("csrf_token")))
-    return mark_safe(html)  # noqa: S308 - template output, escaped there; the token is Django's own
+    html = "".join(fragments(products, "product-card", "shop/_product_card.html", fingerprint, render))
+    return with_token(html, context.get("csrf_token") if signed_in else "")
 
 
 def _cards_with_forms(
@@ -170,14 +124,14 @@ def _cards_with_forms(
     fingerprint: Callable[[Any], tuple[Any, ...]],
     item_context: Callable[[Any], dict[str, Any]],
 ) -> SafeString:
-    """Cards whose forms carry a CSRF token: cached with CSRF_PLACEHOLDER, served with this visitor's token."""
+    """Cards whose forms carry a CSRF token: kept with the token marker, served with this visitor's token."""
     card = get_template(template_name)
 
     def render(item: Any) -> str:
-        return card.render({**item_context(item), "csrf_token": CSRF_PLACEHOLDER})
+        return card.render({**item_context(item), "csrf_token": TOKEN_MARKER})
 
-    html = "".join(_cards(list(items), kind, template_name, fingerprint, render))
-    return mark_safe(html.replace(CSRF_PLACEHOLDER, str(context.get("csrf_token"))))  # noqa: S308 - as product_cards
+    html = "".join(fragments(items, kind, template_name, fingerprint, render))
+    return with_token(html, context.get("csrf_token"))
 
 
 def _next_path(context: template.Context) -> str:
@@ -195,7 +149,6 @@ def partner_cards(context: template.Context, memberships: Iterable[Any]) -> Safe
         vendor = membership.vendor
         category = vendor.category.name if vendor.category_id else ""
         return (
-            _source_digest("shop/_vendor_logo.html"),
             vendor.pk,
             vendor.name,
             vendor.slug,
@@ -221,7 +174,6 @@ def feed_items(context: template.Context, feed: Iterable[Any], reasons: Any) -> 
         feedback = promo.my_feedback
         given = (feedback.verdict, feedback.reason) if feedback is not None else None
         return (
-            _source_digest("portfolios/_feedback.html"),
             promo.pk,
             promo.vendor.name,
             promo.title,
@@ -277,31 +229,13 @@ def catalogue_rows(context: template.Context, products: Iterable[Any]) -> SafeSt
 @register.simple_tag(takes_context=True)
 def application_cards(context: template.Context, vendors: Iterable[Any]) -> SafeString:
     """The cards of moderation/_application_card.html for a page of pending applications (with owner,
-    category and regions loaded), with their Approve and Reject forms, which return to this page."""
+    category and regions loaded), with their Approve and Reject forms, which return to this page. Rendered
+    for each moderator, never kept: they name the applicants (their e-mail addresses)."""
     next_path = _next_path(context)
-
-    def fingerprint(vendor: Any) -> tuple[Any, ...]:
-        return (
-            _source_digest("moderation/_action_form.html"),
-            vendor.pk,
-            vendor.name,
-            vendor.created_at,
-            vendor.owner.email,
-            vendor.contact_email,
-            vendor.category.name if vendor.category_id else "",
-            tuple(region.name for region in vendor.regions_served()),
-            vendor.description,
-            vendor.status_reason,
-            next_path,
-        )
-
-    return _cards_with_forms(
-        context,
-        vendors,
-        "application",
-        "moderation/_application_card.html",
-        fingerprint,
-        lambda vendor: {"vendor": vendor, "next_path": next_path},
+    card = get_template("moderation/_application_card.html")
+    request = context.get("request")
+    return mark_safe(  # noqa: S308 - template output, escaped there
+        "".join(card.render({"vendor": vendor, "next_path": next_path}, request) for vendor in vendors)
     )
 
 
@@ -316,4 +250,4 @@ def insights_sections(insights: Any) -> SafeString:
     def render(figures: Any) -> str:
         return sections.render({"insights": figures, "chart_data": figures.chart_data()})
 
-    return mark_safe(_cards([insights], "insights", template_name, lambda figures: (repr(figures),), render)[0])  # noqa: S308 - template output, escaped there
+    return mark_safe(fragments([insights], "insights", template_name, lambda figures: (repr(figures),), render)[0])  # noqa: S308 - template output, escaped there

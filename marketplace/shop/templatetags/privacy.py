@@ -11,19 +11,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import template
-from django.core.exceptions import ObjectDoesNotExist
 
 from marketplace.kernel.privacy import public_facts_from
 from vendors.models import Vendor
+from vendors.shown import VendorShown, figures_of
 
 register = template.Library()
-
-
-def _row(vendor: Vendor, name: str) -> Any:
-    try:
-        return getattr(vendor, name)
-    except ObjectDoesNotExist:  # the statistics job has not written this vendor's row yet
-        return None
 
 
 @register.filter
@@ -32,13 +25,13 @@ def public_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @register.filter
-def card_facts(vendor: Vendor) -> dict[str, Any]:
-    stats, sales = _row(vendor, "stats"), _row(vendor, "sales_stats")
+def card_facts(vendor: Vendor | VendorShown) -> dict[str, Any]:
+    figures = figures_of(vendor)
     return public_facts_from(
         {
             "vendor_id": vendor.pk,
-            "partner_count": stats.current_partners if stats else 0,
-            "rating_average": sales.rating_average if sales else None,
-            "rating_count": sales.rating_count if sales else 0,
+            "partner_count": figures.current_partners,
+            "rating_average": figures.rating_average,
+            "rating_count": figures.rating_count,
         }
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -16,8 +17,8 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from marketplace.kernel.caching import cache_anonymous_page
 from marketplace.kernel.errors import DomainError, DomainErrorMixin
-from marketplace.kernel.page_cache import cache_anonymous_page
 from marketplace.kernel.pagination import LookaheadPaginator
 from marketplace.kernel.redirects import redirect_back
 from portfolios.selectors import partner_vendor_ids
@@ -45,7 +46,7 @@ FEATURED_VENDORS = 6
 logger = logging.getLogger(__name__)
 
 
-@method_decorator(cache_anonymous_page, name="dispatch")
+@method_decorator(cache_anonymous_page(), name="dispatch")
 class HomeView(TemplateView):
     template_name = "shop/home.html"
 
@@ -64,11 +65,12 @@ class HomeView(TemplateView):
 def _mark_ended(vendors: Any, exclusion: VendorExclusion) -> None:
     """Set `ended_partnership_on` on each listed vendor the consumer ended (found by name), for its mark."""
     if exclusion.ended:
-        for vendor in vendors:
-            vendor.ended_partnership_on = exclusion.ended_on.get(vendor.pk)
+        for vendor in vendors:  # rows of vendors they ended come from the database only (rule 2), never kept
+            if vendor.pk in exclusion.ended_on:
+                vendor.ended_partnership_on = exclusion.ended_on[vendor.pk]
 
 
-@method_decorator(cache_anonymous_page, name="dispatch")
+@method_decorator(cache_anonymous_page(params=("q", "category", "region", "sort", "page")), name="dispatch")
 class VendorListView(ListView):
     template_name = "shop/vendor_list.html"
     context_object_name = "vendors"
@@ -105,7 +107,7 @@ class VendorListView(ListView):
         return context
 
 
-@method_decorator(cache_anonymous_page, name="dispatch")
+@method_decorator(cache_anonymous_page(), name="dispatch")
 class VendorDetailView(TemplateView):
     template_name = "shop/vendor_detail.html"
 
@@ -124,13 +126,16 @@ class VendorDetailView(TemplateView):
         exclusion = vendor_ids_excluded_for_visit(consumer=self.request.user)
         is_partner = vendor.pk in exclusion.partners
         ended_on = exclusion.ended_on.get(vendor.pk)
-        for product in page.products:  # this request's own copies: what is kept is not changed
-            product.vendor = vendor  # already loaded: no query per product
-            product.your_price = product.unit_price_for(is_partner=is_partner)
-            product.from_ended_partner = ended_on is not None
+        products = [  # this request's own copies: what is kept is not changed
+            replace(
+                product, your_price=product.unit_price_for(is_partner=is_partner), from_ended_partner=bool(ended_on)
+            )
+            for product in page.products
+        ]
         context.update(
             vendor=vendor,
-            products=page.products,
+            products=products,
+            more_products=page.more,
             facts=page.facts,
             is_partner=is_partner,
             ended_partnership_on=ended_on,
@@ -138,7 +143,7 @@ class VendorDetailView(TemplateView):
         return context
 
 
-@method_decorator(cache_anonymous_page, name="dispatch")
+@method_decorator(cache_anonymous_page(), name="dispatch")
 class ProductDetailView(TemplateView):
     template_name = "shop/product_detail.html"
 
@@ -150,7 +155,7 @@ class ProductDetailView(TemplateView):
         exclusion = vendor_ids_excluded_for_visit(consumer=self.request.user)  # partners and ended, one query
         is_partner = product.vendor_id in exclusion.partners
         ended_on = exclusion.ended_on.get(product.vendor_id)
-        product.from_ended_partner = ended_on is not None
+        product = replace(product, from_ended_partner=ended_on is not None)
         context.update(
             product=product,
             is_partner=is_partner,
@@ -161,7 +166,7 @@ class ProductDetailView(TemplateView):
         return context
 
 
-@method_decorator(cache_anonymous_page, name="dispatch")
+@method_decorator(cache_anonymous_page(params=("q", "only_partners", "page")), name="dispatch")
 class ProductSearchView(ListView):
     """Partners first: the consumer's partners' products come first, marked, then the rest."""
 

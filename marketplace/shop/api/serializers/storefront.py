@@ -12,6 +12,7 @@ from rest_framework import serializers
 from marketplace.kernel.limits import COMMENT_MAX_LENGTH, ID_MAX
 from marketplace.kernel.privacy import min_group, public_facts_from
 from vendors.models import Product, Vendor
+from vendors.shown import VendorShown, figures_of
 
 from ...models import Order, OrderLine
 from ...selectors import VendorSort
@@ -60,20 +61,14 @@ class VendorOutputSerializer(serializers.ModelSerializer):
             "approved_at",
         ]
 
-    def _stats(self, vendor: Vendor, name: str):  # type: ignore[no-untyped-def]
-        try:
-            return getattr(vendor, name)
-        except ObjectDoesNotExist:  # the statistics job has not written this vendor's row yet
-            return None
-
-    def _public(self, vendor: Vendor) -> dict[str, Any]:
-        stats, sales = self._stats(vendor, "stats"), self._stats(vendor, "sales_stats")
+    def _public(self, vendor: Vendor | VendorShown) -> dict[str, Any]:
+        figures = figures_of(vendor)
         return public_facts_from(
             {
                 "vendor_id": vendor.pk,
-                "partner_count": stats.current_partners if stats else 0,
-                "rating_average": sales.rating_average if sales else None,
-                "rating_count": sales.rating_count if sales else 0,
+                "partner_count": figures.current_partners,
+                "rating_average": figures.rating_average,
+                "rating_count": figures.rating_count,
             }
         )
 

@@ -14,7 +14,10 @@ per LOG_EVERY_SECONDS. When Redis answers again the memory copy is emptied, so n
 outage can outlive it and shadow Redis in the next one. A key deleted during the outage keeps its old value
 in Redis until its own timeout: every key this project caches carries one.
 
-Errors that are not about reaching Redis (a WRONGTYPE reply, a value that cannot be pickled) still raise.
+A Redis that refuses writes for want of memory (an OOM reply under `maxmemory` with the `noeviction` policy)
+is treated as down too: the site serves fresh pages rather than errors (docs/deploy.md says which eviction
+policy to run instead). Errors that are not about reaching Redis (a WRONGTYPE reply, a value that cannot be
+pickled) still raise.
 """
 
 from __future__ import annotations
@@ -31,13 +34,13 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import ReadOnlyError
+from redis.exceptions import OutOfMemoryError, ReadOnlyError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
-# Redis is unreachable or cannot take writes: the failures an outage or a failover produce.
-REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, ReadOnlyError, OSError)
+# Redis is unreachable or cannot take writes: the failures an outage, a failover or a full memory produce.
+REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, ReadOnlyError, OutOfMemoryError, OSError)
 RETRY_AFTER_SECONDS = 5.0
 LOG_EVERY_SECONDS = 60.0
 # A healthy Redis next to the web server answers in well under a millisecond; without these a Redis host

@@ -1,0 +1,267 @@
+"""What the storefront shows of categories, regions, vendors and products, as values: frozen dataclasses that
+pages keep in the shared cache (marketplace.kernel.caching) instead of model rows. Each holds only what a page
+shows every visitor (no owner, no e-mail address, no search vector) and the few methods templates and API
+serializers call on a row (get_absolute_url, regions_served, unit_price_for, in_stock). A page's own touches
+(the visitor's price, the partner marks) are set with `dataclasses.replace` on a copy.
+
+Bump a `SHAPE` when a dataclass here changes: it is part of every key these values are kept under, so a deploy
+never reads the values the old code kept."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+SHAPE = 1
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A stored picture by its name: what thumbnails (sorl) and API serializers read of an ImageField."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __bool__(self) -> bool:
+        return bool(self.name)
+
+    @property
+    def url(self) -> str:
+        return default_storage.url(self.name)
+
+
+@dataclass(frozen=True)
+class RegionShown:
+    code: str
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class CategoryShown:
+    pk: int
+    name: str
+    slug: str
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class VendorFigures:
+    """The statistics rows a vendor card's public facts are read from (marketplace.kernel.privacy releases them)."""
+
+    current_partners: int = 0
+    ended_90d: int = 0
+    rating_average: Decimal | None = None
+    rating_count: int = 0
+
+
+@dataclass(frozen=True)
+class VendorShown:
+    pk: int
+    name: str
+    slug: str
+    description: str
+    logo: StoredFile
+    status: str
+    status_display: str
+    category: CategoryShown | None
+    regions: tuple[RegionShown, ...]
+    created_at: datetime.datetime
+    approved_at: datetime.datetime | None
+    product_count: int | None = None
+    figures: VendorFigures | None = None
+    ended_partnership_on: datetime.datetime | None = None  # set per visitor on a copy
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    @property
+    def category_id(self) -> int | None:
+        return self.category.pk if self.category else None
+
+    def get_absolute_url(self) -> str:
+        return reverse("shop:vendor-detail", kwargs={"slug": self.slug})
+
+    def regions_served(self) -> list[RegionShown]:
+        return list(self.regions)
+
+    def get_status_display(self) -> str:
+        return self.status_display
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class VendorRef:
+    """The vendor a product row names: enough for its link and its name."""
+
+    pk: int
+    name: str
+    slug: str
+    status: str = "approved"
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def get_absolute_url(self) -> str:
+        return reverse("shop:vendor-detail", kwargs={"slug": self.slug})
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class ProductShown:
+    pk: int
+    name: str
+    description: str
+    price: Decimal
+    partner_price: Decimal | None
+    stock: int
+    image: StoredFile
+    vendor: VendorRef
+    category: CategoryShown | None
+    created_at: datetime.datetime
+    # Per visitor, set on a copy (dataclasses.replace) by the page or list that shows it.
+    your_price: Decimal | None = None
+    from_partner: bool = False
+    from_ended_partner: bool = False
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    @property
+    def vendor_id(self) -> int:
+        return self.vendor.pk
+
+    @property
+    def category_id(self) -> int | None:
+        return self.category.pk if self.category else None
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+    def get_absolute_url(self) -> str:
+        return reverse("shop:product-detail", kwargs={"pk": self.pk})
+
+    def unit_price_for(self, *, is_partner: bool) -> Decimal:
+        """Product.unit_price_for: the one price rule, on the kept value."""
+        if is_partner and self.partner_price is not None:
+            return self.partner_price
+        return self.price
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _related(obj: Any, name: str) -> Any:
+    """The related row `name` when the list already read it (select_related), else None: never a query."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    descriptor = getattr(type(obj), name, None)
+    if descriptor is None or not descriptor.is_cached(obj):
+        return None
+    try:
+        return getattr(obj, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def figures_of(vendor: Any) -> VendorFigures:
+    """The statistics figures of a vendor, a VendorShown or a row with its statistics rows read by its list."""
+    if isinstance(vendor, VendorShown):
+        return vendor.figures or VendorFigures()
+    from django.core.exceptions import ObjectDoesNotExist
+
+    def row(name: str) -> Any:
+        try:
+            return getattr(vendor, name)
+        except ObjectDoesNotExist:  # the statistics job has not written this vendor's row yet
+            return None
+
+    stats, sales = row("stats"), row("sales_stats")
+    return VendorFigures(
+        current_partners=stats.current_partners if stats else 0,
+        ended_90d=stats.ended_90d if stats else 0,
+        rating_average=sales.rating_average if sales else None,
+        rating_count=sales.rating_count if sales else 0,
+    )
+
+
+def category_shown(category: Any) -> CategoryShown | None:
+    if category is None:
+        return None
+    return CategoryShown(pk=category.pk, name=category.name, slug=category.slug)
+
+
+def vendor_shown(vendor: Any, *, regions: bool = True) -> VendorShown:
+    """A vendor row (with its category, regions and the statistics rows the list joined) as a value; without
+    its regions when `regions` is False (a list that did not read them)."""
+    stats, sales = _related(vendor, "stats"), _related(vendor, "sales_stats")
+    figures = None
+    if stats is not None or sales is not None:
+        figures = VendorFigures(
+            current_partners=stats.current_partners if stats else 0,
+            ended_90d=stats.ended_90d if stats else 0,
+            rating_average=sales.rating_average if sales else None,
+            rating_count=sales.rating_count if sales else 0,
+        )
+    return VendorShown(
+        pk=vendor.pk,
+        name=vendor.name,
+        slug=vendor.slug,
+        description=vendor.description,
+        logo=StoredFile(vendor.logo.name or ""),
+        status=vendor.status,
+        status_display=vendor.get_status_display(),
+        category=category_shown(vendor.category) if vendor.category_id else None,
+        regions=tuple(RegionShown(code=r.code, name=r.name) for r in vendor.regions_served()) if regions else (),
+        created_at=vendor.created_at,
+        approved_at=vendor.approved_at,
+        product_count=getattr(vendor, "product_count", None),
+        figures=figures,
+    )
+
+
+def vendor_ref(vendor: Any) -> VendorRef:
+    return VendorRef(pk=vendor.pk, name=vendor.name, slug=vendor.slug, status=vendor.status)
+
+
+def product_shown(product: Any, *, vendor: Any = None) -> ProductShown:
+    """A product row (with its vendor and category read) as a value; the visitor's own marks carried over."""
+    vendor = vendor if vendor is not None else product.vendor
+    return ProductShown(
+        pk=product.pk,
+        name=product.name,
+        description=product.description,
+        price=product.price,
+        partner_price=product.partner_price,
+        stock=product.stock,
+        image=StoredFile(product.image.name or ""),
+        vendor=vendor if isinstance(vendor, VendorRef) else vendor_ref(vendor),
+        category=category_shown(product.category) if product.category_id else None,
+        created_at=product.created_at,
+        your_price=getattr(product, "your_price", None),
+        from_partner=bool(getattr(product, "from_partner", False)),
+        from_ended_partner=bool(getattr(product, "from_ended_partner", False)),
+    )
