@@ -22,6 +22,7 @@ scope_kind(
     "directory", models=["vendors.Vendor", "vendors.Category"], global_scope=True, about="which vendors are listed"
 )
 scope_kind("reference", models=["vendors.Category"], global_scope=True, about="categories, regions and interests")
+scope_kind("account", models=["vendors.Vendor"], about="an owner's header: has a shop")
 scope_kind(
     "statistics",
     models=["vendors.VendorCatalogueStats"],
