@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import date
 
 from celery import group, shared_task
-from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 
+from marketplace.kernel.caching import counters
 from marketplace.kernel.enqueue import enqueue_safely
 
 from .services import flags, stats
@@ -24,7 +24,7 @@ RETRY = {
     "time_limit": 960,
 }
 # Set while a dirty-vendor refresh is queued: further changes mark their vendor and ride along with it.
-REFRESH_QUEUED_KEY = "stats:refresh-dirty-queued"
+REFRESH_QUEUED = "stats-refresh-dirty-queued"  # a counters flag
 # Dirty vendors refreshed per transaction: 2000 take about a second and lock their marks that long.
 DIRTY_BATCH = 2000
 
@@ -35,7 +35,7 @@ def stats_refresh_dirty_task() -> int:
 
     Batches of DIRTY_BATCH until a batch comes back short: the marks were all taken. A vendor marked again
     meanwhile is refreshed by the task its change enqueued (the debounce key is cleared first)."""
-    cache.delete(REFRESH_QUEUED_KEY)
+    counters.forget(REFRESH_QUEUED)
     total = 0
     while True:
         refreshed = stats.stats_refresh_dirty(limit=DIRTY_BATCH)
@@ -91,5 +91,5 @@ def stats_refresh_dirty_enqueue() -> None:
     (marketplace.kernel.caching.backend) and the broker failure is logged and dropped (marketplace.kernel.enqueue): the
     marks stay, and beat's stats_refresh_dirty_task (every 30 s) or the hourly reconcile refreshes those vendors.
     """
-    if cache.add(REFRESH_QUEUED_KEY, 1, timeout=30) and not enqueue_safely(stats_refresh_dirty_task):
-        cache.delete(REFRESH_QUEUED_KEY)  # nothing is queued: the next change may try again
+    if counters.claim(REFRESH_QUEUED, timeout=30) and not enqueue_safely(stats_refresh_dirty_task):
+        counters.forget(REFRESH_QUEUED)  # nothing is queued: the next change may try again

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 
-from django.core.cache import cache
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.request import Request
 
+from marketplace.kernel.caching import counters
 from marketplace.kernel.client_address import client_ip
 
 from .models import APIToken
@@ -30,18 +30,6 @@ FAILED_TOKEN_LIMIT = 10
 FAILED_TOKEN_WINDOW_SECONDS = 300
 
 
-def _failures_key(request: Request) -> str:
-    return f"token-auth-failed:{client_ip(request)}"
-
-
-def _failure_record(key: str) -> None:
-    if not cache.add(key, 1, timeout=FAILED_TOKEN_WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr: start a new window
-            cache.add(key, 1, timeout=FAILED_TOKEN_WINDOW_SECONDS)
-
-
 class HashedTokenAuthentication(TokenAuthentication):
     keyword = "Token"
 
@@ -51,12 +39,12 @@ class HashedTokenAuthentication(TokenAuthentication):
         try:
             return super().authenticate(request)
         except exceptions.AuthenticationFailed:
-            key = _failures_key(request)
-            if (cache.get(key) or 0) >= FAILED_TOKEN_LIMIT:
+            address = client_ip(request)
+            if (counters.read("token-auth-failed", address) or 0) >= FAILED_TOKEN_LIMIT:
                 raise exceptions.Throttled(
                     wait=FAILED_TOKEN_WINDOW_SECONDS, detail="Too many failed token attempts from this address."
                 ) from None
-            _failure_record(key)
+            counters.count_up("token-auth-failed", address, timeout=FAILED_TOKEN_WINDOW_SECONDS)
             raise
 
     def authenticate_credentials(self, key: str):  # type: ignore[no-untyped-def]

@@ -38,9 +38,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+
+from marketplace.kernel.caching import counters
 
 NOISE_SALT = "marketplace.kernel.privacy.noise"
 RATING_LOW, RATING_HIGH, RATING_STEP = 1, 5, Decimal("0.5")
@@ -333,31 +334,26 @@ def preview_ask(*, vendor_id: int, question: str, state: str) -> bool:
     answered before (the answer is the same, so a re-read costs nothing), or when this vendor has asked fewer
     than PREVIEW_DAILY_LIMIT fresh questions today (this one is then counted). Kept in the cache: an outage
     forgets only the count, never lets an answer differ."""
-    answered = f"privacy:preview:answered:{vendor_id}:{_digest(question, state)}"
-    if cache.get(answered):
+    answered = _digest(question, state)
+    if counters.read("privacy-preview-answered", vendor_id, answered):
         return True
     day = datetime.now(UTC).date().isoformat()
-    spent = f"privacy:preview:spent:{vendor_id}:{day}"
-    cache.add(spent, 0, timeout=2 * 24 * 3600)
-    try:
-        used = cache.incr(spent)
-    except ValueError:  # expired between add and incr
-        cache.add(spent, 1, timeout=2 * 24 * 3600)
-        used = 1
-    if used > preview_daily_limit():
+    if counters.count_up("privacy-preview-spent", vendor_id, day, timeout=2 * 24 * 3600) > preview_daily_limit():
         return False
-    cache.set(answered, 1, timeout=PREVIEW_MEMORY_SECONDS)
+    counters.remember("privacy-preview-answered", vendor_id, answered, value=1, timeout=PREVIEW_MEMORY_SECONDS)
     return True
 
 
 def preview_remember(*, vendor_id: int, question: str, answer: Any) -> None:
     """Keep the last answer given to `question`, to show again once the day's fresh previews are used."""
-    cache.set(f"privacy:preview:last:{vendor_id}:{_digest(question)}", answer, timeout=PREVIEW_MEMORY_SECONDS)
+    counters.remember(
+        "privacy-preview-last", vendor_id, _digest(question), value=answer, timeout=PREVIEW_MEMORY_SECONDS
+    )
 
 
 def preview_last(*, vendor_id: int, question: str) -> Any:
     """The last answer given to `question` (preview_remember), or None."""
-    return cache.get(f"privacy:preview:last:{vendor_id}:{_digest(question)}")
+    return counters.read("privacy-preview-last", vendor_id, _digest(question))
 
 
 def preview_limit_text() -> str:

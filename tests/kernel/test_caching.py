@@ -212,11 +212,11 @@ def test_a_partner_digest_delivery_shows_on_my_partners_at_once(client, consumer
     ProductFactory(vendor=vendor)
     membership_start(consumer=consumer, vendor_id=vendor.pk)
     confirm_digest(consumer)
-    client.force_login(consumer)
-    assert "Apple week" not in client.get("/portfolio/").content.decode()  # kept now
     # A partners-only promotion running since before (its clock delivery missed this consumer: a cap, a race).
     promo = running_promotion(vendor, kind=Promotion.Kind.PARTNERS, title="Apple week")
     promo.deliveries.all().delete()
+    client.force_login(consumer)
+    assert "Apple week" not in client.get("/portfolio/").content.decode()  # kept now
     partner_digest_send(now=timezone.now() + timedelta(minutes=1))
     assert promo.deliveries.filter(consumer=consumer).exists()
     assert "Apple week" in client.get("/portfolio/").content.decode()
