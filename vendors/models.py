@@ -152,6 +152,9 @@ class Product(models.Model):
             models.Index(fields=["vendor", "active", "created_at"], name="product_vendor_active_idx"),
             # The product list without a query, in name order, walks this index instead of sorting every product.
             models.Index(fields=["name", "id"], condition=Q(active=True), name="product_active_name_idx"),
+            # The product list sorted by price or newest with no search text walks these, in either direction.
+            models.Index(fields=["price", "id"], condition=Q(active=True), name="product_active_price_idx"),
+            models.Index(fields=["created_at", "id"], condition=Q(active=True), name="product_active_created_idx"),
         ]
 
     def __str__(self) -> str:

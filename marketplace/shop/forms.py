@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django import forms
 
 from marketplace.accounts.models import Region
-from marketplace.kernel.limits import COMMENT_MAX_LENGTH
+from marketplace.kernel.limits import COMMENT_MAX_LENGTH, PRICE_MAX
 from vendors.models import Category
 
-from .selectors import VendorSort
+from .selectors import ProductFilters, ProductSort, VendorSort
 
 
 class VendorFilterForm(forms.Form):
@@ -27,6 +28,35 @@ class VendorFilterForm(forms.Form):
 class ProductSearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=100, label="Search products")
     only_partners = forms.BooleanField(required=False, label="Only my partners")
+    sort = forms.ChoiceField(choices=ProductSort.CHOICES, required=False, label="Sort by")
+    category = forms.ModelChoiceField(
+        Category.objects.all(), required=False, to_field_name="slug", empty_label="All categories"
+    )
+    min_price = forms.DecimalField(
+        required=False, min_value=0, max_value=PRICE_MAX, decimal_places=2, label="Price from"
+    )
+    max_price = forms.DecimalField(
+        required=False, min_value=0, max_value=PRICE_MAX, decimal_places=2, label="Price up to"
+    )
+    in_stock = forms.BooleanField(required=False, label="In stock only")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        low, high = data.get("min_price"), data.get("max_price")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_price", "The highest price must not be below the lowest.")
+        return data
+
+    def filters(self) -> ProductFilters:
+        """The valid filters (none when the form is invalid: the page then lists without them, with the errors)."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        category = data.get("category")
+        return ProductFilters(
+            min_price=data.get("min_price"),
+            max_price=data.get("max_price"),
+            in_stock=bool(data.get("in_stock")),
+            category=category.slug if category else "",
+        )
 
 
 class CartAddForm(forms.Form):

@@ -24,6 +24,7 @@ from django.utils import timezone
 from marketplace.accounts.header import header_facts
 from marketplace.kernel.caching import KINDS, REGISTRY, source_digest
 from marketplace.kernel.caching.fragments import _included
+from marketplace.shop.selectors import ProductFilters
 from marketplace.shop.services import cart_add, checkout_place
 from portfolios.services import membership_start
 from promotions.models import Promotion
@@ -139,8 +140,14 @@ def _examples(world: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {
         "vendor-page": {"slug": vendor.slug},
         "product-page": {"pk": product.pk},
-        "search-head": {"query": "espresso"},
-        "search-partners": {"query": "espresso", "partners": (vendor.pk,), "near": False},
+        "search-head": {"query": "espresso", "sort": "rating", "filters": ProductFilters(in_stock=True)},
+        "search-partners": {
+            "query": "espresso",
+            "partners": (vendor.pk,),
+            "near": False,
+            "sort": "price",
+            "filters": ProductFilters(max_price=Decimal("50")),
+        },
         "directory-head": {"category": "", "region": "", "sort": "partners"},
         "categories": {},
         "my-partners": {"consumer_id": consumer.pk},

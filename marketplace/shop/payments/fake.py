@@ -75,6 +75,7 @@ INSUFFICIENT = "Your card has insufficient funds."
 INCORRECT = "Your card number is incorrect."
 NOT_AUTHENTICATED = "We are unable to authenticate your payment method. Choose another one and try again."
 
+
 def card_digits(payment_method: str) -> str:
     value = (payment_method or "").strip()
     value = TEST_PAYMENT_METHODS.get(value, value)

@@ -25,7 +25,6 @@ def token_read(token: str) -> dict[str, str] | None:
     return data if isinstance(data, dict) else None
 
 
-
 class FakePayouts:
     """The fake provider's side of paying vendors: transfers to them and their reversals, and the payees
     (vendors' accounts) with their onboarding. Mixed into FakeProvider, whose records and events it uses."""

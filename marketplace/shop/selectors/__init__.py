@@ -26,6 +26,8 @@ from .orders import (
     order_list_for_vendor,
 )
 from .search import (
+    ProductFilters,
+    ProductSort,
     product_search_partners_first,
     product_search_partners_first_kept,
 )
@@ -59,6 +61,8 @@ __all__ = [
     "product_get_for_page",
     "product_get_page_kept",
     "product_list_for_vendor_page",
+    "ProductFilters",
+    "ProductSort",
     "product_search_partners_first",
     "product_search_partners_first_kept",
     "promotion_ids_used_up",

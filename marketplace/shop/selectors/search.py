@@ -3,10 +3,13 @@ the first rows of every search kept for everyone, each visitor's partners put fi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from functools import partial
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Value
 
 from marketplace.accounts.models import User
 from marketplace.kernel.caching import kept
@@ -19,8 +22,58 @@ from vendors.shown import SHAPE, ProductShown, product_shown
 
 from .storefront import _search_parts, _without_ended
 
-# A product search with at most this many matches is kept whole, ranked, for every visitor (a selective search).
+# The first rows of a search kept for everyone: a first page of 24, the next page's 24 and its look-ahead row.
 SEARCH_KEPT = 48
+
+
+class ProductSort:
+    RELEVANCE = ""
+    PRICE = "price"
+    PRICE_DESC = "-price"
+    NEWEST = "newest"
+    RATING = "rating"
+    CHOICES = [
+        (RELEVANCE, "Best match"),
+        (PRICE, "Price: low to high"),
+        (PRICE_DESC, "Price: high to low"),
+        (NEWEST, "Newest"),
+        (RATING, "Vendor rating"),
+    ]
+
+
+@dataclass(frozen=True)
+class ProductFilters:
+    """What a shopper narrows a search to: the price they pay (their partner price where they have one), only
+    what is in stock, one category (its slug). Part of the kept rows' key, like the search text and sort."""
+
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    in_stock: bool = False
+    category: str = ""
+
+    def apply(self, qs: QuerySet[Product]) -> QuerySet[Product]:
+        if self.min_price is not None:
+            qs = qs.filter(your_price__gte=self.min_price)
+        if self.max_price is not None:
+            qs = qs.filter(your_price__lte=self.max_price)
+        if self.in_stock:
+            qs = qs.filter(stock__gt=0)
+        if self.category:
+            qs = qs.filter(category__slug=self.category)
+        return qs
+
+
+def _sort_order(sort: str, *, query: str, partners: bool) -> list[Any]:
+    """The order of one part of the list (the partners' products when `partners`, the rest otherwise): the
+    partners pay their own prices (your_price); everyone else the list price, which its index serves."""
+    if sort in (ProductSort.PRICE, ProductSort.PRICE_DESC):
+        field = "your_price" if partners else "price"
+        return [field, "id"] if sort == ProductSort.PRICE else [f"-{field}", "-id"]
+    if sort == ProductSort.NEWEST:
+        return ["-created_at", "-id"]
+    if sort == ProductSort.RATING:
+        return [F("vendor__sales_stats__rating_average").desc(nulls_last=True), "name", "id"]
+    return ["-rank", "name", "id"] if query else ["name", "id"]
 
 
 def _partner_flag(partners: set[int]) -> ExpressionWrapper | Value:
@@ -37,6 +90,8 @@ def product_search_partners_first(
     only_partners: bool = False,
     exclusion: VendorExclusion | None = None,
     near_matches: bool = True,
+    sort: str = ProductSort.RELEVANCE,
+    filters: ProductFilters | None = None,
 ) -> QuerySet[Product] | StackedQuerySet:
     """Purchasable products, the consumer's current partners' first (annotated from_partner), then the rest,
     each group by relevance. `only_partners` keeps only partners' products. A search text that full text
@@ -61,6 +116,8 @@ def product_search_partners_first(
         )
     )
     qs = _without_ended(qs, ended=ended, id_field="vendor_id", name_field="vendor__name", query=query)
+    if filters is not None:
+        qs = filters.apply(qs)
     if only_partners:
         qs = qs.filter(vendor_id__in=partners)
     qs, fuzzy = _search_parts(
@@ -68,7 +125,7 @@ def product_search_partners_first(
     )
     partners_first = ["-from_partner"] if partners and not only_partners else []
     if query.strip():
-        order = [*partners_first, "-rank", "name", "id"]
+        order = [*partners_first, *_sort_order(sort, query=query, partners=bool(partners))]
         if fuzzy is not None and near_matches:  # Keys first: the matches ranked as narrow rows
             return StackedQuerySet(qs, order_by=order).or_else(StackedQuerySet(fuzzy, order_by=order))
         if fuzzy is not None and not only_partners:
@@ -76,9 +133,13 @@ def product_search_partners_first(
         return qs.order_by(*order)
     if partners_first:
         return StackedQuerySet(
-            qs, first=Q(vendor_id__in=partners), then=~Q(vendor_id__in=partners), order_by=["name", "id"]
+            qs,
+            first=Q(vendor_id__in=partners),
+            order_by=_sort_order(sort, query="", partners=True),
+            then=~Q(vendor_id__in=partners),
+            then_order_by=_sort_order(sort, query="", partners=False),
         )
-    return qs.order_by(*partners_first, "name", "id")
+    return qs.order_by(*_sort_order(sort, query="", partners=only_partners))
 
 
 def product_search_partners_first_kept(
@@ -87,6 +148,8 @@ def product_search_partners_first_kept(
     query: str = "",
     only_partners: bool = False,
     exclusion: VendorExclusion,
+    sort: str = ProductSort.RELEVANCE,
+    filters: ProductFilters | None = None,
 ) -> KeptHead[ProductShown]:
     """product_search_partners_first for one visitor's page or API list, read by slices as paginators and DRF
     read a queryset. Apart from partners first, a search finds the same products in the same order for every
@@ -98,10 +161,12 @@ def product_search_partners_first_kept(
     query = query.strip()
     exclusion = exclusion or VendorExclusion()
     partners = tuple(sorted(exclusion.partners))
+    filters = filters or ProductFilters()
+    how = {"sort": sort, "filters": filters}
 
     def for_visitor() -> QuerySet[Product] | StackedQuerySet:
         return product_search_partners_first(
-            consumer=consumer, query=query, only_partners=only_partners, exclusion=exclusion
+            consumer=consumer, query=query, only_partners=only_partners, exclusion=exclusion, **how
         )
 
     def vendor_of(product: ProductShown) -> int:
@@ -109,7 +174,7 @@ def product_search_partners_first_kept(
 
     if only_partners:
         return KeptHead(
-            everyone=lambda: product_search_partners_head.get(query=query, partners=partners, near=True),
+            everyone=lambda: product_search_partners_head.get(query=query, partners=partners, near=True, **how),
             keep=SEARCH_KEPT + 1,
             for_visitor=for_visitor,
             vendor_of=vendor_of,
@@ -119,11 +184,11 @@ def product_search_partners_first_kept(
     def own() -> tuple[ProductShown, ...]:
         if not partners:
             return ()
-        near = product_search_head.get(query=query)[1]
-        return product_search_partners_head.get(query=query, partners=partners, near=near)
+        near = product_search_head.get(query=query, **how)[1]
+        return product_search_partners_head.get(query=query, partners=partners, near=near, **how)
 
     return KeptHead(
-        everyone=lambda: product_search_head.get(query=query)[0],
+        everyone=lambda: product_search_head.get(query=query, **how)[0],
         keep=SEARCH_KEPT + 1,
         for_visitor=for_visitor,
         vendor_of=vendor_of,
@@ -138,13 +203,26 @@ def _head_vendors(rows: tuple[ProductShown, ...]) -> set[str]:
     return {f"vendor:{product.vendor.pk}" for product in rows}
 
 
-@kept("search-head", shape=SHAPE, scopes=lambda query: ("reference",), rows=lambda head: _head_vendors(head[0]))
-def product_search_head(*, query: str) -> tuple[tuple[ProductShown, ...], bool]:
+@kept(
+    "search-head",
+    shape=SHAPE,
+    scopes=lambda query, sort, filters: ("reference",),
+    rows=lambda head: _head_vendors(head[0]),
+    timed=("statistics",),
+)
+def product_search_head(
+    *, query: str, sort: str = "", filters: ProductFilters | None = None
+) -> tuple[tuple[ProductShown, ...], bool]:
     """The first SEARCH_KEPT + 1 rows of a product search as anyone sees it, and whether they are near matches
     (full text found nothing: product_search_partners_first's trigram part). Kept until a vendor of its rows
     changes; a product that newly matches shows at most the timeout late."""
     everyone = partial(
-        product_search_partners_first, consumer=AnonymousUser(), query=query, exclusion=VendorExclusion()
+        product_search_partners_first,
+        consumer=AnonymousUser(),
+        query=query,
+        exclusion=VendorExclusion(),
+        sort=sort,
+        filters=filters,
     )
     rows = list(everyone(near_matches=False)[: SEARCH_KEPT + 1])
     near = False
@@ -156,10 +234,13 @@ def product_search_head(*, query: str) -> tuple[tuple[ProductShown, ...], bool]:
 @kept(
     "search-partners",
     shape=SHAPE,
-    scopes=lambda query, partners, near: (*(f"vendor:{pk}" for pk in partners), "reference"),
+    scopes=lambda query, partners, near, sort, filters: (*(f"vendor:{pk}" for pk in partners), "reference"),
     rows=_head_vendors,
+    timed=("statistics",),
 )
-def product_search_partners_head(*, query: str, partners: tuple[int, ...], near: bool) -> tuple[ProductShown, ...]:
+def product_search_partners_head(
+    *, query: str, partners: tuple[int, ...], near: bool, sort: str = "", filters: ProductFilters | None = None
+) -> tuple[ProductShown, ...]:
     """The first SEARCH_KEPT + 1 products of these partners matching `query` (near matches too when `near`),
     with their partner prices: the partners-first part of a search, for everyone with these partners."""
     rows = product_search_partners_first(
@@ -168,5 +249,7 @@ def product_search_partners_head(*, query: str, partners: tuple[int, ...], near:
         only_partners=True,
         exclusion=VendorExclusion(partners=frozenset(partners)),
         near_matches=near,
+        sort=sort,
+        filters=filters,
     )[: SEARCH_KEPT + 1]
     return tuple(product_shown(product) for product in rows)

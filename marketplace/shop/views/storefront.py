@@ -166,7 +166,12 @@ class ProductDetailView(TemplateView):
         return context
 
 
-@method_decorator(cache_anonymous_page(params=("q", "only_partners", "page")), name="dispatch")
+@method_decorator(
+    cache_anonymous_page(
+        params=("q", "only_partners", "page", "sort", "category", "min_price", "max_price", "in_stock")
+    ),
+    name="dispatch",
+)
 class ProductSearchView(ListView):
     """Partners first: the consumer's partners' products come first, marked, then the rest."""
 
@@ -184,6 +189,8 @@ class ProductSearchView(ListView):
             query=data.get("q") or "",
             only_partners=bool(data.get("only_partners")),
             exclusion=self.exclusion,
+            sort=data.get("sort") or "",
+            filters=self.form.filters(),
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

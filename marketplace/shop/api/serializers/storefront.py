@@ -9,13 +9,13 @@ from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from marketplace.kernel.limits import COMMENT_MAX_LENGTH, ID_MAX
+from marketplace.kernel.limits import COMMENT_MAX_LENGTH, ID_MAX, PRICE_MAX
 from marketplace.kernel.privacy import min_group, public_facts_from
 from vendors.models import Product, Vendor
 from vendors.shown import VendorShown, figures_of
 
 from ...models import Order, OrderLine
-from ...selectors import VendorSort
+from ...selectors import ProductFilters, ProductSort, VendorSort
 from .payments import OrderPaymentOutputSerializer, PaymentOutputSerializer, RefundOutputSerializer
 
 ROUNDED_HELP = (
@@ -186,6 +186,35 @@ class ProductOutputSerializer(serializers.ModelSerializer):
 class ProductSearchInputSerializer(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, max_length=100)
     only_partners = serializers.BooleanField(required=False, default=False)
+    sort = serializers.ChoiceField(choices=[c for c, _ in ProductSort.CHOICES], required=False, default="")
+    category = serializers.SlugField(required=False, max_length=80, help_text="A category's slug.")
+    min_price = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=PRICE_MAX,
+        required=False,
+        help_text="The lowest price you pay (your partner price where you have one).",
+    )
+    max_price = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0"), max_value=PRICE_MAX, required=False
+    )
+    in_stock = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        low, high = data.get("min_price"), data.get("max_price")
+        if low is not None and high is not None and low > high:
+            raise serializers.ValidationError({"max_price": ["The highest price must not be below the lowest."]})
+        return data
+
+    def filters(self) -> ProductFilters:
+        data = self.validated_data
+        return ProductFilters(
+            min_price=data.get("min_price"),
+            max_price=data.get("max_price"),
+            in_stock=bool(data.get("in_stock")),
+            category=data.get("category", ""),
+        )
 
 
 class CartLineOutputSerializer(serializers.Serializer):

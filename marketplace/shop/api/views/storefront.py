@@ -129,6 +129,8 @@ class ProductSearchApi(generics.ListAPIView):
             query=params.validated_data.get("q", ""),
             only_partners=params.validated_data.get("only_partners", False),
             exclusion=vendor_ids_excluded_for_visit(consumer=self.request.user),
+            sort=params.validated_data.get("sort", ""),
+            filters=params.filters(),
         )
 
     def get_serializer_context(self) -> dict[str, Any]:
