@@ -57,7 +57,7 @@ os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"  # the shopper's memberships refres
 SECRET_KEY = "pages-bench-only-secret-key-that-is-long-enough-0123456789abcdef"
 os.environ["DJANGO_SECRET_KEY"] = SECRET_KEY
 
-VENDORS = int(os.environ.get("BENCH_VENDORS", "10000"))
+VENDORS = common.scaled("BENCH_VENDORS", 10000)
 PER_VENDOR = int(os.environ.get("BENCH_PRODUCTS_PER_VENDOR", "20"))
 PARTNERS = 20
 SELLER_PRODUCTS = 500
@@ -66,9 +66,14 @@ SELLER_ORDERS = 500
 PENDING_VENDORS = 500
 # The tables the pages read, as large as in the marketplace where this data set is its own (seed_demo's
 # data, with 100k consumers and 2M memberships, needs none of it).
-CONSUMERS = int(os.environ.get("BENCH_CONSUMERS", "100000"))
-MEMBERSHIPS = int(os.environ.get("BENCH_MEMBERSHIPS", "500000"))
-ORDERS = int(os.environ.get("BENCH_ORDERS", "100000"))
+CONSUMERS = common.scaled("BENCH_CONSUMERS", 100000)
+MEMBERSHIPS = common.scaled("BENCH_MEMBERSHIPS", 500000)
+ORDERS = common.scaled("BENCH_ORDERS", 100000)
+# Vendor and product pages are read spread over this many random vendors and products (marketplace traffic).
+SPREAD = int(os.environ.get("BENCH_SPREAD", "2000"))
+# The under-writes section: BENCH_WRITES=0 skips it; BENCH_WRITE_RATE multiplies the writer's rates.
+WRITES = os.environ.get("BENCH_WRITES", "1") != "0"
+UNDER_WRITES_TARGET = 0.8
 THROUGHPUT = os.environ.get("BENCH_THROUGHPUT", "1") != "0"
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
 WRK_WARMUP = int(os.environ.get("BENCH_WRK_WARMUP", "2"))

@@ -49,8 +49,8 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/market
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
 
-CONSUMERS = int(os.environ.get("BENCH_CONSUMERS", "100000"))
-VENDORS = int(os.environ.get("BENCH_VENDORS", "10000"))
+CONSUMERS = common.scaled("BENCH_CONSUMERS", 100000)
+VENDORS = common.scaled("BENCH_VENDORS", 10000)
 PRODUCTS_PER_VENDOR = int(os.environ.get("BENCH_PRODUCTS_PER_VENDOR", "20"))
 PER_CONSUMER = int(os.environ.get("BENCH_MEMBERSHIPS_PER_CONSUMER", "20"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
