@@ -18,17 +18,33 @@ Then, in one run:
     URL with wrk (1 thread, 16 connections, 10 s after a 2 s warm-up, `--latency` for p99), right after the
     same measurement of a minimal Django view (one vendor and its 20 products, bench/minimal_view.py), marks
     each row against its target (product and vendor pages 0.67x and p99 within 1.5x; the rest 0.25x), and
-    reads the peak resident size (VmHWM) of every gunicorn worker at the end.
-Writes its section of docs/benchmarks.md (replacing its previous one, keeping the rest of the file).
+    reads the peak resident size (VmHWM) of every gunicorn worker at the end. The vendor and product page rows
+    (and a search row) are read spread, as a marketplace's traffic is: each request a random one of 2,000 random
+    approved vendors or purchasable products (a wrk Lua script picks the path), the minimal view over the same
+    vendors; the old single-URL rows stay only as references labelled "one page (cache hit)";
+  - unless BENCH_WRITES=0: every row again while writer processes (bench/writer.py) write to the marketplace
+    through its services at a stated rate (checkouts paid with the fake card, stock and price edits, new
+    partners, public ads starting, the clock), the rate chosen for a busy marketplace of 10,000 vendors at its
+    busiest hour (bench/writer.py RATES; times the scale). The writers pause between rows, so each row is read
+    quietly, then under writes, each time right after the minimal view; the row's ratio under writes ÷ quiet
+    (each against its own minimal view) has the target 0.8. The writers report the writes of each kind they did
+    per second in each row and over the run, and the CPU they and their database backends used.
+Writes its section of docs/benchmarks.md (replacing its previous one, keeping the rest of the file), beginning
+with the command that produced it.
 
-Environment: BENCH_THROUGHPUT=0 skips gunicorn; BENCH_WRK_SECONDS (10), BENCH_WRK_WARMUP (2),
-BENCH_WRK_CONNECTIONS (16), BENCH_WRK_THREADS (1), BENCH_GUNICORN_WORKERS (2); BENCH_PAGES=<regex> runs only
-the pages whose label matches (the docs are then left alone); BENCH_VENDORS, BENCH_PRODUCTS_PER_VENDOR,
-BENCH_CONSUMERS, BENCH_MEMBERSHIPS, BENCH_ORDERS (totals to top up to)."""
+Environment: BENCH_SCALE (1; `make bench SCALE=10`) multiplies vendors, consumers, memberships, orders and the
+writers' rates; BENCH_THROUGHPUT=0 skips gunicorn; BENCH_WRK_SECONDS (10), BENCH_WRK_WARMUP (2),
+BENCH_WRK_CONNECTIONS (16), BENCH_WRK_THREADS (1), BENCH_GUNICORN_WORKERS (2); BENCH_SPREAD (2000 vendors and
+products); BENCH_WRITES=0 skips the under-writes section, BENCH_WRITE_RATE multiplies the writers' rates,
+BENCH_WRITERS sets their number of processes (by default one per 1.5 writes/s, at most 8); BENCH_PAGES=<regex>
+runs only the pages whose label matches and BENCH_DOCS=0 measures everything: the docs are then left alone (small
+runs for checking); BENCH_VENDORS, BENCH_PRODUCTS_PER_VENDOR, BENCH_CONSUMERS, BENCH_MEMBERSHIPS, BENCH_ORDERS
+(totals to top up to; set, they win over the scale)."""
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import random
 import re
@@ -1069,6 +1085,18 @@ def lua_scripts_remove() -> None:
     _scripts.clear()
 
 
+def drain(url: str) -> None:
+    """Wait for the requests a wrk run left queued in gunicorn (a slow page's backlog outlives the run): one
+    request to the server's /health/ answers only after them, so the next run does not pay for this one's."""
+    parts = urllib.parse.urlsplit(url)
+    request = urllib.request.Request(f"{parts.scheme}://{parts.netloc}/health/", headers={"X-Forwarded-Proto": "https"})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            response.read()
+    except OSError:
+        pass  # measured as it is: the next run's errors show a server that no longer answers
+
+
 def wrk(url: str, cookie: str | None, paths: tuple[str, ...] = ()) -> Load:
     """A warm-up, then the measured run: wrk's requests/s and p99 of its latency distribution. With `paths`,
     each request asks for a random one of them on `url`'s server instead of `url` itself."""
@@ -1079,9 +1107,11 @@ def wrk(url: str, cookie: str | None, paths: tuple[str, ...] = ()) -> Load:
         command += ["-s", lua_script(paths)]
     if WRK_WARMUP:
         subprocess.run([*command, f"-d{WRK_WARMUP}s", url], capture_output=True, text=True, check=True)
+        drain(url)
     output = subprocess.run(
         [*command, f"-d{WRK_SECONDS}s", "--latency", url], capture_output=True, text=True, check=True
     ).stdout
+    drain(url)
     p99 = re.search(r"^\s*99%\s+([0-9.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     timeouts = re.search(r"Socket errors: .*timeout (\d+)", output)
@@ -1161,6 +1191,9 @@ class Rate:
         if self.problem:
             return [self.problem]
         out = []
+        for name, load in (("quiet", self.load), ("under writes", self.load_writing)):
+            if load is not None and not load.requests:
+                out.append(f"no request answered in {WRK_SECONDS} s {name}")
         if self.kept is not None and self.kept < UNDER_WRITES_TARGET:
             out.append(f"{self.kept:.2f} < {UNDER_WRITES_TARGET}")
         if self.load_writing is not None and (self.load_writing.errors or self.load_writing.timeouts):
@@ -1234,7 +1267,9 @@ class Writers:
         self.pause_file.touch()
         self.rates = writer.rates_per_second()
         total = sum(rate for kind, rate in self.rates.items() if kind != "clock")
-        self.parts = WRITERS or max(1, -(-int(total * 10) // 30))  # one process keeps up with about 3 writes/s
+        # Each process writes in turn, so a slow checkout delays the edits behind it: one process per 1.5 writes/s
+        # (at most 8; on a small machine more would only compete for the same cores).
+        self.parts = WRITERS or min(8, max(1, math.ceil(total / 1.5)))
         env = {
             **env,
             "DJANGO_SETTINGS_MODULE": "marketplace.settings",
@@ -1252,6 +1287,12 @@ class Writers:
             for part, status in enumerate(self.statuses)
         ]
         self._wait(paused=True)
+        started = self.read()
+        database = [s.get("database_cpu_seconds") for s in started]
+        self.cpu_at_start = (
+            sum(s.get("cpu_seconds", 0.0) for s in started),
+            None if None in database else sum(database),
+        )
 
     def read(self) -> list[dict[str, Any]]:
         found = []
@@ -1295,6 +1336,12 @@ class Writers:
         statuses = self.read()
         seconds = max((s.get("seconds", 0.0) for s in statuses), default=0.0)
         out: dict[str, Any] = {"seconds": seconds, "processes": self.parts, "failures": []}
+        # CPU the writers used while writing (their start and warm-up left out): what the writes cost the machine.
+        out["cpu_seconds"] = sum(s.get("cpu_seconds", 0.0) for s in statuses) - self.cpu_at_start[0]
+        database = [s.get("database_cpu_seconds") for s in statuses]
+        out["database_cpu_seconds"] = (
+            None if None in database or None in self.cpu_at_start else sum(database) - self.cpu_at_start[1]
+        )
         for key in ("done", "refused", "failed"):
             out[key] = {kind: sum(s.get(key, {}).get(kind, 0) for s in statuses) for kind in self.rates}
         for s in statuses:
@@ -1476,7 +1523,16 @@ def under_writes_report(rates: list[Rate], writes: dict[str, Any]) -> list[str]:
             f" {targets[kind]:.2f}/s), {writes['refused'][kind]} refused, {writes['failed'][kind]} failed"
             for kind in targets
         )
-        + ". (Refused: a write the marketplace turned down, such as a product sold out since the writer drew it.)",
+        + ". (Refused: a write the marketplace turned down, such as a product sold out since the writer drew it.)"
+        f" The writers used {writes['cpu_seconds']:.0f} CPU seconds in that time"
+        f" ({writes['cpu_seconds'] / seconds:.2f} of a core)"
+        + (
+            f" and their PostgreSQL backends {writes['database_cpu_seconds']:.0f}"
+            f" ({writes['database_cpu_seconds'] / seconds:.2f} of a core)"
+            if writes.get("database_cpu_seconds") is not None
+            else ""
+        )
+        + ", on the machine that serves the pages.",
         "",
         "Under writes ÷ quiet is the page's ratio to the minimal view under writes over its ratio quiet (the writers'"
         " CPU and the machine's drift fall on the page and the minimal view alike; what is left is what the writes"

@@ -138,6 +138,7 @@ class Writer:
         self.paused = False
         self.stopping = False
         self.written_at = 0.0
+        self.db_pid, self.db_base, self.db_last = 0, 0.0, 0.0
         self.actions: dict[str, Callable[[], None]] = {
             "checkout": self.checkout,
             "stock": self.stock,
@@ -256,14 +257,36 @@ class Writer:
 
     # -- the loop
 
+    def database_cpu(self) -> float | None:
+        """CPU seconds of this process's PostgreSQL backend(s) so far, read from /proc (the server on this machine,
+        as the bench's is); None when it cannot be read. A new connection's backend adds to the previous ones."""
+        from django.db import connection
+
+        raw = connection.connection
+        if raw is None:
+            return self.db_base + self.db_last if self.db_pid else None
+        pid = raw.get_backend_pid()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+        if pid != self.db_pid:
+            self.db_base, self.db_pid = self.db_base + self.db_last, pid
+        self.db_last = seconds
+        return self.db_base + seconds
+
     def write_status(self, force: bool = False) -> None:
         now = time.monotonic()
         if not force and now - self.written_at < 0.5:
             return
         self.written_at = now
+        times = os.times()
         status = {
             "pid": os.getpid(),
             "paused": self.paused,
+            "cpu_seconds": round(times.user + times.system, 3),
+            "database_cpu_seconds": self.database_cpu(),
             "seconds": round(self.seconds, 3),
             "rates": self.rates,
             "done": self.done,
@@ -292,22 +315,35 @@ class Writer:
             print(f"writer: {self.last_failures[-1]}", file=sys.stderr, flush=True)
             close_old_connections()
 
+    def warm_up(self) -> None:
+        """One write of each kind before the first measurement (not counted): the first checkout of a process
+        imports and compiles what the later ones reuse, and would otherwise fall into a measured row."""
+        for kind, rate in self.rates.items():
+            if rate > 0 and kind != "clock":
+                self.run_one(kind)
+        self.done = dict.fromkeys(self.rates, 0)
+        self.refused = dict.fromkeys(self.rates, 0)
+        self.failed = dict.fromkeys(self.rates, 0)
+
     def run(self) -> None:
+        self.warm_up()
         intervals = {kind: 1 / rate for kind, rate in self.rates.items() if rate > 0}
         due = {kind: time.monotonic() + self.rng.random() * interval for kind, interval in intervals.items()}
         self.write_status(force=True)
+        paused_at = 0.0
         while not self.stopping:
             if self.pause_path.exists():
                 if not self.paused:
-                    self.paused = True
+                    self.paused, paused_at = True, time.monotonic()
                     self.write_status(force=True)
                 time.sleep(0.02)
                 continue
             now = time.monotonic()
             if self.paused:
-                # Back from a pause: no burst to catch up, each kind starts again at a random point of its interval.
+                # Back from a pause: the schedule moves on by the pause, so the rates hold over the writing time
+                # alone (no burst to catch up, and a rare kind is not drawn afresh at every resume).
                 self.paused = False
-                due = {kind: now + self.rng.random() * interval for kind, interval in intervals.items()}
+                due = {kind: at + now - paused_at for kind, at in due.items()}
                 self.write_status(force=True)
             kind = min(due, key=due.__getitem__)
             wait = due[kind] - now
