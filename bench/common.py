@@ -4,6 +4,7 @@ of docs/benchmarks.md. Imports no Django, so a script may use it before django.s
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,12 @@ def command(script: str) -> str:
     settings = " ".join(f"{name}={value}" for name, value in named)
     if os.environ.get("MAKELEVEL"):
         return f"make bench SCALE={scale_text()}" + (f" {settings}" if settings else "")
-    urls = " ".join(f"{name}={os.environ[name]}" for name in ("DATABASE_URL", "REDIS_URL") if os.environ.get(name))
+    hidden = r"\1:…@"  # never a password in the docs
+    urls = " ".join(
+        f"{name}={re.sub(r'(://[^:/@]*):[^@]*@', hidden, os.environ[name])}"
+        for name in ("DATABASE_URL", "REDIS_URL")
+        if os.environ.get(name)
+    )
     parts = [urls, f"BENCH_SCALE={scale_text()}", settings, f"python {script}"]
     return " ".join(part for part in parts if part)
 

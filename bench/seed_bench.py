@@ -248,6 +248,8 @@ def report(run: Run) -> str:
         SECTION_START,
         "## Seeding at marketplace scale",
         "",
+        f"Command: `{common.command('bench/seed_bench.py')}`.",
+        "",
         f"`python bench/seed_bench.py`: `seed_demo --consumers {CONSUMERS} --vendors {VENDORS} "
         f"--products-per-vendor {PRODUCTS_PER_VENDOR} --memberships-per-consumer {PER_CONSUMER}` on PostgreSQL, "
         "into a database created for the run, then the full statistics refresh the command ends with. "

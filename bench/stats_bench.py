@@ -423,6 +423,8 @@ def report(
         SECTION_START,
         "## Statistics pipeline",
         "",
+        f"Command: `{common.command('bench/stats_bench.py')}`.",
+        "",
         "Produced by `make bench` (bench/stats_bench.py, its first step) on this project's 2-core machine, in one run.",
         f"Every figure is the median of {RUNS} runs (incremental refreshes: of {INCREMENTAL_RUNS}; the lag: of",
         f"{LAGS}), each pipeline run paired with a run of its floor, in turn first.",
