@@ -1500,6 +1500,7 @@ def under_writes_report(rates: list[Rate], writes: dict[str, Any]) -> list[str]:
     under writes, each beside the minimal view of its own condition."""
     seconds = writes["seconds"] or 1.0
     targets = writer.rates_per_second()
+    short = [kind for kind in targets if writes["done"][kind] / seconds < 0.8 * targets[kind]]
     lines = [
         "### Under writes",
         "",
@@ -1533,6 +1534,15 @@ def under_writes_report(rates: list[Rate], writes: dict[str, Any]) -> list[str]:
             else ""
         )
         + ", on the machine that serves the pages.",
+        "",
+        "The stated rate held: "
+        + (
+            "no, below 0.8 of it: "
+            + ", ".join(f"{kind} ({writes['done'][kind] / seconds:.2f}/s of {targets[kind]:.2f}/s)" for kind in short)
+            if short
+            else "yes, every kind at 0.8 of its rate or more"
+        )
+        + ".",
         "",
         "Under writes ÷ quiet is the page's ratio to the minimal view under writes over its ratio quiet (the writers'"
         " CPU and the machine's drift fall on the page and the minimal view alike; what is left is what the writes"

@@ -195,7 +195,7 @@ class Writer:
 
     def stock(self) -> None:
         from vendors.models import Product
-        from vendors.services.catalogue import product_stock_adjust
+        from vendors.services import product_stock_adjust
 
         product_id, vendor_id = self.rng.choice(self.products)
         stock = Product.objects.filter(pk=product_id).values_list("stock", flat=True).first() or 0
@@ -205,7 +205,7 @@ class Writer:
 
     def price(self) -> None:
         from vendors.models import Product
-        from vendors.services.catalogue import product_update
+        from vendors.services import product_update
 
         product_id, vendor_id = self.rng.choice(self.products)
         row = Product.objects.filter(pk=product_id).values("price", "partner_price").first()
@@ -234,8 +234,7 @@ class Writer:
         from django.utils import timezone
 
         from promotions.models import Promotion
-        from promotions.services.design import promotion_create
-        from promotions.services.lifecycle import promotion_publish
+        from promotions.services import promotion_create, promotion_publish
 
         vendor = self._vendor(self.rng.choice(self.products)[1])
         now = timezone.now()
@@ -251,7 +250,7 @@ class Writer:
         promotion_publish(vendor=vendor, promotion_id=promotion.pk)
 
     def clock(self) -> None:
-        from promotions.services.lifecycle import promotion_states_advance
+        from promotions.services import promotion_states_advance
 
         promotion_states_advance()
 
