@@ -1342,7 +1342,7 @@ class Writers:
         out["database_cpu_seconds"] = (
             None if None in database or None in self.cpu_at_start else sum(database) - self.cpu_at_start[1]
         )
-        for key in ("done", "refused", "failed"):
+        for key in ("done", "refused", "failed", "busy"):
             out[key] = {kind: sum(s.get(key, {}).get(kind, 0) for s in statuses) for kind in self.rates}
         for s in statuses:
             out["failures"] += s.get("last_failures", [])
@@ -1521,7 +1521,8 @@ def under_writes_report(rates: list[Rate], writes: dict[str, Any]) -> list[str]:
         f"What the writers did, over their {seconds:.0f} s of writing: "
         + "; ".join(
             f"{kind} {writes['done'][kind]} done ({writes['done'][kind] / seconds:.2f}/s against"
-            f" {targets[kind]:.2f}/s), {writes['refused'][kind]} refused, {writes['failed'][kind]} failed"
+            f" {targets[kind]:.2f}/s, {1000 * writes['busy'][kind] / max(1, writes['done'][kind]):.0f} ms each),"
+            f" {writes['refused'][kind]} refused, {writes['failed'][kind]} failed"
             for kind in targets
         )
         + ". (Refused: a write the marketplace turned down, such as a product sold out since the writer drew it.)"
