@@ -36,7 +36,7 @@ Environment: BENCH_SCALE (1; `make bench SCALE=10`) multiplies vendors, consumer
 writers' rates; BENCH_THROUGHPUT=0 skips gunicorn; BENCH_WRK_SECONDS (10), BENCH_WRK_WARMUP (2),
 BENCH_WRK_CONNECTIONS (16), BENCH_WRK_THREADS (1), BENCH_GUNICORN_WORKERS (2); BENCH_SPREAD (2000 vendors and
 products); BENCH_WRITES=0 skips the under-writes section, BENCH_WRITE_RATE multiplies the writers' rates,
-BENCH_WRITERS sets their number of processes (by default one per 1.5 writes/s, at most 8); BENCH_PAGES=<regex>
+BENCH_WRITERS sets their number of processes (by default one per write a second, at most 8); BENCH_PAGES=<regex>
 runs only the pages whose label matches and BENCH_DOCS=0 measures everything: the docs are then left alone (small
 runs for checking); BENCH_VENDORS, BENCH_PRODUCTS_PER_VENDOR, BENCH_CONSUMERS, BENCH_MEMBERSHIPS, BENCH_ORDERS
 (totals to top up to; set, they win over the scale)."""
@@ -1267,9 +1267,10 @@ class Writers:
         self.pause_file.touch()
         self.rates = writer.rates_per_second()
         total = sum(rate for kind, rate in self.rates.items() if kind != "clock")
-        # Each process writes in turn, so a slow checkout delays the edits behind it: one process per 1.5 writes/s
-        # (at most 8; on a small machine more would only compete for the same cores).
-        self.parts = WRITERS or min(8, max(1, math.ceil(total / 1.5)))
+        # Each process writes in turn, so a slow checkout delays the edits behind it: one process per write a
+        # second (a checkout took 2 to 3 s of wall time on the loaded 2-core machine; at most 8 processes, more
+        # would only compete for the same cores).
+        self.parts = WRITERS or min(8, max(1, math.ceil(total)))
         env = {
             **env,
             "DJANGO_SETTINGS_MODULE": "marketplace.settings",

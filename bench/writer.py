@@ -21,7 +21,7 @@ reads the same page quietly and under writes in turn. STATUS.json is rewritten a
 refused (a domain refusal such as an empty stock) and failed per kind, and the seconds spent writing (pauses
 left out), so the rate each row saw is proven by counts. SIGTERM stops it after the write in hand.
 With --part K --parts N it is one of N such processes, each writing 1/N of every rate (the bench starts as
-many as it takes for each to keep up: one per 1.5 writes a second, as a checkout waits on the machine). A writer
+many as it takes for each to keep up: one per write a second, as a checkout waits on the machine). A writer
 that falls behind (a slow checkout) catches up over the next CATCH_UP seconds, so the rates hold on average.
 
 The rates are those of a busy marketplace of 10,000 vendors at its busiest hour (RATES below, the reasoning
