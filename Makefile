@@ -10,6 +10,9 @@ ADDRESS ?= 127.0.0.1:$(PORT)
 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketplace_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/3
+# `make bench SCALE=10` (or BENCH_SCALE=10 in the environment) multiplies consumers, vendors, memberships, orders.
+SCALE ?= $(if $(BENCH_SCALE),$(BENCH_SCALE),1)
+BENCH_ENV = BENCH_SCALE=$(SCALE) DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL)
 
 .PHONY: run stop test lint bench install services-check clean lock
 
@@ -51,14 +54,16 @@ test: $(STAMP)
 ## bench: seeds the marketplace scale afresh and times it (100k consumers, 10k vendors x 20 products, 2M
 ## memberships; BENCH_RESEED=0 reuses it), then the statistics pipeline against plain-SQL floors, then every
 ## page and API list under gunicorn against a minimal view (EXPLAIN, memory), then checkout throughput (placing
-## and paying) against a plain-SQL floor; all into docs/benchmarks.md
+## and paying) against a plain-SQL floor; all into docs/benchmarks.md. The pages step reads vendor and product pages
+## spread over 2,000 random ones, then every row again while a writer process writes through the services.
+## SCALE=10 multiplies consumers, vendors, memberships and orders (and the writer's rate) by ten
 bench: $(STAMP)
 	@bash scripts/ensure_bench_tools.sh
-	@DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python scripts/check_services.py
-	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python bench/seed_bench.py
-	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python bench/stats_bench.py
-	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python bench/pages_bench.py
-	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python bench/checkout_bench.py
+	@$(BENCH_ENV) $(BIN)/python scripts/check_services.py
+	$(BENCH_ENV) $(BIN)/python bench/seed_bench.py
+	$(BENCH_ENV) $(BIN)/python bench/stats_bench.py
+	$(BENCH_ENV) $(BIN)/python bench/pages_bench.py
+	$(BENCH_ENV) $(BIN)/python bench/checkout_bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -204,6 +204,8 @@ def main() -> None:
         SECTION_START,
         "## Checkout throughput",
         "",
+        f"Command: `{common.command('bench/checkout_bench.py')}`.",
+        "",
         f"`{os.path.relpath(__file__, ROOT)}` on `{connection.settings_dict['NAME']}`: {BUYERS} purchases of three",
         "products from two vendors per row, serially and from "
         f"{THREADS} threads at once; ratios to the plain-SQL floor of the same run.",

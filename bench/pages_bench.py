@@ -18,17 +18,33 @@ Then, in one run:
     URL with wrk (1 thread, 16 connections, 10 s after a 2 s warm-up, `--latency` for p99), right after the
     same measurement of a minimal Django view (one vendor and its 20 products, bench/minimal_view.py), marks
     each row against its target (product and vendor pages 0.67x and p99 within 1.5x; the rest 0.25x), and
-    reads the peak resident size (VmHWM) of every gunicorn worker at the end.
-Writes its section of docs/benchmarks.md (replacing its previous one, keeping the rest of the file).
+    reads the peak resident size (VmHWM) of every gunicorn worker at the end. The vendor and product page rows
+    (and a search row) are read spread, as a marketplace's traffic is: each request a random one of 2,000 random
+    approved vendors or purchasable products (a wrk Lua script picks the path), the minimal view over the same
+    vendors; the old single-URL rows stay only as references labelled "one page (cache hit)";
+  - unless BENCH_WRITES=0: every row again while writer processes (bench/writer.py) write to the marketplace
+    through its services at a stated rate (checkouts paid with the fake card, stock and price edits, new
+    partners, public ads starting, the clock), the rate chosen for a busy marketplace of 10,000 vendors at its
+    busiest hour (bench/writer.py RATES; times the scale). The writers pause between rows, so each row is read
+    quietly, then under writes, each time right after the minimal view; the row's ratio under writes ÷ quiet
+    (each against its own minimal view) has the target 0.8. The writers report the writes of each kind they did
+    per second in each row and over the run, and the CPU they and their database backends used.
+Writes its section of docs/benchmarks.md (replacing its previous one, keeping the rest of the file), beginning
+with the command that produced it.
 
-Environment: BENCH_THROUGHPUT=0 skips gunicorn; BENCH_WRK_SECONDS (10), BENCH_WRK_WARMUP (2),
-BENCH_WRK_CONNECTIONS (16), BENCH_WRK_THREADS (1), BENCH_GUNICORN_WORKERS (2); BENCH_PAGES=<regex> runs only
-the pages whose label matches (the docs are then left alone); BENCH_VENDORS, BENCH_PRODUCTS_PER_VENDOR,
-BENCH_CONSUMERS, BENCH_MEMBERSHIPS, BENCH_ORDERS (totals to top up to)."""
+Environment: BENCH_SCALE (1; `make bench SCALE=10`) multiplies vendors, consumers, memberships, orders and the
+writers' rates; BENCH_THROUGHPUT=0 skips gunicorn; BENCH_WRK_SECONDS (10), BENCH_WRK_WARMUP (2),
+BENCH_WRK_CONNECTIONS (16), BENCH_WRK_THREADS (1), BENCH_GUNICORN_WORKERS (2); BENCH_SPREAD (2000 vendors and
+products); BENCH_WRITES=0 skips the under-writes section, BENCH_WRITE_RATE multiplies the writers' rates,
+BENCH_WRITERS sets their number of processes (by default one per write a second, at most 8); BENCH_PAGES=<regex>
+runs only the pages whose label matches and BENCH_DOCS=0 measures everything: the docs are then left alone (small
+runs for checking); BENCH_VENDORS, BENCH_PRODUCTS_PER_VENDOR, BENCH_CONSUMERS, BENCH_MEMBERSHIPS, BENCH_ORDERS
+(totals to top up to; set, they win over the scale)."""
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import random
 import re
@@ -47,7 +63,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench import common  # noqa: E402
+from bench import common, writer  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/marketplace_bench")
@@ -57,7 +73,7 @@ os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"  # the shopper's memberships refres
 SECRET_KEY = "pages-bench-only-secret-key-that-is-long-enough-0123456789abcdef"
 os.environ["DJANGO_SECRET_KEY"] = SECRET_KEY
 
-VENDORS = int(os.environ.get("BENCH_VENDORS", "10000"))
+VENDORS = common.scaled("BENCH_VENDORS", 10000)
 PER_VENDOR = int(os.environ.get("BENCH_PRODUCTS_PER_VENDOR", "20"))
 PARTNERS = 20
 SELLER_PRODUCTS = 500
@@ -66,9 +82,15 @@ SELLER_ORDERS = 500
 PENDING_VENDORS = 500
 # The tables the pages read, as large as in the issue's marketplace where this data set is its own (seed_demo's
 # data, with 100k consumers and 2M memberships, needs none of it).
-CONSUMERS = int(os.environ.get("BENCH_CONSUMERS", "100000"))
-MEMBERSHIPS = int(os.environ.get("BENCH_MEMBERSHIPS", "500000"))
-ORDERS = int(os.environ.get("BENCH_ORDERS", "100000"))
+CONSUMERS = common.scaled("BENCH_CONSUMERS", 100000)
+MEMBERSHIPS = common.scaled("BENCH_MEMBERSHIPS", 500000)
+ORDERS = common.scaled("BENCH_ORDERS", 100000)
+# Vendor and product pages are read spread over this many random vendors and products (marketplace traffic).
+SPREAD = int(os.environ.get("BENCH_SPREAD", "2000"))
+# The under-writes section: BENCH_WRITES=0 skips it; BENCH_WRITE_RATE multiplies the writer's rates.
+WRITES = os.environ.get("BENCH_WRITES", "1") != "0"
+WRITERS = int(os.environ.get("BENCH_WRITERS", "0"))  # writer processes; 0: as many as the rates need
+UNDER_WRITES_TARGET = 0.8
 THROUGHPUT = os.environ.get("BENCH_THROUGHPUT", "1") != "0"
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
 WRK_WARMUP = int(os.environ.get("BENCH_WRK_WARMUP", "2"))
@@ -76,6 +98,7 @@ WRK_CONNECTIONS = int(os.environ.get("BENCH_WRK_CONNECTIONS", "16"))
 WRK_THREADS = int(os.environ.get("BENCH_WRK_THREADS", "1"))
 GUNICORN_WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "2"))
 ONLY = re.compile(os.environ["BENCH_PAGES"], re.IGNORECASE) if os.environ.get("BENCH_PAGES") else None
+DOCS_OFF = os.environ.get("BENCH_DOCS", "1") == "0"  # a small run for checking: docs/benchmarks.md left alone
 SHOPPER = "bench-shopper@bench.example"
 SELLER = "bench-seller@bench.example"
 MODERATOR = "bench-moderator@bench.example"
@@ -768,6 +791,17 @@ class Page:
     api: bool = False
     strict: bool = False  # the product and vendor pages: 0.67x and p99 within 1.5x
     reference: bool = False  # no target: a figure to read the others by
+    # Read spread: wrk asks for a random one of these paths per request (`url` is the first, what the test client
+    # renders and explains); empty: `url` again and again.
+    paths: tuple[str, ...] = ()
+    spread: str = ""  # what the paths are, for the report: "2,000 random approved vendors"
+
+    @property
+    def url_text(self) -> str:
+        if not self.paths:
+            return self.url
+        shape = re.sub(r"/[^/?]+/$", "/<…>/", self.url) if "?" not in self.url else self.url.split("=")[0] + "=<…>"
+        return f"{shape} over {self.spread}"
 
     @property
     def target_text(self) -> str:
@@ -776,15 +810,55 @@ class Page:
         return f"≥ {STRICT_TARGET}× and p99 ≤ {STRICT_P99}× minimal" if self.strict else f"≥ {TARGET}×"
 
 
-def pages(terms: Terms) -> list[Page]:
+@dataclass(frozen=True)
+class Spread:
+    """What the spread rows read: random approved vendors, purchasable products and search words from product
+    names, drawn with a fixed seed (the same sample on the same data)."""
+
+    vendor_slugs: tuple[str, ...]
+    product_ids: tuple[int, ...]
+    search_words: tuple[str, ...]
+
+    @property
+    def minimal_paths(self) -> tuple[str, ...]:
+        return tuple(f"/bench/minimal/{slug}/" for slug in self.vendor_slugs)
+
+
+def spread_sample() -> Spread:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(0.28)")  # ORDER BY random() below: the same sample on the same data
+    slugs = tuple(Vendor.objects.approved().order_by("?").values_list("slug", flat=True)[:SPREAD])
+    ids = tuple(Product.objects.purchasable().order_by("?").values_list("id", flat=True)[:SPREAD])
+    words = []
+    for name in Product.objects.purchasable().order_by("?").values_list("name", flat=True)[: max(1, SPREAD // 4)]:
+        found = re.findall(r"[A-Za-z]{4,}", name)[:2]
+        if found:
+            words.append(" ".join(w.lower() for w in found))
+    return Spread(slugs, ids, tuple(dict.fromkeys(words)))
+
+
+def pages(terms: Terms, spread: Spread) -> list[Page]:
     deep = 10
     q = urllib.parse.quote_plus
     vendor = Vendor.objects.approved().order_by("id").first()
     product = vendor.products.filter(active=True).order_by("id").first()
     category = Category.objects.order_by("id").first()
+    vendors = tuple(f"/vendors/{slug}/" for slug in spread.vendor_slugs)
+    products = tuple(f"/products/{pk}/" for pk in spread.product_ids)
+    searches = tuple(f"/search/?q={q(words)}" for words in spread.search_words)
+    signed_in_minimal = tuple(f"/bench/minimal-signed-in/{slug}/" for slug in spread.vendor_slugs)
+    many_vendors, many_products = f"{len(vendors):,} random vendors", f"{len(products):,} random products"
+    many_words = f"{len(searches):,} words of random product names"
     listed = [
         # What signing in alone costs (session, user, middleware): the floor of every signed-in row below.
-        Page("Minimal view, signed in", f"/bench/minimal-signed-in/{vendor.slug}/", "shopper", reference=True),
+        Page(
+            "Minimal view, signed in",
+            signed_in_minimal[0],
+            "shopper",
+            reference=True,
+            paths=signed_in_minimal,
+            spread=many_vendors,
+        ),
         Page("Home", "/", "anonymous"),
         Page("Home, signed in", "/", "shopper"),
         Page("Directory", "/vendors/", "anonymous"),
@@ -803,10 +877,16 @@ def pages(terms: Terms) -> list[Page]:
         Page("Products, no query", "/search/", "anonymous"),
         Page("Products, no query, signed in", "/search/", "shopper"),
         Page("Products, only partners", "/search/?only_partners=on", "shopper"),
-        Page("Product page", f"/products/{product.pk}/", "anonymous", strict=True),
-        Page("Product page, signed in", f"/products/{product.pk}/", "shopper", strict=True),
-        Page("Vendor page", f"/vendors/{vendor.slug}/", "anonymous", strict=True),
-        Page("Vendor page, signed in", f"/vendors/{vendor.slug}/", "shopper", strict=True),
+        Page("Search, spread", searches[0], "anonymous", paths=searches, spread=many_words),
+        Page("Search, spread, signed in", searches[0], "shopper", paths=searches, spread=many_words),
+        # Marketplace traffic: each request a random vendor or product of thousands (a cache holds few of them).
+        Page("Product page", products[0], "anonymous", strict=True, paths=products, spread=many_products),
+        Page("Product page, signed in", products[0], "shopper", strict=True, paths=products, spread=many_products),
+        Page("Vendor page", vendors[0], "anonymous", strict=True, paths=vendors, spread=many_vendors),
+        Page("Vendor page, signed in", vendors[0], "shopper", strict=True, paths=vendors, spread=many_vendors),
+        # The same page again and again: what a cache hit costs, for comparison only (no target).
+        Page("Product page, one page (cache hit)", f"/products/{product.pk}/", "anonymous", reference=True),
+        Page("Vendor page, one page (cache hit)", f"/vendors/{vendor.slug}/", "anonymous", reference=True),
         Page("My partners", "/portfolio/", "shopper"),
         Page("Seller: insights", "/sell/insights/", "seller"),
         Page("Seller: catalogue", "/sell/products/", "seller"),
@@ -969,16 +1049,69 @@ def _ms(value: str, unit: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def wrk(url: str, cookie: str | None) -> Load:
-    """A warm-up, then the measured run: wrk's requests/s and p99 of its latency distribution."""
+# wrk asks for a random path of a list per request: the list is read once per thread, each thread seeded apart.
+LUA_SPREAD = """local paths = {}
+for line in io.lines("%(list)s") do paths[#paths + 1] = line end
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("number", threads)
+end
+function init(args)
+  math.randomseed(os.time() * 1000 + (number or 0))
+end
+function request()
+  return wrk.format(nil, paths[math.random(1, #paths)])
+end
+"""
+_scripts: dict[tuple[str, ...], str] = {}
+
+
+def lua_script(paths: tuple[str, ...]) -> str:
+    """A wrk script (in a temporary folder, one per list) reading a random one of `paths` per request."""
+    if paths not in _scripts:
+        folder = Path(tempfile.mkdtemp(prefix="pages-bench-wrk-"))
+        listing = folder / "paths.txt"
+        listing.write_text("\n".join(paths) + "\n")
+        script = folder / "spread.lua"
+        script.write_text(LUA_SPREAD % {"list": listing})
+        _scripts[paths] = str(script)
+    return _scripts[paths]
+
+
+def lua_scripts_remove() -> None:
+    for script in _scripts.values():
+        shutil.rmtree(Path(script).parent, ignore_errors=True)
+    _scripts.clear()
+
+
+def drain(url: str) -> None:
+    """Wait for the requests a wrk run left queued in gunicorn (a slow page's backlog outlives the run): one
+    request to the server's /health/ answers only after them, so the next run does not pay for this one's."""
+    parts = urllib.parse.urlsplit(url)
+    request = urllib.request.Request(f"{parts.scheme}://{parts.netloc}/health/", headers={"X-Forwarded-Proto": "https"})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            response.read()
+    except OSError:
+        pass  # measured as it is: the next run's errors show a server that no longer answers
+
+
+def wrk(url: str, cookie: str | None, paths: tuple[str, ...] = ()) -> Load:
+    """A warm-up, then the measured run: wrk's requests/s and p99 of its latency distribution. With `paths`,
+    each request asks for a random one of them on `url`'s server instead of `url` itself."""
     command = ["wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", "--timeout", "30s", "-H", "X-Forwarded-Proto: https"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
+    if paths:
+        command += ["-s", lua_script(paths)]
     if WRK_WARMUP:
         subprocess.run([*command, f"-d{WRK_WARMUP}s", url], capture_output=True, text=True, check=True)
+        drain(url)
     output = subprocess.run(
         [*command, f"-d{WRK_SECONDS}s", "--latency", url], capture_output=True, text=True, check=True
     ).stdout
+    drain(url)
     p99 = re.search(r"^\s*99%\s+([0-9.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     timeouts = re.search(r"Socket errors: .*timeout (\d+)", output)
@@ -1027,6 +1160,45 @@ class Rate:
     load: Load | None
     minimal: Load | None
     problem: str = ""
+    # The same page and the minimal view again while the writers write, and the writes each kind did per second
+    # in that time (None: the under-writes section did not run).
+    load_writing: Load | None = None
+    minimal_writing: Load | None = None
+    writes: dict[str, float] | None = None
+
+    @property
+    def ratio_writing(self) -> float | None:
+        if self.load_writing is None or self.minimal_writing is None or not self.minimal_writing.requests_per_second:
+            return None
+        return self.load_writing.requests_per_second / self.minimal_writing.requests_per_second
+
+    @property
+    def kept(self) -> float | None:
+        """Under writes ÷ quiet, each as a ratio to the minimal view of its own condition (the writers' own CPU and
+        the machine's drift fall on both alike): what the writes cost the page itself."""
+        if self.ratio is None or self.ratio_writing is None or not self.ratio:
+            return None
+        return self.ratio_writing / self.ratio
+
+    @property
+    def kept_raw(self) -> float | None:
+        """Under writes ÷ quiet in plain requests/s."""
+        if self.load is None or self.load_writing is None or not self.load.requests_per_second:
+            return None
+        return self.load_writing.requests_per_second / self.load.requests_per_second
+
+    def writing_misses(self) -> list[str]:
+        if self.problem:
+            return [self.problem]
+        out = []
+        for name, load in (("quiet", self.load), ("under writes", self.load_writing)):
+            if load is not None and not load.requests:
+                out.append(f"no request answered in {WRK_SECONDS} s {name}")
+        if self.kept is not None and self.kept < UNDER_WRITES_TARGET:
+            out.append(f"{self.kept:.2f} < {UNDER_WRITES_TARGET}")
+        if self.load_writing is not None and (self.load_writing.errors or self.load_writing.timeouts):
+            out.append(f"{self.load_writing.errors} errors, {self.load_writing.timeouts} timeouts under writes")
+        return out
 
     @property
     def ratio(self) -> float | None:
@@ -1085,7 +1257,121 @@ def memory_of(pid: int) -> Memory | None:
     return Memory(pid, int(peak.group(1)) / 1024 if peak else 0.0, int(resident.group(1)) / 1024 if resident else 0.0)
 
 
-def throughput(targets: list[Page], users: dict[str, User]) -> tuple[list[Rate], list[Memory]]:
+class Writers:
+    """The writer processes (bench/writer.py), started paused; `writing()` lets them write for a block of
+    measurements. Their status files give the writes each kind did and the seconds spent writing."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="pages-bench-writer-"))
+        self.pause_file = self.folder / "pause"
+        self.pause_file.touch()
+        self.rates = writer.rates_per_second()
+        total = sum(rate for kind, rate in self.rates.items() if kind != "clock")
+        # Each process writes in turn, so a slow checkout delays the edits behind it: one process per write a
+        # second (a checkout took 2 to 3 s of wall time on the loaded 2-core machine; at most 8 processes, more
+        # would only compete for the same cores).
+        self.parts = WRITERS or min(8, max(1, math.ceil(total)))
+        env = {
+            **env,
+            "DJANGO_SETTINGS_MODULE": "marketplace.settings",
+            "CELERY_TASK_ALWAYS_EAGER": "1",  # the statistics and mail tasks of each write run as a worker runs them
+            "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        }
+        self.statuses = [self.folder / f"status-{part}.json" for part in range(self.parts)]
+        self.processes = [
+            subprocess.Popen(
+                [sys.executable, str(ROOT / "bench" / "writer.py"), "--status", str(status)]
+                + ["--pause", str(self.pause_file), "--part", str(part), "--parts", str(self.parts)],
+                cwd=ROOT,
+                env=env,
+            )
+            for part, status in enumerate(self.statuses)
+        ]
+        self._wait(paused=True)
+        started = self.read()
+        database = [s.get("database_cpu_seconds") for s in started]
+        self.cpu_at_start = (
+            sum(s.get("cpu_seconds", 0.0) for s in started),
+            None if None in database else sum(database),
+        )
+
+    def read(self) -> list[dict[str, Any]]:
+        found = []
+        for status in self.statuses:
+            try:
+                found.append(json.loads(status.read_text()))
+            except (OSError, ValueError):
+                found.append({})
+        return found
+
+    def _wait(self, *, paused: bool) -> None:
+        deadline = time.monotonic() + 180
+        while not all(s.get("paused") is paused for s in self.read()):
+            if any(p.poll() is not None for p in self.processes):
+                raise SystemExit("A writer process stopped: see its output above.")
+            if time.monotonic() > deadline:
+                raise SystemExit(f"The writers did not {'pause' if paused else 'start'} within 180 s.")
+            time.sleep(0.05)
+
+    def pause(self) -> None:
+        self.pause_file.touch()
+        self._wait(paused=True)
+
+    def resume(self) -> list[dict[str, Any]]:
+        self.pause_file.unlink(missing_ok=True)
+        self._wait(paused=False)
+        return self.read()
+
+    @staticmethod
+    def per_second(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> dict[str, float]:
+        """Writes done per second of each kind between two readings, summed over the processes."""
+        rates: dict[str, float] = {}
+        for old, new in zip(before, after, strict=True):
+            seconds = new.get("seconds", 0) - old.get("seconds", 0)
+            for kind, done in new.get("done", {}).items():
+                count = done - old.get("done", {}).get(kind, 0)
+                rates[kind] = rates.get(kind, 0.0) + (count / seconds if seconds > 0 else 0.0)
+        return rates
+
+    def totals(self) -> dict[str, Any]:
+        statuses = self.read()
+        seconds = max((s.get("seconds", 0.0) for s in statuses), default=0.0)
+        out: dict[str, Any] = {"seconds": seconds, "processes": self.parts, "failures": []}
+        # CPU the writers used while writing (their start and warm-up left out): what the writes cost the machine.
+        out["cpu_seconds"] = sum(s.get("cpu_seconds", 0.0) for s in statuses) - self.cpu_at_start[0]
+        database = [s.get("database_cpu_seconds") for s in statuses]
+        out["database_cpu_seconds"] = (
+            None if None in database or None in self.cpu_at_start else sum(database) - self.cpu_at_start[1]
+        )
+        for key in ("done", "refused", "failed", "busy"):
+            out[key] = {kind: sum(s.get(key, {}).get(kind, 0) for s in statuses) for kind in self.rates}
+        for s in statuses:
+            out["failures"] += s.get("last_failures", [])
+        return out
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _writes_text(writes: dict[str, float]) -> str:
+    return ", ".join(f"{kind} {rate:.2f}" for kind, rate in writes.items() if kind != "clock")
+
+
+@dataclass
+class Throughput:
+    rates: list[Rate]
+    memory: list[Memory]
+    writes: dict[str, Any] | None  # the writers' totals over the run (None: no under-writes section)
+
+
+def throughput(targets: list[Page], users: dict[str, User], spread: Spread) -> Throughput:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk (make bench installs it).")
     static_root = tempfile.mkdtemp(prefix="pages-bench-static-")
@@ -1106,10 +1392,19 @@ def throughput(targets: list[Page], users: dict[str, User]) -> tuple[list[Rate],
         env=env,
     )
     base = f"http://127.0.0.1:{port}"
-    minimal = f"{base}/bench/minimal/{Vendor.objects.approved().order_by('id').values_list('slug', flat=True)[0]}/"
-    seconds = len(targets) * 2 * (WRK_SECONDS + WRK_WARMUP)
-    print(f"Throughput: {len(targets)} URLs, each after the minimal view, about {seconds / 60:.0f} minutes ...")
+    # The floor is read spread over the same vendors as the vendor page rows.
+    minimal_paths = spread.minimal_paths
+    minimal = base + minimal_paths[0]
+    runs_per_page = 4 if WRITES else 2
+    seconds = len(targets) * runs_per_page * (WRK_SECONDS + WRK_WARMUP)
+    print(
+        f"Throughput: {len(targets)} URLs, each after the minimal view"
+        + (", quiet then under writes" if WRITES else "")
+        + f", about {seconds / 60:.0f} minutes ..."
+    )
     results, memory = [], []
+    writers: Writers | None = None
+    totals = None
     try:
         deadline = time.monotonic() + 60
         while answers(f"{base}/health/", None):
@@ -1121,16 +1416,24 @@ def throughput(targets: list[Page], users: dict[str, User]) -> tuple[list[Rate],
             if problem := answers(minimal, None):
                 raise SystemExit(f"The minimal view does not answer: {problem}")
             for page in targets:
-                if problem := answers(base + page.url, cookies[page.who], page):
-                    problems[page] = problem
+                # A spread page: its first path and a few others (a vendor page that fails for some vendors).
+                for path in (page.url, *page.paths[1 :: max(1, len(page.paths) // 3)]):
+                    if problem := answers(base + path, cookies[page.who], page):
+                        problems[page] = problem if path == page.url else f"{path}: {problem}"
+                        break
+        if WRITES:
+            writers = Writers(env)
+            print(f"Writers: {writers.parts} process(es), started paused; target rates per second:")
+            for line in writer.rates_basis():
+                print(f"  {line}")
         for page in targets:
             if page in problems:
                 results.append(Rate(page, None, None, problems[page]))
                 print(f"{page.label}: not measured, {problems[page]}")
                 continue
             # The minimal view right before each page: on a shared machine the load drifts during a run.
-            floor = wrk(minimal, None)
-            load = wrk(base + page.url, cookies[page.who])
+            floor = wrk(minimal, None, minimal_paths)
+            load = wrk(base + page.url, cookies[page.who], page.paths)
             rate = Rate(page, load, floor)
             results.append(rate)
             print(
@@ -1138,14 +1441,34 @@ def throughput(targets: list[Page], users: dict[str, User]) -> tuple[list[Rate],
                 f"{floor.requests_per_second:.0f} (p99 {floor.p99_ms:.0f} ms): {rate.ratio or 0:.2f}x"
                 + (f"  MISS: {'; '.join(rate.misses())}" if rate.misses() else "")
             )
+            if writers is not None:
+                before = writers.resume()
+                rate.minimal_writing = wrk(minimal, None, minimal_paths)
+                rate.load_writing = wrk(base + page.url, cookies[page.who], page.paths)
+                after = writers.read()
+                writers.pause()
+                rate.writes = Writers.per_second(before, after)
+                misses = rate.writing_misses()
+                print(
+                    f"  under writes ({_writes_text(rate.writes)} /s): {_rps(rate.load_writing.requests_per_second)} "
+                    f"requests/s (p99 {rate.load_writing.p99_ms:.0f} ms), minimal view "
+                    f"{rate.minimal_writing.requests_per_second:.0f}: {rate.ratio_writing or 0:.2f}x; "
+                    f"under writes / quiet {rate.kept or 0:.2f} (requests/s alone {rate.kept_raw or 0:.2f})"
+                    + (f"  MISS: {'; '.join(misses)}" if misses else "")
+                )
         memory = [m for pid in worker_pids(server.pid) if (m := memory_of(pid)) is not None]
         for m in memory:
             print(f"gunicorn worker {m.pid}: peak resident {m.peak_mb:.0f} MB (now {m.resident_mb:.0f} MB)")
+        if writers is not None:
+            totals = writers.totals()
     finally:
+        if writers is not None:
+            writers.stop()
         server.terminate()
         server.wait(timeout=30)
         shutil.rmtree(static_root, ignore_errors=True)
-    return results, memory
+        lua_scripts_remove()
+    return Throughput(results, memory, totals)
 
 
 # --- Report -----------------------------------------------------------------------------------------------
@@ -1173,12 +1496,95 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def report(runs: list[PageRun], rates: list[Rate], memory: list[Memory], terms: Terms) -> str:
+def under_writes_report(rates: list[Rate], writes: dict[str, Any]) -> list[str]:
+    """The under-writes section: how the writers' rate was chosen and what they did, then every row quiet and
+    under writes, each beside the minimal view of its own condition."""
+    seconds = writes["seconds"] or 1.0
+    targets = writer.rates_per_second()
+    short = [kind for kind in targets if writes["done"][kind] / seconds < 0.8 * targets[kind]]
+    lines = [
+        "### Under writes",
+        "",
+        f"Every row again while {writes['processes']} writer process(es) (bench/writer.py, Django with the site's"
+        " settings, the same database and Redis) write to the marketplace through its services: checkouts of 1 to 3"
+        " random purchasable products by random consumers, paid with the fake provider's test card (its webhook"
+        " through the project's view); stock edits and price edits of random products by their vendors; new"
+        " partners added by random consumers; public ads published by random vendors, starting at once and ending"
+        " five minutes later; the clock (`promotion_states_advance`) once a minute; each write's tasks in-process, as"
+        " a worker runs them. Between rows the writers pause (quiet runs), then write through the row's two"
+        " measurements (the minimal view, then the page).",
+        "",
+        f"The rate: a busy marketplace of {round(writer.VENDORS_AT_SCALE_1 * common.SCALE):,} vendors at its busiest"
+        f" hour (the day's average × {writer.PEAK}):",
+        "",
+        *[f"- {line}" for line in writer.rates_basis()],
+        "",
+        f"What the writers did, over their {seconds:.0f} s of writing: "
+        + "; ".join(
+            f"{kind} {writes['done'][kind]} done ({writes['done'][kind] / seconds:.2f}/s against"
+            f" {targets[kind]:.2f}/s, {1000 * writes['busy'][kind] / max(1, writes['done'][kind]):.0f} ms each),"
+            f" {writes['refused'][kind]} refused, {writes['failed'][kind]} failed"
+            for kind in targets
+        )
+        + ". (Refused: a write the marketplace turned down, such as a product sold out since the writer drew it.)"
+        f" The writers used {writes['cpu_seconds']:.0f} CPU seconds in that time"
+        f" ({writes['cpu_seconds'] / seconds:.2f} of a core)"
+        + (
+            f" and their PostgreSQL backends {writes['database_cpu_seconds']:.0f}"
+            f" ({writes['database_cpu_seconds'] / seconds:.2f} of a core)"
+            if writes.get("database_cpu_seconds") is not None
+            else ""
+        )
+        + ", on the machine that serves the pages.",
+        "",
+        "The stated rate held: "
+        + (
+            "no, below 0.8 of it: "
+            + ", ".join(f"{kind} ({writes['done'][kind] / seconds:.2f}/s of {targets[kind]:.2f}/s)" for kind in short)
+            if short
+            else "yes, every kind at 0.8 of its rate or more"
+        )
+        + ".",
+        "",
+        "Under writes ÷ quiet is the page's ratio to the minimal view under writes over its ratio quiet (the writers'"
+        " CPU and the machine's drift fall on the page and the minimal view alike; what is left is what the writes"
+        f" cost the page itself); target at least {UNDER_WRITES_TARGET}. The plain requests/s ratio is beside it.",
+        "",
+        "| page | as | quiet requests/s (× minimal) | under writes requests/s (× minimal) "
+        "| minimal quiet → under writes | p99 quiet → under writes (ms) | under writes ÷ quiet | requests/s alone "
+        "| writes/s in the row | met |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for rate in rates:
+        if rate.load is None or rate.minimal is None or rate.load_writing is None or rate.minimal_writing is None:
+            lines.append(f"| {rate.page.label} | {rate.page.who} | — | — | — | — | — | — | — | {_cell(rate.problem)} |")
+            continue
+        misses = rate.writing_misses()
+        met = "**no**: " + "; ".join(misses) if misses else "yes"
+        lines.append(
+            f"| {rate.page.label} | {rate.page.who} "
+            f"| {_rps(rate.load.requests_per_second)} ({rate.ratio or 0:.2f}×) "
+            f"| {_rps(rate.load_writing.requests_per_second)} ({rate.ratio_writing or 0:.2f}×) "
+            f"| {_rps(rate.minimal.requests_per_second)} → {_rps(rate.minimal_writing.requests_per_second)} "
+            f"| {rate.load.p99_ms:.0f} → {rate.load_writing.p99_ms:.0f} "
+            f"| {rate.kept or 0:.2f} | {rate.kept_raw or 0:.2f} | {_writes_text(rate.writes or {})} | {_cell(met)} |"
+        )
+    below = [f"{r.page.label} ({'; '.join(r.writing_misses())})" for r in rates if r.writing_misses()]
+    lines += ["", "Rows under writes that miss the target: " + ("; ".join(below) if below else "none") + ".", ""]
+    if writes["failures"]:
+        lines += ["Writes that failed (the last of each process): " + "; ".join(writes["failures"]) + ".", ""]
+    return lines
+
+
+def report(runs: list[PageRun], measured: Throughput, terms: Terms, spread: Spread) -> str:
+    rates, memory = measured.rates, measured.memory
     rows = table_rows()
     products, vendors = Product.objects.count(), Vendor.objects.approved().count()
     lines = [
         SECTION_START,
         "## Pages at marketplace scale",
+        "",
+        f"Command: `{common.command('bench/pages_bench.py')}` (scale {common.scale_text()}).",
         "",
         f"Produced by bench/pages_bench.py (`make bench`, second step) in one run: {vendors} approved vendors,",
         f"{products} products ({PER_VENDOR} per vendor, inserted by one INSERT ... SELECT generate_series), statistics",
@@ -1198,7 +1604,11 @@ def report(runs: list[PageRun], rates: list[Rate], memory: list[Memory], terms: 
             " of the person named. Targets (issue 12): the product and vendor pages at least"
             f" {STRICT_TARGET}× the minimal view's requests/s with p99 within {STRICT_P99}× its p99; every other page"
             f" and API list at least {TARGET}×. The API throttle rates are raised for the run (the throttle still"
-            " runs).",
+            " runs). The vendor and product page rows (and the spread search rows) ask for a random one of"
+            f" {len(spread.vendor_slugs):,} random approved vendors, {len(spread.product_ids):,} random purchasable"
+            f" products ({len(spread.search_words):,} search words) per request (a wrk Lua script), as a marketplace's"
+            ' traffic is spread, and the minimal view is read over the same vendors; the rows marked "one page'
+            ' (cache hit)" read one URL again and again, for comparison.',
             "",
             "| page | URL | as | requests/s | minimal (requests/s) | ratio | p99 (ms) | minimal p99 (ms) | target "
             "| met |",
@@ -1215,9 +1625,12 @@ def report(runs: list[PageRun], rates: list[Rate], memory: list[Memory], terms: 
                     f"| {rate.ratio or 0:.2f}× | {rate.load.p99_ms:.0f} | {rate.minimal.p99_ms:.0f}"
                 )
             lines.append(
-                f"| {page.label} | `{_cell(page.url)}` | {page.who} | {figures} | {page.target_text} | {_cell(met)} |"
+                f"| {page.label} | `{_cell(page.url_text)}` | {page.who} | {figures} | {page.target_text} "
+                f"| {_cell(met)} |"
             )
         lines.append("")
+        if measured.writes is not None:
+            lines += under_writes_report(rates, measured.writes)
         if memory:
             lines += [
                 "Memory: peak resident size (VmHWM) of each gunicorn worker at the end of the run: "
@@ -1361,13 +1774,17 @@ def main() -> None:
         f"directory {terms.vendor!r} ({terms.note})."
     )
     users = people()
-    targets = pages(terms)
+    spread = spread_sample()
+    targets = pages(terms, spread)
     runs = explain_pages(targets, users)
-    rates, memory = throughput(targets, users) if THROUGHPUT else ([], [])
-    if ONLY is None:
-        write_section(report(runs, rates, memory, terms))
+    measured = throughput(targets, users, spread) if THROUGHPUT else Throughput([], [], None)
+    rates, memory = measured.rates, measured.memory
+    if ONLY is None and not DOCS_OFF:
+        write_section(report(runs, measured, terms, spread))
     else:
-        print("BENCH_PAGES is set: docs/benchmarks.md left as it was.")
+        print("BENCH_PAGES or BENCH_DOCS=0 is set: docs/benchmarks.md left as it was.")
+    if measured.writes is not None:
+        print("\n".join(under_writes_report(rates, measured.writes)))
     large = [(r.page.label, t, n) for r in runs for t, n in r.large_scans()]
     print("Sequential scans of large tables:", large or "none")
     failing = [r.page.label for r in runs if r.status != 200]
@@ -1377,9 +1794,15 @@ def main() -> None:
         print(f"Rows that miss their target: {len(misses)} of {len(rates)}")
         for label, why in misses:
             print(f"  {label}: {'; '.join(why)}")
+        if measured.writes is not None:
+            below = [(r.page.label, r.writing_misses()) for r in rates if r.writing_misses()]
+            print(f"Rows under writes below {UNDER_WRITES_TARGET} of quiet: {len(below)} of {len(rates)}")
+            for label, why in below:
+                print(f"  {label}: {'; '.join(why)}")
     if memory:
         print("Gunicorn workers' peak resident size:", ", ".join(f"{m.peak_mb:.0f} MB" for m in memory))
     print(f"Done in {(time.perf_counter() - started) / 60:.1f} minutes.")
+    print(f"Command: {common.command('bench/pages_bench.py')}")
 
 
 if __name__ == "__main__":

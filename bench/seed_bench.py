@@ -31,8 +31,8 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/market
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/7")
 os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")  # the demo orders' mail
 
-CONSUMERS = int(os.environ.get("BENCH_CONSUMERS", "100000"))
-VENDORS = int(os.environ.get("BENCH_VENDORS", "10000"))
+CONSUMERS = common.scaled("BENCH_CONSUMERS", 100000)
+VENDORS = common.scaled("BENCH_VENDORS", 10000)
 PRODUCTS_PER_VENDOR = int(os.environ.get("BENCH_PRODUCTS_PER_VENDOR", "20"))
 PER_CONSUMER = int(os.environ.get("BENCH_MEMBERSHIPS_PER_CONSUMER", "20"))
 RESEED = os.environ.get("BENCH_RESEED", "1") != "0"
@@ -247,6 +247,8 @@ def report(run: Run) -> str:
     lines = [
         SECTION_START,
         "## Seeding at marketplace scale",
+        "",
+        f"Command: `{common.command('bench/seed_bench.py')}`.",
         "",
         f"`python bench/seed_bench.py`: `seed_demo --consumers {CONSUMERS} --vendors {VENDORS} "
         f"--products-per-vendor {PRODUCTS_PER_VENDOR} --memberships-per-consumer {PER_CONSUMER}` on PostgreSQL, "

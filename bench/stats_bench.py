@@ -49,8 +49,8 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/market
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
 
-CONSUMERS = int(os.environ.get("BENCH_CONSUMERS", "100000"))
-VENDORS = int(os.environ.get("BENCH_VENDORS", "10000"))
+CONSUMERS = common.scaled("BENCH_CONSUMERS", 100000)
+VENDORS = common.scaled("BENCH_VENDORS", 10000)
 PRODUCTS_PER_VENDOR = int(os.environ.get("BENCH_PRODUCTS_PER_VENDOR", "20"))
 PER_CONSUMER = int(os.environ.get("BENCH_MEMBERSHIPS_PER_CONSUMER", "20"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -422,6 +422,8 @@ def report(
     lines = [
         SECTION_START,
         "## Statistics pipeline",
+        "",
+        f"Command: `{common.command('bench/stats_bench.py')}`.",
         "",
         "Produced by `make bench` (bench/stats_bench.py, its first step) on this project's 2-core machine, in one run.",
         f"Every figure is the median of {RUNS} runs (incremental refreshes: of {INCREMENTAL_RUNS}; the lag: of",
