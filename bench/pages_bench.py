@@ -478,6 +478,8 @@ def seed_background(consumers: list[int]) -> None:
                WHERE NOT EXISTS (SELECT 1 FROM shop_checkout c WHERE c.idempotency_key = {key})""",
             [consumers, len(consumers), have + 1, ORDERS],
         )
+        with connection.cursor() as cursor:  # fresh statistics: without them the planner walks every product
+            cursor.execute("ANALYZE shop_checkout, shop_order, vendors_vendor, vendors_product")
         first_product = (
             "JOIN LATERAL (SELECT p.id, p.name, p.price FROM vendors_product p WHERE p.vendor_id = v.id AND p.active "
             "ORDER BY p.id LIMIT 1) p ON true"

@@ -1,6 +1,30 @@
+"""What every page's header needs. The header's facts (has a shop, moderates) join the accounts and the vendors,
+so they are read here, at the wiring above every app, kept between a user's pages and renewed by their
+`account:{id}` scope (a vendor they own saved or handed over, a group joined or left: cache_scopes.py of the
+accounts and vendors apps). A lost bump shows for a timeout at most; the header's links are only links."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
-from marketplace.accounts.header import header_facts
+from marketplace.accounts.models import MODERATORS_GROUP, User
+from marketplace.kernel.caching import kept
+from vendors.models import Vendor
+
+
+@kept("header-facts", shape=1, scopes=lambda user_id: (f"account:{user_id}",))
+def header_facts(*, user_id: int) -> tuple[bool, bool]:
+    """Whether the user has a shop and whether they are a moderator, in one query."""
+    return (
+        User.objects.filter(pk=user_id)
+        .values_list(
+            Exists(Vendor.objects.filter(owner=OuterRef("pk"))),
+            Exists(Group.objects.filter(user=OuterRef("pk"), name=MODERATORS_GROUP)),
+        )
+        .get()
+    )
 
 
 def site(request: HttpRequest) -> dict[str, object]:

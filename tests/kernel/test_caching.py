@@ -21,7 +21,7 @@ from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from marketplace.accounts.header import header_facts
+from marketplace.context_processors import header_facts
 from marketplace.kernel.caching import KINDS, REGISTRY, source_digest
 from marketplace.kernel.caching.fragments import _included
 from marketplace.shop.selectors import ProductFilters
