@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "portfolios",
     "promotions",
     "marketplace.shop",
+    "marketplace.asks",
     "marketplace.sell",
     "marketplace.demo",
 ]
@@ -276,6 +277,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
     "payments-reconcile": {"task": "marketplace.shop.payments.tasks.payments_reconcile_task", "schedule": 3600.0},
+    # Asks past their respond-by moment and offers past their valid-until lapse on this clock (marketplace/asks).
+    "asks-clock": {"task": "marketplace.asks.tasks.asks_clock_task", "schedule": 60.0},
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -567,4 +570,9 @@ MARKETPLACE = {
     "SELL_BEFORE_ONBOARDING": env.bool("MARKETPLACE_SELL_BEFORE_ONBOARDING", default=True),
     # How far back the reconciliation job compares the provider's payments with the orders.
     "PAYMENT_RECONCILE_DAYS": env.int("MARKETPLACE_PAYMENT_RECONCILE_DAYS", default=7),
+    # Asks (marketplace/asks): open asks one consumer may have in one category at once, offers (and "not
+    # interested" answers) one vendor may make in 24 hours, and how far ahead an ask's respond-by may be.
+    "ASKS_OPEN_PER_CATEGORY": env.int("MARKETPLACE_ASKS_OPEN_PER_CATEGORY", default=3),
+    "ASK_OFFERS_PER_VENDOR_DAY": env.int("MARKETPLACE_ASK_OFFERS_PER_VENDOR_DAY", default=100),
+    "ASK_RESPOND_MAX_DAYS": 14,
 }

@@ -2,7 +2,7 @@
 
 from .account import account_close
 from .cart import cart_accept_prices, cart_add, cart_item_remove, cart_item_update
-from .checkout import CheckoutResult, checkout_place
+from .checkout import CheckoutResult, checkout_place, checkout_place_quoted
 from .orders import order_cancel_by_consumer, order_rate
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "cart_item_remove",
     "cart_item_update",
     "checkout_place",
+    "checkout_place_quoted",
     "order_cancel_by_consumer",
     "order_rate",
 ]
