@@ -1,13 +1,18 @@
 """Every write of the shop floor: cart, checkout, orders and account closing."""
 
 from .account import account_close
+from .addresses import address_delete, address_save, address_update
 from .cart import cart_accept_prices, cart_add, cart_item_remove, cart_item_update
 from .checkout import CheckoutResult, checkout_place
 from .orders import order_cancel_by_consumer, order_rate
+from .shipping import shipping_policy_set
 
 __all__ = [
     "CheckoutResult",
     "account_close",
+    "address_delete",
+    "address_save",
+    "address_update",
     "cart_accept_prices",
     "cart_add",
     "cart_item_remove",
@@ -15,4 +20,5 @@ __all__ = [
     "checkout_place",
     "order_cancel_by_consumer",
     "order_rate",
+    "shipping_policy_set",
 ]
