@@ -61,9 +61,9 @@ class ShippingForm(forms.Form):
         "Free delivery over", upper=MAX_FREE_OVER, help_text="An order's goods (after promotions) from this amount."
     )
 
-    def __init__(self, *args: Any, regions: list[Region], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, regions: list[Region] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.regions = regions
+        self.regions = list(Region.objects.all()) if regions is None else regions
         for region in regions:
             self.fields[f"rate_{region.code}"] = _amount(region.name, upper=MAX_RATE)
 

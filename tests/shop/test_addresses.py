@@ -3,6 +3,8 @@ consumer only ever sees, changes or uses their own."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -60,7 +62,7 @@ def test_another_consumers_address_is_not_found_to_change_delete_or_deliver_to(c
 
 @pytest.mark.django_db
 def test_checkout_delivers_to_a_saved_address_at_its_regions_rate(consumer, product):
-    shipping_policy_set(vendor=product.vendor, flat_rate=5, region_rates={"wales": 2})
+    shipping_policy_set(vendor=product.vendor, flat_rate=Decimal("5"), region_rates={"wales": Decimal("2")})
     saved = address_save(consumer=consumer, **HOME)
     cart_add(consumer=consumer, product_id=product.pk)
     with run_on_commit():
