@@ -155,6 +155,7 @@ def _examples(world: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "ads": {"category": ""},
         "insights": {"vendor_id": vendor.pk, "k": 5, "today": "2026-12-07", "stamp": "x"},
         "header-facts": {"user_id": consumer.pk},
+        "shipping-terms": {"vendor_id": vendor.pk},
     }
 
 
