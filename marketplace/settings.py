@@ -362,9 +362,26 @@ REST_FRAMEWORK = {
         "checkout": env.str("API_THROTTLE_CHECKOUT", default="60/min"),
     },
 }
+# The docs page's introduction (Markdown): how to authenticate is the first thing a developer needs.
+API_DESCRIPTION = """Consumers choose their partners; vendors learn in aggregate who chose them.
+
+## Authentication
+
+1. Sign in on the site and open your account's **API tokens** page ([/account/tokens/](/account/tokens/)).
+2. Create a token and copy its key: it is shown once (revoke the token there when you no longer need it).
+3. Send it with every request in the `Authorization` header, the word `Token`, a space, then the key:
+
+       Authorization: Token <key>
+
+   Here, press **Authorize** and enter `Token <key>` under *tokenAuth* to try the operations as yourself.
+
+In the browser, signed in, these docs also call the API as you through your session. A request with neither a
+token nor a session is an anonymous visitor's (the public storefront only); a wrong or revoked token answers 401,
+and too many wrong ones from one address answer 429.
+"""
 SPECTACULAR_SETTINGS = {
     "TITLE": "Partner Marketplace API",
-    "DESCRIPTION": "Consumers choose their partners; vendors learn in aggregate who chose them.",
+    "DESCRIPTION": API_DESCRIPTION,
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -391,6 +408,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "marketplace.api_schema.add_error_responses",
+        "marketplace.api_schema.add_summaries",
     ],
 }
 

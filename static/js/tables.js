@@ -7,6 +7,8 @@
   "use strict";
 
   function headerText(th) {
+    // A header may name its column more shortly for the label (data-label: a vendor's name without its badge).
+    if (th.hasAttribute("data-label")) { return th.getAttribute("data-label"); }
     // A header whose only text is for screen readers (a column of buttons: "Remove", "Action") labels nothing
     // on screen: the buttons say what they do.
     var copy = th.cloneNode(true);

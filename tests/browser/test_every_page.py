@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from marketplace.accounts.demo import DEMO_CONSUMER, DEMO_MODERATOR, DEMO_PASSWORD, DEMO_VENDOR
 from marketplace.accounts.models import User
@@ -67,6 +67,8 @@ AXE_RUN = (
 @dataclass
 class Site:
     pages: dict[str, list[str]]
+    compare: str  # the compare page's address
+    compared: list[str]  # the names of the vendors it compares, in order
 
 
 def _seed() -> None:
@@ -130,14 +132,17 @@ def site(transactional_db, reference_data) -> Site:
     product = Product.objects.filter(vendor=vendor).order_by("id").first()
     vendor_order = vendor.orders.order_by("-id").first()
     pending = Vendor.objects.filter(status=Vendor.Status.PENDING).first()
-    compare = "&".join(f"v={v.slug}" for v in [vendor, *others[:2]])
+    compared = [vendor, *others[:2]]
+    compare = "/vendors/compare/?" + "&".join(f"v={v.slug}" for v in compared)
     common = ["/", "/help/", "/terms/", "/privacy/"]
     return Site(
+        compare=compare,
+        compared=[v.name for v in compared],
         pages={
             DEMO_CONSUMER: [
                 *common,
                 "/vendors/",
-                f"/vendors/compare/?{compare}",
+                compare,
                 vendor.get_absolute_url(),
                 product.get_absolute_url(),
                 "/search/?q=coffee",
@@ -178,7 +183,7 @@ def site(transactional_db, reference_data) -> Site:
                 "/moderation/reports/",
                 "/moderation/audit/",
             ],
-        }
+        },
     )
 
 
@@ -218,3 +223,56 @@ def test_every_page_fits_a_phone_and_a_desktop_without_serious_accessibility_vio
             problems += [f"{width}px anonymous {path}: {problem}" for problem in _visit(page, live_server.url + path)]
         context.close()
     assert problems == [], "\n".join(problems)
+
+
+# The label shown before each data cell of a table's first row, and the cell's first line of text.
+CELL_LABELS = """(selector) => Array.from(document.querySelector(selector).tBodies[0].rows[0].cells)
+  .filter(cell => cell.tagName === 'TD').map(cell => [
+  getComputedStyle(cell, '::before').content.replace(/^"|"$/g, ''), cell.innerText.trim().split('\\n')[0],
+])"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_tables_are_labelled_cards_on_a_phone_and_columns_on_a_desktop_and_charts_are_readable(
+    live_server, browser: Browser, site: Site
+):
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = phone.new_page()
+    browser_login(page, live_server.url, DEMO_CONSUMER, DEMO_PASSWORD)
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.goto(f"{live_server.url}/cart/")
+    # Each cell reads as "label value"; the Remove button's column has no label on screen (its button says it).
+    labels = page.evaluate(CELL_LABELS, "main table")
+    assert [label for label, _ in labels] == ["Product", "Price", "Quantity", "Total", "none"]
+    assert labels[1][1].startswith("£") and labels[3][1].startswith("£")
+    expect(page.get_by_role("columnheader", name="Total").first).to_be_attached()  # still a table to a screen reader
+    expect(page.locator("main table thead").first).to_have_css("position", "absolute")
+    remove = page.get_by_role("button", name="Remove").first
+    expect(remove).to_be_visible()
+    assert remove.bounding_box()["x"] + remove.bounding_box()["width"] <= 390
+    # Compare: one card per fact, each vendor's figure labelled with the vendor's name alone.
+    page.goto(f"{live_server.url}{site.compare}")
+    assert [label for label, _ in page.evaluate(CELL_LABELS, "main table")] == site.compared
+    phone.close()
+
+    desktop = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = desktop.new_page()
+    browser_login(page, live_server.url, DEMO_CONSUMER, DEMO_PASSWORD)
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.goto(f"{live_server.url}/cart/")
+    expect(page.locator("main table").first).to_have_css("display", "table")
+    expect(page.get_by_role("columnheader", name="Total").first).to_be_visible()
+    desktop.close()
+
+    # The insights charts fill a box tall enough to read on a phone (they were about 60 px tall).
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = phone.new_page()
+    browser_login(page, live_server.url, DEMO_VENDOR, DEMO_PASSWORD)
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.goto(f"{live_server.url}/sell/insights/")
+    page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('chart-flow'))")
+    for chart in ["#chart-partners", "#chart-flow"]:
+        box = page.locator(chart).bounding_box()
+        assert box["height"] >= 200 and box["width"] <= 390, (chart, box)
+    phone.close()
