@@ -25,6 +25,7 @@ urlpatterns = [
         include((portfolios.urls.urlpatterns + promotions.urls.portfolio_urlpatterns, portfolios.urls.app_name)),
     ),
     path("sell/", include("marketplace.sell.urls")),
+    path("moderation/reviews/", include("marketplace.shop.urls.reviews")),
     path("moderation/", include("vendors.moderation.urls")),
     path("payments/", include("marketplace.shop.payments.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import account as account_views
 from .views import payments as payment_views
+from .views import reviews as review_views
 from .views import storefront as views
 
 urlpatterns = [
@@ -32,4 +33,5 @@ urlpatterns = [
     path("orders/<id:pk>/cancel/", payment_views.OrderCancelApi.as_view(), name="order-cancel"),
     path("account/export/", account_views.AccountExportApi.as_view(), name="account-export"),
     path("account/delete/", account_views.AccountDeleteApi.as_view(), name="account-delete"),
+    path("moderation/reviews/<id:pk>/hide/", review_views.ReviewHideApi.as_view(), name="moderation-review-hide"),
 ]

@@ -25,6 +25,7 @@ from .orders import (
     order_list_for_consumer,
     order_list_for_vendor,
 )
+from .reviews import review_list_for_moderation
 from .search import (
     ProductFilters,
     ProductSort,
@@ -33,10 +34,13 @@ from .search import (
 )
 from .storefront import (
     MAX_COMPARE,
+    VENDOR_PAGE_REVIEWS,
+    ReviewShown,
     VendorPage,
     product_get_for_page,
     product_get_page_kept,
     product_list_for_vendor_page,
+    review_list_for_vendor_page,
     vendor_facts,
     vendor_get_for_page,
     vendor_get_page_kept,
@@ -50,6 +54,8 @@ __all__ = [
     "CheckoutPreview",
     "CheckoutVendorPreview",
     "MAX_COMPARE",
+    "VENDOR_PAGE_REVIEWS",
+    "ReviewShown",
     "VendorPage",
     "VendorSort",
     "account_export_data",
@@ -66,6 +72,8 @@ __all__ = [
     "product_search_partners_first",
     "product_search_partners_first_kept",
     "promotion_ids_used_up",
+    "review_list_for_moderation",
+    "review_list_for_vendor_page",
     "vendor_facts",
     "vendor_get_for_page",
     "vendor_get_page_kept",

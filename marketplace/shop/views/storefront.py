@@ -137,6 +137,7 @@ class VendorDetailView(TemplateView):
             products=products,
             more_products=page.more,
             facts=page.facts,
+            reviews=page.reviews,
             is_partner=is_partner,
             ended_partnership_on=ended_on,
         )
