@@ -104,8 +104,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.context_processors.site",
             ],
-            # `{{ amount|money }}` in every template: the one way money is written (marketplace/kernel/money.py).
-            "builtins": ["marketplace.kernel.money"],
+            # `{{ amount|money }}` in every template: the one way money is written (marketplace/kernel/money.py);
+            # `{{ name|possessive }}`: "Roasters' partners" (marketplace/kernel/wording.py).
+            "builtins": ["marketplace.kernel.money", "marketplace.kernel.wording"],
         },
     },
 ]

@@ -28,6 +28,7 @@ urlpatterns = [
     # workspace's and the moderators' own includes.
     path("", include("marketplace.asks.urls")),
     path("sell/", include("marketplace.sell.urls")),
+    path("moderation/reviews/", include("marketplace.shop.urls.reviews")),
     path("moderation/", include("vendors.moderation.urls")),
     path("payments/", include("marketplace.shop.payments.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -29,10 +29,11 @@
   var countAxis = { beginAtZero: true, ticks: { precision: 0, stepSize: step > 1 ? step : undefined } };
   var rangeTooltip = { callbacks: { label: function (context) { return context.dataset.label + ": " + range(context.raw); } } };
 
+  // Partners from zero: an axis starting near the line's lowest point makes a change of one step look like a fall.
   draw("chart-partners", {
     type: "line",
     data: { labels: data.days, datasets: [{ label: "Partners", data: data.partners, borderColor: colours[0], backgroundColor: colours[0], pointRadius: 2, spanGaps: false }] },
-    options: { responsive: true, plugins: { legend: { display: false }, tooltip: rangeTooltip }, scales: { y: Object.assign({}, countAxis, { beginAtZero: false }) } }
+    options: { responsive: true, plugins: { legend: { display: false }, tooltip: rangeTooltip }, scales: { y: countAxis } }
   });
   draw("chart-flow", {
     type: "bar",

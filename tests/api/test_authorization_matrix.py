@@ -21,6 +21,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from marketplace.accounts.services import api_token_create
+from marketplace.shop.models import ServiceRating
 from marketplace.shop.services import address_save, cart_add
 from portfolios.services import membership_start
 from promotions.models import Promotion
@@ -121,6 +122,14 @@ PRODUCT: Kwargs = lambda w: {"pk": w.product.pk}  # noqa: E731
 ORDER: Kwargs = lambda w: {"pk": w.order.pk}  # noqa: E731
 CHECKOUT: Kwargs = lambda w: {"pk": w.order.checkout_id}  # noqa: E731
 PROMO: Kwargs = lambda w: {"pk": w.promotion.pk}  # noqa: E731
+
+
+def _review(w: World) -> dict[str, Any]:
+    """A buyer's review of vendor A on the world's order, as order_rate leaves one written with text."""
+    review = ServiceRating.objects.create(
+        order=w.order, vendor=w.vendor_a, consumer=w.users["consumer"], score=2, comment="Rude", public=True
+    )
+    return {"pk": review.pk}
 
 
 def _csv(w: World) -> dict[str, Any]:
@@ -252,6 +261,7 @@ MATRIX: dict[tuple[str, str], tuple[Kwargs, Callable[[World], Any] | None, dict[
     ("moderation-report-resolve", "POST"): (lambda w: {"pk": w.report.pk}, lambda w: {"note": "Done"}, moderators()),
     ("moderation-report-dismiss", "POST"): (lambda w: {"pk": w.report.pk}, lambda w: {"note": "No"}, moderators()),
     ("moderation-audit", "GET"): (NONE, None, moderators()),
+    ("moderation-review-hide", "POST"): (_review, lambda w: {"reason": "Insults"}, moderators()),
     # Anyone signed in may report a vendor, except its own owner; one open report each.
     ("moderation-report-create", "POST"): (
         B_SLUG,

@@ -77,7 +77,7 @@ def test_pages_have_no_serious_or_critical_accessibility_violations(live_server,
         context = _context(browser)
         page = context.new_page()
         browser_login(page, live_server.url, email, DEMO_PASSWORD)
-        expect(page.get_by_role("button", name=f"Log out ({email})")).to_be_attached()
+        expect(page.get_by_role("button", name=f"Sign out ({email})")).to_be_attached()
         for path in paths:
             page.goto(f"{live_server.url}{path}")
             page.add_script_tag(path=str(AXE))
