@@ -64,7 +64,7 @@ class ShippingForm(forms.Form):
     def __init__(self, *args: Any, regions: list[Region] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.regions = list(Region.objects.all()) if regions is None else regions
-        for region in regions:
+        for region in self.regions:
             self.fields[f"rate_{region.code}"] = _amount(region.name, upper=MAX_RATE)
 
     @classmethod

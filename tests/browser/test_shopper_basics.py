@@ -14,7 +14,7 @@ from marketplace.shop.payments.fake_delivery import http_transport, transport_se
 from marketplace.shop.services import shipping_policy_set
 from marketplace.shop.services.fulfilment import order_fulfil
 from tests.factories import ProductFactory, UserFactory, VendorFactory
-from tests.helpers import browser_login
+from tests.helpers import PROJECT_DIR, browser_login
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
@@ -25,6 +25,13 @@ def webhooks_over_http(live_server, settings):
     previous = transport_set(http_transport)
     yield
     transport_set(previous)
+
+
+def _shot(page: Page, name: str) -> None:
+    """A screenshot of this test's own page (its context has the viewport) for a person to look at."""
+    folder = PROJECT_DIR / "test-artifacts" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"shopper-basics-{name}.png"), full_page=True)
 
 
 def _open_menu(page: Page) -> None:
@@ -43,7 +50,7 @@ def _cart_link(page: Page):  # type: ignore[no-untyped-def]
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
 def test_cart_count_delivery_saved_address_cancel_and_tracking(
-    live_server, browser: Browser, screenshot, webhooks_over_http, viewport
+    live_server, browser: Browser, webhooks_over_http, viewport
 ):
     roaster = VendorFactory(name="Moonlight Roasters")
     baker = VendorFactory(name="Crumb Bakery")
@@ -63,7 +70,7 @@ def test_cart_count_delivery_saved_address_cancel_and_tracking(
     page.get_by_role("link", name="Your saved addresses").click()
     page.get_by_label("Label (optional").fill("Home")
     page.get_by_label("Deliver to (name)").fill("Sam Shopper")
-    page.get_by_label("Address", exact=True).fill("1 High Street\nLondon")
+    page.get_by_label("Address:", exact=True).fill("1 High Street\nLondon")
     page.get_by_label("Region").select_option("london")
     page.get_by_role("button", name="Save address").click()
     expect(page.get_by_text("Address saved: pick it at checkout.")).to_be_visible()
@@ -79,21 +86,21 @@ def test_cart_count_delivery_saved_address_cancel_and_tracking(
     page.goto(f"{live_server.url}{loaf.get_absolute_url()}")
     page.get_by_role("button", name="Add to cart").click()
     expect(_cart_link(page)).to_have_text("Cart (3 items)")
-    screenshot(f"{viewport}-product")
+    _shot(page, f"{viewport}-product")
 
     # The cart shows each vendor's delivery and the total with it.
     page.goto(f"{live_server.url}/cart/")
     expect(page.locator(".shipping").filter(has_text="Delivery: £3.50")).to_be_visible()
     expect(page.locator(".shipping").filter(has_text="Delivery: £1.25")).to_be_visible()
     expect(page.get_by_text("Total: £22.00 + delivery £4.75")).to_be_visible()
-    screenshot(f"{viewport}-cart")
+    _shot(page, f"{viewport}-cart")
 
     # Checkout with the saved address: London's rate at the roaster, the flat rate at the bakery.
     page.get_by_role("link", name="Go to checkout").click()
     page.get_by_role("link", name="Home (London)").click()
-    expect(page.get_by_label("Address", exact=True)).to_have_value("1 High Street\nLondon")
+    expect(page.get_by_label("Address:", exact=True)).to_have_value("1 High Street\nLondon")
     expect(page.get_by_text("Total to pay: £25.25")).to_be_visible()
-    screenshot(f"{viewport}-checkout")
+    _shot(page, f"{viewport}-checkout")
     page.get_by_role("button", name="Place order and pay").click()
     page.get_by_label("Card number").fill("4242 4242 4242 4242")
     page.get_by_role("button", name="Pay £25.25").click()
@@ -124,5 +131,5 @@ def test_cart_count_delivery_saved_address_cancel_and_tracking(
     expect(page.locator(".tracking")).to_have_text("Shipped with Royal Mail · tracking number RM123456785GB")
     expect(page.get_by_role("button", name="Cancel this order and be refunded")).to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[viewport]["width"]
-    screenshot(f"{viewport}-tracking")
+    _shot(page, f"{viewport}-tracking")
     context.close()

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from marketplace.kernel.errors import ConflictError, NotFoundError
@@ -217,3 +219,20 @@ def test_checkout_api_delivers_to_a_saved_address_and_refuses_anothers(api, cons
     with run_on_commit():
         placed = api.post(reverse("api:checkout"), {"saved_address": mine.pk}, HTTP_IDEMPOTENCY_KEY="a3")
     assert placed.status_code == 201 and placed.json()["orders"][0]["ship_to_region"] == "wales"
+
+
+@pytest.mark.django_db
+def test_the_address_page_and_api_list_run_constant_queries_whatever_the_number(consumer_client, api, consumer):
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert consumer_client.get(url).status_code == 200
+            assert api.get(reverse("api:address-list")).status_code == 200
+        return len(ctx.captured_queries)
+
+    address_save(consumer=consumer, **HOME)
+    url = reverse("account_data:addresses")
+    count(url)
+    before = count(url)
+    for n in range(6):
+        address_save(consumer=consumer, name=f"Sam {n}", address=f"{n} Road", region="london")
+    assert count(url) == before

@@ -227,3 +227,33 @@ def test_the_cart_and_checkout_api_carry_delivery(api, consumer, product):
     assert placed.status_code == 201
     order = placed.json()["orders"][0]
     assert (order["shipping"], order["total"], order["ship_to_region"]) == ("9.00", "19.00", "scotland")
+
+
+@pytest.mark.django_db
+def test_the_cart_and_checkout_pages_run_constant_queries_whatever_the_vendors_and_rates(consumer_client, consumer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from marketplace.shop.services import address_save
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            product = ProductFactory()
+            _rates(product.vendor)
+            cart_add(consumer=consumer, product_id=product.pk)
+            address_save(consumer=consumer, name="Sam", address=f"{i} {product.pk} Road", region="scotland")
+
+    def count() -> list[int]:
+        counts = []
+        for url in (reverse("shop:cart"), reverse("shop:checkout") + "?ship_to_region=london"):
+            with CaptureQueriesContext(connection) as ctx:
+                assert consumer_client.get(url).status_code == 200
+            counts.append(len(ctx.captured_queries))
+        return counts
+
+    grow(1)
+    count()
+    before = count()
+    grow(4)
+    count()
+    assert count() == before

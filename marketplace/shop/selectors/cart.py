@@ -169,8 +169,8 @@ def promotion_ids_used_up(*, consumer: User, vendor_ids: list[int]) -> set[int]:
 def checkout_preview(*, consumer: User, code: str = "", region: str = "") -> CheckoutPreview:
     """The cart with, per vendor, the best promotion and discount checkout_place would apply now (the same rule,
     promotions.services.promotion_best_for_orders, on the same subtotals) and the delivery charge to the
-    region with code `region` ("" for none named) by the same rule (ShippingTerms.charge). Five queries;
-    writes nothing."""
+    region with code `region` ("" for none named) by the same rule (ShippingTerms.charge). The same
+    number of queries for any cart (the delivery terms add two); writes nothing."""
     cart = cart_get(consumer=consumer)
     code = code.strip()
     vendor_ids = [g.vendor.pk for g in cart.groups]
