@@ -157,6 +157,9 @@ def site(transactional_db, reference_data) -> Site:
                 "/account/",
                 "/account/tokens/",
                 "/account/delete/",
+                "/accounts/email/",
+                "/accounts/password/change/",
+                "/sell/",
                 f"/moderation/report/{others[0].slug}/",
             ],
             DEMO_VENDOR: [
