@@ -69,6 +69,8 @@ def test_order_rate_with_text_shows_the_review_on_the_vendor_page_newest_first_w
     # The buyer's own order page quotes it once, with one full stop after the rating (not “fresh.”.).
     order_page = consumer_client.get(reverse("shop:order-detail", args=[order.pk])).content.decode()
     assert "You rated this service 5/5." in order_page and "”." not in order_page
+    export = consumer_client.get(reverse("account_data:export")).json()
+    assert export["ratings"][0]["review"] == "shown"
 
 
 @pytest.mark.django_db
