@@ -24,6 +24,9 @@ urlpatterns = [
         "portfolio/",
         include((portfolios.urls.urlpatterns + promotions.urls.portfolio_urlpatterns, portfolios.urls.app_name)),
     ),
+    # Asks (consumer, vendor and moderator pages under /asks/, /sell/asks/, /moderation/asks/), before the
+    # workspace's and the moderators' own includes.
+    path("", include("marketplace.asks.urls")),
     path("sell/", include("marketplace.sell.urls")),
     path("moderation/reviews/", include("marketplace.shop.urls.reviews")),
     path("moderation/", include("vendors.moderation.urls")),

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from django import forms
 from django.conf import settings
 
 from marketplace.accounts.models import Region
 from marketplace.kernel.limits import FILE_NAME_MAX_LENGTH, IdModelMultipleChoiceField
+from marketplace.kernel.money import currency_symbol
+from marketplace.shop.selectors import ShippingTerms
+from marketplace.shop.services.shipping import MAX_FREE_OVER, MAX_RATE
 from vendors.services.application import PROFILE_DESCRIPTION_MAX_LENGTH
 
 
@@ -32,3 +38,45 @@ class VendorProfileForm(forms.Form):
         ),
     )
     remove_logo = forms.BooleanField(required=False, label="Remove the current logo")
+
+
+def _amount(label: str, *, upper: Decimal, required: bool = False, help_text: str = "") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=f"{label} ({currency_symbol()})",
+        required=required,
+        min_value=Decimal("0"),
+        max_value=upper,
+        max_digits=8,
+        decimal_places=2,
+        help_text=help_text,
+    )
+
+
+class ShippingForm(forms.Form):
+    """How the vendor charges delivery: a flat amount, free over an amount, and a rate per region (optional,
+    one field for each region: `rate_<code>`; empty charges the flat amount there)."""
+
+    flat_rate = _amount("Delivery per order", upper=MAX_RATE, required=True, help_text="0 for free delivery.")
+    free_over = _amount(
+        "Free delivery over", upper=MAX_FREE_OVER, help_text="An order's goods (after promotions) from this amount."
+    )
+
+    def __init__(self, *args: Any, regions: list[Region] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.regions = list(Region.objects.all()) if regions is None else regions
+        for region in regions:
+            self.fields[f"rate_{region.code}"] = _amount(region.name, upper=MAX_RATE)
+
+    @classmethod
+    def initial_from(cls, terms: ShippingTerms) -> dict[str, Any]:
+        initial: dict[str, Any] = {"flat_rate": terms.flat_rate, "free_over": terms.free_over}
+        initial.update({f"rate_{r.code}": r.rate for r in terms.region_rates})
+        return initial
+
+    def region_fields(self) -> list[forms.BoundField]:
+        return [self[f"rate_{region.code}"] for region in self.regions]
+
+    def region_rates(self) -> dict[str, Decimal]:
+        """{region code: rate} for the regions given a rate."""
+        rates = {region.code: self.cleaned_data.get(f"rate_{region.code}") for region in self.regions}
+        return {code: rate for code, rate in rates.items() if rate is not None}

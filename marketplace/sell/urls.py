@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import catalogue, insights, orders, payouts, promotions
+from .views import catalogue, insights, orders, payouts, promotions, shipping
 
 app_name = "sell"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("products/<id:pk>/active/", catalogue.ProductActiveView.as_view(), name="product-active"),
     path("products/import/", catalogue.CsvImportView.as_view(), name="product-import"),
     path("products/export.csv", catalogue.CsvExportView.as_view(), name="product-export"),
+    path("shipping/", shipping.ShippingView.as_view(), name="shipping"),
     path("orders/", orders.SellOrderListView.as_view(), name="order-list"),
     path("orders/<id:pk>/", orders.SellOrderDetailView.as_view(), name="order-detail"),
     path("insights/", insights.InsightsView.as_view(), name="insights"),

@@ -70,7 +70,17 @@ class CartQuantityForm(forms.Form):
 class CheckoutForm(forms.Form):
     ship_to_name = forms.CharField(max_length=120, label="Deliver to (name)")
     ship_to_address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=500, label="Address")
+    ship_to_region = forms.ModelChoiceField(
+        Region.objects.all(),
+        required=False,
+        to_field_name="code",
+        empty_label="Elsewhere",
+        label="Delivery region",
+        help_text="Some vendors charge delivery by region.",
+    )
     promotion_code = forms.CharField(max_length=30, required=False, label="Promotion code (optional)")
+    save_address = forms.BooleanField(required=False, label="Save these delivery details for next time")
+    address_label = forms.CharField(max_length=40, required=False, label="Label (optional: Home, Work…)")
     # One key per checkout page: a double-click or a resubmission sends the same key and buys once.
     idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput, initial=lambda: uuid.uuid4().hex)
 
@@ -105,3 +115,23 @@ class RatingForm(forms.Form):
 
 class CompareForm(forms.Form):
     v = forms.CharField(required=False, max_length=600)  # four vendor slugs of up to 140 characters, comma-separated
+
+
+class AddressForm(forms.Form):
+    label = forms.CharField(max_length=40, required=False, label="Label (optional: Home, Work…)")
+    name = forms.CharField(max_length=120, label="Deliver to (name)")
+    address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=500, label="Address")
+    region = forms.ModelChoiceField(
+        Region.objects.all(), required=False, to_field_name="code", empty_label="Elsewhere", label="Region"
+    )
+
+    def service_fields(self) -> dict[str, str]:
+        """The cleaned fields as the address services take them (the region by its code)."""
+        data = self.cleaned_data
+        region = data["region"]
+        return {
+            "label": data["label"],
+            "name": data["name"],
+            "address": data["address"],
+            "region": region.code if region else "",
+        }

@@ -6,9 +6,16 @@
   var data = JSON.parse(source.textContent);
   var colours = ["#0b5cad", "#1a7f37", "#b42318", "#8a5a00", "#6639ba", "#0a7d8c", "#57606a", "#bf3989"];
 
+  // Each chart fills its box (.chart in site.css sets the height), so it stays readable on a phone instead of
+  // keeping a wide screen's aspect ratio; a bar chart's box grows with its bars.
   function draw(id, config) {
     var canvas = document.getElementById(id);
-    if (canvas) { new Chart(canvas, config); }
+    if (!canvas) { return; }
+    var box = canvas.parentNode;
+    var bars = Number(box.getAttribute("data-bars"));
+    if (bars) { box.style.height = Math.max(10, 4 + bars * 2) + "rem"; }
+    config.options.maintainAspectRatio = false;
+    new Chart(canvas, config);
   }
 
   // Counts of consumers arrive rounded down to a multiple of `rounded_to` (K): a tooltip shows the range a

@@ -22,7 +22,7 @@ from rest_framework.test import APIClient
 
 from marketplace.accounts.services import api_token_create
 from marketplace.shop.models import ServiceRating
-from marketplace.shop.services import cart_add
+from marketplace.shop.services import address_save, cart_add
 from portfolios.services import membership_start
 from promotions.models import Promotion
 from tests.factories import ProductFactory, UserFactory, VendorFactory
@@ -47,6 +47,7 @@ class World:
     token: Any
     flag: VendorFlag
     report: VendorReport
+    address: Any = None  # the consumer's saved delivery address
 
 
 @pytest.fixture
@@ -69,8 +70,21 @@ def world(db) -> World:
     token, _ = api_token_create(user=users["consumer"], name="matrix")
     flag = VendorFlag.objects.create(vendor=vendor_b, kind=VendorFlag.Kind.REPORTS, details={"open_reports": 3})
     report = VendorReport.objects.create(reporter=users["other_consumer"], vendor=vendor_b, reason="fraud")
+    address = address_save(consumer=users["consumer"], name="Matrix", address="1 Matrix Road")
     return World(
-        users, vendor_a, vendor_b, pending, suspended, product, order, cart_item, promotion, token, flag, report
+        users,
+        vendor_a,
+        vendor_b,
+        pending,
+        suspended,
+        product,
+        order,
+        cart_item,
+        promotion,
+        token,
+        flag,
+        report,
+        address,
     )
 
 
@@ -162,6 +176,15 @@ MATRIX: dict[tuple[str, str], tuple[Kwargs, Callable[[World], Any] | None, dict[
         owned_by("consumer", 409),
     ),
     ("checkout-payment-cancel", "POST"): (CHECKOUT, None, owned_by("consumer", 409)),
+    ("address-list", "GET"): (NONE, None, signed_in(200)),
+    ("address-list", "POST"): (NONE, lambda w: {"name": "Sam", "address": "1 High St"}, signed_in(201)),
+    ("address-detail", "GET"): (lambda w: {"pk": w.address.pk}, None, owned_by("consumer", 200)),
+    ("address-detail", "PUT"): (
+        lambda w: {"pk": w.address.pk},
+        lambda w: {"name": "Sam", "address": "2 High St", "region": "wales"},
+        owned_by("consumer", 200),
+    ),
+    ("address-detail", "DELETE"): (lambda w: {"pk": w.address.pk}, None, owned_by("consumer", 204)),
     ("account-export", "GET"): (NONE, None, signed_in(200)),
     ("account-delete", "POST"): (NONE, None, signed_in(400)),  # not confirmed
     ("account-profile", "GET"): (NONE, None, signed_in(200)),
@@ -196,6 +219,8 @@ MATRIX: dict[tuple[str, str], tuple[Kwargs, Callable[[World], Any] | None, dict[
     ("sell-product-detail", "PATCH"): (PRODUCT, lambda w: {"stock": 3}, owned_by("vendor", 200)),
     ("sell-product-detail", "DELETE"): (PRODUCT, None, owned_by("vendor", 200)),
     ("sell-product-stock", "POST"): (PRODUCT, lambda w: {"delta": 1}, owned_by("vendor", 200)),
+    ("sell-shipping", "GET"): (NONE, None, vendor_list(200)),
+    ("sell-shipping", "PUT"): (NONE, lambda w: {"flat_rate": "3.50"}, vendor_list(200)),
     ("sell-order-list", "GET"): (NONE, None, vendor_list(200)),
     ("sell-order-detail", "GET"): (ORDER, None, owned_by("vendor", 200)),
     ("sell-order-ship", "POST"): (ORDER, None, owned_by("vendor", 200)),

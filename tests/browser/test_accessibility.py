@@ -56,6 +56,7 @@ def _pages(demo_vendor: Vendor) -> dict[str, list[str]]:
             demo_vendor.get_absolute_url(),
             "/search/?q=coffee",
             "/portfolio/",
+            "/portfolio/digest/",
             "/cart/",
             "/checkout/",
             f"/checkout/{demo_vendor.unpaid_checkout_id}/pay/",

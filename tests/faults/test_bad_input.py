@@ -52,7 +52,7 @@ from marketplace.sell import forms as sell_forms
 from marketplace.sell.api import serializers as sell_serializers
 from marketplace.shop import forms as shop_forms
 from marketplace.shop.api import serializers as shop_serializers
-from marketplace.shop.services import cart_add
+from marketplace.shop.services import address_save, cart_add
 from portfolios import forms as portfolio_forms
 from portfolios.api import serializers as portfolio_serializers
 from portfolios.services import membership_start
@@ -88,6 +88,9 @@ WATCHED = [
     "shop.Refund",
     "shop.OrderPayout",
     "shop.Payee",
+    "shop.ShippingPolicy",
+    "shop.ShippingRegionRate",
+    "shop.SavedAddress",
 ]
 # Text a person may type: accepted or refused, never a 500.
 HUMAN_TEXT = [
@@ -117,6 +120,7 @@ class World:
     token: Any
     flag: VendorFlag
     report: VendorReport
+    address: Any = None  # the actor's saved delivery address
 
 
 @pytest.fixture
@@ -160,6 +164,7 @@ def world(db) -> World:
         token,
         flag,
         report,
+        address_save(consumer=actor, name="Ann", address="1 High St"),
     )
 
 
@@ -219,6 +224,10 @@ URL_KWARGS: dict[tuple[str, str], Kwargs] = {
     ("sell-product-detail", "PATCH"): PRODUCT_A,
     ("sell-product-detail", "DELETE"): PRODUCT_A,
     ("sell-product-stock", "POST"): PRODUCT_A,
+    ("sell-shipping", "PUT"): NONE,
+    ("address-list", "POST"): NONE,
+    ("address-detail", "PUT"): lambda w: {"pk": w.address.pk},
+    ("address-detail", "DELETE"): lambda w: {"pk": w.address.pk},
     ("sell-order-ship", "POST"): ORDER_SOLD,
     ("sell-order-deliver", "POST"): ORDER_SOLD,
     ("sell-order-cancel", "POST"): ORDER_SOLD,
@@ -254,6 +263,9 @@ VALID_BODY: dict[tuple[str, str], Callable[[World], dict[str, Any]]] = {
     ("cart-item", "PATCH"): lambda w: {"quantity": 2},
     ("checkout", "POST"): lambda w: {"ship_to_name": "Ann", "ship_to_address": "1 High St"},
     ("order-rating", "POST"): lambda w: {"score": 4, "comment": "Fine"},
+    ("sell-shipping", "PUT"): lambda w: {"flat_rate": "3.50"},
+    ("address-list", "POST"): lambda w: {"name": "Ann", "address": "1 High St"},
+    ("address-detail", "PUT"): lambda w: {"name": "Ann", "address": "1 High St"},
     ("checkout-payment-confirm", "POST"): lambda w: {"payment_method": "4242424242424242"},
     ("account-delete", "POST"): lambda w: {"confirm": "delete"},
     ("account-profile", "PUT"): lambda w: {
@@ -776,6 +788,12 @@ PAGES: dict[str, Page] = {
         lambda w: reverse("shop:checkout"),
         shop_forms.CheckoutForm,
         lambda w: {"ship_to_name": "Ann", "ship_to_address": "1 High St", "idempotency_key": "k" * 32},
+    ),
+    "sell-shipping": Page(lambda w: reverse("sell:shipping"), sell_forms.ShippingForm, lambda w: {"flat_rate": "3.50"}),
+    "addresses": Page(
+        lambda w: reverse("account_data:addresses"),
+        shop_forms.AddressForm,
+        lambda w: {"name": "Ann", "address": "2 High St"},
     ),
     "checkout-pay": Page(
         lambda w: reverse("shop:checkout-pay", kwargs={"pk": w.order_bought.checkout_id}),

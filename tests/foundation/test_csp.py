@@ -78,8 +78,6 @@ def _watch(page: Page) -> list[str]:
     """Every console error or warning and uncaught error of the page, and (after each visit) every CSP
     violation. Chromium's verbose DOM hints (a password form without a username field) are not problems."""
     problems: list[str] = []
-    # The site declares no favicon; Chromium's automatic request for one would log a 404 on every page.
-    page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
     page.add_init_script(RECORD_VIOLATIONS)
 
     def on_console(message: ConsoleMessage) -> None:

@@ -155,6 +155,7 @@ def _examples(world: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "ads": {"category": ""},
         "insights": {"vendor_id": vendor.pk, "k": 5, "today": "2026-12-07", "stamp": "x"},
         "header-facts": {"user_id": consumer.pk},
+        "shipping-terms": {"vendor_id": vendor.pk},
     }
 
 
@@ -319,12 +320,14 @@ def test_two_deployments_on_one_redis_never_share_a_key():
     assert prefix("postgres://u@db.example:5432/marketplace", CACHE_KEY_PREFIX="blue") == "blue"
 
 
-def test_the_header_facts_follow_a_shop_and_a_group_at_once(consumer):
-    assert header_facts.get(user_id=consumer.pk) == (False, False)
+def test_the_header_facts_follow_a_shop_a_group_and_the_cart_at_once(consumer):
+    assert header_facts.get(user_id=consumer.pk) == (False, False, 0)
     VendorFactory(owner=consumer, name="New Shop")
-    assert header_facts.get(user_id=consumer.pk) == (True, False)
+    assert header_facts.get(user_id=consumer.pk) == (True, False, 0)
     consumer.groups.add(Group.objects.get_or_create(name="Moderators")[0])
-    assert header_facts.get(user_id=consumer.pk) == (True, True)
+    assert header_facts.get(user_id=consumer.pk) == (True, True, 0)
+    cart_add(consumer=consumer, product_id=ProductFactory().pk, quantity=2)
+    assert header_facts.get(user_id=consumer.pk) == (True, True, 2)
 
 
 def test_a_redis_refusing_writes_for_want_of_memory_is_treated_as_down(monkeypatch, caplog):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import catalogue, insights, orders, payouts, promotions
+from .views import catalogue, insights, orders, payouts, promotions, shipping
 
 urlpatterns = [
     path("application/", catalogue.ApplicationApi.as_view(), name="sell-application"),
@@ -11,6 +11,7 @@ urlpatterns = [
     path("products/import/", catalogue.CatalogueImportApi.as_view(), name="sell-product-import"),
     path("products/<id:pk>/", catalogue.ProductDetailApi.as_view(), name="sell-product-detail"),
     path("products/<id:pk>/stock/", catalogue.ProductStockApi.as_view(), name="sell-product-stock"),
+    path("shipping/", shipping.ShippingApi.as_view(), name="sell-shipping"),
     path("orders/", orders.SellOrderListApi.as_view(), name="sell-order-list"),
     path("orders/<id:pk>/", orders.SellOrderDetailApi.as_view(), name="sell-order-detail"),
     path("orders/<id:pk>/ship/", orders.OrderShipApi.as_view(), name="sell-order-ship"),

@@ -53,7 +53,14 @@ class SellOrderDetailView(DomainErrorMixin, VendorOwnerMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action", "")
-        order = order_fulfil(vendor=self.vendor, order_id=pk, action=action, reason=request.POST.get("reason", ""))
+        order = order_fulfil(
+            vendor=self.vendor,
+            order_id=pk,
+            action=action,
+            reason=request.POST.get("reason", ""),
+            carrier=request.POST.get("carrier", ""),
+            tracking_number=request.POST.get("tracking_number", ""),
+        )
         messages.success(request, f"Order #{order.pk} is now {order.get_status_display().lower()}.")
         return redirect("sell:order-detail", pk=pk)
 

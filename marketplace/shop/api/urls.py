@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import account as account_views
+from .views import addresses as address_views
 from .views import payments as payment_views
 from .views import reviews as review_views
 from .views import storefront as views
@@ -31,6 +32,8 @@ urlpatterns = [
     path("orders/<id:pk>/", views.OrderDetailApi.as_view(), name="order-detail"),
     path("orders/<id:pk>/rating/", views.OrderRatingApi.as_view(), name="order-rating"),
     path("orders/<id:pk>/cancel/", payment_views.OrderCancelApi.as_view(), name="order-cancel"),
+    path("account/addresses/", address_views.AddressListApi.as_view(), name="address-list"),
+    path("account/addresses/<id:pk>/", address_views.AddressDetailApi.as_view(), name="address-detail"),
     path("account/export/", account_views.AccountExportApi.as_view(), name="account-export"),
     path("account/delete/", account_views.AccountDeleteApi.as_view(), name="account-delete"),
     path("moderation/reviews/<id:pk>/hide/", review_views.ReviewHideApi.as_view(), name="moderation-review-hide"),

@@ -1,5 +1,6 @@
 """The shop's tables: the shop floor (orders.py) and the money that moves for it (payments.py)."""
 
+from .addresses import SavedAddress
 from .orders import CartItem, Checkout, Order, OrderLine, Redemption, ServiceRating, VendorSalesStats
 from .payments import (
     FakeProviderEvent,
@@ -10,6 +11,7 @@ from .payments import (
     Refund,
     WebhookEvent,
 )
+from .shipping import ShippingPolicy, ShippingRegionRate
 
 __all__ = [
     "CartItem",
@@ -23,7 +25,10 @@ __all__ = [
     "Payment",
     "Redemption",
     "Refund",
+    "SavedAddress",
     "ServiceRating",
+    "ShippingPolicy",
+    "ShippingRegionRate",
     "VendorSalesStats",
     "WebhookEvent",
 ]

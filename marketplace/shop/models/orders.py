@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from marketplace.accounts.models import Region
 from promotions.models import Promotion
 from vendors.models import ModerationAction, Product, Vendor
 
@@ -68,15 +69,24 @@ class Order(models.Model):
     buyer_was_partner = models.BooleanField(default=False)
     ship_to_name = models.CharField(max_length=120)
     ship_to_address = models.TextField()
+    ship_to_region = models.ForeignKey(Region, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     subtotal = models.DecimalField(max_digits=12, decimal_places=2)
     discount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    # The vendor's delivery charge (its ShippingPolicy when placed), part of the total and of the payment.
+    shipping = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     total = models.DecimalField(max_digits=12, decimal_places=2)
+    # Given by the vendor when it marks the order shipped (both optional), shown to the buyer.
+    carrier = models.CharField(max_length=60, blank=True)
+    tracking_number = models.CharField(max_length=60, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
+            models.CheckConstraint(condition=Q(shipping__gte=0), name="order_shipping_not_negative"),
+        ]
         indexes = [
             models.Index(fields=["vendor", "status", "created_at"], name="order_vendor_status_idx"),
             models.Index(fields=["consumer", "created_at"], name="order_consumer_created_idx"),

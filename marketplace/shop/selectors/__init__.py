@@ -4,6 +4,10 @@ queries for 5 rows or 500."""
 from .account import (
     account_export_data,
 )
+from .addresses import (
+    address_get_for_consumer,
+    address_list_for_consumer,
+)
 from .cart import (
     Cart,
     CartLine,
@@ -32,6 +36,12 @@ from .search import (
     product_search_partners_first,
     product_search_partners_first_kept,
 )
+from .shipping import (
+    RegionRate,
+    ShippingTerms,
+    shipping_terms_for_vendors,
+    shipping_terms_kept,
+)
 from .storefront import (
     MAX_COMPARE,
     VENDOR_PAGE_REVIEWS,
@@ -54,16 +64,22 @@ __all__ = [
     "CheckoutPreview",
     "CheckoutVendorPreview",
     "MAX_COMPARE",
+    "RegionRate",
+    "ShippingTerms",
     "VENDOR_PAGE_REVIEWS",
     "ReviewShown",
     "VendorPage",
     "VendorSort",
     "account_export_data",
+    "address_get_for_consumer",
+    "address_list_for_consumer",
     "cart_get",
     "checkout_preview",
     "order_get_for_consumer",
     "order_list_for_consumer",
     "order_list_for_vendor",
+    "shipping_terms_for_vendors",
+    "shipping_terms_kept",
     "product_get_for_page",
     "product_get_page_kept",
     "product_list_for_vendor_page",

@@ -9,6 +9,7 @@ from portfolios.models import PartnerMembership
 from promotions.selectors.feedback import feedback_list_for_consumer
 
 from ..models import Order, Payment, ServiceRating
+from .addresses import address_list_for_consumer
 from .orders import order_list_for_consumer
 
 
@@ -61,9 +62,13 @@ def account_export_data(*, user: User) -> dict[str, Any]:
                 "created_at": o.created_at.isoformat(),
                 "ship_to_name": o.ship_to_name,
                 "ship_to_address": o.ship_to_address,
+                "ship_to_region": o.ship_to_region.name if o.ship_to_region else None,
                 "subtotal": str(o.subtotal),
                 "discount": str(o.discount),
+                "shipping": str(o.shipping),
                 "total": str(o.total),
+                "carrier": o.carrier,
+                "tracking_number": o.tracking_number,
                 "lines": [
                     {"product": line.product_name, "unit_price": str(line.unit_price), "quantity": line.quantity}
                     for line in o.lines.all()
@@ -94,6 +99,16 @@ def account_export_data(*, user: User) -> dict[str, Any]:
                 "paid_at": p.paid_at.isoformat() if p.paid_at else None,
             }
             for p in payments
+        ],
+        "saved_addresses": [
+            {
+                "label": a.label,
+                "name": a.name,
+                "address": a.address,
+                "region": a.region.name if a.region else None,
+                "created_at": a.created_at.isoformat(),
+            }
+            for a in address_list_for_consumer(consumer=user)
         ],
         "ratings": [
             {

@@ -14,6 +14,7 @@ from promotions.services import promotion_best_for_orders
 from vendors.models import Product, Vendor
 
 from ..models import CartItem
+from .shipping import ShippingTerms, shipping_terms_for_vendors
 
 
 @dataclass
@@ -102,11 +103,14 @@ def cart_get(*, consumer: User) -> Cart:
 
 @dataclass
 class CheckoutVendorPreview:
-    """One vendor's order as checkout would place it now: the promotion it would apply and the total."""
+    """One vendor's order as checkout would place it now: the promotion it would apply, the delivery charge
+    (to the region given) and the total."""
 
     group: CartVendorGroup
     promotion: Promotion | None
     discount: Decimal
+    terms: ShippingTerms
+    shipping: Decimal
 
     @property
     def vendor(self) -> Vendor:
@@ -118,7 +122,7 @@ class CheckoutVendorPreview:
 
     @property
     def total(self) -> Decimal:
-        return self.subtotal - self.discount
+        return self.subtotal - self.discount + self.shipping
 
 
 @dataclass
@@ -128,14 +132,19 @@ class CheckoutPreview:
     cart: Cart
     vendors: list[CheckoutVendorPreview]
     code: str = ""
+    region: str = ""
 
     @property
     def discount(self) -> Decimal:
         return sum((v.discount for v in self.vendors), Decimal("0.00"))
 
     @property
+    def shipping(self) -> Decimal:
+        return sum((v.shipping for v in self.vendors), Decimal("0.00"))
+
+    @property
     def total(self) -> Decimal:
-        return self.cart.total - self.discount
+        return self.cart.total - self.discount + self.shipping
 
     @property
     def code_applied(self) -> bool:
@@ -157,9 +166,11 @@ def promotion_ids_used_up(*, consumer: User, vendor_ids: list[int]) -> set[int]:
     return set(rows)
 
 
-def checkout_preview(*, consumer: User, code: str = "") -> CheckoutPreview:
-    """The cart with, per vendor, the best promotion and discount checkout_place would apply now: the same
-    rule (promotions.services.promotion_best_for_orders) on the same subtotals. Three queries; writes nothing."""
+def checkout_preview(*, consumer: User, code: str = "", region: str = "") -> CheckoutPreview:
+    """The cart with, per vendor, the best promotion and discount checkout_place would apply now (the same rule,
+    promotions.services.promotion_best_for_orders, on the same subtotals) and the delivery charge to the
+    region with code `region` ("" for none named) by the same rule (ShippingTerms.charge). Five queries;
+    writes nothing."""
     cart = cart_get(consumer=consumer)
     code = code.strip()
     vendor_ids = [g.vendor.pk for g in cart.groups]
@@ -167,8 +178,15 @@ def checkout_preview(*, consumer: User, code: str = "") -> CheckoutPreview:
     best = promotion_best_for_orders(
         consumer=consumer, subtotals={g.vendor.pk: g.subtotal for g in cart.groups}, code=code, used_up=used_up
     )
-    vendors = [
-        CheckoutVendorPreview(group=g, promotion=best[g.vendor.pk][0], discount=best[g.vendor.pk][1])
-        for g in cart.groups
-    ]
-    return CheckoutPreview(cart=cart, vendors=vendors, code=code)
+    terms = shipping_terms_for_vendors(vendor_ids=vendor_ids)
+    vendors = []
+    for g in cart.groups:
+        promotion, discount = best[g.vendor.pk]
+        vendor_terms = terms[g.vendor.pk]
+        shipping = vendor_terms.charge(goods=g.subtotal - discount, region=region)
+        vendors.append(
+            CheckoutVendorPreview(
+                group=g, promotion=promotion, discount=discount, terms=vendor_terms, shipping=shipping
+            )
+        )
+    return CheckoutPreview(cart=cart, vendors=vendors, code=code, region=region)

@@ -16,7 +16,9 @@ def order_list_for_consumer(*, consumer: User) -> QuerySet[Order]:
     and the order's refunds in bounded queries."""
     return (
         Order.objects.filter(consumer=consumer)
-        .select_related("vendor", "rating", "redemption", "redemption__promotion", "checkout__payment")
+        .select_related(
+            "vendor", "rating", "redemption", "redemption__promotion", "checkout__payment", "ship_to_region"
+        )
         .prefetch_related("lines", "refunds")
         .order_by("-created_at", "-id")
     )
@@ -31,7 +33,7 @@ def order_list_for_vendor(*, vendor: Vendor, status: str = "", with_lines: bool 
     """A vendor's own orders, newest first, lines prefetched; `status` filters when it is a known state. With
     `with_lines` False each order carries only its `line_count`, counted in the list's own query (the orders
     page)."""
-    qs = Order.objects.filter(vendor=vendor).select_related("payout").order_by("-created_at", "-id")
+    qs = Order.objects.filter(vendor=vendor).select_related("payout", "ship_to_region").order_by("-created_at", "-id")
     if with_lines:
         qs = qs.prefetch_related("lines")
     else:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from marketplace.accounts.models import User
+from marketplace.accounts.models import Region, User
 from marketplace.kernel.caching import changed
 from marketplace.kernel.money import format_money
 from portfolios.models import PartnerMembership
@@ -23,7 +23,8 @@ from ..exceptions import CartEmpty, CheckoutRefused
 from ..models import CartItem, Checkout, Order, OrderLine, Payment, Redemption
 from ..payments.selectors import vendor_ids_not_ready_to_sell
 from ..payments.services.payments import payment_create_for_checkout
-from ..selectors import promotion_ids_used_up
+from ..selectors import ShippingTerms, address_get_for_consumer, promotion_ids_used_up, shipping_terms_for_vendors
+from .addresses import MAX_SAVED_ADDRESSES, address_save_locked, label_error
 
 MAX_KEY_LENGTH = 64
 
@@ -45,6 +46,17 @@ def _replay(*, consumer: User, idempotency_key: str) -> CheckoutResult | None:
     return CheckoutResult(checkout=checkout, orders=orders, replayed=True, payment=payment)
 
 
+def _region(code: str) -> Region | None:
+    """The delivery region named by its code ("" for none)."""
+    code = code.strip()
+    if not code:
+        return None
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise ValidationError({"ship_to_region": "Choose a region from the list, or none."})
+    return region
+
+
 def _validate(*, idempotency_key: str, ship_to_name: str, ship_to_address: str) -> None:
     errors: dict[str, str] = {}
     if not idempotency_key or len(idempotency_key) > MAX_KEY_LENGTH:
@@ -60,13 +72,27 @@ def _validate(*, idempotency_key: str, ship_to_name: str, ship_to_address: str) 
 
 
 def checkout_place(
-    *, consumer: User, idempotency_key: str, ship_to_name: str, ship_to_address: str, promotion_code: str = ""
+    *,
+    consumer: User,
+    idempotency_key: str,
+    ship_to_name: str = "",
+    ship_to_address: str = "",
+    ship_to_region: str = "",
+    promotion_code: str = "",
+    saved_address: int | None = None,
+    save_address: bool = False,
+    address_label: str = "",
 ) -> CheckoutResult:
     """Place everything in the consumer's cart: one order per vendor, awaiting one payment for the whole cart.
 
     Guarantees: one transaction; product rows are locked in id order, so concurrent buyers never oversell
     and never deadlock; stock is checked and set aside (decremented); current partners pay partner prices
-    and get the best promotion they are entitled to (recorded as a Redemption); nothing is placed when any
+    and get the best promotion they are entitled to (recorded as a Redemption); each order carries its
+    vendor's delivery charge (ShippingTerms.charge on its goods after promotions, to `ship_to_region`, a
+    region code or "") in its total, so in the payment. `saved_address`, the id of one of the consumer's own
+    saved addresses, delivers there instead of the three ship_to fields (another's is a field error);
+    `save_address` keeps the address typed among theirs (labelled `address_label`) with the orders, once.
+    Nothing is placed when any
     line is out of stock, changed price or comes from a vendor no longer approved, or (when the operator
     requires it) one whose payout onboarding is unfinished (CheckoutRefused explains each).
     The Payment recorded with the orders is their totals' sum, exactly as placed: the provider is called
@@ -76,17 +102,25 @@ def checkout_place(
     The same idempotency key returns the first result instead of placing again, even when both submissions
     race (the unique (consumer, key) row makes the second wait for the first and then replay it).
     """
+    if saved_address is not None:
+        saved = address_get_for_consumer(consumer=consumer, pk=saved_address)
+        if saved is None:
+            raise ValidationError({"saved_address": "Choose one of your saved addresses."})
+        ship_to_name, ship_to_address = saved.name, saved.address
+        ship_to_region, save_address = (saved.region.code if saved.region else ""), False
     _validate(idempotency_key=idempotency_key, ship_to_name=ship_to_name, ship_to_address=ship_to_address)
     replay = _replay(consumer=consumer, idempotency_key=idempotency_key)
     if replay is not None:
         return replay
+    region = _region(ship_to_region)
+    label = _label_to_save(consumer=consumer, label=address_label) if save_address else None
     try:
         return _checkout_new(
             consumer=consumer,
             idempotency_key=idempotency_key,
-            ship_to_name=ship_to_name.strip(),
-            ship_to_address=ship_to_address.strip(),
+            ship_to=(ship_to_name.strip(), ship_to_address.strip(), region),
             promotion_code=promotion_code.strip(),
+            save_as=label,
         )
     except IntegrityError:
         replay = _replay(consumer=consumer, idempotency_key=idempotency_key)
@@ -95,7 +129,21 @@ def checkout_place(
         return replay
 
 
+def _label_to_save(*, consumer: User, label: str) -> str:
+    """The label to save the checkout's address under, checked before anything is placed: a checkout is not
+    refused after the fact for an address it could not keep."""
+    label = label.strip()
+    if error := label_error(label):
+        raise ValidationError({"address_label": error})
+    if consumer.saved_addresses.count() >= MAX_SAVED_ADDRESSES:
+        raise ValidationError(
+            {"save_address": f"You keep {MAX_SAVED_ADDRESSES} addresses already; delete one to save another."}
+        )
+    return label
+
+
 Line = tuple[CartItem, Product, Decimal]  # a cart line, its locked product, the unit price charged
+ShipTo = tuple[str, str, Region | None]  # whom to deliver to, where, in which region (if named)
 
 
 def _cart_locked(consumer: User) -> tuple[list[CartItem], dict[int, Product]]:
@@ -165,27 +213,32 @@ def _order_create(
     is_partner: bool,
     used_up: set[int],
     code: str,
-    ship_to_name: str,
-    ship_to_address: str,
+    ship_to: ShipTo,
+    terms: ShippingTerms,
 ) -> Order:
     """One vendor's order of the checkout, awaiting payment: its lines at the prices charged, the best
-    promotion it may redeem, the stock taken off (saved by the caller), the partner's last purchase noted."""
+    promotion it may redeem, the vendor's delivery charge, the stock taken off (saved by the caller), the
+    partner's last purchase noted."""
     vendor = lines[0][1].vendor
     subtotal = sum((price * item.quantity for item, _, price in lines), Decimal("0.00"))
     promotion, discount = promotion_best_for_order(
         consumer=consumer, vendor_id=vendor.pk, subtotal=subtotal, code=code, used_up=used_up
     )
+    name, address, region = ship_to
+    shipping = terms.charge(goods=subtotal - discount, region=region.code if region else "")
     order = Order.objects.create(
         checkout=checkout,
         consumer=consumer,
         vendor=vendor,
         status=Order.Status.AWAITING_PAYMENT,
         buyer_was_partner=is_partner,
-        ship_to_name=ship_to_name,
-        ship_to_address=ship_to_address,
+        ship_to_name=name,
+        ship_to_address=address,
+        ship_to_region=region,
         subtotal=subtotal,
         discount=discount,
-        total=subtotal - discount,
+        shipping=shipping,
+        total=subtotal - discount + shipping,
     )
     OrderLine.objects.bulk_create(
         OrderLine(order=order, product=product, product_name=product.name, unit_price=price, quantity=item.quantity)
@@ -202,7 +255,7 @@ def _order_create(
 
 @transaction.atomic
 def _checkout_new(
-    *, consumer: User, idempotency_key: str, ship_to_name: str, ship_to_address: str, promotion_code: str
+    *, consumer: User, idempotency_key: str, ship_to: ShipTo, promotion_code: str, save_as: str | None
 ) -> CheckoutResult:
     # Inserted first: a concurrent submission with the same key blocks here until this one commits.
     with transaction.atomic():
@@ -211,6 +264,7 @@ def _checkout_new(
     partners = set(PartnerMembership.objects.active().filter(consumer=consumer).values_list("vendor_id", flat=True))
     by_vendor = _lines_by_vendor(items, products, partners)
     used_up = _promotions_used_up_locked(consumer=consumer, vendor_ids=list(by_vendor))
+    terms = shipping_terms_for_vendors(vendor_ids=by_vendor)
     orders = [
         _order_create(
             checkout=checkout,
@@ -219,17 +273,79 @@ def _checkout_new(
             is_partner=vendor_id in partners,
             used_up=used_up,
             code=promotion_code,
-            ship_to_name=ship_to_name,
-            ship_to_address=ship_to_address,
+            ship_to=ship_to,
+            terms=terms[vendor_id],
         )
         for vendor_id, lines in sorted(by_vendor.items())
     ]
     Product.objects.bulk_update(list(products.values()), ["stock"])
     changed(*(f"vendor:{vendor_id}" for vendor_id in sorted(by_vendor)))  # stock shows on their pages
     CartItem.objects.filter(pk__in=[i.pk for i in items]).delete()
+    if save_as is not None:
+        name, address, region = ship_to
+        address_save_locked(consumer=consumer, label=save_as, name=name, address=address, region=region)
     payment = payment_create_for_checkout(checkout=checkout, orders=orders)
     if payment.status == Payment.Status.SUCCEEDED:  # nothing to pay: promotions took it all
         for order in orders:
             order.status = Order.Status.PAID
     orders.sort(key=lambda o: (o.vendor.name, o.pk))
     return CheckoutResult(checkout=checkout, orders=orders, replayed=False, payment=payment)
+
+
+@transaction.atomic
+def checkout_place_quoted(
+    *,
+    consumer: User,
+    vendor_id: int,
+    idempotency_key: str,
+    description: str,
+    price: Decimal,
+    ship_to_name: str,
+    ship_to_address: str,
+    promotions_apply: bool = False,
+) -> CheckoutResult:
+    """One order from one vendor at a price the vendor quoted (an accepted offer of an ask), awaiting one payment,
+    recorded exactly as checkout_place records a cart's: the same Checkout, idempotency key, Payment (started
+    after commit by the caller, keyed `checkout-<id>-payment`), e-mails on payment and lapse after the timeout.
+
+    The quoted price is the price charged: the partner price rule does not apply to it, and the vendor's running
+    promotions only when `promotions_apply` (the vendor said they stack). No stock moves: the quote names no
+    product. Runs in the caller's transaction when there is one (the ask's acceptance holds the ask locked). The
+    same key returns the first result."""
+    _validate(idempotency_key=idempotency_key, ship_to_name=ship_to_name, ship_to_address=ship_to_address)
+    replay = _replay(consumer=consumer, idempotency_key=idempotency_key)
+    if replay is not None:
+        return replay
+    vendor = Vendor.objects.get(pk=vendor_id)
+    if vendor.status != Vendor.Status.APPROVED or vendor.pk in vendor_ids_not_ready_to_sell(vendor_ids=[vendor.pk]):
+        raise CheckoutRefused([f"{vendor.name} is not selling at the moment."])
+    with transaction.atomic():
+        checkout = Checkout.objects.create(consumer=consumer, idempotency_key=idempotency_key)
+    is_partner = PartnerMembership.objects.active().filter(consumer=consumer, vendor_id=vendor.pk).exists()
+    promotion, discount = None, Decimal("0.00")
+    if promotions_apply:
+        used_up = _promotions_used_up_locked(consumer=consumer, vendor_ids=[vendor.pk])
+        promotion, discount = promotion_best_for_order(
+            consumer=consumer, vendor_id=vendor.pk, subtotal=price, code="", used_up=used_up
+        )
+    order = Order.objects.create(
+        checkout=checkout,
+        consumer=consumer,
+        vendor=vendor,
+        status=Order.Status.AWAITING_PAYMENT,
+        buyer_was_partner=is_partner,
+        ship_to_name=ship_to_name.strip(),
+        ship_to_address=ship_to_address.strip(),
+        subtotal=price,
+        discount=discount,
+        total=price - discount,
+    )
+    OrderLine.objects.create(order=order, product=None, product_name=description[:160], unit_price=price, quantity=1)
+    if promotion is not None and discount > 0:
+        Redemption.objects.create(promotion=promotion, order=order, consumer=consumer, amount=discount)
+    if is_partner:
+        membership_record_purchase(consumer=consumer, vendor_id=vendor.pk)
+    payment = payment_create_for_checkout(checkout=checkout, orders=[order])
+    if payment.status == Payment.Status.SUCCEEDED:
+        order.status = Order.Status.PAID
+    return CheckoutResult(checkout=checkout, orders=[order], replayed=False, payment=payment)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -32,6 +33,23 @@ TRANSITIONS = {
 }
 DONE = {"ship": "shipped", "deliver": "delivered", "cancel": "cancelled"}
 CANCEL_REASON_MAX_LENGTH = 500
+TRACKING_MAX_LENGTH = 60
+# Tracking numbers as carriers print them: letters, digits, spaces and dashes (no markup, no links).
+TRACKING_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]*")
+
+
+def _tracking_errors(*, action: str, carrier: str, tracking_number: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if (carrier or tracking_number) and action != "ship":
+        errors["tracking_number" if tracking_number else "carrier"] = "A carrier and tracking number go with shipping."
+        return errors
+    if len(carrier) > TRACKING_MAX_LENGTH:
+        errors["carrier"] = f"Keep the carrier under {TRACKING_MAX_LENGTH} characters."
+    if len(tracking_number) > TRACKING_MAX_LENGTH:
+        errors["tracking_number"] = f"Keep the tracking number under {TRACKING_MAX_LENGTH} characters."
+    elif tracking_number and not TRACKING_NUMBER.fullmatch(tracking_number):
+        errors["tracking_number"] = "A tracking number has letters, digits, spaces and dashes only."
+    return errors
 
 
 def order_cancel_apply(*, order: Order, refund_reason: str) -> Refund | None:
@@ -48,9 +66,12 @@ def order_cancel_apply(*, order: Order, refund_reason: str) -> Refund | None:
 
 
 @transaction.atomic
-def order_fulfil(*, vendor: Vendor, order_id: int, action: str, reason: str = "") -> Order:
-    """Move one of the vendor's own orders on: ship a paid order, deliver a shipped one, or cancel a paid
-    one (its stock returns to the shelf and the buyer is refunded) with an optional reason for the buyer.
+def order_fulfil(
+    *, vendor: Vendor, order_id: int, action: str, reason: str = "", carrier: str = "", tracking_number: str = ""
+) -> Order:
+    """Move one of the vendor's own orders on: ship a paid order (with an optional carrier and tracking
+    number, shown to the buyer on the order page and in the shipped e-mail), deliver a shipped one, or cancel
+    a paid one (its stock returns to the shelf and the buyer is refunded) with an optional reason for the buyer.
     Atomic, order row locked; another vendor's order is not found; an order awaiting payment can be neither
     shipped nor cancelled. After commit the buyer gets one e-mail saying what happened (the reason
     included), and a delivered order's payout is released to the vendor. An order whose buyer closed their
@@ -62,6 +83,10 @@ def order_fulfil(*, vendor: Vendor, order_id: int, action: str, reason: str = ""
         raise ValidationError({"reason": "A reason goes with a cancellation only."})
     if len(reason) > CANCEL_REASON_MAX_LENGTH:
         raise ValidationError({"reason": f"Keep the reason under {CANCEL_REASON_MAX_LENGTH} characters."})
+    carrier, tracking_number = (carrier or "").strip(), (tracking_number or "").strip()
+    errors = _tracking_errors(action=action, carrier=carrier, tracking_number=tracking_number)
+    if errors:
+        raise ValidationError(errors)
     order = Order.objects.select_for_update().filter(pk=order_id, vendor=vendor).first()
     if order is None:
         raise NotFoundError("No such order.")
@@ -75,6 +100,9 @@ def order_fulfil(*, vendor: Vendor, order_id: int, action: str, reason: str = ""
         order_cancel_apply(order=order, refund_reason=Refund.Reason.VENDOR_CANCELLED)
     order.status = target
     update_fields = ["status", "updated_at"]
+    if action == "ship":
+        order.carrier, order.tracking_number = carrier, tracking_number
+        update_fields += ["carrier", "tracking_number"]
     if order.consumer_id is None and target in FINISHED_STATUSES:
         order.ship_to_name, order.ship_to_address = CLOSED_ACCOUNT_NAME, ""
         update_fields += ["ship_to_name", "ship_to_address"]

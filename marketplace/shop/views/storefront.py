@@ -19,6 +19,7 @@ from django.views.generic import ListView, TemplateView
 
 from marketplace.kernel.caching import cache_anonymous_page
 from marketplace.kernel.errors import DomainError, DomainErrorMixin
+from marketplace.kernel.limits import ID_MAX
 from marketplace.kernel.pagination import LookaheadPaginator
 from marketplace.kernel.redirects import redirect_back
 from portfolios.selectors import partner_vendor_ids
@@ -169,6 +170,7 @@ class ProductDetailView(TemplateView):
         product = replace(product, from_ended_partner=ended_on is not None)
         context.update(
             product=product,
+            terms=selectors.shipping_terms_kept(vendor_id=product.vendor_id),
             is_partner=is_partner,
             ended_partnership_on=ended_on,
             your_price=product.unit_price_for(is_partner=is_partner),
@@ -237,7 +239,8 @@ class CartView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["cart"] = selectors.cart_get(consumer=self.request.user)
+        preview = selectors.checkout_preview(consumer=self.request.user)
+        context.update(cart=preview.cart, preview=preview)
         return context
 
 
@@ -301,34 +304,62 @@ class CheckoutView(LoginRequiredMixin, View):
         the promotion code the form carries) and the total to pay."""
         if form.is_bound:
             code = getattr(form, "cleaned_data", {}).get("promotion_code") or ""
+            region = getattr(form, "cleaned_data", {}).get("ship_to_region")
+            region_code = region.code if region else ""
+            picked = None
         else:
             code = form.initial.get("promotion_code", "")
-        preview = selectors.checkout_preview(consumer=request.user, code=code)
+            region_code = form.initial.get("ship_to_region", "")
+            picked = form.initial.get("address")
+        preview = selectors.checkout_preview(consumer=request.user, code=code, region=region_code)
         context = {
             "form": form,
             "cart": preview.cart,
             "preview": preview,
+            "addresses": selectors.address_list_for_consumer(consumer=request.user),
+            "picked_address": picked,
             "problems": problems or [],
             "code_errors": code_errors or [],
         }
         return render(request, self.template_name, context, status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        """`?promotion_code=` previews the code's effect; the order form then carries the code applied."""
+        """`?promotion_code=` previews the code's effect and `?ship_to_region=` the delivery charges to that
+        region; the order form then carries the code and the region applied."""
         code, code_errors = "", []
         try:
             code = CheckoutForm.base_fields["promotion_code"].clean(request.GET.get("promotion_code", ""))
         except ValidationError as exc:
             code_errors = exc.messages
-        initial = {"ship_to_name": request.user.display_name, "promotion_code": code}
+        try:
+            region = CheckoutForm.base_fields["ship_to_region"].clean(request.GET.get("ship_to_region", ""))
+        except ValidationError as exc:
+            region, code_errors = None, [*code_errors, *exc.messages]
+        initial = {
+            "ship_to_name": request.user.display_name,
+            "promotion_code": code,
+            "ship_to_region": region.code if region else "",
+        }
+        picked = request.GET.get("address", "")
+        if picked:  # one of their saved addresses, picked from the list: the form comes filled in with it
+            pk = int(picked) if picked.isdigit() and len(picked) <= 16 else 0
+            saved = selectors.address_get_for_consumer(consumer=request.user, pk=pk) if 1 <= pk <= ID_MAX else None
+            if saved is None:
+                code_errors = [*code_errors, "Pick one of your saved addresses."]
+            else:
+                initial.update(ship_to_name=saved.name, ship_to_address=saved.address, address=saved.pk)
+                if "ship_to_region" not in request.GET:  # a region chosen after picking it stays chosen
+                    initial["ship_to_region"] = saved.region.code if saved.region else ""
         return self._render(request, CheckoutForm(initial=initial), code_errors=code_errors)
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = CheckoutForm(request.POST)
         if not form.is_valid():
             return self._render(request, form, status=400)
+        data = dict(form.cleaned_data)
+        data["ship_to_region"] = data["ship_to_region"].code if data["ship_to_region"] else ""
         try:
-            result = checkout_place(consumer=request.user, **form.cleaned_data)
+            result = checkout_place(consumer=request.user, **data)
         except ValidationError as exc:
             form.add_error(None, exc)
             return self._render(request, form, status=400)

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from marketplace.shop.models import Order
 from marketplace.shop.selectors import order_list_for_vendor
-from marketplace.shop.services.fulfilment import CANCEL_REASON_MAX_LENGTH, order_fulfil
+from marketplace.shop.services.fulfilment import CANCEL_REASON_MAX_LENGTH, TRACKING_MAX_LENGTH, order_fulfil
 from promotions.selectors import promotion_get_for_vendor
 
 from ...access import own_vendor
@@ -41,7 +41,10 @@ class SellOrderSerializer(serializers.ModelSerializer):
             "ship_to_address",
             "subtotal",
             "discount",
+            "shipping",
             "total",
+            "carrier",
+            "tracking_number",
             "lines",
         ]
 
@@ -80,25 +83,42 @@ class OrderCancelInputSerializer(serializers.Serializer):
     )
 
 
+class OrderShipInputSerializer(serializers.Serializer):
+    carrier = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TRACKING_MAX_LENGTH, help_text="Who carries it."
+    )
+    tracking_number = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=TRACKING_MAX_LENGTH,
+        help_text="Letters, digits, spaces and dashes; shown to the buyer and in the shipped e-mail.",
+    )
+
+
+INPUTS: dict[str, type[serializers.Serializer]] = {
+    "cancel": OrderCancelInputSerializer,
+    "ship": OrderShipInputSerializer,
+}
+
+
 def _fulfil_view(action: str) -> type[APIView]:
     class OrderFulfilApi(APIView):
         permission_classes = [IsAuthenticated]
 
-        @extend_schema(
-            request=OrderCancelInputSerializer if action == "cancel" else None, responses=SellOrderSerializer
-        )
+        @extend_schema(request=INPUTS.get(action), responses=SellOrderSerializer)
         def post(self, request: Request, pk: int) -> Response:
-            reason = ""
-            if action == "cancel":
-                data = OrderCancelInputSerializer(data=request.data)
+            fields = {}
+            if action in INPUTS:
+                data = INPUTS[action](data=request.data)
                 data.is_valid(raise_exception=True)
-                reason = data.validated_data["reason"]
-            order = order_fulfil(vendor=own_vendor(request), order_id=pk, action=action, reason=reason)
+                fields = data.validated_data
+            order = order_fulfil(vendor=own_vendor(request), order_id=pk, action=action, **fields)
             order = order_list_for_vendor(vendor=order.vendor).get(pk=order.pk)
             return Response(SellOrderSerializer(order).data)
 
     OrderFulfilApi.__doc__ = {
-        "ship": "Mark a paid order shipped.",
+        "ship": "Mark a paid order shipped, with an optional carrier and tracking number for the buyer.",
         "deliver": "Mark a shipped order delivered.",
         "cancel": "Cancel a paid order, with an optional reason e-mailed to the buyer; its stock returns.",
     }[action]

@@ -1,6 +1,7 @@
 """The shop's API serializers, by area: the storefront, cart, checkout and orders (storefront.py), payments
-(payments.py)."""
+(payments.py), saved addresses (addresses.py)."""
 
+from .addresses import AddressSerializer
 from .payments import (
     OrderPaymentOutputSerializer,
     PaymentConfirmInputSerializer,
@@ -33,6 +34,7 @@ from .storefront import (
 )
 
 __all__ = [
+    "AddressSerializer",
     "CartAddInputSerializer",
     "CartLineOutputSerializer",
     "CartOutputSerializer",

@@ -9,6 +9,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from marketplace.accounts.models import Region
 from marketplace.kernel.limits import COMMENT_MAX_LENGTH, ID_MAX, PRICE_MAX
 from marketplace.kernel.privacy import min_group, public_facts_from
 from vendors.models import Product, Vendor
@@ -263,7 +264,10 @@ class CartVendorOutputSerializer(serializers.Serializer):
         allow_null=True, help_text="The promotion checkout would apply to this vendor's order now, if any."
     )
     discount = serializers.DecimalField(max_digits=12, decimal_places=2)
-    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    shipping = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="The vendor's delivery charge to the region asked (or none)."
+    )
+    total = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="After promotions, with delivery.")
 
 
 class CartOutputSerializer(serializers.Serializer):
@@ -274,11 +278,25 @@ class CartOutputSerializer(serializers.Serializer):
     promotion_code = serializers.CharField(help_text="The promotion code the totals were computed with.")
     promotion_code_applied = serializers.BooleanField()
     discount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    ship_to_region = serializers.CharField(help_text="The delivery region the charges were computed for ('': none).")
+    shipping = serializers.DecimalField(max_digits=12, decimal_places=2)
     total_to_pay = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+def _region_field(help_text: str) -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Region.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=help_text,
+    )
 
 
 class CartPreviewInputSerializer(serializers.Serializer):
     promotion_code = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    ship_to_region = _region_field("A region's code: the delivery charges to it.")
 
 
 class CartAddInputSerializer(serializers.Serializer):
@@ -291,9 +309,20 @@ class CartQuantityInputSerializer(serializers.Serializer):
 
 
 class CheckoutInputSerializer(serializers.Serializer):
-    ship_to_name = serializers.CharField(max_length=120)
-    ship_to_address = serializers.CharField(max_length=500)
+    ship_to_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    ship_to_address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    ship_to_region = _region_field("A region's code; vendors may charge delivery by region.")
     promotion_code = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    saved_address = serializers.IntegerField(
+        min_value=1,
+        max_value=ID_MAX,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="One of your saved addresses' id: delivers there instead of the ship_to fields.",
+    )
+    save_address = serializers.BooleanField(default=False, help_text="Keep the ship_to address among yours.")
+    address_label = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
 
 
 class OrderLineOutputSerializer(serializers.ModelSerializer):
@@ -311,6 +340,7 @@ class OrderOutputSerializer(serializers.ModelSerializer):
     checkout = serializers.IntegerField(source="checkout_id", read_only=True)
     payment = serializers.SerializerMethodField()
     refunds = RefundOutputSerializer(many=True, read_only=True)
+    ship_to_region = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = Order
@@ -321,10 +351,14 @@ class OrderOutputSerializer(serializers.ModelSerializer):
             "status",
             "subtotal",
             "discount",
+            "shipping",
             "total",
             "promotion",
             "ship_to_name",
             "ship_to_address",
+            "ship_to_region",
+            "carrier",
+            "tracking_number",
             "created_at",
             "lines",
             "rating",

@@ -154,8 +154,8 @@ class ProductDetailApi(APIView):
 # --- Cart and checkout --------------------------------------------------------------------------------
 
 
-def _cart_response(request: Request, code: int = 200, promotion_code: str = "") -> Response:
-    preview = selectors.checkout_preview(consumer=request.user, code=promotion_code)
+def _cart_response(request: Request, code: int = 200, promotion_code: str = "", region: str = "") -> Response:
+    preview = selectors.checkout_preview(consumer=request.user, code=promotion_code, region=region)
     cart = preview.cart
     data = {
         "lines": cart.lines,
@@ -165,6 +165,8 @@ def _cart_response(request: Request, code: int = 200, promotion_code: str = "") 
         "promotion_code": preview.code,
         "promotion_code_applied": preview.code_applied,
         "discount": preview.discount,
+        "ship_to_region": preview.region,
+        "shipping": preview.shipping,
         "total_to_pay": preview.total,
     }
     return Response(CartOutputSerializer(data).data, status=code)
@@ -172,7 +174,8 @@ def _cart_response(request: Request, code: int = 200, promotion_code: str = "") 
 
 class CartApi(APIView):
     """The signed-in consumer's cart, at today's prices, with each line's problems marked, and per vendor the
-    promotion checkout would apply now and the total to pay (`promotion_code` previews a code's effect)."""
+    promotion checkout would apply now, its delivery charge and the total to pay (`promotion_code` previews a
+    code's effect, `ship_to_region` the delivery charges to that region)."""
 
     permission_classes = [IsAuthenticated]
 
@@ -180,7 +183,10 @@ class CartApi(APIView):
     def get(self, request: Request) -> Response:
         params = CartPreviewInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        return _cart_response(request, promotion_code=params.validated_data["promotion_code"])
+        region = params.validated_data["ship_to_region"]
+        return _cart_response(
+            request, promotion_code=params.validated_data["promotion_code"], region=region.code if region else ""
+        )
 
 
 class CartItemAddApi(APIView):
@@ -256,8 +262,10 @@ class CheckoutApi(APIView):
         data = CheckoutInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         key = request.headers.get("Idempotency-Key", "")
+        fields = dict(data.validated_data)
+        fields["ship_to_region"] = fields["ship_to_region"].code if fields["ship_to_region"] else ""
         try:
-            result = checkout_place(consumer=request.user, idempotency_key=key, **data.validated_data)
+            result = checkout_place(consumer=request.user, idempotency_key=key, **fields)
         except DatabaseError:
             logger.exception("Checkout failed in the database and was rolled back (consumer %s)", request.user.pk)
             return Response(
