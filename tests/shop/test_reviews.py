@@ -18,7 +18,7 @@ from marketplace.shop.selectors import VENDOR_PAGE_REVIEWS
 from marketplace.shop.services import account_close, order_rate, review_hide
 from marketplace.shop.services.fulfilment import order_fulfil
 from tests.factories import UserFactory
-from tests.helpers import place_order
+from tests.helpers import outbox_to, place_order
 from vendors.models import ModerationAction, VendorReport
 
 
@@ -69,6 +69,8 @@ def test_order_rate_with_text_shows_the_review_on_the_vendor_page_newest_first_w
     # The buyer's own order page quotes it once, with one full stop after the rating (not “fresh.”.).
     order_page = consumer_client.get(reverse("shop:order-detail", args=[order.pk])).content.decode()
     assert "You rated this service 5/5." in order_page and "”." not in order_page
+    export = consumer_client.get(reverse("account_data:export")).json()
+    assert export["ratings"][0]["review"] == "shown"
 
 
 @pytest.mark.django_db
@@ -102,7 +104,7 @@ def test_vendor_page_shows_the_newest_reviews_only_in_a_constant_number_of_queri
 
 @pytest.mark.django_db
 def test_review_hide_after_a_report_takes_it_off_the_kept_page_with_an_audit_row(
-    client, consumer_client, consumer, moderator, vendor
+    client, consumer_client, consumer, moderator, vendor, django_capture_on_commit_callbacks
 ):
     kept, rude = _reviews(vendor, ["Lovely service", "The owner is a crook"])
     assert "The owner is a crook" in client.get(vendor.get_absolute_url()).content.decode()  # now kept
@@ -120,8 +122,11 @@ def test_review_hide_after_a_report_takes_it_off_the_kept_page_with_an_audit_row
     assert reverse("review-moderation:list") + f"?vendor={vendor.pk}" in reports
     listing = client.get(reverse("review-moderation:list") + f"?vendor={vendor.pk}").content.decode()
     assert "The owner is a crook" in listing and "Lovely service" in listing
-    response = client.post(reverse("review-moderation:hide", args=[rude.pk]), {"reason": "Insults, not a review"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("review-moderation:hide", args=[rude.pk]), {"reason": "Insults, not a review"})
     assert response.status_code == 302
+    (told,) = outbox_to(rude.consumer.email)
+    assert "Insults, not a review" in told.body and "still counts" in told.body
     action = ModerationAction.objects.get(kind=ModerationAction.Kind.REVIEW_HIDE)
     assert action.vendor == vendor and action.moderator == moderator and "Insults, not a review" in action.reason
     rude.refresh_from_db()
@@ -184,3 +189,22 @@ def test_account_close_takes_the_buyers_reviews_off_the_pages(client, vendor):
     assert "Written by someone leaving" in client.get(vendor.get_absolute_url()).content.decode()
     account_close(user=review.consumer)
     assert "Written by someone leaving" not in client.get(vendor.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_moderators_reviews_page_runs_the_same_queries_for_two_reviews_as_for_twenty(client, moderator, vendor):
+    client.force_login(moderator)
+    url = reverse("review-moderation:list") + f"?vendor={vendor.pk}"
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    review_hide(moderator=moderator, rating_id=_reviews(vendor, ["a", "b"])[0].pk, reason="Spam")
+    queries()  # the first visit stores what the header reads
+    few = queries()
+    review_hide(moderator=moderator, rating_id=_reviews(vendor, [f"r{n}" for n in range(18)])[0].pk, reason="Spam")
+    assert queries() == few
+    assert client.get(url + "&review=999999999").status_code == 200
+    assert client.get(reverse("review-moderation:list") + "?vendor=abc").status_code == 200
