@@ -216,6 +216,7 @@ URL_KWARGS: dict[tuple[str, str], Kwargs] = {
     ("portfolio-reinstate", "POST"): VENDOR_B_ID,
     ("portfolio-mute", "POST"): VENDOR_B_ID,
     ("portfolio-feedback", "POST"): lambda w: {"promotion_id": w.promotion.pk},
+    ("portfolio-digest", "PATCH"): NONE,
     ("sell-application", "POST"): NONE,
     ("sell-application", "PUT"): NONE,
     ("sell-profile", "PATCH"): NONE,
@@ -282,6 +283,7 @@ VALID_BODY: dict[tuple[str, str], Callable[[World], dict[str, Any]]] = {
     ("portfolio-end", "POST"): lambda w: {"reason": "price", "comment": "Too dear"},
     ("portfolio-mute", "POST"): lambda w: {"muted": True},
     ("portfolio-feedback", "POST"): lambda w: {"verdict": "not_for_me", "reason": "price"},
+    ("portfolio-digest", "PATCH"): lambda w: {"digest_frequency": "daily"},
     ("sell-application", "POST"): lambda w: {
         "name": "New Shop",
         "category": w.vendor_a.category.slug,
@@ -807,6 +809,11 @@ PAGES: dict[str, Page] = {
     ),
     "promotion-feedback": Page(
         _feedback_url, promotion_forms.PromotionFeedbackForm, lambda w: {"verdict": "not_for_me", "reason": "price"}
+    ),
+    "digest-settings": Page(
+        lambda w: reverse("portfolios:digest"),
+        promotion_forms.DigestSettingsForm,
+        lambda w: {"digest_frequency": "daily"},
     ),
     "portfolio-end": Page(
         lambda w: reverse("portfolios:end", kwargs={"vendor_id": w.vendor_b.pk}),
