@@ -27,6 +27,7 @@ from .forms import AcceptForm, AskForm, OfferForm, ReportForm
 from .models import VendorAskSettings
 
 PAGE_SIZE = 20
+PARTNERS_SHOWN = 200
 
 
 def form_add_errors(form: Any, exc: ValidationError) -> None:
@@ -55,8 +56,29 @@ class AskListView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         page = page_of(self.request, selectors.ask_list_for_consumer(consumer=self.request.user))
-        context.update(asks=page.object_list, page_obj=page)
+        context.update(
+            asks=page.object_list,
+            page_obj=page,
+            partners=selectors.partner_list_for_asks(consumer=self.request.user)[:PARTNERS_SHOWN],
+        )
         return context
+
+
+class AskMuteView(LoginRequiredMixin, DomainErrorMixin, View):
+    """Keep a partner out of my asks, or let it back (htmx swaps the one row)."""
+
+    error_redirect = "asks:list"
+
+    def post(self, request: HttpRequest, vendor_id: int) -> HttpResponse:
+        row = selectors.partner_list_for_asks(consumer=request.user).filter(vendor_id=vendor_id).first()
+        if row is None:
+            raise Http404("No such partner.")
+        row.kept_out = services.ask_mute_set(
+            consumer=request.user, vendor_id=vendor_id, muted=request.POST.get("muted") == "on"
+        )
+        if request.htmx:
+            return render(request, "asks/_partner_row.html", {"row": row})
+        return redirect("asks:list")
 
 
 class AskAudienceView(LoginRequiredMixin, View):

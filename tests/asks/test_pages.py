@@ -195,3 +195,42 @@ def test_page_lists_run_the_same_queries_for_one_ask_as_for_many(client, world, 
         offer(world.first, ask)
     offer(world.second, first)
     assert counts() == few
+
+
+def test_consumer_keeps_a_partner_out_of_asks_from_the_list_page_with_htmx(client, world):
+    client.force_login(world.consumer)
+    page = client.get(reverse("asks:list")).content.decode()
+    assert "Keep Player Planet out of my asks" in page
+    row = client.post(reverse("asks:mute", args=[world.second.pk]), {"muted": "on"}, HTTP_HX_REQUEST="true")
+    assert row.status_code == 200 and "Let Player Planet see my asks" in row.content.decode()
+    assert open_ask(world).audience_size == 1
+    assert client.post(reverse("asks:mute", args=[world.outsider.pk]), {"muted": "on"}).status_code == 404
+
+
+def test_admin_shows_asks_and_offers_read_only(client, world):
+    from tests.factories import UserFactory
+
+    ask = open_ask(world)
+    made = offer(world.first, ask)
+    client.force_login(UserFactory(email="root@test.example", is_staff=True, is_superuser=True))
+    for name, pk in (("ask", ask.pk), ("offer", made.pk)):
+        assert client.get(reverse(f"admin:asks_{name}_changelist")).status_code == 200
+        change = reverse(f"admin:asks_{name}_change", args=[pk])
+        assert client.get(change).status_code == 200
+        assert client.post(change, {"state": "cancelled"}).status_code == 403
+    assert client.get(reverse("admin:asks_ask_add")).status_code == 403
+    assert Ask.objects.get(pk=ask.pk).state == Ask.State.OPEN
+
+
+def test_demo_seeds_open_and_awarded_asks_once(world):
+    from marketplace.demo.asks import demo_asks_create
+    from portfolios.services import membership_start
+    from tests.factories import UserFactory
+
+    for _ in range(3):
+        membership_start(consumer=UserFactory(), vendor_id=world.first.pk)
+    assert demo_asks_create(demo_consumer=world.consumer, demo_vendor=world.first) == 4
+    states = sorted(Ask.objects.values_list("state", flat=True))
+    assert states == ["awarded", "awarded", "open", "open"]
+    assert Order.objects.filter(vendor=world.first).count() == 2
+    assert demo_asks_create(demo_consumer=world.consumer, demo_vendor=world.first) == 0
