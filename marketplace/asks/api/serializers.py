@@ -28,8 +28,9 @@ class AskInputSerializer(serializers.Serializer):
 
 class AskOutputSerializer(serializers.ModelSerializer):
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    live_offers = serializers.IntegerField(read_only=True, default=None)
-    not_interested = serializers.IntegerField(read_only=True, default=None)
+    # Counted on lists and the detail; null on the answer to a write.
+    live_offers = serializers.IntegerField(read_only=True, default=None, allow_null=True)
+    not_interested = serializers.IntegerField(read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Ask
@@ -122,16 +123,18 @@ class VendorAskSerializer(serializers.Serializer):
     asker = serializers.CharField(source="ask.pseudonym")
     region = serializers.SerializerMethodField()
     budget = serializers.SerializerMethodField()
-    needed_by = serializers.DateField(source="ask.needed_by")
+    needed_by = serializers.DateField(source="ask.needed_by", allow_null=True)
     respond_by = serializers.DateTimeField(source="ask.respond_by")
     state = serializers.CharField(source="ask.state")
     published_at = serializers.DateTimeField()
     my_answer = serializers.CharField(source="my_state", allow_null=True)
     my_price = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
 
+    @extend_schema_field(serializers.CharField(allow_null=True, help_text="Only when the consumer shares it."))
     def get_region(self, row: AskRecipient) -> str | None:
         return row.ask.region.name if row.ask.region else None
 
+    @extend_schema_field(serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True))
     def get_budget(self, row: AskRecipient) -> str | None:
         return str(row.ask.budget) if row.ask.budget_visible and row.ask.budget is not None else None
 
