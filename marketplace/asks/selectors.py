@@ -7,16 +7,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from marketplace.accounts.models import User
 from marketplace.kernel.errors import NotFoundError
 from marketplace.kernel.privacy import min_group, public_facts, release_count, release_share
+from portfolios.models import PartnerMembership
 from vendors.models import Vendor
 
-from .models import Ask, AskRecipient, Offer, OfferReport
+from .models import Ask, AskMute, AskRecipient, Offer, OfferReport
 from .services.eligibility import recipients_eligible
 
 PRICED = ~Q(state=Offer.State.NOT_INTERESTED)
@@ -48,6 +49,18 @@ def ask_get_for_consumer(*, consumer: User, pk: int) -> Ask:
     if ask is None:
         raise NotFoundError("No such ask.")
     return ask
+
+
+def partner_list_for_asks(*, consumer: User) -> QuerySet[PartnerMembership]:
+    """The consumer's current partners, with whether each is kept out of their asks (`kept_out`), by name."""
+    kept_out = AskMute.objects.filter(consumer=consumer, vendor_id=OuterRef("vendor_id"))
+    return (
+        PartnerMembership.objects.active()
+        .filter(consumer=consumer)
+        .select_related("vendor", "vendor__category")
+        .annotate(kept_out=Exists(kept_out))
+        .order_by("vendor__name", "vendor_id")
+    )
 
 
 @dataclass(frozen=True)

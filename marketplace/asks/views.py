@@ -8,14 +8,16 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
 from marketplace.kernel.errors import DomainError, DomainErrorMixin
+from marketplace.kernel.pagination import LookaheadPage, LookaheadPaginator
 from marketplace.shop.views.payments import checkout_pay_redirect
 from vendors.models import Category, Vendor
 from vendors.selectors import vendor_get_for_owner
@@ -25,6 +27,7 @@ from .forms import AcceptForm, AskForm, OfferForm, ReportForm
 from .models import VendorAskSettings
 
 PAGE_SIZE = 20
+PARTNERS_SHOWN = 200
 
 
 def form_add_errors(form: Any, exc: ValidationError) -> None:
@@ -36,6 +39,14 @@ def form_add_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def page_of(request: HttpRequest, qs: QuerySet[Any]) -> LookaheadPage:
+    """One page of a list, without counting it (the vendor's list may be long at marketplace scale)."""
+    try:
+        return LookaheadPaginator(qs, PAGE_SIZE).page(request.GET.get("page") or 1)
+    except (EmptyPage, PageNotAnInteger) as exc:
+        raise Http404(str(exc)) from exc
+
+
 # --- The consumer's pages --------------------------------------------------------------------------------------
 
 
@@ -44,11 +55,30 @@ class AskListView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        page = Paginator(selectors.ask_list_for_consumer(consumer=self.request.user), PAGE_SIZE).get_page(
-            self.request.GET.get("page")
+        page = page_of(self.request, selectors.ask_list_for_consumer(consumer=self.request.user))
+        context.update(
+            asks=page.object_list,
+            page_obj=page,
+            partners=selectors.partner_list_for_asks(consumer=self.request.user)[:PARTNERS_SHOWN],
         )
-        context.update(asks=page.object_list, page_obj=page)
         return context
+
+
+class AskMuteView(LoginRequiredMixin, DomainErrorMixin, View):
+    """Keep a partner out of my asks, or let it back (htmx swaps the one row)."""
+
+    error_redirect = "asks:list"
+
+    def post(self, request: HttpRequest, vendor_id: int) -> HttpResponse:
+        row = selectors.partner_list_for_asks(consumer=request.user).filter(vendor_id=vendor_id).first()
+        if row is None:
+            raise Http404("No such partner.")
+        row.kept_out = services.ask_mute_set(
+            consumer=request.user, vendor_id=vendor_id, muted=request.POST.get("muted") == "on"
+        )
+        if request.htmx:
+            return render(request, "asks/_partner_row.html", {"row": row})
+        return redirect("asks:list")
 
 
 class AskAudienceView(LoginRequiredMixin, View):
@@ -210,9 +240,7 @@ class VendorAskListView(VendorMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         state = "open" if self.request.GET.get("state") == "open" else ""
-        page = Paginator(selectors.ask_list_for_vendor(vendor=self.vendor, state=state), PAGE_SIZE).get_page(
-            self.request.GET.get("page")
-        )
+        page = page_of(self.request, selectors.ask_list_for_vendor(vendor=self.vendor, state=state))
         settings_row = VendorAskSettings.objects.filter(vendor=self.vendor).first()
         context.update(
             vendor=self.vendor,
