@@ -1,11 +1,11 @@
 """Demo data: named accounts plus generated consumers, vendors, products, pictures, orders with ratings and
-two years of portfolio histories, worded from curated per-category lists (catalogue.py).
+two years of portfolio histories, worded from curated lists of each category's trades (catalogue.py).
 
 Deterministic for a given seed and scale, and idempotent: a second run adds only what is missing. Fast at
 marketplace scale (100k consumers, 10k vendors, 200k products, 2M memberships): the generated rows stream
 into PostgreSQL with COPY while their tables' secondary indexes and foreign keys are set aside and rebuilt
 once (bulk.py), the event log is computed in SQL from the memberships, the demo password is hashed once and
-reused, and pictures come from a small pool per category that every product of that category shares.
+reused, and every product of a kind shares that kind's one picture (about 120 files at any scale).
 
 Modules by concern: people.py (accounts, consumers), shops.py (vendors, products, pictures),
 partnerships.py (memberships and their events), orders.py (orders, ratings, promotions).

@@ -222,6 +222,9 @@ MATRIX: dict[tuple[str, str], tuple[Kwargs, Callable[[World], Any] | None, dict[
     ("portfolio-list", "POST"): (NONE, lambda w: {"vendor_id": w.vendor_b.pk}, {**signed_in(201), "other_vendor": 403}),
     ("portfolio-history", "GET"): (NONE, None, signed_in(200)),
     ("portfolio-feed", "GET"): (NONE, None, signed_in(200)),
+    # Each signed-in user reads and sets their own digest only (tests/promotions/test_digest_page.py: whose).
+    ("portfolio-digest", "GET"): (NONE, None, signed_in(200)),
+    ("portfolio-digest", "PATCH"): (NONE, lambda w: {"digest_frequency": "weekly"}, signed_in(200)),
     ("portfolio-end", "POST"): (A_ID, lambda w: {"reason": "price"}, owned_by("consumer", 200, others=409)),
     # Nobody has an ended one to reinstate; vendor A's owner is refused before that, as for adding.
     ("portfolio-reinstate", "POST"): (A_ID, None, {**signed_in(409), "vendor": 403}),

@@ -69,6 +69,9 @@ def test_signup_confirmation_mail_is_branded_with_the_site_name_and_links(client
     assert f"{SITE}/portfolio/" in message.body and f"{SITE}/account/" in message.body
     link = re.search(r"http://testserver(/accounts/confirm-email/\S+)", message.body)
     assert link, message.body
+    html = outbox_html(message)
+    assert f'href="http://testserver{link.group(1)}"' in html and f'href="{SITE}/portfolio/"' in html
+    assert "<title>Welcome to Partner Marketplace</title>" in html
     # The link works: following it confirms the address.
     assert client.get(link.group(1)).status_code == 200
     assert client.post(link.group(1)).status_code == 302
@@ -85,3 +88,4 @@ def test_password_reset_mail_is_branded(client, consumer, site_url):
     assert message.subject == "[Partner Marketplace] Reset your password"
     assert "/accounts/password/reset/key/" in message.body
     assert "Partner Marketplace" in message.body and f"{SITE}/account/" in message.body
+    assert 'href="http://testserver/accounts/password/reset/key/' in outbox_html(message)
