@@ -52,6 +52,7 @@ from marketplace.sell import forms as sell_forms
 from marketplace.sell.api import serializers as sell_serializers
 from marketplace.shop import forms as shop_forms
 from marketplace.shop.api import serializers as shop_serializers
+from marketplace.shop.models import ServiceRating
 from marketplace.shop.services import address_save, cart_add
 from portfolios import forms as portfolio_forms
 from portfolios.api import serializers as portfolio_serializers
@@ -121,6 +122,7 @@ class World:
     flag: VendorFlag
     report: VendorReport
     address: Any = None  # the actor's saved delivery address
+    review: Any = None  # a buyer's review of vendor A, shown on its page
 
 
 @pytest.fixture
@@ -165,6 +167,9 @@ def world(db) -> World:
         flag,
         report,
         address_save(consumer=actor, name="Ann", address="1 High St"),
+        ServiceRating.objects.create(
+            order=order_sold, vendor=vendor_a, consumer=buyer, score=2, comment="Rude", public=True
+        ),
     )
 
 
@@ -244,6 +249,7 @@ URL_KWARGS: dict[tuple[str, str], Kwargs] = {
     ("moderation-report-resolve", "POST"): REPORT,
     ("moderation-report-dismiss", "POST"): REPORT,
     ("moderation-report-create", "POST"): lambda w: {"slug": w.vendor_b.slug},
+    ("moderation-review-hide", "POST"): lambda w: {"pk": w.review.pk},
 }
 
 
@@ -302,6 +308,7 @@ VALID_BODY: dict[tuple[str, str], Callable[[World], dict[str, Any]]] = {
     ("moderation-report-resolve", "POST"): lambda w: {"note": "Done"},
     ("moderation-report-dismiss", "POST"): lambda w: {"note": "No"},
     ("moderation-report-create", "POST"): lambda w: {"reason": "fraud"},
+    ("moderation-review-hide", "POST"): lambda w: {"reason": "Insults"},
 }
 
 
@@ -839,6 +846,14 @@ PAGES: dict[str, Page] = {
     ),
     "moderation-vendors": Page(
         lambda w: reverse("moderation:vendor-list"), moderation_forms.VendorFilterForm, lambda w: {}, method="get"
+    ),
+    "moderation-review-hide": Page(
+        lambda w: reverse("review-moderation:hide", kwargs={"pk": w.review.pk}),
+        moderation_forms.ReasonForm,
+        lambda w: {"reason": "Insults"},
+    ),
+    "moderation-reviews": Page(
+        lambda w: reverse("review-moderation:list"), shop_forms.ReviewFilterForm, lambda w: {}, method="get"
     ),
     "moderation-audit": Page(
         lambda w: reverse("moderation:audit"), moderation_forms.AuditFilterForm, lambda w: {}, method="get"
