@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from marketplace.accounts.models import Region
-from marketplace.kernel.limits import COMMENT_MAX_LENGTH, PRICE_MAX
+from marketplace.kernel.limits import COMMENT_MAX_LENGTH, ID_MAX, PRICE_MAX
 from vendors.models import Category
 
 from .selectors import ProductFilters, ProductSort, VendorSort
@@ -135,3 +135,10 @@ class AddressForm(forms.Form):
             "address": data["address"],
             "region": region.code if region else "",
         }
+
+
+class ReviewFilterForm(forms.Form):
+    """The moderators' reviews page: one vendor's reviews, or the one a report names."""
+
+    vendor = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX)
+    review = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX)

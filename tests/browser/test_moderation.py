@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -39,9 +41,11 @@ def test_moderator_approves_and_suspends_and_consumer_sees_it(
     expect(page.locator(".message", has_text="Fresh Fig Deli approved")).to_be_visible()
 
     page.get_by_role("link", name="Vendors", exact=True).last.click()
-    row = page.locator("tr", has_text="Shady Shoes")
-    row.get_by_label("Reason for “Suspend”").fill("Counterfeit goods reported")
-    row.get_by_role("button", name="Suspend").click()
+    # The list leads to the vendor's own page, where a suspension is decided with its reports in view.
+    page.locator("tr", has_text="Shady Shoes").get_by_role("link", name="Moderate Shady Shoes").click()
+    expect(page.get_by_role("heading", name=re.compile("Shady Shoes"))).to_be_visible()
+    page.get_by_label("Reason for “Suspend”").fill("Counterfeit goods reported")
+    page.get_by_role("button", name="Suspend").click()
     expect(page.locator(".message", has_text="Shady Shoes suspended")).to_be_visible()
     page.get_by_role("link", name="Audit log").click()
     expect(page.get_by_role("cell", name="Counterfeit goods reported")).to_be_visible()

@@ -54,6 +54,7 @@ from marketplace.sell import forms as sell_forms
 from marketplace.sell.api import serializers as sell_serializers
 from marketplace.shop import forms as shop_forms
 from marketplace.shop.api import serializers as shop_serializers
+from marketplace.shop.models import ServiceRating
 from marketplace.shop.services import address_save, cart_add
 from portfolios import forms as portfolio_forms
 from portfolios.api import serializers as portfolio_serializers
@@ -130,6 +131,7 @@ class World:
     ask_mine: Any = None  # the actor's open ask, addressed to vendor B (its partner)
     offer_mine: Any = None  # vendor B's live offer on it
     ask_to_me: Any = None  # the buyer's open ask, addressed to vendor A (the actor's)
+    review: Any = None  # a buyer's review of vendor A, shown on its page
 
 
 def _open_ask(consumer: Any, vendor: Vendor) -> Any:
@@ -192,6 +194,9 @@ def world(db) -> World:
         ask_mine,
         offer_mine,
         ask_to_me,
+        ServiceRating.objects.create(
+            order=order_sold, vendor=vendor_a, consumer=buyer, score=2, comment="Rude", public=True
+        ),
     )
 
 
@@ -281,6 +286,7 @@ URL_KWARGS: dict[tuple[str, str], Kwargs] = {
     ("sell-ask-offer", "POST"): lambda w: {"pk": w.ask_to_me.pk},
     ("sell-ask-withdraw", "POST"): lambda w: {"pk": w.ask_to_me.pk},
     ("sell-ask-not-interested", "POST"): lambda w: {"pk": w.ask_to_me.pk},
+    ("moderation-review-hide", "POST"): lambda w: {"pk": w.review.pk},
 }
 
 
@@ -352,6 +358,7 @@ VALID_BODY: dict[tuple[str, str], Callable[[World], dict[str, Any]]] = {
         "price": "9.00",
         "valid_until": (timezone.now() + timedelta(days=1)).isoformat(),
     },
+    ("moderation-review-hide", "POST"): lambda w: {"reason": "Insults"},
 }
 
 
@@ -895,6 +902,14 @@ PAGES: dict[str, Page] = {
     ),
     "moderation-vendors": Page(
         lambda w: reverse("moderation:vendor-list"), moderation_forms.VendorFilterForm, lambda w: {}, method="get"
+    ),
+    "moderation-review-hide": Page(
+        lambda w: reverse("review-moderation:hide", kwargs={"pk": w.review.pk}),
+        moderation_forms.ReasonForm,
+        lambda w: {"reason": "Insults"},
+    ),
+    "moderation-reviews": Page(
+        lambda w: reverse("review-moderation:list"), shop_forms.ReviewFilterForm, lambda w: {}, method="get"
     ),
     "moderation-audit": Page(
         lambda w: reverse("moderation:audit"), moderation_forms.AuditFilterForm, lambda w: {}, method="get"

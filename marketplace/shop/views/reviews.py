@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -13,19 +12,14 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from marketplace.kernel.errors import DomainErrorMixin
-from marketplace.kernel.limits import ID_MAX
 from marketplace.kernel.pagination import LookaheadPaginator
 from vendors.models import Vendor
 from vendors.moderation.forms import ReasonForm
 from vendors.moderation.views import ModeratorRequiredMixin
 
 from .. import selectors
+from ..forms import ReviewFilterForm
 from ..services import review_hide
-
-
-class ReviewFilterForm(forms.Form):
-    vendor = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX)
-    review = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX)
 
 
 class ReviewModerationView(ModeratorRequiredMixin, TemplateView):
