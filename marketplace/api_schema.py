@@ -55,3 +55,101 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
                     },
                 )
     return result
+
+
+# One line per operation, shown beside each in the API docs (Swagger UI lists operations by their summary). Keyed
+# by operationId so the views need no decorator for it; an operation may also set its own with
+# extend_schema(summary=...). tests/api/test_schema_docs.py fails on an operation that has neither.
+SUMMARIES = {
+    "root_retrieve": "List the API's sections",
+    # Account
+    "account_profile_retrieve": "Read your profile and what you share",
+    "account_profile_update": "Change your profile and what you share",
+    "account_export_retrieve": "Export everything held about you",
+    "account_delete_create": "Delete your account",
+    "account_tokens_list": "List your API tokens",
+    "account_tokens_create": "Create an API token",
+    "account_tokens_revoke_create": "Revoke one of your API tokens",
+    # Storefront
+    "vendors_list": "Search and filter approved vendors",
+    "vendors_retrieve": "Read a vendor and its public facts",
+    "vendors_compare_list": "Compare two to four vendors",
+    "products_list": "Search products, your partners' first",
+    "products_retrieve": "Read a product",
+    # Portfolio
+    "portfolio_list": "List your current partners",
+    "portfolio_create": "Add a vendor to your partners",
+    "portfolio_end_create": "End a partnership, with a reason",
+    "portfolio_mute_create": "Mute or unmute a partner's promotions",
+    "portfolio_reinstate_create": "Reinstate a partnership you ended",
+    "portfolio_history_list": "List your ended partnerships",
+    "portfolio_feed_retrieve": "Read your partners' promotions and new products",
+    "portfolio_feed_feedback_create": "Say whether a promotion was useful",
+    # Cart, checkout, orders
+    "cart_retrieve": "Read your cart at today's prices",
+    "cart_items_create": "Add a product to your cart",
+    "cart_items_partial_update": "Change a cart line's quantity",
+    "cart_items_destroy": "Remove a line from your cart",
+    "cart_accept_prices_create": "Accept today's prices in your cart",
+    "checkout_create": "Place your cart as orders",
+    "checkouts_payment_retrieve": "Read a checkout's payment",
+    "checkouts_payment_confirm_create": "Pay a checkout",
+    "checkouts_payment_cancel_create": "Give up paying a checkout",
+    "orders_list": "List your orders",
+    "orders_retrieve": "Read one of your orders",
+    "orders_cancel_create": "Cancel a paid order before it ships",
+    "orders_rating_create": "Rate the vendor's service on a delivered order",
+    # Selling
+    "sell_application_retrieve": "Read your vendor application",
+    "sell_application_create": "Apply to sell",
+    "sell_application_update": "Correct and resubmit your application",
+    "sell_profile_retrieve": "Read your vendor profile",
+    "sell_profile_partial_update": "Change your vendor profile",
+    "sell_products_list": "List your catalogue",
+    "sell_products_create": "Add a product",
+    "sell_products_retrieve": "Read one of your products",
+    "sell_products_partial_update": "Change one of your products",
+    "sell_products_destroy": "Take one of your products off sale",
+    "sell_products_stock_create": "Adjust a product's stock",
+    "sell_products_import_create": "Import your catalogue from CSV",
+    "sell_orders_list": "List the orders to fulfil",
+    "sell_orders_retrieve": "Read an order to fulfil",
+    "sell_orders_ship_create": "Mark an order shipped",
+    "sell_orders_deliver_create": "Mark an order delivered",
+    "sell_orders_cancel_create": "Cancel and refund an order",
+    "sell_insights_retrieve": "Read your insights (aggregates only)",
+    "sell_payouts_retrieve": "Read your payout account and balances",
+    "sell_payouts_onboarding_create": "Get a link to set up payouts",
+    "sell_payouts_orders_list": "List your orders' payouts",
+    "sell_promotions_list": "List your promotions",
+    "sell_promotions_create": "Save a new promotion draft",
+    "sell_promotions_retrieve": "Read one of your promotions",
+    "sell_promotions_partial_update": "Change a promotion draft",
+    "sell_promotions_destroy": "Delete a promotion draft",
+    "sell_promotions_preview_retrieve": "Preview a promotion's audience size",
+    "sell_promotions_publish_create": "Publish a promotion",
+    "sell_promotions_end_create": "End a published promotion now",
+    "sell_promotions_results_retrieve": "Read a promotion's results",
+    # Moderation
+    "moderation_queue_list": "List pending vendor applications",
+    "moderation_vendors_list": "List vendors for moderation",
+    "moderation_vendors_approve_create": "Approve an application",
+    "moderation_vendors_reject_create": "Reject an application, with a reason",
+    "moderation_vendors_suspend_create": "Suspend a vendor, with a reason",
+    "moderation_vendors_reinstate_create": "Reinstate a suspended vendor",
+    "moderation_reports_list": "List reports on vendors",
+    "moderation_reports_resolve_create": "Resolve a report",
+    "moderation_reports_dismiss_create": "Dismiss a report",
+    "moderation_report_create": "Report a vendor",
+    "moderation_flags_list": "List open early-warning flags",
+    "moderation_flags_clear_create": "Clear an early-warning flag",
+    "moderation_audit_list": "Read the moderation audit log",
+}
+
+
+def add_summaries(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method in METHODS and not operation.get("summary") and operation.get("operationId") in SUMMARIES:
+                operation["summary"] = SUMMARIES[operation["operationId"]]
+    return result

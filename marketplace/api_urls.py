@@ -10,6 +10,7 @@ from .api_root import ApiRootApi
 urlpatterns = [
     path("", ApiRootApi.as_view(), name="root"),
     path("", include("marketplace.shop.api.urls")),
+    path("", include("marketplace.asks.api.urls")),
     path("portfolio/", include("promotions.api.urls")),
     path("portfolio/", include("portfolios.api.urls")),
     path("account/tokens/", include("marketplace.accounts.api.token_urls")),

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "portfolios",
     "promotions",
     "marketplace.shop",
+    "marketplace.asks",
     "marketplace.sell",
     "marketplace.demo",
 ]
@@ -103,8 +104,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.context_processors.site",
             ],
-            # `{{ amount|money }}` in every template: the one way money is written (marketplace/kernel/money.py).
-            "builtins": ["marketplace.kernel.money"],
+            # `{{ amount|money }}` in every template: the one way money is written (marketplace/kernel/money.py);
+            # `{{ name|possessive }}`: "Roasters' partners" (marketplace/kernel/wording.py).
+            "builtins": ["marketplace.kernel.money", "marketplace.kernel.wording"],
         },
     },
 ]
@@ -276,6 +278,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
     "payments-reconcile": {"task": "marketplace.shop.payments.tasks.payments_reconcile_task", "schedule": 3600.0},
+    # Asks past their respond-by moment and offers past their valid-until lapse on this clock (marketplace/asks).
+    "asks-clock": {"task": "marketplace.asks.tasks.asks_clock_task", "schedule": 60.0},
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -359,9 +363,26 @@ REST_FRAMEWORK = {
         "checkout": env.str("API_THROTTLE_CHECKOUT", default="60/min"),
     },
 }
+# The docs page's introduction (Markdown): how to authenticate is the first thing a developer needs.
+API_DESCRIPTION = """Consumers choose their partners; vendors learn in aggregate who chose them.
+
+## Authentication
+
+1. Sign in on the site and open your account's **API tokens** page ([/account/tokens/](/account/tokens/)).
+2. Create a token and copy its key: it is shown once (revoke the token there when you no longer need it).
+3. Send it with every request in the `Authorization` header, the word `Token`, a space, then the key:
+
+       Authorization: Token <key>
+
+   Here, press **Authorize** and enter `Token <key>` under *tokenAuth* to try the operations as yourself.
+
+In the browser, signed in, these docs also call the API as you through your session. A request with neither a
+token nor a session is an anonymous visitor's (the public storefront only); a wrong or revoked token answers 401,
+and too many wrong ones from one address answer 429.
+"""
 SPECTACULAR_SETTINGS = {
     "TITLE": "Partner Marketplace API",
-    "DESCRIPTION": "Consumers choose their partners; vendors learn in aggregate who chose them.",
+    "DESCRIPTION": API_DESCRIPTION,
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -388,6 +409,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "marketplace.api_schema.add_error_responses",
+        "marketplace.api_schema.add_summaries",
     ],
 }
 
@@ -401,6 +423,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files browsers ask for at the site's root (/favicon.ico, /favicon.svg), served there by WhiteNoise.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Uploads go to an S3-compatible store (AWS S3, MinIO, ...) when DJANGO_MEDIA_S3_BUCKET names a bucket;
@@ -565,4 +589,9 @@ MARKETPLACE = {
     "SELL_BEFORE_ONBOARDING": env.bool("MARKETPLACE_SELL_BEFORE_ONBOARDING", default=True),
     # How far back the reconciliation job compares the provider's payments with the orders.
     "PAYMENT_RECONCILE_DAYS": env.int("MARKETPLACE_PAYMENT_RECONCILE_DAYS", default=7),
+    # Asks (marketplace/asks): open asks one consumer may have in one category at once, offers (and "not
+    # interested" answers) one vendor may make in 24 hours, and how far ahead an ask's respond-by may be.
+    "ASKS_OPEN_PER_CATEGORY": env.int("MARKETPLACE_ASKS_OPEN_PER_CATEGORY", default=3),
+    "ASK_OFFERS_PER_VENDOR_DAY": env.int("MARKETPLACE_ASK_OFFERS_PER_VENDOR_DAY", default=100),
+    "ASK_RESPOND_MAX_DAYS": 14,
 }

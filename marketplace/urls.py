@@ -24,7 +24,11 @@ urlpatterns = [
         "portfolio/",
         include((portfolios.urls.urlpatterns + promotions.urls.portfolio_urlpatterns, portfolios.urls.app_name)),
     ),
+    # Asks (consumer, vendor and moderator pages under /asks/, /sell/asks/, /moderation/asks/), before the
+    # workspace's and the moderators' own includes.
+    path("", include("marketplace.asks.urls")),
     path("sell/", include("marketplace.sell.urls")),
+    path("moderation/reviews/", include("marketplace.shop.urls.reviews")),
     path("moderation/", include("vendors.moderation.urls")),
     path("payments/", include("marketplace.shop.payments.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
+from django_htmx.http import trigger_client_event
 
 from marketplace.kernel.errors import DomainError, DomainErrorMixin
 from marketplace.kernel.redirects import redirect_back
@@ -51,11 +52,15 @@ class MembershipAddView(LoginRequiredMixin, View):
         except DomainError as exc:
             error, is_partner = str(exc), False
         if request.htmx:
-            return render(
+            response = render(
                 request,
                 "portfolios/_partner_button.html",
                 {"vendor": vendor, "is_partner": is_partner, "error": error},
             )
+            if is_partner and not error:
+                # The page around the button renews what partnership changes (the vendor page: partner prices).
+                trigger_client_event(response, "partners-changed", {"vendor": vendor.pk})
+            return response
         if error:
             messages.error(request, error)
         else:

@@ -2,7 +2,7 @@ from typing import Any
 
 from django import forms
 
-from marketplace.accounts.models import AgeBand, Interest, Region
+from marketplace.accounts.models import AgeBand, DigestFrequency, Interest, Region
 from marketplace.kernel.money import money_label
 
 from .models import LapsedWindow, Promotion, PromotionFeedback
@@ -90,3 +90,9 @@ class PromotionFeedbackForm(forms.Form):
         if data.get("verdict") == PromotionFeedback.Verdict.USEFUL:
             data["reason"] = ""
         return data
+
+
+class DigestSettingsForm(forms.Form):
+    digest_frequency = forms.ChoiceField(
+        choices=DigestFrequency.choices, widget=forms.RadioSelect, label="Send me this digest by e-mail"
+    )

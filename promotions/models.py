@@ -129,6 +129,7 @@ class PromotionDelivery(models.Model):
     delivered_at = models.DateTimeField()
 
     class Meta:
+        verbose_name_plural = "promotion deliveries"
         constraints = [models.UniqueConstraint(fields=["promotion", "consumer"], name="one_delivery_per_consumer")]
         indexes = [models.Index(fields=["consumer", "delivered_at"], name="delivery_consumer_time_idx")]
 

@@ -1,4 +1,5 @@
-"""Promotion pages of the consumer: their feedback on a promotion in their partner feed."""
+"""Promotion pages of the consumer: their feedback on a promotion in their partner feed, and their digest page
+(what their partners sent them, as the digest e-mail tells it, with its settings)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
+from marketplace.accounts.models import DigestFrequency
+from marketplace.accounts.services import profile_digest_set
 from marketplace.kernel.errors import DomainError, DomainErrorMixin, NotFoundError
 
-from .forms import PromotionFeedbackForm
+from .forms import DigestSettingsForm, PromotionFeedbackForm
 from .models import PromotionFeedback
 from .selectors.feedback import feedback_by_promotion_for_consumer, promotion_get_delivered
+from .services.digest import PERIODS, partner_digest_show
 from .services.feedback import promotion_feedback_give
 
 
@@ -57,3 +61,40 @@ class PromotionFeedbackView(DomainErrorMixin, LoginRequiredMixin, View):
             return self._render(request, promo, feedback)
         messages.success(request, f"Thank you: your feedback on “{promo.title}” is saved.")
         return redirect(f"{reverse('portfolios:portfolio')}#promotion-{promo.pk}")
+
+
+class DigestView(LoginRequiredMixin, View):
+    """What your partners sent you: the signed-in consumer's own digest, the same content as the e-mail the job
+    would send now (nothing is sent or delivered by looking), with how often the e-mail comes, changeable here."""
+
+    template_name = "portfolios/digest.html"
+
+    def _render(self, request: HttpRequest, form: DigestSettingsForm, status: int = 200) -> HttpResponse:
+        digest, profile = partner_digest_show(consumer=request.user)
+        confirmed = profile.digest_confirmed_at is not None
+        if confirmed and not form.is_bound:
+            form.initial["digest_frequency"] = profile.digest_frequency
+        context = {
+            "digest": digest,
+            "profile": profile,
+            "form": form,
+            "confirmed": confirmed,
+            "mailed": confirmed and profile.digest_frequency in PERIODS,
+            "frequency_label": DigestFrequency(profile.digest_frequency).label.lower(),
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(request, DigestSettingsForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = DigestSettingsForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, form, status=400)
+        profile = profile_digest_set(user=request.user, digest_frequency=form.cleaned_data["digest_frequency"])
+        label = DigestFrequency(profile.digest_frequency).label.lower()
+        if profile.digest_frequency == DigestFrequency.NEVER:
+            messages.success(request, "Saved: no digest e-mail will come; this page still shows it.")
+        else:
+            messages.success(request, f"Saved: your digest will come {label}.")
+        return redirect("portfolios:digest")

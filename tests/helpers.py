@@ -164,7 +164,7 @@ def browser_login(page, base_url: str, email: str, password: str = TEST_PASSWORD
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Email:").fill(email)
     page.get_by_label("Password:").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
 
 
 # --- Data, written as the services would ------------------------------------------------------------------------

@@ -203,6 +203,7 @@ class ModerationAction(models.Model):
         REPORT_DISMISSED = "report_dismissed", "Dismissed report"
         PRODUCT_DEACTIVATE = "product_deactivate", "Deactivated product"
         OWNER_TRANSFER = "owner_transfer", "Transferred ownership"
+        REVIEW_HIDE = "review_hide", "Hid a review"
 
     moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="moderation_actions")
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="moderation_actions")
@@ -223,6 +224,7 @@ class VendorReport(models.Model):
         NOT_DELIVERED = "not_delivered", "Order not delivered"
         COUNTERFEIT = "counterfeit", "Counterfeit or misdescribed goods"
         ABUSE = "abuse", "Abusive behaviour"
+        REVIEW = "review", "A review on its page breaks the rules"
         OTHER = "other", "Other"
 
     class Status(models.TextChoices):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.request import Request
@@ -58,3 +59,19 @@ class HashedTokenAuthentication(TokenAuthentication):
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             APIToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
+
+
+class HashedTokenScheme(OpenApiAuthenticationExtension):
+    """The token scheme as the API docs show it: where a key comes from and how it is sent."""
+
+    target_class = HashedTokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):  # type: ignore[no-untyped-def]
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "A personal token from your account's API tokens page (/account/tokens/), sent as "
+            "`Authorization: Token <key>`: enter `Token <key>` here.",
+        }

@@ -1,8 +1,8 @@
 """Transactional e-mail to users: one message per recipient, in text and HTML, sent after the commit.
 
 The templates are `templates/emails/<name>.txt` and `templates/emails/<name>.html`, rendered with the
-context given plus `site_name`. Messages go through Django's e-mail backend (EMAIL_BACKEND). They live in
-the bottom layer so every app may send one (imports point down only).
+context given plus `site_name` and `site_url` (where links point). Messages go through Django's e-mail
+backend (EMAIL_BACKEND). They live in the bottom layer so every app may send one (imports point down only).
 
 Sending never breaks the request that caused it: the change it tells of is already committed, so an SMTP
 server that refuses or cannot be reached is logged, and the user keeps a page that tells the truth.
@@ -14,6 +14,7 @@ import logging
 import smtplib
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -23,8 +24,9 @@ SITE_NAME = "Partner Marketplace"
 
 
 def mail_render(*, template: str, context: dict[str, Any]) -> tuple[str, str]:
-    """The text and HTML bodies of `templates/emails/<template>.{txt,html}`."""
-    context = {"site_name": SITE_NAME, **context}
+    """The text and HTML bodies of `templates/emails/<template>.{txt,html}`; `site_url` (settings.SITE_URL) is
+    there for absolute links, as in `{{ site_url }}{% url 'shop:order-detail' order.pk %}`."""
+    context = {"site_name": SITE_NAME, "site_url": settings.SITE_URL, **context}
     return (
         render_to_string(f"emails/{template}.txt", context),
         render_to_string(f"emails/{template}.html", context),

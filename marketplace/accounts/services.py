@@ -81,6 +81,22 @@ def profile_update(
     return profile
 
 
+@transaction.atomic
+def profile_digest_set(*, user: User, digest_frequency: str) -> ConsumerProfile:
+    """The consumer chooses how often the partner digest comes (daily, weekly, never), from their digest page.
+    Atomic. As on the account page, the choice is confirmed (digest_confirmed_at stamped) when first made and
+    at each change, so no digest goes to anyone who has not chosen; choosing the same again changes nothing."""
+    if digest_frequency not in DigestFrequency.values:
+        choices = ", ".join(DigestFrequency.values)
+        raise ValidationError({"digest_frequency": f"Choose one of {choices}; got {digest_frequency!r}."})
+    profile, _ = ConsumerProfile.objects.select_for_update().get_or_create(user=user)
+    if profile.digest_confirmed_at is None or digest_frequency != profile.digest_frequency:
+        profile.digest_frequency = digest_frequency
+        profile.digest_confirmed_at = timezone.now()
+        profile.save(update_fields=["digest_frequency", "digest_confirmed_at", "updated_at"])
+    return profile
+
+
 def _shared_attributes(profile: ConsumerProfile) -> tuple[object, ...]:
     """What vendors' aggregate figures can see of this consumer: each attribute only if it is shared."""
     interest_ids = sorted(profile.interests.values_list("pk", flat=True)) if profile.pk else []

@@ -5,25 +5,69 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from marketplace.accounts.models import User
-from marketplace.shop.models import Checkout, Order, OrderLine, Redemption, ServiceRating
+from marketplace.shop.models import Checkout, Order, OrderLine, OrderPayout, Payment, Redemption, ServiceRating
 from portfolios.models import PartnerMembership
 from promotions.models import Promotion, PromotionDelivery, PromotionFeedback
 from promotions.services import AudienceTooSmallError, promotion_create, promotion_publish
 from vendors.models import Product, Vendor
 
 from .bulk import ProgressFactory, insert_rows
-from .catalogue import REVIEWS
+from .catalogue import REVIEWS, STREETS, TOWNS
 from .payments import demo_payments_record
 
 RATED_VENDORS = 300  # vendors that get delivered, rated orders (the first ones, by id)
 RATED_KEY = "demo-rated-"
+HISTORY_DAYS = 180  # the rated orders were placed over the last six months
+# Orders and their ratings: set-based, in chunks of this many rows per UPDATE.
+DATES_CHUNK = 1000
+
+
+def demo_address(rng: random.Random) -> str:
+    return f"{rng.randint(1, 220)} {rng.choice(STREETS)}, {rng.choice(TOWNS)}"
+
+
+def orders_date(placed: dict[int, datetime]) -> None:
+    """Date these orders (id -> when placed) and what goes with each: its checkout, payment (paid when placed),
+    payout and redemption at that moment; a shipped, delivered or cancelled order was last changed, and rated,
+    three days later (never in the future). The demo writes its orders now and then dates them, as auto_now_add
+    leaves no way to give bulk-created rows their time."""
+    if not placed:
+        return
+    now = timezone.now()
+    table = connection.ops.quote_name(Order._meta.db_table)
+    items = sorted(placed.items())
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), DATES_CHUNK):
+            chunk = items[start : start + DATES_CHUNK]
+            values = ", ".join(["(%s, %s::timestamptz)"] * len(chunk))
+            cursor.execute(
+                f"UPDATE {table} o SET created_at = v.placed, updated_at = CASE WHEN o.status IN %s THEN v.placed "
+                f"ELSE LEAST(v.placed + interval '3 days', %s) END FROM (VALUES {values}) AS v(id, placed) "
+                "WHERE o.id = v.id",
+                [(Order.Status.AWAITING_PAYMENT, Order.Status.PAID), now, *[x for pair in chunk for x in pair]],
+            )
+    ids = [pk for pk, _ in items]
+    order_placed = Order.objects.filter(checkout=OuterRef("checkout_id")).order_by("created_at").values("created_at")
+    Checkout.objects.filter(orders__in=ids).update(
+        created_at=Subquery(
+            Order.objects.filter(checkout=OuterRef("pk")).order_by("created_at").values("created_at")[:1]
+        )
+    )
+    Payment.objects.filter(checkout__orders__in=ids).update(
+        created_at=Subquery(order_placed[:1]), paid_at=Subquery(order_placed[:1])
+    )
+    this_order = Order.objects.filter(pk=OuterRef("order_id"))
+    OrderPayout.objects.filter(order__in=ids).update(created_at=Subquery(this_order.values("created_at")[:1]))
+    Redemption.objects.filter(order__in=ids).update(created_at=Subquery(this_order.values("created_at")[:1]))
+    ServiceRating.objects.filter(order__in=ids).update(created_at=Subquery(this_order.values("updated_at")[:1]))
 
 
 def rated_orders_create(rng: random.Random, progress: ProgressFactory) -> None:
@@ -47,8 +91,14 @@ def rated_orders_create(rng: random.Random, progress: ProgressFactory) -> None:
     for product in Product.objects.filter(vendor_id__in=ids, active=True).order_by("vendor_id", "id"):
         if len(products_of[product.vendor_id]) < 5:
             products_of[product.vendor_id].append(product)
+    names = dict(
+        User.objects.filter(pk__in={c for buyers in buyers_of.values() for c in buyers}).values_list(
+            "id", "display_name"
+        )
+    )
+    now = timezone.now()
     bar = progress(total=len(vendors), desc="ratings", unit="vendor")
-    checkouts, orders, lines, ratings = [], [], [], []
+    checkouts, orders, lines, ratings, placed_at = [], [], [], [], []
     for vendor in vendors:
         buyers, products = buyers_of[vendor.pk], products_of[vendor.pk]
         bar.update(1)
@@ -67,11 +117,13 @@ def rated_orders_create(rng: random.Random, progress: ProgressFactory) -> None:
                 vendor=vendor,
                 status=Order.Status.DELIVERED,
                 buyer_was_partner=True,
-                ship_to_name=f"Consumer {buyer}",
-                ship_to_address=f"{rng.randint(1, 200)} High Street",
+                ship_to_name=names.get(buyer, ""),
+                ship_to_address=demo_address(rng),
                 subtotal=product.price,
                 total=product.price,
             )
+            # Delivered and rated: placed at least four days ago, over the last six months.
+            placed_at.append(now - timedelta(minutes=rng.randint(4 * 1440, HISTORY_DAYS * 1440)))
             checkouts.append(checkout)
             placed.append(order)
             # The line is the product the order was priced from, so its total is what its line says.
@@ -92,6 +144,7 @@ def rated_orders_create(rng: random.Random, progress: ProgressFactory) -> None:
     OrderLine.objects.bulk_create(lines)
     ServiceRating.objects.bulk_create(ratings)
     demo_payments_record(orders=orders)
+    orders_date({order.pk: when for order, when in zip(orders, placed_at, strict=True)})
     bar.close()
 
 
@@ -141,14 +194,17 @@ def demo_orders_and_promotions_create(rng: random.Random, vendor: Vendor, demo_c
     products = list(vendor.products.filter(active=True, stock__gte=5).order_by("id")[:3])
     if not products:
         return
+    placed_at: dict[int, datetime] = {}
     for n, buyer in enumerate(buyers):
         cart_add(consumer=buyer, product_id=rng.choice(products).pk, quantity=1)
         placed = checkout_place(
             consumer=buyer,
             idempotency_key=f"demo-{buyer.pk}",
-            ship_to_name=str(buyer),
-            ship_to_address=f"{n + 1} Demo Street, London",
+            ship_to_name=buyer.display_name or str(buyer),
+            ship_to_address=f"{n + 1} {STREETS[n % len(STREETS)]}, London",
         )
+        # Waiting to be shipped: placed over the last three days, the newest first in the vendor's list.
+        placed_at.update({order.pk: now - timedelta(hours=5 + n * 13) for order in placed.orders})
         payment_start(payment_id=placed.payment.pk)
         payment_confirm(
             consumer=buyer,
@@ -160,6 +216,8 @@ def demo_orders_and_promotions_create(rng: random.Random, vendor: Vendor, demo_c
     if first is not None:
         Order.objects.filter(pk=first.pk).update(status=Order.Status.DELIVERED)
         order_rate(consumer=demo_consumer, order_id=first.pk, score=5, comment="Beans arrived the day after roasting.")
+        placed_at[first.pk] = now - timedelta(days=19, hours=3)  # the demo consumer's delivered order
+    orders_date(placed_at)
 
 
 def demo_ended_promotion_create(rng: random.Random, vendor: Vendor) -> None:
@@ -191,6 +249,7 @@ def demo_ended_promotion_create(rng: random.Random, vendor: Vendor) -> None:
     checkouts = Checkout.objects.bulk_create(
         Checkout(consumer_id=c, idempotency_key=f"demo-summer-{c}") for c in redeemers
     )
+    names = dict(User.objects.filter(pk__in=redeemers).values_list("id", "display_name"))
     orders, lines = [], []
     for checkout in checkouts:
         product = rng.choice(products)
@@ -204,8 +263,8 @@ def demo_ended_promotion_create(rng: random.Random, vendor: Vendor) -> None:
                 vendor=vendor,
                 status=Order.Status.DELIVERED,
                 buyer_was_partner=True,
-                ship_to_name=f"Consumer {checkout.consumer_id}",
-                ship_to_address=f"{rng.randint(1, 200)} Station Road",
+                ship_to_name=names.get(checkout.consumer_id, ""),
+                ship_to_address=demo_address(rng),
                 subtotal=subtotal,
                 discount=discount,
                 total=subtotal - discount,
@@ -221,6 +280,8 @@ def demo_ended_promotion_create(rng: random.Random, vendor: Vendor) -> None:
         Redemption(promotion=past, order=o, consumer_id=o.consumer_id, amount=o.discount) for o in orders
     )
     demo_payments_record(orders=orders)
+    # Placed while the promotion ran.
+    orders_date({o.pk: starts + timedelta(minutes=rng.randint(30, 7 * 1440 - 30)) for o in orders})
     # About a quarter of the reached partners say what they thought (most redeemers found it useful); the
     # reasons of the rest lean to price and relevance, with some "too frequent" for the audience preview.
     redeemed = set(redeemers)

@@ -14,6 +14,7 @@ from marketplace.accounts.demo import DEMO_ADMIN, DEMO_CONSUMER, DEMO_MODERATOR,
 from marketplace.accounts.models import AgeBand, ConsumerProfile, Interest, Region, User
 
 from .bulk import BATCH, ProgressFactory, batched, insert_rows
+from .catalogue import person_name
 
 if TYPE_CHECKING:
     from .seed import DemoResult
@@ -84,7 +85,7 @@ def consumers_create(
         insert_rows(
             User,
             ["email", "display_name", "password", "date_joined"],
-            [(email, f"Consumer {n}", password_hash, _joined(now, n)) for n, email in zip(batch, emails, strict=True)],
+            [(email, person_name(n), password_hash, _joined(now, n)) for n, email in zip(batch, emails, strict=True)],
         )
         by_email = dict(User.objects.filter(email__in=emails).values_list("email", "id"))
         ids = [by_email[email] for email in emails]

@@ -25,6 +25,7 @@ from marketplace.shop.services.fulfilment import buyers_established_mark
 from portfolios.models import MembershipEvent, PartnerMembership
 from vendors.models import Product, Vendor
 
+from .asks import demo_asks_create
 from .bulk import ProgressFactory, analyze, bulk_load, last_id, lock_for_writes, no_progress
 from .orders import demo_ended_promotion_create, demo_orders_and_promotions_create, rated_orders_create
 from .partnerships import (
@@ -151,4 +152,5 @@ def seed_demo(scale: DemoScale, *, progress: ProgressFactory = no_progress) -> D
         rated_orders_create(random.Random(scale.seed + 5), progress)
         # The bulk orders skip the fulfilment service, which marks buyers whose orders two vendors delivered.
         buyers_established_mark()
+    demo_asks_create(demo_consumer=demo_consumer, demo_vendor=demo_vendor)
     return result

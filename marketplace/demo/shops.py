@@ -20,14 +20,25 @@ from vendors.models import Category, Product, Vendor
 
 from . import pictures
 from .bulk import BATCH, ProgressFactory, batched, insert_rows
-from .catalogue import CATALOGUE, CATEGORIES, PLACES, TOWNS, CategoryCatalogue
+from .catalogue import (
+    CATALOGUE,
+    CATEGORIES,
+    ORIGINS,
+    PREFIXES,
+    PROMISES,
+    TOWNS,
+    CategoryCatalogue,
+    person_name,
+    trade_of,
+)
 
 if TYPE_CHECKING:
     from .seed import DemoResult
 
-PICTURE_POOL = 12  # pictures per category, shared by its products: constant cost at any scale
+PICTURE_POOL = 12  # logos per category that vendors past LOGO_LIMIT share: constant cost at any scale
 LOGO_LIMIT = 500  # vendors beyond this share their category's logos
-SIZES = ["", " (gift box)", " (large)", " (refill)", " (bundle of 2)"]
+# A vendor asked for more products than its trade's list names sells variants of them.
+SIZES = ["", " (bundle of 2)", " (gift wrapped)", " (large)", " (seconds)"]
 VENDOR_FIELDS = [
     "owner_id",
     "name",
@@ -55,7 +66,8 @@ PRODUCT_FIELDS = [
 
 class PictureShelf:
     """The demo's stored pictures, each drawn and saved once and looked up once per run: 200k products share
-    a pool of a few hundred files, so asking the storage for every product would cost more than the rows."""
+    one picture per kind of product (about 120 files), so asking the storage for every product would cost more
+    than the rows."""
 
     def __init__(self) -> None:
         self.known: set[str] = set()
@@ -67,11 +79,8 @@ class PictureShelf:
             self.known.add(name)
         return name
 
-    def product_picture(self, catalogue: CategoryCatalogue, variant: int, *, prefix: str = "pool") -> str:
-        slug = slugify(catalogue.motif)
-        return self.stored(
-            f"demo/products/{prefix}-{slug}-{variant:02d}.jpg", lambda: pictures.product_picture(catalogue, variant)
-        )
+    def product_picture(self, kind: str) -> str:
+        return self.stored(f"demo/products/kind-{slugify(kind)}.jpg", lambda: pictures.kind_picture(kind))
 
     def logo(self, catalogue: CategoryCatalogue, name: str, n: int) -> str:
         if n >= LOGO_LIMIT:
@@ -90,16 +99,29 @@ def categories_ensure() -> list[Category]:
 
 
 def vendor_name(n: int, catalogue: CategoryCatalogue) -> str:
-    """Unique and readable: "Harbour Roasters", then "Harbour Roasters of Leeds", a number only past those."""
-    per_category = len(PLACES) * len(catalogue.nouns)
-    k = n // len(CATEGORIES)
-    base = f"{PLACES[k % len(PLACES)]} {catalogue.nouns[(k // len(PLACES)) % len(catalogue.nouns)]}"
-    round_ = k // per_category
+    """Unique and readable: vendor n is the k-th of its category (n = k * categories + category), in the k-th
+    trade of it by turns ("Rosa's Roasters", "Patel's Tea Merchants"), its first word from PREFIXES shifted per
+    category so the first sixty vendors each have their own; past those "… of Leeds", a number only past
+    every town. Within a category (k mod prefixes, k div prefixes) differ, and categories' nouns differ."""
+    category, k = n % len(CATEGORIES), n // len(CATEGORIES)
+    trade = catalogue.trades[k % len(catalogue.trades)]
+    noun = trade.nouns[(k // len(catalogue.trades)) % len(trade.nouns)]
+    base = f"{PREFIXES[(k + 5 * category) % len(PREFIXES)]} {noun}"
+    round_ = k // len(PREFIXES)
     if round_ == 0:
         return base
     if round_ <= len(TOWNS):
         return f"{base} of {TOWNS[round_ - 1]}"
     return f"{base} {round_}"
+
+
+def vendor_description(rng: random.Random, catalogue: CategoryCatalogue, name: str, founder: str) -> str:
+    """What the vendor says of itself: its trade's opening line, how it began, how it works and a promise."""
+    trade = trade_of(catalogue, name)
+    origin = rng.choice(ORIGINS).format(founder=founder, town=rng.choice(TOWNS), year=rng.randint(1979, 2022))
+    return " ".join(
+        [rng.choice(trade.openers).format(name=name), origin, rng.choice(trade.details), rng.choice(PROMISES)]
+    )
 
 
 def vendors_create(
@@ -122,7 +144,7 @@ def vendors_create(
         insert_rows(
             User,
             ["email", "display_name", "password"],
-            [(e, f"Owner {n}", password_hash) for n, e in zip(batch, emails, strict=True)],
+            [(e, person_name(n, salt=1), password_hash) for n, e in zip(batch, emails, strict=True)],
         )
         owners = dict(User.objects.filter(email__in=emails).values_list("email", "id"))
         rows = []
@@ -144,7 +166,7 @@ def vendors_create(
                     slugify(name),
                     category.pk,
                     status,
-                    rng.choice(catalogue.descriptions).format(name=name),
+                    vendor_description(rng, catalogue, name, person_name(n, salt=1)),
                     email,
                     joined if status != Vendor.Status.PENDING else None,
                     "Repeated complaints about late deliveries." if status == Vendor.Status.SUSPENDED else "",
@@ -153,7 +175,8 @@ def vendors_create(
             )
         insert_rows(Vendor, VENDOR_FIELDS, rows)
         by_slug = {
-            v.slug: v for v in Vendor.objects.filter(slug__in=[r[2] for r in rows]).only("id", "slug", "category_id")
+            v.slug: v
+            for v in Vendor.objects.filter(slug__in=[r[2] for r in rows]).only("id", "name", "slug", "category_id")
         }
         vendors = [by_slug[r[2]] for r in rows]
         insert_rows(
@@ -186,30 +209,26 @@ def products_create(
     progress: ProgressFactory,
     result: DemoResult,
     *,
-    own_pictures: bool = False,
+    desc: str = "products",
 ) -> None:
-    """Products from the vendor's category list, each with a picture (the demo vendor's are its own)."""
+    """Products from the list of the vendor's trade (a roaster sells coffee, a tea merchant tea), each with the
+    picture of its kind (a belt looks like a belt)."""
     categories = {c.pk: c.name for c in Category.objects.all()}
-    desc = "demo vendor products" if own_pictures else "products"
     bar = progress(total=len(vendors) * per_vendor, desc=desc, unit="row")
     partner_share = Decimal("0.9")
     cent = Decimal("0.01")
 
     def rows() -> Iterator[tuple[object, ...]]:
         for vendor in vendors:
-            catalogue = CATALOGUE[categories[vendor.category_id]]
-            choices = rng.sample(range(len(catalogue.products)), len(catalogue.products))
+            products = trade_of(CATALOGUE[categories[vendor.category_id]], vendor.name).products
+            choices = rng.sample(range(len(products)), len(products))
             for i in range(per_vendor):
-                name, description, low, high = catalogue.products[choices[i % len(choices)]]
+                name, description, low, high, kind = products[choices[i % len(choices)]]
                 suffix = SIZES[(i // len(choices)) % len(SIZES)] + ("" if i < len(choices) * len(SIZES) else f" {i}")
                 price = price_pick(rng, low, high)
                 partner = (price * partner_share).quantize(cent) if rng.random() < 0.3 else None
                 stock = rng.choice([0, 3, 8, 12, 25, 40, 60, 100])
-                image = (
-                    shelf.product_picture(catalogue, i, prefix=vendor.slug)
-                    if own_pictures
-                    else shelf.product_picture(catalogue, (vendor.pk * 7 + i) % PICTURE_POOL)
-                )
+                image = shelf.product_picture(kind)
                 sku = f"V{vendor.pk}-{i + 1:03d}"
                 yield (vendor.pk, vendor.category_id, f"{name}{suffix}", sku, description, price, partner, stock, image)
 
@@ -225,7 +244,7 @@ def named_vendor_ensure(
     progress: ProgressFactory,
     result: DemoResult,
 ) -> Vendor:
-    """Demo Coffee Roasters, owned by the demo vendor account, with ten products pictured on their own."""
+    """Demo Coffee Roasters, owned by the demo vendor account, with ten products of a roaster's."""
     vendor = Vendor.objects.filter(owner=accounts[DEMO_VENDOR]).first()
     if vendor is None:
         vendor = Vendor.objects.create(
@@ -242,5 +261,5 @@ def named_vendor_ensure(
         result.vendors_created += 1
         vendor.logo.name = shelf.logo(CATALOGUE[categories[0].name], vendor.name, 0)
         vendor.save(update_fields=["logo"])
-        products_create(rng, [vendor], 10, shelf, progress, result, own_pictures=True)
+        products_create(rng, [vendor], 10, shelf, progress, result, desc="demo vendor products")
     return vendor

@@ -104,7 +104,13 @@ class RatingForm(forms.Form):
         coerce=int,
         label="Service rating",
     )
-    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=COMMENT_MAX_LENGTH)
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        label="Your review (optional)",
+        help_text="Other shoppers see it on the vendor's page with your rating, without your name.",
+    )
 
 
 class CompareForm(forms.Form):

@@ -3,7 +3,7 @@
 A suspended vendor is hidden from the marketplace (vendors.moderation.services.vendor_suspend): for the
 public its page does not exist. Its current partners and its buyers, though, hold it in their portfolio or
 wait for an order from it; for them the page says it is suspended and what happens to their open orders,
-instead of a bare 404.
+instead of a bare 404. A link to one of its products says the shop is suspended, to anyone.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from marketplace.accounts.models import User
 from portfolios.models import PartnerMembership
-from vendors.models import Vendor
+from vendors.models import Product, Vendor
 
 from .models import Order
 
@@ -26,6 +26,24 @@ class SuspendedVendorView:
     vendor: Vendor
     is_partner: bool
     open_orders: list[Order]
+
+
+@dataclass(frozen=True)
+class SuspendedProduct:
+    name: str
+    vendor_name: str
+    vendor_slug: str
+
+
+def product_get_of_suspended_vendor(*, pk: int) -> SuspendedProduct | None:
+    """A product whose vendor is suspended, as its link tells anyone who follows it: its name and its shop's.
+    None for any other product (active or not) of any other vendor. One query."""
+    row = (
+        Product.objects.filter(pk=pk, vendor__status=Vendor.Status.SUSPENDED)
+        .values_list("name", "vendor__name", "vendor__slug")
+        .first()
+    )
+    return SuspendedProduct(*row) if row else None
 
 
 def vendor_get_suspended_for_customer(*, slug: str, consumer: User | AnonymousUser) -> SuspendedVendorView | None:

@@ -106,7 +106,9 @@ class Insights:
         return rounding_note()
 
     def chart_data(self) -> dict[str, Any]:
-        """What the charts draw, for json_script (numbers also shown in tables)."""
+        """What the charts draw, for json_script (numbers also shown in tables). The doughnut's legend names
+        only the reasons it draws a slice for: the ones with a shown count above zero."""
+        drawn = [r for r in self.end_reasons if r["ended_90d"]]
         return {
             "rounded_to": self.min_group,
             "grain": self.grain,
@@ -115,8 +117,8 @@ class Insights:
             "adds": self.adds_series,
             "ends": self.ends_series,
             "reasons": {
-                "labels": [r["label"] for r in self.end_reasons],
-                "values": [r["ended_90d"] for r in self.end_reasons],
+                "labels": [r["label"] for r in drawn],
+                "values": [r["ended_90d"] for r in drawn],
             },
             "segments": {
                 dim: {"labels": [r.label for r in rows], "values": [r.partners for r in rows]}

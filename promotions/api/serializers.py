@@ -1,8 +1,11 @@
-"""The partner feed and feedback on it, through the API (under /api/v1/portfolio/feed/)."""
+"""The partner feed and feedback on it, and the consumer's digest with its setting, through the API (under
+/api/v1/portfolio/feed/ and /api/v1/portfolio/digest/)."""
 
 from __future__ import annotations
 
 from rest_framework import serializers
+
+from marketplace.accounts.models import DigestFrequency
 
 from ..models import PromotionFeedback
 
@@ -49,3 +52,25 @@ class PromotionFeedbackOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = PromotionFeedback
         fields = ["promotion", "verdict", "reason", "updated_at"]
+
+
+class DigestProductSerializer(FeedProductSerializer):
+    vendor_name = serializers.CharField(source="vendor.name")
+    your_price = serializers.DecimalField(
+        max_digits=10, decimal_places=2, help_text="What you pay: the partner price where the vendor gives one."
+    )
+
+
+class DigestOutputSerializer(serializers.Serializer):
+    digest_frequency = serializers.ChoiceField(choices=DigestFrequency.choices, source="profile.digest_frequency")
+    confirmed = serializers.BooleanField(help_text="False until you choose: no digest e-mail is sent before.")
+    last_sent_at = serializers.DateTimeField(source="profile.digest_sent_at", allow_null=True)
+    window_start = serializers.DateTimeField(source="digest.window_start")
+    window_end = serializers.DateTimeField(source="digest.window_end")
+    promotions = FeedPromotionSerializer(many=True, source="digest.promotions")
+    products = DigestProductSerializer(many=True, source="digest.products")
+    more_products = serializers.BooleanField(source="digest.more_products")
+
+
+class DigestSettingsInputSerializer(serializers.Serializer):
+    digest_frequency = serializers.ChoiceField(choices=DigestFrequency.choices)

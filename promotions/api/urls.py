@@ -6,4 +6,5 @@ from . import views
 urlpatterns = [
     path("feed/", views.PartnerFeedApi.as_view(), name="portfolio-feed"),
     path("feed/<id:promotion_id>/feedback/", views.PromotionFeedbackApi.as_view(), name="portfolio-feedback"),
+    path("digest/", views.PartnerDigestApi.as_view(), name="portfolio-digest"),
 ]

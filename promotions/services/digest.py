@@ -131,10 +131,10 @@ def _deliver_within_cap(consumer: User, vendor_ids: list[int], now: datetime) ->
     return added
 
 
-def partner_digest_compose(*, profile: ConsumerProfile, now: datetime) -> PartnerDigest:
+def partner_digest_compose(*, profile: ConsumerProfile, now: datetime, deliver: bool = True) -> PartnerDigest:
     """The consumer's digest for the window since their watermark. Writes the deliveries the digest makes (within
     the cap, see `_deliver_within_cap`), so call it inside the transaction that records the digest (or one that
-    is rolled back, for a preview)."""
+    is rolled back, for a preview). With deliver=False it only reads: what was delivered, and the new products."""
     consumer = profile.user
     start = _window_start(profile, now)
     digest = PartnerDigest(consumer=consumer, frequency=profile.digest_frequency, window_start=start, window_end=now)
@@ -145,7 +145,8 @@ def partner_digest_compose(*, profile: ConsumerProfile, now: datetime) -> Partne
     )
     if not vendor_ids:
         return digest
-    digest.delivered_now = _deliver_within_cap(consumer, vendor_ids, now)
+    if deliver:
+        digest.delivered_now = _deliver_within_cap(consumer, vendor_ids, now)
     delivered = PromotionDelivery.objects.filter(
         consumer=consumer, delivered_at__gt=start, delivered_at__lte=now
     ).values("promotion_id")
@@ -350,6 +351,19 @@ def partner_digest_send(*, now: datetime | None = None, limit: int = BATCH) -> d
         record=lambda consumer_id: partner_digest_record(consumer_id=consumer_id, now=now),
         limit=limit,
     )
+
+
+def partner_digest_show(*, consumer: User, now: datetime | None = None) -> tuple[PartnerDigest, ConsumerProfile]:
+    """What the consumer's partners sent them since their last digest, with their profile (its digest settings),
+    for their own digest page and API: the digest e-mail's promotions and new products, read only. Reading sends
+    nothing, delivers nothing and leaves the watermark where it was; a promotion held back by the weekly cap
+    shows once it is delivered (by the clock or the next digest), so the page runs the same queries whatever it
+    shows."""
+    now = now or timezone.now()
+    profile = ConsumerProfile.objects.select_related("user").filter(user=consumer).first()
+    if profile is None:  # every account gets a profile when created; one made by a bulk load may lack it
+        profile = ConsumerProfile(user=consumer)
+    return partner_digest_compose(profile=profile, now=now, deliver=False), profile
 
 
 def partner_digest_preview(*, consumer: User, now: datetime | None = None) -> tuple[str, str, PartnerDigest]:

@@ -6,9 +6,16 @@
   var data = JSON.parse(source.textContent);
   var colours = ["#0b5cad", "#1a7f37", "#b42318", "#8a5a00", "#6639ba", "#0a7d8c", "#57606a", "#bf3989"];
 
+  // Each chart fills its box (.chart in site.css sets the height), so it stays readable on a phone instead of
+  // keeping a wide screen's aspect ratio; a bar chart's box grows with its bars.
   function draw(id, config) {
     var canvas = document.getElementById(id);
-    if (canvas) { new Chart(canvas, config); }
+    if (!canvas) { return; }
+    var box = canvas.parentNode;
+    var bars = Number(box.getAttribute("data-bars"));
+    if (bars) { box.style.height = Math.max(10, 4 + bars * 2) + "rem"; }
+    config.options.maintainAspectRatio = false;
+    new Chart(canvas, config);
   }
 
   // Counts of consumers arrive rounded down to a multiple of `rounded_to` (K): a tooltip shows the range a
@@ -22,10 +29,11 @@
   var countAxis = { beginAtZero: true, ticks: { precision: 0, stepSize: step > 1 ? step : undefined } };
   var rangeTooltip = { callbacks: { label: function (context) { return context.dataset.label + ": " + range(context.raw); } } };
 
+  // Partners from zero: an axis starting near the line's lowest point makes a change of one step look like a fall.
   draw("chart-partners", {
     type: "line",
     data: { labels: data.days, datasets: [{ label: "Partners", data: data.partners, borderColor: colours[0], backgroundColor: colours[0], pointRadius: 2, spanGaps: false }] },
-    options: { responsive: true, plugins: { legend: { display: false }, tooltip: rangeTooltip }, scales: { y: Object.assign({}, countAxis, { beginAtZero: false }) } }
+    options: { responsive: true, plugins: { legend: { display: false }, tooltip: rangeTooltip }, scales: { y: countAxis } }
   });
   draw("chart-flow", {
     type: "bar",

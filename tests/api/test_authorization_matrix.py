@@ -21,6 +21,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from marketplace.accounts.services import api_token_create
+from marketplace.asks.services import ask_draft_create, ask_publish, offer_make
+from marketplace.shop.models import ServiceRating
 from marketplace.shop.services import address_save, cart_add
 from portfolios.services import membership_start
 from promotions.models import Promotion
@@ -47,6 +49,8 @@ class World:
     flag: VendorFlag
     report: VendorReport
     address: Any = None  # the consumer's saved delivery address
+    ask: Any = None  # the consumer's open ask, addressed to vendor A (its partner)
+    offer: Any = None  # vendor A's live offer on it
 
 
 @pytest.fixture
@@ -70,6 +74,15 @@ def world(db) -> World:
     flag = VendorFlag.objects.create(vendor=vendor_b, kind=VendorFlag.Kind.REPORTS, details={"open_reports": 3})
     report = VendorReport.objects.create(reporter=users["other_consumer"], vendor=vendor_b, reason="fraud")
     address = address_save(consumer=users["consumer"], name="Matrix", address="1 Matrix Road")
+    ask = ask_draft_create(
+        consumer=users["consumer"],
+        category_id=vendor_a.category_id,
+        title="Matrix ask",
+        description="Anything",
+        respond_by=now + timedelta(days=2),
+    )
+    ask = ask_publish(consumer=users["consumer"], ask_id=ask.pk)
+    offer = offer_make(vendor=vendor_a, ask_id=ask.pk, price="10.00", valid_until=now + timedelta(days=1))
     return World(
         users,
         vendor_a,
@@ -84,6 +97,8 @@ def world(db) -> World:
         flag,
         report,
         address,
+        ask,
+        offer,
     )
 
 
@@ -121,6 +136,25 @@ PRODUCT: Kwargs = lambda w: {"pk": w.product.pk}  # noqa: E731
 ORDER: Kwargs = lambda w: {"pk": w.order.pk}  # noqa: E731
 CHECKOUT: Kwargs = lambda w: {"pk": w.order.checkout_id}  # noqa: E731
 PROMO: Kwargs = lambda w: {"pk": w.promotion.pk}  # noqa: E731
+ASK: Kwargs = lambda w: {"pk": w.ask.pk}  # noqa: E731
+ASK_OFFER: Kwargs = lambda w: {"pk": w.ask.pk, "offer_id": w.offer.pk}  # noqa: E731
+
+
+def _ask_body(w: World) -> dict[str, Any]:
+    return {
+        "category": w.vendor_a.category.slug,
+        "title": "Matrix",
+        "description": "Anything",
+        "respond_by": (timezone.now() + timedelta(days=2)).isoformat(),
+    }
+
+
+def _review(w: World) -> dict[str, Any]:
+    """A buyer's review of vendor A on the world's order, as order_rate leaves one written with text."""
+    review = ServiceRating.objects.create(
+        order=w.order, vendor=w.vendor_a, consumer=w.users["consumer"], score=2, comment="Rude", public=True
+    )
+    return {"pk": review.pk}
 
 
 def _csv(w: World) -> dict[str, Any]:
@@ -232,6 +266,31 @@ MATRIX: dict[tuple[str, str], tuple[Kwargs, Callable[[World], Any] | None, dict[
     ("sell-promotion-publish", "POST"): (PROMO, None, owned_by("vendor", 409)),
     ("sell-promotion-end", "POST"): (PROMO, None, owned_by("vendor", 409)),  # a draft cannot end
     ("sell-promotion-results", "GET"): (PROMO, None, owned_by("vendor", 200)),
+    # Asks: the consumer's own (another's answers 404); the vendor's only when addressed to it (vendor B is not
+    # the consumer's partner: 404, like an ask that does not exist).
+    ("asks-list", "GET"): (NONE, None, signed_in(200)),
+    ("asks-list", "POST"): (NONE, _ask_body, signed_in(201)),
+    ("asks-audience", "GET"): (NONE, None, signed_in(400)),  # no category named
+    ("asks-mute", "POST"): (A_ID, lambda w: {"muted": True}, signed_in(200)),
+    ("asks-detail", "GET"): (ASK, None, owned_by("consumer", 200)),
+    ("asks-publish", "POST"): (ASK, None, owned_by("consumer", 409)),  # already open
+    ("asks-cancel", "POST"): (ASK, None, owned_by("consumer", 200)),
+    ("asks-offer-accept", "POST"): (
+        ASK_OFFER,
+        lambda w: {"ship_to_name": "C", "ship_to_address": "A"},
+        owned_by("consumer", 201),
+    ),
+    ("asks-offer-report", "POST"): (ASK_OFFER, lambda w: {"text": "Bait"}, owned_by("consumer", 201)),
+    ("sell-ask-list", "GET"): (NONE, None, vendor_list(200)),
+    ("sell-ask-insights", "GET"): (NONE, None, vendor_list(200)),
+    ("sell-ask-detail", "GET"): (ASK, None, owned_by("vendor", 200)),
+    ("sell-ask-offer", "POST"): (
+        ASK,
+        lambda w: {"price": "9.00", "valid_until": (timezone.now() + timedelta(days=1)).isoformat()},
+        owned_by("vendor", 201),  # its one revision
+    ),
+    ("sell-ask-withdraw", "POST"): (ASK, None, owned_by("vendor", 200)),
+    ("sell-ask-not-interested", "POST"): (ASK, None, owned_by("vendor", 409)),  # it already offered
     ("moderation-queue", "GET"): (NONE, None, moderators()),
     ("moderation-flag-list", "GET"): (NONE, None, moderators()),
     ("moderation-flag-clear", "POST"): (lambda w: {"pk": w.flag.pk}, None, moderators()),
@@ -252,6 +311,7 @@ MATRIX: dict[tuple[str, str], tuple[Kwargs, Callable[[World], Any] | None, dict[
     ("moderation-report-resolve", "POST"): (lambda w: {"pk": w.report.pk}, lambda w: {"note": "Done"}, moderators()),
     ("moderation-report-dismiss", "POST"): (lambda w: {"pk": w.report.pk}, lambda w: {"note": "No"}, moderators()),
     ("moderation-audit", "GET"): (NONE, None, moderators()),
+    ("moderation-review-hide", "POST"): (_review, lambda w: {"reason": "Insults"}, moderators()),
     # Anyone signed in may report a vendor, except its own owner; one open report each.
     ("moderation-report-create", "POST"): (
         B_SLUG,

@@ -56,6 +56,7 @@ def _pages(demo_vendor: Vendor) -> dict[str, list[str]]:
             demo_vendor.get_absolute_url(),
             "/search/?q=coffee",
             "/portfolio/",
+            "/portfolio/digest/",
             "/cart/",
             "/checkout/",
             f"/checkout/{demo_vendor.unpaid_checkout_id}/pay/",
@@ -77,7 +78,7 @@ def test_pages_have_no_serious_or_critical_accessibility_violations(live_server,
         context = _context(browser)
         page = context.new_page()
         browser_login(page, live_server.url, email, DEMO_PASSWORD)
-        expect(page.get_by_role("button", name=f"Log out ({email})")).to_be_attached()
+        expect(page.get_by_role("button", name=f"Sign out ({email})")).to_be_attached()
         for path in paths:
             page.goto(f"{live_server.url}{path}")
             page.add_script_tag(path=str(AXE))

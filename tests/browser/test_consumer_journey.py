@@ -50,8 +50,8 @@ def test_consumer_journey_in_browser(live_server, browser, page: Page, screensho
     page.get_by_label("Email:").fill("newshopper@example.com")
     page.get_by_label("Password:", exact=True).fill("a-Long-and-new-passw0rd")
     page.get_by_label("Password (again):").fill("a-Long-and-new-passw0rd")
-    page.get_by_role("button", name="Sign Up").click()
-    expect(page.get_by_role("button", name=re.compile("Log out"))).to_be_visible()
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("button", name=re.compile("Sign out"))).to_be_visible()
 
     # Search for a vendor and open it.
     page.goto(f"{live_server.url}/vendors/")

@@ -28,7 +28,7 @@ def test_ended_vendor_disappears_from_home_and_search_but_its_name_finds_it_mark
 
     # Before: the grocer is featured and advertised on the home page
     browser_login(page, live_server.url, consumer.email)
-    expect(page.get_by_role("button", name=re.compile("Log out"))).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("Sign out"))).to_be_visible()
     page.goto(f"{live_server.url}/")
     expect(page.get_by_text("Grumpy Grocer carrot week")).to_be_visible()
 

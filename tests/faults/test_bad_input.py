@@ -47,6 +47,8 @@ from marketplace.accounts import token_views as token_pages
 from marketplace.accounts.api import token_views as api_token_views
 from marketplace.accounts.api import views as account_api
 from marketplace.accounts.services import api_token_create
+from marketplace.asks.api import serializers as ask_serializers
+from marketplace.asks.services import ask_draft_create, ask_publish, offer_make
 from marketplace.kernel.limits import CHOICES_MAX_ITEMS, BoundedManyRelatedField, IdModelMultipleChoiceField
 from marketplace.sell import forms as sell_forms
 from marketplace.sell.api import serializers as sell_serializers
@@ -91,6 +93,10 @@ WATCHED = [
     "shop.ShippingPolicy",
     "shop.ShippingRegionRate",
     "shop.SavedAddress",
+    "asks.Ask",
+    "asks.Offer",
+    "asks.OfferReport",
+    "asks.AskMute",
 ]
 # Text a person may type: accepted or refused, never a 500.
 HUMAN_TEXT = [
@@ -121,6 +127,20 @@ class World:
     flag: VendorFlag
     report: VendorReport
     address: Any = None  # the actor's saved delivery address
+    ask_mine: Any = None  # the actor's open ask, addressed to vendor B (its partner)
+    offer_mine: Any = None  # vendor B's live offer on it
+    ask_to_me: Any = None  # the buyer's open ask, addressed to vendor A (the actor's)
+
+
+def _open_ask(consumer: Any, vendor: Vendor) -> Any:
+    draft = ask_draft_create(
+        consumer=consumer,
+        category_id=vendor.category_id,
+        title="Faults",
+        description="Anything",
+        respond_by=timezone.now() + timedelta(days=2),
+    )
+    return ask_publish(consumer=consumer, ask_id=draft.pk)
 
 
 @pytest.fixture
@@ -148,6 +168,10 @@ def world(db) -> World:
     token, _ = api_token_create(user=actor, name="faults")
     flag = VendorFlag.objects.create(vendor=vendor_b, kind=VendorFlag.Kind.REPORTS, details={"open_reports": 3})
     report = VendorReport.objects.create(reporter=buyer, vendor=vendor_b, reason="fraud")
+    ask_mine = _open_ask(actor, vendor_b)
+    offer_mine = offer_make(vendor=vendor_b, ask_id=ask_mine.pk, price="10.00", valid_until=now + timedelta(days=1))
+    membership_start(consumer=buyer, vendor_id=vendor_a.pk)
+    ask_to_me = _open_ask(buyer, vendor_a)
     return World(
         actor,
         applicant,
@@ -165,6 +189,9 @@ def world(db) -> World:
         flag,
         report,
         address_save(consumer=actor, name="Ann", address="1 High St"),
+        ask_mine,
+        offer_mine,
+        ask_to_me,
     )
 
 
@@ -216,6 +243,7 @@ URL_KWARGS: dict[tuple[str, str], Kwargs] = {
     ("portfolio-reinstate", "POST"): VENDOR_B_ID,
     ("portfolio-mute", "POST"): VENDOR_B_ID,
     ("portfolio-feedback", "POST"): lambda w: {"promotion_id": w.promotion.pk},
+    ("portfolio-digest", "PATCH"): NONE,
     ("sell-application", "POST"): NONE,
     ("sell-application", "PUT"): NONE,
     ("sell-profile", "PATCH"): NONE,
@@ -244,6 +272,15 @@ URL_KWARGS: dict[tuple[str, str], Kwargs] = {
     ("moderation-report-resolve", "POST"): REPORT,
     ("moderation-report-dismiss", "POST"): REPORT,
     ("moderation-report-create", "POST"): lambda w: {"slug": w.vendor_b.slug},
+    ("asks-list", "POST"): NONE,
+    ("asks-mute", "POST"): VENDOR_B_ID,
+    ("asks-publish", "POST"): lambda w: {"pk": w.ask_mine.pk},
+    ("asks-cancel", "POST"): lambda w: {"pk": w.ask_mine.pk},
+    ("asks-offer-accept", "POST"): lambda w: {"pk": w.ask_mine.pk, "offer_id": w.offer_mine.pk},
+    ("asks-offer-report", "POST"): lambda w: {"pk": w.ask_mine.pk, "offer_id": w.offer_mine.pk},
+    ("sell-ask-offer", "POST"): lambda w: {"pk": w.ask_to_me.pk},
+    ("sell-ask-withdraw", "POST"): lambda w: {"pk": w.ask_to_me.pk},
+    ("sell-ask-not-interested", "POST"): lambda w: {"pk": w.ask_to_me.pk},
 }
 
 
@@ -282,6 +319,7 @@ VALID_BODY: dict[tuple[str, str], Callable[[World], dict[str, Any]]] = {
     ("portfolio-end", "POST"): lambda w: {"reason": "price", "comment": "Too dear"},
     ("portfolio-mute", "POST"): lambda w: {"muted": True},
     ("portfolio-feedback", "POST"): lambda w: {"verdict": "not_for_me", "reason": "price"},
+    ("portfolio-digest", "PATCH"): lambda w: {"digest_frequency": "daily"},
     ("sell-application", "POST"): lambda w: {
         "name": "New Shop",
         "category": w.vendor_a.category.slug,
@@ -302,6 +340,18 @@ VALID_BODY: dict[tuple[str, str], Callable[[World], dict[str, Any]]] = {
     ("moderation-report-resolve", "POST"): lambda w: {"note": "Done"},
     ("moderation-report-dismiss", "POST"): lambda w: {"note": "No"},
     ("moderation-report-create", "POST"): lambda w: {"reason": "fraud"},
+    ("asks-list", "POST"): lambda w: {
+        "category": w.vendor_b.category.slug,
+        "title": "Faults",
+        "description": "Anything",
+        "respond_by": (timezone.now() + timedelta(days=2)).isoformat(),
+    },
+    ("asks-mute", "POST"): lambda w: {"muted": True},
+    ("asks-offer-accept", "POST"): lambda w: {"ship_to_name": "Ann", "ship_to_address": "1 High St"},
+    ("sell-ask-offer", "POST"): lambda w: {
+        "price": "9.00",
+        "valid_until": (timezone.now() + timedelta(days=1)).isoformat(),
+    },
 }
 
 
@@ -570,6 +620,7 @@ SERIALIZER_MODULES = _with_submodules(
     promotion_serializers,
     shop_serializers,
     moderation_serializers,
+    ask_serializers,
     account_api,
     api_token_views,
 )
@@ -807,6 +858,11 @@ PAGES: dict[str, Page] = {
     ),
     "promotion-feedback": Page(
         _feedback_url, promotion_forms.PromotionFeedbackForm, lambda w: {"verdict": "not_for_me", "reason": "price"}
+    ),
+    "digest-settings": Page(
+        lambda w: reverse("portfolios:digest"),
+        promotion_forms.DigestSettingsForm,
+        lambda w: {"digest_frequency": "daily"},
     ),
     "portfolio-end": Page(
         lambda w: reverse("portfolios:end", kwargs={"vendor_id": w.vendor_b.pk}),

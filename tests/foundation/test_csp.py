@@ -78,8 +78,6 @@ def _watch(page: Page) -> list[str]:
     """Every console error or warning and uncaught error of the page, and (after each visit) every CSP
     violation. Chromium's verbose DOM hints (a password form without a username field) are not problems."""
     problems: list[str] = []
-    # The site declares no favicon; Chromium's automatic request for one would log a 404 on every page.
-    page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
     page.add_init_script(RECORD_VIOLATIONS)
 
     def on_console(message: ConsoleMessage) -> None:
@@ -106,7 +104,7 @@ def test_pages_run_under_the_policy_without_violation(live_server, page: Page):
     _visit(page, f"{base}{vendor.get_absolute_url()}", problems)
     _visit(page, f"{base}/accounts/signup/", problems)
     browser_login(page, base, owner.email)
-    expect(page.get_by_role("button", name=re.compile("Log out"))).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("Sign out"))).to_be_visible()
     _visit(page, f"{base}/", problems)
     _visit(page, f"{base}{vendor.get_absolute_url()}", problems)
     _visit(page, f"{base}/accounts/email/", problems)
@@ -140,7 +138,7 @@ def test_admin_pages_run_under_the_policy_without_violation(live_server, page: P
 
     _visit(page, f"{base}/admin/login/", problems)
     browser_login(page, base, "admin@test.example")
-    expect(page.get_by_role("button", name=re.compile("Log out"))).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("Sign out"))).to_be_visible()
     _visit(page, f"{base}/admin/", problems)
     _visit(page, f"{base}/admin/vendors/vendor/", problems)
     _visit(page, f"{base}/admin/vendors/vendor/{vendor.pk}/change/", problems)

@@ -17,9 +17,11 @@ LAYERS = {
     "portfolios": 2,
     "promotions": 3,
     "marketplace.shop": 4,
-    "marketplace.sell": 5,
+    # Asks place their orders through the shop's checkout; the workspace may show their aggregates.
+    "marketplace.asks": 5,
+    "marketplace.sell": 6,
     # The demo data writes through every layer, so it sits above them all.
-    "marketplace.demo": 6,
+    "marketplace.demo": 7,
 }
 # The kernel (marketplace/kernel/, one package): every module in it may be used by every layer and imports no
 # app. Its membership is the package itself, read here, not a list kept beside it.

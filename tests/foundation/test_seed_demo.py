@@ -133,7 +133,8 @@ def test_seed_demo_orders_are_paid_through_the_fake_providers_records():
         record = FakeProviderObject.objects.get(ref=payment.provider_ref)
         total = sum(to_minor(o.total) for o in payment.checkout.orders.all())
         assert payment.status == "succeeded" and payment.amount_minor == total == record.data["amount_received"]
-    result = payments_reconcile()
+    # The demo's orders were placed over the last six months: reconcile that far back.
+    result = payments_reconcile(days=365)
     assert result.differences == {} and result.payments_compared == Payment.objects.count()
 
 
@@ -148,30 +149,86 @@ def test_seed_demo_refuses_bad_arguments_and_changes_nothing():
 
 @pytest.mark.django_db
 def test_seed_demo_reads_like_a_marketplace_with_pictures():
-    """Vendors and products are named for what they sell, every vendor has a logo and every product a
-    picture that opens as an image, and rated vendors show reviews."""
+    """Vendors are named and described each in their own words, sell what their trade sells (a roaster coffee,
+    a tea merchant tea), every vendor has a logo and every product the picture of its kind (a belt and a beanie
+    differ), and rated vendors show reviews."""
     from django.core.files.storage import default_storage
     from PIL import Image
 
-    from marketplace.demo.catalogue import CATALOGUE
+    from marketplace.demo.catalogue import CATALOGUE, trade_of
     from marketplace.shop.models import ServiceRating
 
     call_command("seed_demo", *SMALL, verbosity=0)
-    for vendor in Vendor.objects.select_related("category"):
-        catalogue = CATALOGUE[vendor.category.name]
+    vendors = list(Vendor.objects.select_related("category"))
+    for vendor in vendors:
+        trade = trade_of(CATALOGUE[vendor.category.name], vendor.name)
         assert vendor.logo and default_storage.exists(vendor.logo.name)
         assert not any(ch.isdigit() for ch in vendor.name), vendor.name  # no "Little Paws 34"
-        names = {name for name, *_ in catalogue.products}
+        names = {name for name, *_ in trade.products}
         for product in vendor.products.all():
-            assert any(product.name.startswith(n) for n in names), product.name
+            assert any(product.name.startswith(n) for n in names), (vendor.name, product.name)
             assert product.image and default_storage.exists(product.image.name)
+    # Each vendor has a first word and a description of its own
+    assert len({v.name.split()[0] for v in vendors}) == len(vendors)
+    assert len({v.description for v in vendors}) == len(vendors)
     with default_storage.open(Product.objects.first().image.name) as picture:
         assert Image.open(picture).size == (480, 360)
-    demo_pictures = set(Product.objects.filter(vendor__owner__email=DEMO_VENDOR).values_list("image", flat=True))
-    assert len(demo_pictures) == 10  # the demo vendor's products have their own pictures
+    # One picture per kind of product: products of one kind share it, products of different kinds do not
+    by_kind: dict[str, set[str]] = {}
+    for category in CATALOGUE.values():
+        for name, _description, _low, _high, kind in category.products:
+            for image in Product.objects.filter(name__startswith=name).values_list("image", flat=True):
+                by_kind.setdefault(kind, set()).add(image)
+    assert by_kind and all(len(images) == 1 for images in by_kind.values())
+    assert len({next(iter(images)) for images in by_kind.values()}) == len(by_kind)
     assert ServiceRating.objects.exclude(comment="").exists()
     rated = ServiceRating.objects.values("vendor").distinct().count()
     assert rated >= Vendor.objects.approved().count() - 1
+
+
+@pytest.mark.django_db
+def test_seed_demo_roasters_sell_coffee_and_tea_merchants_tea():
+    from marketplace.demo.catalogue import CATALOGUE, CATEGORIES
+    from marketplace.demo.shops import vendor_name
+
+    call_command("seed_demo", *SMALL[:2], "--vendors", "40", *SMALL[4:], verbosity=0)
+    names = [vendor_name(n, CATALOGUE[CATEGORIES[n % len(CATEGORIES)]]) for n in range(40)]
+    assert len(set(names)) == 40
+    roasters = Vendor.objects.filter(name__contains="Roast")
+    tea = Vendor.objects.filter(name__contains="Tea ")
+    assert roasters.exists() and tea.exists()
+    for vendor in roasters:
+        assert not vendor.products.filter(name__iregex=r"tea|tisane").exists(), vendor.name
+    for vendor in tea:
+        assert not vendor.products.filter(name__iregex=r"beans|espresso|decaf").exists(), vendor.name
+
+
+@pytest.mark.django_db
+def test_seed_demo_people_have_names_and_orders_spread_over_months():
+    from marketplace.shop.models import Order, Payment, ServiceRating
+
+    call_command("seed_demo", *SMALL, verbosity=0)
+    generated = User.objects.filter(email__endswith="@demo.example")
+    assert not generated.filter(Q(display_name__startswith="Consumer") | Q(display_name__startswith="Owner")).exists()
+    assert all(len(name.split()) == 2 for name in generated.values_list("display_name", flat=True))
+    assert generated.values("display_name").distinct().count() > 0.9 * generated.count()
+    orders = Order.objects.all()
+    assert not orders.filter(ship_to_name__startswith="Consumer").exists()
+    now = timezone.now()
+    assert not orders.filter(created_at__gt=now).exists()
+    months = {(o.year, o.month) for o in orders.values_list("created_at", flat=True)}
+    assert len(months) >= 4, months
+    days = orders.values_list("created_at__date", flat=True).distinct().count()
+    assert days > 0.5 * orders.count()
+    # What goes with an order is dated with it: paid when placed, rated after
+    for payment in Payment.objects.select_related("checkout"):
+        placed = min(o.created_at for o in payment.checkout.orders.all())
+        assert payment.paid_at == placed
+    for rating in ServiceRating.objects.select_related("order"):
+        assert rating.order.created_at < rating.created_at <= now
+    # The demo vendor's orders to fulfil are recent, for its workspace's queue
+    waiting = orders.filter(vendor__owner__email=DEMO_VENDOR, status=Order.Status.PAID)
+    assert waiting.exists() and not waiting.filter(created_at__lt=now - timezone.timedelta(days=4)).exists()
 
 
 @pytest.mark.django_db

@@ -87,6 +87,9 @@ def test_gunicorn_production_serves_pages_static_files_and_media(gunicorn_url, s
     css = get(stylesheet.group(1))
     assert css.headers["Content-Type"].startswith("text/css")
     assert "immutable" in css.headers["Cache-Control"]
+    icon = get("/favicon.ico")  # at the root, where browsers ask for it, under production settings too
+    assert icon.content[:4] == b"\x00\x00\x01\x00" and '<link rel="icon" href="/favicon.ico"' in home.text
+    assert "Privacy" in get("/privacy/").text
 
     media = get(product.image.url)
     assert media.content == image

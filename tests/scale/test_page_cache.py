@@ -100,7 +100,7 @@ def test_signed_in_visitors_get_their_own_page_and_cards(client, shop, consumer,
     client.force_login(consumer)
     mine = _get(client, "/vendors/")
     assert "X-Page-Cache" not in mine
-    assert "Log out" in mine.content.decode() and "Log out" not in anonymous.content.decode()
+    assert "Sign out" in mine.content.decode() and "Sign out" not in anonymous.content.decode()
     assert '<span class="badge">Partner</span>' in mine.content.decode()
 
     client.force_login(other_consumer)

@@ -17,7 +17,12 @@ class NoteForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    reason = forms.ChoiceField(choices=VendorReport.Reason.choices, label="What went wrong?")
+    # No reason chosen beforehand: the reporter picks one (a preselected "Fraud or scam" was sent unread).
+    reason = forms.ChoiceField(
+        choices=[("", "Choose what went wrong"), *VendorReport.Reason.choices],
+        label="What went wrong?",
+        error_messages={"required": "Choose what went wrong."},
+    )
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,

@@ -190,7 +190,10 @@ class ReportCreateView(LoginRequiredMixin, View):
         return vendor
 
     def get(self, request: HttpRequest, slug: str) -> HttpResponse:
-        return render(request, self.template_name, {"vendor": self._vendor(slug), "form": ReportForm()})
+        # "Report this review" on a vendor's page names the review, so the moderators can find it.
+        review = request.GET.get("review", "")
+        initial = {"text": f"About review #{review}: "} if review.isdigit() and len(review) <= 12 else {}
+        return render(request, self.template_name, {"vendor": self._vendor(slug), "form": ReportForm(initial=initial)})
 
     def post(self, request: HttpRequest, slug: str) -> HttpResponse:
         vendor = self._vendor(slug)

@@ -22,6 +22,7 @@ from promotions.selectors import AudienceSpec, audience_preview, promotion_get_f
 from ..access import VendorOwnerMixin, form_add_errors
 
 FIELDS = list(PromotionForm.base_fields)
+AUDIENCE_FIELDS = ("kind", "audience", "segment_region", "segment_age_band", "segment_interest", "lapsed_days")
 
 
 def _own(vendor: Any, pk: int) -> Promotion:
@@ -41,11 +42,17 @@ class PromotionFormView(VendorOwnerMixin, View):
     template_name = "sell/promotion_form.html"
 
     def _render(
-        self, request: HttpRequest, form: PromotionForm, promotion: Promotion | None, status: int = 200
+        self,
+        request: HttpRequest,
+        form: PromotionForm,
+        promotion: Promotion | None,
+        status: int = 200,
+        spec: AudienceSpec | None = None,
     ) -> HttpResponse:
-        preview = None
-        if promotion is not None:
-            preview = audience_preview(spec=AudienceSpec.of(promotion))
+        unsaved = spec is not None  # the form's own audience, not the saved draft's
+        if spec is None and promotion is not None:
+            spec = AudienceSpec.of(promotion)
+        preview = audience_preview(spec=spec) if spec is not None else None
         # A scheduled promotion past its start has been held by the clock: its audience was under K then.
         held = (
             promotion is not None
@@ -55,7 +62,14 @@ class PromotionFormView(VendorOwnerMixin, View):
         return render(
             request,
             self.template_name,
-            {"vendor": self.vendor, "form": form, "promotion": promotion, "preview": preview, "held": held},
+            {
+                "vendor": self.vendor,
+                "form": form,
+                "promotion": promotion,
+                "preview": preview,
+                "held": held,
+                "unsaved_preview": unsaved,
+            },
             status=status,
         )
 
@@ -73,6 +87,8 @@ class PromotionFormView(VendorOwnerMixin, View):
     def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         promotion = _own(self.vendor, pk) if pk else None
         form = PromotionForm(request.POST)
+        if "preview" in request.POST:
+            return self._preview_unsaved(request, form, promotion)
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items()}
             try:
@@ -88,6 +104,24 @@ class PromotionFormView(VendorOwnerMixin, View):
                 messages.success(request, "Draft saved. Check the audience, then publish.")
                 return redirect("sell:promotion-edit", pk=promotion.pk)
         return self._render(request, form, promotion, status=400)
+
+    def _preview_unsaved(self, request: HttpRequest, form: PromotionForm, promotion: Promotion | None) -> HttpResponse:
+        """The audience of the form as it stands, nothing saved: the designer sees the reach before the draft
+        exists. Audience fields in error are shown as such and nothing is counted."""
+        form.is_valid()
+        if any(name in form.errors for name in AUDIENCE_FIELDS):
+            return self._render(request, form, promotion, status=400)
+        data = form.cleaned_data
+        spec = AudienceSpec(
+            vendor_id=self.vendor.pk,
+            kind=data["kind"],
+            audience=data["audience"],
+            segment_region=data.get("segment_region"),
+            segment_age_band=data.get("segment_age_band") or "",
+            segment_interest=data.get("segment_interest"),
+            lapsed_days=data.get("lapsed_days"),
+        )
+        return self._render(request, form, promotion, spec=spec)
 
 
 class PromotionActionView(DomainErrorMixin, VendorOwnerMixin, View):

@@ -3,6 +3,7 @@ from django.urls import path
 from .views import account as account_views
 from .views import addresses as address_views
 from .views import payments as payment_views
+from .views import reviews as review_views
 from .views import storefront as views
 
 urlpatterns = [
@@ -35,4 +36,5 @@ urlpatterns = [
     path("account/addresses/<id:pk>/", address_views.AddressDetailApi.as_view(), name="address-detail"),
     path("account/export/", account_views.AccountExportApi.as_view(), name="account-export"),
     path("account/delete/", account_views.AccountDeleteApi.as_view(), name="account-delete"),
+    path("moderation/reviews/<id:pk>/hide/", review_views.ReviewHideApi.as_view(), name="moderation-review-hide"),
 ]

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from marketplace.accounts.models import Region
 from promotions.models import Promotion
-from vendors.models import Product, Vendor
+from vendors.models import ModerationAction, Product, Vendor
 
 
 class CartItem(models.Model):
@@ -129,16 +129,36 @@ class Redemption(models.Model):
 
 
 class ServiceRating(models.Model):
+    """A buyer's rating of a vendor's service on one delivered order, with the review they wrote.
+
+    The review (score and text) is shown on the vendor's page without the buyer's name when `public`: ratings
+    given with text since reviews were published. Comments written before were private and stay so. A
+    moderator may hide a review after a report (`hidden_by`, the audit row); its score still counts in the
+    vendor's average, only its text leaves the page."""
+
     order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="rating")
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="ratings")
     consumer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     score = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
     comment = models.TextField(blank=True)
+    public = models.BooleanField(default=False)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(ModerationAction, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="rating_score_1_to_5")]
-        indexes = [models.Index(fields=["vendor", "created_at"], name="rating_vendor_created_idx")]
+        indexes = [
+            models.Index(fields=["vendor", "created_at"], name="rating_vendor_created_idx"),
+            # The vendor page's reviews, newest first: only the shown ones are in it.
+            models.Index(
+                models.F("vendor"),
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                name="rating_review_shown_idx",
+                condition=Q(public=True, hidden_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.score}/5 for {self.vendor_id}"

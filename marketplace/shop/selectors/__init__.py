@@ -29,6 +29,7 @@ from .orders import (
     order_list_for_consumer,
     order_list_for_vendor,
 )
+from .reviews import review_list_for_moderation
 from .search import (
     ProductFilters,
     ProductSort,
@@ -43,10 +44,13 @@ from .shipping import (
 )
 from .storefront import (
     MAX_COMPARE,
+    VENDOR_PAGE_REVIEWS,
+    ReviewShown,
     VendorPage,
     product_get_for_page,
     product_get_page_kept,
     product_list_for_vendor_page,
+    review_list_for_vendor_page,
     vendor_facts,
     vendor_get_for_page,
     vendor_get_page_kept,
@@ -62,6 +66,8 @@ __all__ = [
     "MAX_COMPARE",
     "RegionRate",
     "ShippingTerms",
+    "VENDOR_PAGE_REVIEWS",
+    "ReviewShown",
     "VendorPage",
     "VendorSort",
     "account_export_data",
@@ -82,6 +88,8 @@ __all__ = [
     "product_search_partners_first",
     "product_search_partners_first_kept",
     "promotion_ids_used_up",
+    "review_list_for_moderation",
+    "review_list_for_vendor_page",
     "vendor_facts",
     "vendor_get_for_page",
     "vendor_get_page_kept",

@@ -116,6 +116,8 @@ def account_export_data(*, user: User) -> dict[str, Any]:
                 "vendor": r.vendor.name,
                 "score": r.score,
                 "comment": r.comment,
+                # The review on the vendor's page: shown (without a name), hidden by the moderators, or private.
+                "review": ("hidden" if r.hidden_at else "shown") if r.public else "private",
                 "created_at": r.created_at.isoformat(),
             }
             for r in ratings

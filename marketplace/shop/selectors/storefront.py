@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +23,8 @@ from portfolios.models import VendorEndReasonStat
 from vendors.models import Product, Vendor
 from vendors.selectors import vendor_list_public
 from vendors.shown import SHAPE, ProductShown, VendorShown, product_shown, vendor_ref, vendor_shown
+
+from ..models import ServiceRating
 
 MAX_COMPARE = 4
 
@@ -79,28 +82,53 @@ def vendor_get_for_page(*, slug: str) -> Vendor | None:
 
 # A vendor page shows at most this many products (the rest: the product search, which pages through them).
 VENDOR_PAGE_PRODUCTS = 200
+# ... and its newest reviews, at most this many.
+VENDOR_PAGE_REVIEWS = 10
+
+
+@dataclass(frozen=True)
+class ReviewShown:
+    """A buyer's review as the vendor's page shows it: no name, the day it was written."""
+
+    pk: int
+    score: int
+    text: str
+    created_at: datetime
+
+
+def review_list_for_vendor_page(*, vendor_id: int, limit: int = VENDOR_PAGE_REVIEWS) -> tuple[ReviewShown, ...]:
+    """The vendor's newest reviews shown to everyone (written with the rating, not hidden by a moderator),
+    newest first, at most `limit`: one query on the partial index rating_review_shown_idx."""
+    rows = (
+        ServiceRating.objects.filter(vendor_id=vendor_id, public=True, hidden_at__isnull=True)
+        .order_by("-created_at", "-id")
+        .values_list("pk", "score", "comment", "created_at")[:limit]
+    )
+    return tuple(ReviewShown(pk=pk, score=score, text=text, created_at=created) for pk, score, text, created in rows)
 
 
 @dataclass(frozen=True)
 class VendorPage:
     """What a vendor's page shows every visitor alike: the vendor, its first active products (at most
-    VENDOR_PAGE_PRODUCTS, by name; `more` when it has others), its public facts (already released)."""
+    VENDOR_PAGE_PRODUCTS, by name; `more` when it has others), its public facts (already released), its
+    newest reviews (at most VENDOR_PAGE_REVIEWS)."""
 
     vendor: VendorShown
     products: tuple[ProductShown, ...]
     facts: dict[str, Any]
     more: bool = False
+    reviews: tuple[ReviewShown, ...] = ()
 
 
 @kept(
     "vendor-page",
-    shape=SHAPE + 1,
+    shape=SHAPE + 2,
     scopes=lambda slug: ("reference",),
     rows=lambda page: (f"vendor:{page.vendor.pk}",),
     timed=("statistics",),
 )
 def vendor_page_shown(*, slug: str) -> VendorPage | None:
-    """An approved vendor's page (vendor_get_for_page, its products, vendor_facts), read once for every
+    """An approved vendor's page (vendor_get_for_page, its products, vendor_facts, its reviews), read once for every
     visitor and kept (marketplace.kernel.caching) until the vendor's scope moves: a signed-in visitor's page
     adds only their own partner prices and marks to it. None for a slug no approved vendor has."""
     vendor = vendor_get_for_page(slug=slug)
@@ -113,6 +141,7 @@ def vendor_page_shown(*, slug: str) -> VendorPage | None:
         products=tuple(product_shown(product, vendor=ref) for product in rows[:VENDOR_PAGE_PRODUCTS]),
         facts=vendor_facts(vendor=vendor),
         more=len(rows) > VENDOR_PAGE_PRODUCTS,
+        reviews=review_list_for_vendor_page(vendor_id=vendor.pk),
     )
 
 

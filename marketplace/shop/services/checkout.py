@@ -290,3 +290,62 @@ def _checkout_new(
             order.status = Order.Status.PAID
     orders.sort(key=lambda o: (o.vendor.name, o.pk))
     return CheckoutResult(checkout=checkout, orders=orders, replayed=False, payment=payment)
+
+
+@transaction.atomic
+def checkout_place_quoted(
+    *,
+    consumer: User,
+    vendor_id: int,
+    idempotency_key: str,
+    description: str,
+    price: Decimal,
+    ship_to_name: str,
+    ship_to_address: str,
+    promotions_apply: bool = False,
+) -> CheckoutResult:
+    """One order from one vendor at a price the vendor quoted (an accepted offer of an ask), awaiting one payment,
+    recorded exactly as checkout_place records a cart's: the same Checkout, idempotency key, Payment (started
+    after commit by the caller, keyed `checkout-<id>-payment`), e-mails on payment and lapse after the timeout.
+
+    The quoted price is the price charged: the partner price rule does not apply to it, and the vendor's running
+    promotions only when `promotions_apply` (the vendor said they stack). No stock moves: the quote names no
+    product. Runs in the caller's transaction when there is one (the ask's acceptance holds the ask locked). The
+    same key returns the first result."""
+    _validate(idempotency_key=idempotency_key, ship_to_name=ship_to_name, ship_to_address=ship_to_address)
+    replay = _replay(consumer=consumer, idempotency_key=idempotency_key)
+    if replay is not None:
+        return replay
+    vendor = Vendor.objects.get(pk=vendor_id)
+    if vendor.status != Vendor.Status.APPROVED or vendor.pk in vendor_ids_not_ready_to_sell(vendor_ids=[vendor.pk]):
+        raise CheckoutRefused([f"{vendor.name} is not selling at the moment."])
+    with transaction.atomic():
+        checkout = Checkout.objects.create(consumer=consumer, idempotency_key=idempotency_key)
+    is_partner = PartnerMembership.objects.active().filter(consumer=consumer, vendor_id=vendor.pk).exists()
+    promotion, discount = None, Decimal("0.00")
+    if promotions_apply:
+        used_up = _promotions_used_up_locked(consumer=consumer, vendor_ids=[vendor.pk])
+        promotion, discount = promotion_best_for_order(
+            consumer=consumer, vendor_id=vendor.pk, subtotal=price, code="", used_up=used_up
+        )
+    order = Order.objects.create(
+        checkout=checkout,
+        consumer=consumer,
+        vendor=vendor,
+        status=Order.Status.AWAITING_PAYMENT,
+        buyer_was_partner=is_partner,
+        ship_to_name=ship_to_name.strip(),
+        ship_to_address=ship_to_address.strip(),
+        subtotal=price,
+        discount=discount,
+        total=price - discount,
+    )
+    OrderLine.objects.create(order=order, product=None, product_name=description[:160], unit_price=price, quantity=1)
+    if promotion is not None and discount > 0:
+        Redemption.objects.create(promotion=promotion, order=order, consumer=consumer, amount=discount)
+    if is_partner:
+        membership_record_purchase(consumer=consumer, vendor_id=vendor.pk)
+    payment = payment_create_for_checkout(checkout=checkout, orders=[order])
+    if payment.status == Payment.Status.SUCCEEDED:
+        order.status = Order.Status.PAID
+    return CheckoutResult(checkout=checkout, orders=[order], replayed=False, payment=payment)

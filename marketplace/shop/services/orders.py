@@ -1,4 +1,4 @@
-"""Writes to the consumer's orders after checkout: the service rating, and cancelling before shipping."""
+"""Writes to the consumer's orders after checkout: the service rating and review, and cancelling before shipping."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ from .fulfilment import order_cancel_apply
 
 @transaction.atomic
 def order_rate(*, consumer: User, order_id: int, score: int, comment: str = "") -> ServiceRating:
-    """Rate the vendor's service on one of the consumer's own delivered orders, once (1 to 5, optional comment).
+    """Rate the vendor's service on one of the consumer's own delivered orders, once (1 to 5, optional review).
 
-    Another consumer's order is not found. The vendor's public rating is recomputed after commit.
+    A rating with text is a review, shown on the vendor's page without the buyer's name (the forms say so):
+    saving it renews the vendor's kept page (shop/cache_scopes.py). Another consumer's order is not found.
+    The vendor's public rating is recomputed after commit.
     """
     errors: dict[str, str] = {}
     if not isinstance(score, int) or not 1 <= score <= 5:
@@ -34,8 +36,9 @@ def order_rate(*, consumer: User, order_id: int, score: int, comment: str = "") 
         raise ConflictError("You can rate an order once it has been delivered.")
     if ServiceRating.objects.filter(order=order).exists():
         raise ConflictError("You have already rated this order.")
+    review = comment.strip()
     rating = ServiceRating.objects.create(
-        order=order, vendor_id=order.vendor_id, consumer=consumer, score=score, comment=comment.strip()
+        order=order, vendor_id=order.vendor_id, consumer=consumer, score=score, comment=review, public=bool(review)
     )
     transaction.on_commit(lambda: order_changed.send(sender=Order, vendor_id=order.vendor_id))
     return rating

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from ..views import pages
 from ..views import payments as payment_views
 from ..views import storefront as views
 
@@ -25,4 +26,7 @@ urlpatterns = [
     path("orders/<id:pk>/", views.OrderDetailView.as_view(), name="order-detail"),
     path("orders/<id:pk>/rate/", views.OrderRateView.as_view(), name="order-rate"),
     path("orders/<id:pk>/cancel/", payment_views.OrderCancelView.as_view(), name="order-cancel"),
+    path("help/", pages.InfoPageView.as_view(template_name="shop/pages/help.html"), name="help"),
+    path("terms/", pages.InfoPageView.as_view(template_name="shop/pages/terms.html"), name="terms"),
+    path("privacy/", pages.InfoPageView.as_view(template_name="shop/pages/privacy.html"), name="privacy"),
 ]

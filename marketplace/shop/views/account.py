@@ -27,6 +27,22 @@ class AccountExportView(LoginRequiredMixin, View):
         return response
 
 
+def closing_message(*, on_their_way: int) -> str:
+    """What the account page said would happen, as it happened: orders on their way keep the delivery name."""
+    if not on_their_way:
+        return "Your account is deleted. Vendors keep your orders in their books without your name or address."
+    if on_their_way == 1:
+        open_orders = "Your order still on the way keeps the delivery name and address until it is delivered or "
+        open_orders += "cancelled, so the vendor can finish it"
+    else:
+        open_orders = f"Your {on_their_way} orders still on the way keep the delivery name and address until "
+        open_orders += "they are delivered or cancelled, so the vendors can finish them"
+    return (
+        f"Your account is deleted. {open_orders}; your other orders stay in the vendors' books without your name "
+        "or address."
+    )
+
+
 class AccountDeleteView(LoginRequiredMixin, View):
     template_name = "accounts/delete.html"
 
@@ -39,10 +55,10 @@ class AccountDeleteView(LoginRequiredMixin, View):
             return render(request, self.template_name, status=400)
         user = request.user
         try:
-            account_close(user=user)
+            on_their_way = account_close(user=user)
         except DomainError as exc:
             messages.error(request, str(exc))
             return render(request, self.template_name, status=409)
         logout(request)
-        messages.success(request, "Your account is deleted. Vendors keep only the orders they must, without your name.")
+        messages.success(request, closing_message(on_their_way=on_their_way))
         return redirect("shop:home")

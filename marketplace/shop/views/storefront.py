@@ -38,7 +38,7 @@ from ..services import (
     checkout_place,
     order_rate,
 )
-from ..suspended import vendor_get_suspended_for_customer
+from ..suspended import product_get_of_suspended_vendor, vendor_get_suspended_for_customer
 from .payments import checkout_pay_redirect
 
 ADS_BESIDE_RESULTS = 3
@@ -138,6 +138,7 @@ class VendorDetailView(TemplateView):
             products=products,
             more_products=page.more,
             facts=page.facts,
+            reviews=page.reviews,
             is_partner=is_partner,
             ended_partnership_on=ended_on,
         )
@@ -147,12 +148,22 @@ class VendorDetailView(TemplateView):
 @method_decorator(cache_anonymous_page(), name="dispatch")
 class ProductDetailView(TemplateView):
     template_name = "shop/product_detail.html"
+    status = 200
+
+    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
+        return super().render_to_response(context, status=self.status, **response_kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         product = selectors.product_get_page_kept(pk=self.kwargs["pk"])
         if product is None:
-            raise Http404("No such product.")
+            suspended = product_get_of_suspended_vendor(pk=self.kwargs["pk"])
+            if suspended is None:
+                raise Http404("No such product.")
+            # Not for sale while its shop is suspended: the link says so (404: nothing here can be bought).
+            self.template_name, self.status = "shop/product_suspended.html", 404
+            context["suspended"] = suspended
+            return context
         exclusion = vendor_ids_excluded_for_visit(consumer=self.request.user)  # partners and ended, one query
         is_partner = product.vendor_id in exclusion.partners
         ended_on = exclusion.ended_on.get(product.vendor_id)

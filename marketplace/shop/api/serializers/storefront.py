@@ -129,11 +129,28 @@ class VendorFactsSerializer(serializers.Serializer):
     joined = serializers.DateTimeField()
 
 
+class ReviewOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    score = serializers.IntegerField(help_text="The buyer's rating, 1 to 5, given with this review.")
+    text = serializers.CharField()
+    month = serializers.DateTimeField(
+        source="created_at", format="%Y-%m", help_text="The month it was written (no day: the buyer is not named)."
+    )
+
+
 class VendorDetailOutputSerializer(VendorOutputSerializer):
     facts = serializers.SerializerMethodField()
+    reviews = serializers.SerializerMethodField(
+        help_text="The newest reviews by buyers of delivered orders, newest first, at most ten; a review the "
+        "moderators hid is not among them."
+    )
 
     class Meta(VendorOutputSerializer.Meta):
-        fields = [*VendorOutputSerializer.Meta.fields, "facts"]
+        fields = [*VendorOutputSerializer.Meta.fields, "facts", "reviews"]
+
+    @extend_schema_field(ReviewOutputSerializer(many=True))
+    def get_reviews(self, vendor: Vendor) -> list[dict]:  # type: ignore[type-arg]
+        return ReviewOutputSerializer(self.context.get("reviews", ()), many=True).data
 
     @extend_schema_field(VendorFactsSerializer)
     def get_facts(self, vendor: Vendor) -> dict:  # type: ignore[type-arg]
@@ -386,4 +403,12 @@ class RatingInputSerializer(serializers.Serializer):
 class RatingOutputSerializer(serializers.Serializer):
     order = serializers.IntegerField(source="order_id")
     score = serializers.IntegerField()
-    comment = serializers.CharField()
+    comment = serializers.CharField(help_text="The review: shown on the vendor's page without your name.")
+    public = serializers.BooleanField(help_text="Whether the review is shown on the vendor's page.")
+
+
+class ReviewHideOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    vendor = serializers.IntegerField(source="vendor_id")
+    hidden_at = serializers.DateTimeField()
+    audit_action = serializers.IntegerField(source="hidden_by_id", help_text="The audit log's row of this hiding.")

@@ -76,7 +76,7 @@ class VendorListApi(generics.ListAPIView):
 
 
 class VendorDetailApi(APIView):
-    """One approved vendor with its public facts."""
+    """One approved vendor with its public facts and its newest reviews."""
 
     permission_classes = [AllowAny]
 
@@ -85,7 +85,9 @@ class VendorDetailApi(APIView):
         page = selectors.vendor_get_page_kept(slug=slug)
         if page is None:
             raise Http404
-        return Response(VendorDetailOutputSerializer(page.vendor, context={"facts": page.facts}).data)
+        return Response(
+            VendorDetailOutputSerializer(page.vendor, context={"facts": page.facts, "reviews": page.reviews}).data
+        )
 
 
 class VendorCompareApi(APIView):

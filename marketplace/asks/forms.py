@@ -1,0 +1,45 @@
+"""The asks' forms: shape and bounds only; the rules are the services'."""
+
+from __future__ import annotations
+
+from django import forms
+
+from vendors.models import Category
+
+from .models import INCLUDED_MAX, TEXT_MAX, TITLE_MAX
+
+
+class AskForm(forms.Form):
+    category = forms.ModelChoiceField(queryset=Category.objects.all(), empty_label="Choose a category")
+    title = forms.CharField(max_length=TITLE_MAX, help_text="For example: a DVD player under 3,000 by Friday.")
+    description = forms.CharField(max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
+    budget = forms.DecimalField(required=False, min_value=0.01, max_digits=10, decimal_places=2)
+    budget_visible = forms.BooleanField(required=False, label="Show my budget to the partners")
+    needed_by = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    respond_by = forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Partners may answer until then; at most 14 days ahead.",
+    )
+
+
+class OfferForm(forms.Form):
+    price = forms.DecimalField(min_value=0.01, max_digits=10, decimal_places=2)
+    included = forms.CharField(
+        required=False, max_length=INCLUDED_MAX, widget=forms.Textarea(attrs={"rows": 3}), label="What is included"
+    )
+    stock_reserved = forms.BooleanField(required=False, label="I reserve the stock for this offer")
+    promotions_stack = forms.BooleanField(
+        required=False, label="My running promotions apply on top of this price (otherwise the price is final)"
+    )
+    valid_until = forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+
+
+class AcceptForm(forms.Form):
+    ship_to_name = forms.CharField(max_length=120, label="Deliver to")
+    ship_to_address = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 3}), label="Address")
+
+
+class ReportForm(forms.Form):
+    text = forms.CharField(required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,151 @@
+"""The vendor's side of an ask: one offer (revisable once, withdrawable) or a "not interested" answer. Every write
+locks the ask's row first, as acceptance does, and checks that the vendor may still answer (eligibility.py), so
+no answer lands on an ask that was awarded, cancelled or expired meanwhile, nor from a vendor that lost the right.
+Offers are sealed: nothing here returns or reads another vendor's offer."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from marketplace.accounts.models import User
+from marketplace.kernel.errors import ConflictError, NotFoundError
+from vendors.models import Vendor
+
+from ..models import INCLUDED_MAX, TEXT_MAX, Ask, Offer, OfferReport
+from ._common import clean_text, setting
+from .eligibility import vendor_may_answer
+from .mail import mail_offer_new
+
+PRICE_MAX = Decimal("99999999.99")
+VALID_MAX_DAYS = 30
+
+
+def _ask_for_vendor_locked(*, vendor: Vendor, ask_id: int) -> Ask:
+    """The ask, locked, when this vendor may answer it; NotFoundError (404) when it may not even see it, and
+    ConflictError when it sees it but the ask no longer takes answers."""
+    ask = Ask.objects.select_for_update().filter(pk=ask_id).first()
+    if ask is None or not vendor_may_answer(ask=ask, vendor_id=vendor.pk):
+        raise NotFoundError("No such ask.")
+    if ask.state != Ask.State.OPEN or ask.respond_by <= timezone.now():
+        raise ConflictError("This ask no longer takes answers.")
+    return ask
+
+
+def _daily_limit(vendor: Vendor) -> None:
+    """Answers per vendor per 24 hours are bounded (a setting). The vendor's row is locked so two answers at once
+    cannot both pass the limit."""
+    Vendor.objects.select_for_update().filter(pk=vendor.pk).values_list("pk", flat=True).first()
+    limit = setting("ASK_OFFERS_PER_VENDOR_DAY")
+    since = timezone.now() - timedelta(hours=24)
+    if Offer.objects.filter(vendor=vendor, created_at__gte=since).count() >= limit:
+        raise ConflictError(f"You have answered {limit} asks in the last 24 hours, the most allowed; try again later.")
+
+
+def _offer_fields(*, price: object, included: str, valid_until: datetime | None) -> dict[str, object]:
+    errors: dict[str, str] = {}
+    amount = None
+    try:
+        amount = Decimal(str(price)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        errors["price"] = "Give the price as an amount, such as 2899 or 2899.50."
+    else:
+        if not amount.is_finite() or amount <= 0 or amount > PRICE_MAX:
+            errors["price"] = "The price must be more than 0 and at most 99,999,999.99."
+    included = clean_text(included)
+    if len(included) > INCLUDED_MAX:
+        errors["included"] = f"Keep what is included under {INCLUDED_MAX} characters."
+    now = timezone.now()
+    if valid_until is None:
+        errors["valid_until"] = "Say until when the offer holds."
+    elif valid_until <= now:
+        errors["valid_until"] = "The offer must hold until a moment in the future."
+    elif valid_until > now + timedelta(days=VALID_MAX_DAYS):
+        errors["valid_until"] = f"An offer may hold at most {VALID_MAX_DAYS} days."
+    if errors:
+        raise ValidationError(errors)
+    return {"price": amount, "included": included, "valid_until": valid_until}
+
+
+@transaction.atomic
+def offer_make(
+    *,
+    vendor: Vendor,
+    ask_id: int,
+    price: object,
+    valid_until: datetime | None,
+    included: str = "",
+    stock_reserved: bool = False,
+    promotions_stack: bool = False,
+) -> Offer:
+    """The vendor's offer on an ask: the first one, or its one revision. A second revision, a revision of a
+    withdrawn or lapsed offer, or an offer after "not interested" is refused (ConflictError). The consumer is
+    told by e-mail after commit (within their digest and mute settings)."""
+    fields = _offer_fields(price=price, included=included, valid_until=valid_until)
+    ask = _ask_for_vendor_locked(vendor=vendor, ask_id=ask_id)
+    fields.update(stock_reserved=bool(stock_reserved), promotions_stack=bool(promotions_stack))
+    existing = Offer.objects.filter(ask=ask, vendor=vendor).first()
+    if existing is None:
+        _daily_limit(vendor)
+        offer = Offer.objects.create(ask=ask, vendor=vendor, **fields)  # type: ignore[arg-type]
+        mail_offer_new(offer=offer, revised=False)
+        return offer
+    if existing.state != Offer.State.LIVE:
+        raise ConflictError(f"Your answer to this ask is {existing.get_state_display().lower()}; it cannot change.")
+    updated = Offer.objects.filter(pk=existing.pk, state=Offer.State.LIVE, revisions=0).update(
+        revisions=1, updated_at=timezone.now(), **fields
+    )
+    if updated != 1:
+        raise ConflictError("An offer may be revised once; yours has been.")
+    existing.refresh_from_db()
+    mail_offer_new(offer=existing, revised=True)
+    return existing
+
+
+@transaction.atomic
+def offer_withdraw(*, vendor: Vendor, ask_id: int) -> Offer:
+    """Withdraw the vendor's live offer. Serialised with acceptance on the ask's row: an offer being accepted
+    cannot be withdrawn, and a withdrawn one cannot be accepted."""
+    ask = _ask_for_vendor_locked(vendor=vendor, ask_id=ask_id)
+    offer = Offer.objects.filter(ask=ask, vendor=vendor).first()
+    if offer is None:
+        raise NotFoundError("You have made no offer on this ask.")
+    updated = Offer.objects.filter(pk=offer.pk, state=Offer.State.LIVE).update(
+        state=Offer.State.WITHDRAWN, updated_at=timezone.now()
+    )
+    if updated != 1:
+        raise ConflictError(f"Your offer is {offer.get_state_display().lower()}; it cannot be withdrawn.")
+    offer.refresh_from_db()
+    return offer
+
+
+@transaction.atomic
+def offer_not_interested(*, vendor: Vendor, ask_id: int) -> Offer:
+    """Answer "not interested": it costs the vendor nothing (not counted in the daily limit) and the consumer
+    sees only how many partners answered so, never which."""
+    ask = _ask_for_vendor_locked(vendor=vendor, ask_id=ask_id)
+    if Offer.objects.filter(ask=ask, vendor=vendor).exists():
+        raise ConflictError("You have already answered this ask.")
+    return Offer.objects.create(ask=ask, vendor=vendor, state=Offer.State.NOT_INTERESTED)
+
+
+@transaction.atomic
+def offer_report(*, consumer: User, ask_id: int, offer_id: int, text: str = "") -> OfferReport:
+    """The ask's consumer reports an offer as bait (a price the vendor would not honour); moderators see it.
+    Reporting the same offer twice keeps the first report."""
+    offer = (
+        Offer.objects.filter(pk=offer_id, ask_id=ask_id, ask__consumer=consumer)
+        .exclude(state=Offer.State.NOT_INTERESTED)
+        .first()
+    )
+    if offer is None:
+        raise NotFoundError("No such offer.")
+    text = clean_text(text)
+    if len(text) > TEXT_MAX:
+        raise ValidationError({"text": f"Keep the report under {TEXT_MAX} characters."})
+    report, _ = OfferReport.objects.get_or_create(offer=offer, reporter=consumer, defaults={"text": text})
+    return report
