@@ -3,6 +3,9 @@ only by the shop's services (checkout locks and decrements stock; cancelling ret
 refreshes the vendor's sales figures), so the admin shows them and changes nothing. There is no staff
 service for moving an order on: the vendor does it in /sell/ (order_fulfil).
 
+Delivery charges are the vendor's to set in /sell/ (shipping_policy_set) and saved addresses the consumer's own:
+the admin shows the charges and keeps out of the addresses.
+
 Payments, refunds, payouts, payees and webhook events are read-only too: money moves only through the
 provider and the payment services (docs/payments.md); differences are found by the reconciliation job and
 shown to moderators as flags."""
@@ -26,6 +29,8 @@ from .models import (
     Redemption,
     Refund,
     ServiceRating,
+    ShippingPolicy,
+    ShippingRegionRate,
     WebhookEvent,
 )
 
@@ -43,6 +48,20 @@ class OrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["id", "vendor__name", "consumer__email"]
     list_select_related = ["vendor", "consumer"]
     inlines = [OrderLineInline]
+
+
+@admin.register(ShippingPolicy)
+class ShippingPolicyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["vendor", "flat_rate", "free_over", "updated_at"]
+    search_fields = ["vendor__name"]
+    list_select_related = ["vendor"]
+
+
+@admin.register(ShippingRegionRate)
+class ShippingRegionRateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["vendor", "region", "rate"]
+    search_fields = ["vendor__name"]
+    list_select_related = ["vendor", "region"]
 
 
 @admin.register(CartItem)

@@ -92,9 +92,9 @@ def checkout_place(
     region code or "") in its total, so in the payment. `saved_address`, the id of one of the consumer's own
     saved addresses, delivers there instead of the three ship_to fields (another's is a field error);
     `save_address` keeps the address typed among theirs (labelled `address_label`) with the orders, once.
-    Nothing is placed when any
-    line is out of stock, changed price or comes from a vendor no longer approved, or (when the operator
-    requires it) one whose payout onboarding is unfinished (CheckoutRefused explains each).
+    Nothing is placed when any line is out of stock, changed price or comes from a vendor no longer approved,
+    or (when the operator requires it) one whose payout onboarding is unfinished (CheckoutRefused explains
+    each).
     The Payment recorded with the orders is their totals' sum, exactly as placed: the provider is called
     after commit (payments.services.payment_start, keyed `checkout-<id>-payment`). The orders become paid
     on the provider's confirmation, which sends the buyer's and the vendors' e-mails; unpaid, they lapse
