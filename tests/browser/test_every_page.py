@@ -31,7 +31,8 @@ from vendors.moderation.services import report_create, vendor_suspend
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 WIDTHS = [390, 1280]
 
-# Boxes that scroll or clip sideways, tables wider than the window, and the page's own width, in one pass.
+# Boxes that scroll or clip sideways, tables wider than the window or with something sticking out of them, and the
+# page's own width, in one pass.
 # A box counts when its content is wider than it and it is not one of the 1 px visually-hidden labels or a field.
 MEASURE = """() => {
   const width = window.innerWidth;
@@ -50,6 +51,14 @@ MEASURE = """() => {
   }
   for (const table of document.querySelectorAll('table')) {
     const box = table.getBoundingClientRect();
+    // Nothing in a table sticks out of it (a field wider than its cell spills over the card beside it).
+    for (const el of table.querySelectorAll('td *, th *')) {
+      const inner = el.getBoundingClientRect();
+      if (inner.width > 2 && inner.right > box.right + 1) {
+        problems.push(name(el) + ' sticks out of its table (' + Math.round(inner.right - box.right) + 'px)');
+        break;
+      }
+    }
     if (box.width > 0 && (box.right > width + 1 || box.left < -1)) {
       const span = Math.round(box.left) + '..' + Math.round(box.right) + 'px';
       problems.push(name(table) + ' is wider than the screen (' + span + ')');
