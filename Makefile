@@ -55,7 +55,8 @@ test: $(STAMP)
 ## memberships; BENCH_RESEED=0 reuses it), then the statistics pipeline against plain-SQL floors, then every
 ## page and API list under gunicorn against a minimal view (EXPLAIN, memory), then checkout throughput (placing
 ## and paying) against a plain-SQL floor; all into docs/benchmarks.md. The pages step reads vendor and product pages
-## spread over 2,000 random ones, then every row again while a writer process writes through the services.
+## spread over 2,000 random ones, then every row again while a writer process writes through the services; then the
+## asks' page and API lists with 100,000 open asks against a one-query floor (bench/asks_bench.py).
 ## SCALE=10 multiplies consumers, vendors, memberships and orders (and the writer's rate) by ten
 bench: $(STAMP)
 	@bash scripts/ensure_bench_tools.sh
@@ -64,6 +65,7 @@ bench: $(STAMP)
 	$(BENCH_ENV) $(BIN)/python bench/stats_bench.py
 	$(BENCH_ENV) $(BIN)/python bench/pages_bench.py
 	$(BENCH_ENV) $(BIN)/python bench/checkout_bench.py
+	$(BENCH_ENV) $(BIN)/python bench/asks_bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 
 from vendors.models import Category
 
 from .models import INCLUDED_MAX, TEXT_MAX, TITLE_MAX
 
+MONEY = {"min_value": Decimal("0.01"), "max_value": Decimal("99999999.99")}
+
 
 class AskForm(forms.Form):
     category = forms.ModelChoiceField(queryset=Category.objects.all(), empty_label="Choose a category")
     title = forms.CharField(max_length=TITLE_MAX, help_text="For example: a DVD player under 3,000 by Friday.")
     description = forms.CharField(max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
-    budget = forms.DecimalField(required=False, min_value=0.01, max_digits=10, decimal_places=2)
+    budget = forms.DecimalField(required=False, max_digits=10, decimal_places=2, **MONEY)
     budget_visible = forms.BooleanField(required=False, label="Show my budget to the partners")
     needed_by = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     respond_by = forms.DateTimeField(
@@ -23,7 +27,7 @@ class AskForm(forms.Form):
 
 
 class OfferForm(forms.Form):
-    price = forms.DecimalField(min_value=0.01, max_digits=10, decimal_places=2)
+    price = forms.DecimalField(max_digits=10, decimal_places=2, **MONEY)
     included = forms.CharField(
         required=False, max_length=INCLUDED_MAX, widget=forms.Textarea(attrs={"rows": 3}), label="What is included"
     )

@@ -47,6 +47,7 @@ from marketplace.accounts import token_views as token_pages
 from marketplace.accounts.api import token_views as api_token_views
 from marketplace.accounts.api import views as account_api
 from marketplace.accounts.services import api_token_create
+from marketplace.asks import forms as ask_forms
 from marketplace.asks.api import serializers as ask_serializers
 from marketplace.asks.services import ask_draft_create, ask_publish, offer_make
 from marketplace.kernel.limits import CHOICES_MAX_ITEMS, BoundedManyRelatedField, IdModelMultipleChoiceField
@@ -632,6 +633,7 @@ SERIALIZER_MODULES = _with_submodules(
     api_token_views,
 )
 FORM_MODULES = [
+    ask_forms,
     vendor_forms,
     portfolio_forms,
     shop_forms,
@@ -913,6 +915,34 @@ PAGES: dict[str, Page] = {
     ),
     "moderation-audit": Page(
         lambda w: reverse("moderation:audit"), moderation_forms.AuditFilterForm, lambda w: {}, method="get"
+    ),
+    "ask-create": Page(
+        lambda w: reverse("asks:create"),
+        ask_forms.AskForm,
+        lambda w: {
+            "category": w.vendor_b.category.pk,
+            "title": "A teapot",
+            "description": "Cast iron",
+            "respond_by": timezone.localtime(timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    ),
+    "ask-offer": Page(
+        lambda w: reverse("asks:vendor-offer-make", args=[w.ask_to_me.pk]),
+        ask_forms.OfferForm,
+        lambda w: {
+            "price": "9.50",
+            "valid_until": timezone.localtime(timezone.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    ),
+    "ask-accept": Page(
+        lambda w: reverse("asks:offer-accept", args=[w.ask_mine.pk, w.offer_mine.pk]),
+        ask_forms.AcceptForm,
+        lambda w: {"ship_to_name": "Ann", "ship_to_address": "1 High St"},
+    ),
+    "ask-report": Page(
+        lambda w: reverse("asks:offer-report", args=[w.ask_mine.pk, w.offer_mine.pk]),
+        ask_forms.ReportForm,
+        lambda w: {"text": "Bait"},
     ),
 }
 # Forms no page shows.
