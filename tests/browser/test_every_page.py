@@ -9,6 +9,7 @@ that bypasses the site's CSP only for the test's own script (as tests/browser/te
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from marketplace.accounts.demo import DEMO_CONSUMER, DEMO_MODERATOR, DEMO_PASSWO
 from marketplace.accounts.models import User
 from marketplace.accounts.services import api_token_create
 from marketplace.shop.models import Order
-from marketplace.shop.services import cart_add, checkout_place
+from marketplace.shop.services import address_save, cart_add, checkout_place, shipping_policy_set
 from portfolios.models import EndReason
 from portfolios.services import membership_end, membership_start
 from portfolios.services.stats import stats_reconcile_all
@@ -103,6 +104,9 @@ def site(transactional_db, reference_data) -> Site:
     consumer = User.objects.get(email=DEMO_CONSUMER)
     moderator = User.objects.get(email=DEMO_MODERATOR)
     vendor = Vendor.objects.get(owner__email=DEMO_VENDOR)
+    shipping_policy_set(
+        vendor=vendor, flat_rate=Decimal("3.95"), free_over=Decimal("40.00"), region_rates={"london": Decimal("2.50")}
+    )
     others = list(Vendor.objects.approved().exclude(pk=vendor.pk).order_by("id")[:4])
 
     # The shopper: a cart from two vendors, a checkout waiting for payment, an ended partnership in the history,
@@ -120,6 +124,9 @@ def site(transactional_db, reference_data) -> Site:
     membership_start(consumer=consumer, vendor_id=ended.pk)
     membership_end(consumer=consumer, vendor_id=ended.pk, reason=EndReason.PRICE, comment="Cheaper elsewhere")
     api_token_create(user=consumer, name="My phone's shopping app")
+    address = address_save(
+        consumer=consumer, label="Home", name="Demo Shopper", address="14 Long Lane\nLondon SE1 4PG", region="london"
+    )
     order = Order.objects.filter(consumer=consumer).order_by("-id").first()
 
     # The moderator: a report, a suspension with its reason in the audit log.
@@ -165,6 +172,8 @@ def site(transactional_db, reference_data) -> Site:
                 f"/orders/{order.pk}/",
                 "/account/",
                 "/account/tokens/",
+                "/account/addresses/",
+                f"/account/addresses/{address.pk}/",
                 "/account/delete/",
                 "/accounts/email/",
                 "/accounts/password/change/",
@@ -174,6 +183,7 @@ def site(transactional_db, reference_data) -> Site:
             DEMO_VENDOR: [
                 "/sell/",
                 "/sell/profile/",
+                "/sell/shipping/",
                 "/sell/products/",
                 "/sell/products/new/",
                 f"/sell/products/{product.pk}/edit/",
