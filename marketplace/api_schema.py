@@ -70,6 +70,11 @@ SUMMARIES = {
     "account_tokens_list": "List your API tokens",
     "account_tokens_create": "Create an API token",
     "account_tokens_revoke_create": "Revoke one of your API tokens",
+    "account_addresses_list": "List your saved delivery addresses",
+    "account_addresses_create": "Save a delivery address",
+    "account_addresses_retrieve": "Read one of your saved addresses",
+    "account_addresses_update": "Replace one of your saved addresses",
+    "account_addresses_destroy": "Delete one of your saved addresses",
     # Storefront
     "vendors_list": "Search and filter approved vendors",
     "vendors_retrieve": "Read a vendor and its public facts",
@@ -85,6 +90,18 @@ SUMMARIES = {
     "portfolio_history_list": "List your ended partnerships",
     "portfolio_feed_retrieve": "Read your partners' promotions and new products",
     "portfolio_feed_feedback_create": "Say whether a promotion was useful",
+    "portfolio_digest_retrieve": "Read your digest as the e-mail would tell it",
+    "portfolio_digest_partial_update": "Choose how often your digest e-mail comes",
+    # Asks (a consumer asks their partners for an offer)
+    "asks_list": "List your asks",
+    "asks_create": "Write an ask, as a draft or published",
+    "asks_retrieve": "Read your ask and compare its offers",
+    "asks_publish_create": "Publish your ask to your partners",
+    "asks_cancel_create": "Cancel your ask",
+    "asks_offers_accept_create": "Accept an offer on your ask",
+    "asks_offers_report_create": "Report an offer as bait",
+    "asks_audience_retrieve": "Count the partners an ask would reach",
+    "asks_partners_mute_create": "Keep a partner out of your asks, or let it back",
     # Cart, checkout, orders
     "cart_retrieve": "Read your cart at today's prices",
     "cart_items_create": "Add a product to your cart",
@@ -130,6 +147,14 @@ SUMMARIES = {
     "sell_promotions_publish_create": "Publish a promotion",
     "sell_promotions_end_create": "End a published promotion now",
     "sell_promotions_results_retrieve": "Read a promotion's results",
+    "sell_asks_list": "List the asks addressed to you",
+    "sell_asks_retrieve": "Read an ask addressed to you",
+    "sell_asks_offer_create": "Make or revise your offer on an ask",
+    "sell_asks_withdraw_create": "Withdraw your offer on an ask",
+    "sell_asks_not_interested_create": "Say you are not interested in an ask",
+    "sell_asks_insights_retrieve": "Read what your partners' asks tell you",
+    "sell_shipping_retrieve": "Read your delivery charges",
+    "sell_shipping_update": "Replace your delivery charges",
     # Moderation
     "moderation_queue_list": "List pending vendor applications",
     "moderation_vendors_list": "List vendors for moderation",
@@ -144,6 +169,7 @@ SUMMARIES = {
     "moderation_flags_list": "List open early-warning flags",
     "moderation_flags_clear_create": "Clear an early-warning flag",
     "moderation_audit_list": "Read the moderation audit log",
+    "moderation_reviews_hide_create": "Hide a reported review",
 }
 
 
