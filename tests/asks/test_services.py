@@ -450,3 +450,14 @@ def test_offer_report_is_kept_once_for_the_moderators(world, other_consumer):
     assert [r.text for r in selectors.offer_reports_list()] == ["It was never in stock"]
     with pytest.raises(NotFoundError):
         offer_report(consumer=other_consumer, ask_id=ask.pk, offer_id=made.pk)
+
+
+@pytest.mark.parametrize(("stack", "discount"), [(False, Decimal("0.00")), (True, Decimal("10.00"))])
+def test_the_offered_price_is_final_unless_the_vendor_lets_promotions_stack(world, stack, discount):
+    from tests.helpers import running_promotion
+
+    running_promotion(world.first, title="Ten off", discount_value=Decimal("10"))
+    ask = open_ask(world)
+    made = offer(world.first, ask, "100", promotions_stack=stack)
+    order = offer_accept(consumer=world.consumer, ask_id=ask.pk, offer_id=made.pk, **SHIP).orders[0]
+    assert (order.subtotal, order.discount, order.total) == (Decimal("100.00"), discount, Decimal("100.00") - discount)

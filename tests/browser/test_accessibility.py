@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, expect
 
 from marketplace.accounts.demo import DEMO_CONSUMER, DEMO_PASSWORD, DEMO_VENDOR
 from marketplace.accounts.models import User
+from marketplace.asks.models import Ask
 from marketplace.shop.services import cart_add, checkout_place
 from tests.helpers import browser_login
 from vendors.models import Product, Vendor
@@ -45,6 +46,7 @@ def demo(transactional_db, reference_data):
     cart_add(consumer=consumer, product_id=product.pk, quantity=1)
     vendor = Vendor.objects.get(owner__email=DEMO_VENDOR)
     vendor.unpaid_checkout_id = unpaid.checkout.pk
+    vendor.demo_ask_id = Ask.objects.filter(consumer=consumer).values_list("pk", flat=True).first()
     return vendor
 
 
@@ -61,8 +63,18 @@ def _pages(demo_vendor: Vendor) -> dict[str, list[str]]:
             "/checkout/",
             f"/checkout/{demo_vendor.unpaid_checkout_id}/pay/",
             "/orders/",
+            "/asks/",
+            "/asks/new/",
+            f"/asks/{demo_vendor.demo_ask_id}/",
         ],
-        DEMO_VENDOR: ["/sell/insights/", "/sell/promotions/new/", "/sell/payouts/"],
+        DEMO_VENDOR: [
+            "/sell/insights/",
+            "/sell/promotions/new/",
+            "/sell/payouts/",
+            "/sell/asks/",
+            f"/sell/asks/{demo_vendor.demo_ask_id}/",
+            "/sell/asks/insights/",
+        ],
     }
 
 
