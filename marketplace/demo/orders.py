@@ -134,7 +134,15 @@ def rated_orders_create(rng: random.Random, progress: ProgressFactory) -> None:
             score = rng.choices([1, 2, 3, 4, 5], weights=weights)[0]
             comment = rng.choice(REVIEWS[score]) if rng.random() < 0.6 else ""
             ratings.append(
-                ServiceRating(order=order, vendor=vendor, consumer_id=order.consumer_id, score=score, comment=comment)
+                # A rating given with text is a review shown on the vendor's page, as order_rate makes it.
+                ServiceRating(
+                    order=order,
+                    vendor=vendor,
+                    consumer_id=order.consumer_id,
+                    score=score,
+                    comment=comment,
+                    public=bool(comment),
+                )
             )
         orders.extend(placed)
     # Each bulk_create gives its rows their ids, which the rows of the next table then take (Django fills a

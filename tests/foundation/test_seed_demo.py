@@ -6,6 +6,7 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, Sum
+from django.test import Client
 from django.utils import timezone
 
 from marketplace.accounts.demo import DEMO_CONSUMER, DEMO_MODERATOR, DEMO_PASSWORD, DEMO_VENDOR
@@ -182,6 +183,11 @@ def test_seed_demo_reads_like_a_marketplace_with_pictures():
     assert by_kind and all(len(images) == 1 for images in by_kind.values())
     assert len({next(iter(images)) for images in by_kind.values()}) == len(by_kind)
     assert ServiceRating.objects.exclude(comment="").exists()
+    # Reviews (ratings with text) show on the vendors' pages, as the buyers' own reviews do
+    assert not ServiceRating.objects.exclude(comment="").filter(public=False).exists()
+    reviewed = ServiceRating.objects.filter(public=True).values_list("vendor__slug", flat=True).first()
+    page = Client().get(f"/vendors/{reviewed}/").content.decode()
+    assert "No reviews yet" not in page and 'class="review-text"' in page
     rated = ServiceRating.objects.values("vendor").distinct().count()
     assert rated >= Vendor.objects.approved().count() - 1
 

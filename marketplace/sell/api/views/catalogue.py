@@ -87,7 +87,8 @@ class ProductListCreateApi(generics.ListAPIView):
         data = OwnProductSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         product = services.product_create(vendor=own_vendor(request), **data.validated_data)
-        return Response(OwnProductSerializer(product).data, status=status.HTTP_201_CREATED)
+        shown = OwnProductSerializer(product, context={"request": request}).data
+        return Response(shown, status=status.HTTP_201_CREATED)
 
 
 class ProductDetailApi(APIView):
@@ -104,7 +105,7 @@ class ProductDetailApi(APIView):
 
     @extend_schema(responses=OwnProductSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(OwnProductSerializer(self._product(request, pk)[1]).data)
+        return Response(OwnProductSerializer(self._product(request, pk)[1], context={"request": request}).data)
 
     @extend_schema(request=OwnProductSerializer, responses=OwnProductSerializer)
     def patch(self, request: Request, pk: int) -> Response:
@@ -112,13 +113,13 @@ class ProductDetailApi(APIView):
         data = OwnProductSerializer(product, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         product = services.product_update(vendor=vendor, product_id=pk, **data.validated_data)
-        return Response(OwnProductSerializer(product).data)
+        return Response(OwnProductSerializer(product, context={"request": request}).data)
 
-    @extend_schema(request=None, responses=OwnProductSerializer)
+    @extend_schema(request=None, responses={200: OwnProductSerializer})
     def delete(self, request: Request, pk: int) -> Response:
         vendor, _ = self._product(request, pk)
         product = services.product_set_active(vendor=vendor, product_id=pk, active=False)
-        return Response(OwnProductSerializer(product).data)
+        return Response(OwnProductSerializer(product, context={"request": request}).data)
 
 
 class ProductStockApi(APIView):
@@ -131,7 +132,7 @@ class ProductStockApi(APIView):
         product = services.product_stock_adjust(
             vendor=own_vendor(request), product_id=pk, delta=data.validated_data["delta"]
         )
-        return Response(OwnProductSerializer(product).data)
+        return Response(OwnProductSerializer(product, context={"request": request}).data)
 
 
 class CatalogueImportApi(APIView):
