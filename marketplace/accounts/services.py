@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from marketplace.kernel.caching import changed
 from marketplace.kernel.errors import NotFoundError
@@ -105,7 +106,8 @@ def user_language_set(*, user: User, language: str) -> User:
     language the site does not speak is refused and nothing changes; choosing the same again writes nothing."""
     if language not in dict(settings.LANGUAGES):
         choices = ", ".join(code for code, _name in settings.LANGUAGES)
-        raise ValidationError({"language": f"Choose one of {choices}; got {language!r}."})
+        message = gettext("Choose one of %(choices)s; got %(language)r.") % {"choices": choices, "language": language}
+        raise ValidationError({"language": message})
     if user.language != language:
         user.language = language
         user.save(update_fields=["language"])

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
@@ -114,7 +115,8 @@ class LanguageSetView(View):
         language = request.POST.get("language", "")
         if language not in dict(settings.LANGUAGES):
             choices = ", ".join(code for code, _name in settings.LANGUAGES)
-            return HttpResponseBadRequest(f"Choose a language the site speaks ({choices}).", content_type="text/plain")
+            message = gettext("Choose a language the site speaks (%(choices)s).") % {"choices": choices}
+            return HttpResponseBadRequest(message, content_type="text/plain")
         if request.user.is_authenticated:
             user_language_set(user=request.user, language=language)
         return set_language(request)

@@ -15,9 +15,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _page(client, url: str, accept: str) -> tuple[str, str]:
+    """The page's language (its <html lang> and its header's link to the vendors, translated in base.html)."""
     response = client.get(url, HTTP_ACCEPT_LANGUAGE=accept)
     assert response.status_code == 200
-    lang = re.search(r'<html lang="([^"]+)"', response.content.decode()).group(1)
+    html = response.content.decode()
+    lang = re.search(r'<html lang="([^"]+)"', html).group(1)
+    assert (">商家</a>" in html) == (lang == "zh-hant") and (">Vendors</a>" in html) == (lang == "en")
     return lang, response.get("X-Page-Cache", "")
 
 
