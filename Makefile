@@ -70,7 +70,7 @@ bench: $(STAMP)
 ## Docker image (python:3.11-slim has no gettext) need no compile step; tests/i18n fails on a .mo behind its .po
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l zh_Hant --add-location file -i staticfiles -i node_modules -i bench
-	$(BIN)/python manage.py compilemessages -l zh_Hant
+	$(BIN)/python manage.py compilemessages -l zh_Hant -i .venv -i node_modules
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
