@@ -100,3 +100,23 @@ def test_an_anonymous_visitor_switches_without_a_token_from_a_kept_page():
 
 def test_switching_is_post_only(client):
     assert client.get(SWITCH).status_code == 405
+
+
+def _sign_up(client, email: str, **headers) -> User:
+    password = "a long enough pass phrase 42"
+    response = client.post(
+        reverse("account_signup"), {"email": email, "password1": password, "password2": password}, **headers
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return User.objects.get(email=email)
+
+
+def test_a_language_chosen_before_signing_up_is_saved_on_the_new_user(client):
+    client.post(SWITCH, {"language": "zh-hant", "next": "/"})
+    user = _sign_up(client, "mei@example.com", HTTP_ACCEPT_LANGUAGE="en")
+    assert user.language == "zh-hant"
+
+
+def test_a_visitor_who_never_chose_keeps_following_their_browser(client):
+    user = _sign_up(client, "li@example.com", HTTP_ACCEPT_LANGUAGE="zh-TW")
+    assert user.language == ""
