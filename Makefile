@@ -14,7 +14,7 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/3
 SCALE ?= $(if $(BENCH_SCALE),$(BENCH_SCALE),1)
 BENCH_ENV = BENCH_SCALE=$(SCALE) DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL)
 
-.PHONY: run stop test lint bench install services-check clean lock
+.PHONY: run stop test lint bench install services-check clean lock messages
 
 # Every install comes from uv.lock (all dependencies, transitive ones included, with their hashes); uv itself
 # from scripts/uv-bootstrap.txt (pinned with hashes). `--locked` refuses a lock that pyproject.toml has moved
@@ -66,6 +66,13 @@ bench: $(STAMP)
 	$(BENCH_ENV) $(BIN)/python bench/pages_bench.py
 	$(BENCH_ENV) $(BIN)/python bench/checkout_bench.py
 	$(BENCH_ENV) $(BIN)/python bench/asks_bench.py
+
+## messages: adds the strings newly marked for translation to locale/zh_Hant/LC_MESSAGES/django.po (translate
+## them there) and compiles it into django.mo; commit both. The .mo is committed, so `make run`, `make test` and the
+## Docker image (python:3.11-slim has no gettext) need no compile step; tests/i18n fails on a .mo behind its .po
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l zh_Hant --add-location file -i staticfiles -i node_modules -i bench
+	$(BIN)/python manage.py compilemessages -l zh_Hant -i .venv -i node_modules
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

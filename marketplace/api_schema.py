@@ -1,4 +1,4 @@
-"""drf-spectacular hook: describe the API's error shapes once, on every operation.
+"""drf-spectacular hook: describe the API's error shapes once, on every operation; the schema's view, in English.
 
 Every endpoint can answer 400 (field errors), 401/403 (who is asking), 404 (not found, or another user's
 object), 409 (a rule refused the action) and 429 (throttled). The shapes come from
@@ -8,6 +8,9 @@ marketplace/kernel/errors.py and DRF, so they are declared here instead of on ea
 from __future__ import annotations
 
 from typing import Any
+
+from django.utils import translation
+from drf_spectacular.views import SpectacularAPIView
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -179,3 +182,17 @@ def add_summaries(result: dict[str, Any], generator: Any, request: Any, public: 
             if method in METHODS and not operation.get("summary") and operation.get("operationId") in SUMMARIES:
                 operation["summary"] = SUMMARIES[operation["operationId"]]
     return result
+
+
+class EnglishSchemaView(SpectacularAPIView):
+    """The OpenAPI schema, always in English whatever the client's Accept-Language (the API's answers follow it):
+    one schema for every client generator and reviewer. Rendered inside the override, since DRF renders a
+    response only after the view returns."""
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        with translation.override("en"):
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+        response["Content-Language"] = "en"  # LocaleMiddleware would name the request's language
+        return response

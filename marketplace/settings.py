@@ -78,10 +78,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session (it reads the language cookie) and before CommonMiddleware (which may redirect).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "marketplace.kernel.request_guard.RefuseNulBytesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's saved language wins over the cookie and Accept-Language LocaleMiddleware read.
+    "marketplace.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -100,6 +104,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.context_processors.site",
@@ -414,7 +419,16 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Internationalisation ---------------------------------------------------------------------------
-LANGUAGE_CODE = "en-gb"
+# English and Traditional Chinese. The language shown: a signed-in user's saved choice, else the language cookie
+# set by the header's switcher, else the browser's Accept-Language, else English. A visitor asking for a Chinese
+# Django has no catalogue for here (zh-CN, zh-Hans, zh-SG) gets Traditional Chinese: Django falls back to the
+# first supported `zh-` variant, and a Chinese reader reads Traditional Chinese better than English (README).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hant", "繁體中文")]
+# The catalogue folder is named zh_Hant (Django's locale name for zh-hant; a zh-Hant or zh_TW folder is ignored).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# English keeps the British ways of writing dates and numbers it had as "en-gb" (marketplace/formats/en).
+FORMAT_MODULE_PATH = ["marketplace.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -5,11 +5,12 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 import marketplace.kernel.converters  # noqa: F401  (registers <id:...> before the includes below use it)
 import portfolios.urls
 import promotions.urls
+from marketplace.api_schema import EnglishSchemaView
 from marketplace.health import HealthView
 
 urlpatterns = [
@@ -31,7 +32,7 @@ urlpatterns = [
     path("moderation/reviews/", include("marketplace.shop.urls.reviews")),
     path("moderation/", include("vendors.moderation.urls")),
     path("payments/", include("marketplace.shop.payments.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", EnglishSchemaView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include(("marketplace.api_urls", "api"), namespace="api")),
     path("", include("marketplace.shop.urls")),

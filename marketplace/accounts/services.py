@@ -7,10 +7,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from marketplace.kernel.caching import changed
 from marketplace.kernel.errors import NotFoundError
@@ -95,6 +97,21 @@ def profile_digest_set(*, user: User, digest_frequency: str) -> ConsumerProfile:
         profile.digest_confirmed_at = timezone.now()
         profile.save(update_fields=["digest_frequency", "digest_confirmed_at", "updated_at"])
     return profile
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> User:
+    """Save the language the user chose to read the site in (the header's switcher, the account page); from
+    their next page on it wins over their browser's Accept-Language (UserLanguageMiddleware). Atomic; a
+    language the site does not speak is refused and nothing changes; choosing the same again writes nothing."""
+    if language not in dict(settings.LANGUAGES):
+        choices = ", ".join(code for code, _name in settings.LANGUAGES)
+        message = gettext("Choose one of %(choices)s; got %(language)r.") % {"choices": choices, "language": language}
+        raise ValidationError({"language": message})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user
 
 
 def _shared_attributes(profile: ConsumerProfile) -> tuple[object, ...]:

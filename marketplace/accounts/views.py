@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from marketplace.kernel.privacy import min_group
 
 from .forms import ProfileForm
 from .models import ConsumerProfile
-from .services import profile_digest_unsubscribe, profile_update
+from .services import profile_digest_unsubscribe, profile_update, user_language_set
 from .unsubscribe import UnsubscribeRefused, unsubscribe_target
 
 
@@ -90,3 +94,29 @@ class UnsubscribeView(View):
         except UnsubscribeRefused as exc:
             return self._refused(request, exc)
         return render(request, self.template_name, {"done": True, "email": _masked(profile.user.email)})
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class LanguageSetView(View):
+    """The language switcher (the header's, the account page's): a plain POST, so the page it returns to is a
+    full load in the new language (htmx history keeps no page of the old one). Django's set_language sets the
+    language cookie and sends the visitor back to `next` (a page of this site only); a signed-in user's choice
+    is also saved on them, so it follows them to every device.
+
+    The header's form is on pages kept for anonymous visitors, which carry no CSRF token: for a visitor who is
+    not signed in the only thing a forged post could change is a cookie of their own saying which language to
+    show, so the token is checked only for a signed-in user, whose saved choice it changes."""
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            refused = CsrfViewMiddleware(lambda request: HttpResponse()).process_view(request, None, (), {})
+            if refused is not None:
+                return refused
+        language = request.POST.get("language", "")
+        if language not in dict(settings.LANGUAGES):
+            choices = ", ".join(code for code, _name in settings.LANGUAGES)
+            message = gettext("Choose a language the site speaks (%(choices)s).") % {"choices": choices}
+            return HttpResponseBadRequest(message, content_type="text/plain")
+        if request.user.is_authenticated:
+            user_language_set(user=request.user, language=language)
+        return set_language(request)

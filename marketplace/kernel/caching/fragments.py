@@ -3,8 +3,9 @@ round trip.
 
 A list page draws 6 to 24 cards; rendering their templates was most of a page's time at marketplace scale.
 Each card is keyed by everything it shows (the values the page already loaded, given by the caller as a
-fingerprint) and by the source of its template and of every template it includes, so nothing needs
-invalidating: a card whose data or templates changed has a new key; old keys expire.
+fingerprint), by the source of its template and of every template it includes, and by the language it was
+rendered in, so nothing needs invalidating: a card whose data or templates changed has a new key; old keys
+expire; a reader of another language gets a card of their own.
 
 A card with a form carries the visitor's CSRF token: it is rendered with TOKEN_MARKER in its place and the
 marker is replaced by the visitor's token when served. The marker holds characters that HTML escaping always
@@ -23,6 +24,7 @@ from django.template import Template
 from django.template.loader import get_template
 from django.template.loader_tags import ExtendsNode, IncludeNode
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 FRAGMENT_PREFIX = "card:"
 FRAGMENT_SECONDS = 3600
@@ -65,7 +67,8 @@ def fragments(
     """Each item's card HTML: from the cache where found, rendered (and stored) where not."""
     items = list(items)
     digest = source_digest(template_name)
-    keys = [_key(kind, (digest, *fingerprint(item))) for item in items]
+    language = get_language()
+    keys = [_key(kind, (digest, language, *fingerprint(item))) for item in items]
     found = cache.get_many(keys)
     missing = {}
     html = []

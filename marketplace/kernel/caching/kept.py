@@ -11,7 +11,8 @@ in the shared cache, each declared once with the scopes it reads.
 The value is what the page shows: frozen dataclasses, tuples, strings and numbers; never a model instance
 (a guard test computes every declaration and fails on one). The key is built here alone: the declaration's
 name, the version of its value's shape (bump `shape` when the dataclass changes, so a deploy never reads the
-old code's values) and the arguments. Stored beside the value are the versions of every scope it read:
+old code's values), the active language (a value may hold translated text) and the arguments. Stored beside
+the value are the versions of every scope it read:
   - `scopes`: known from the arguments, read before computing (a change committed after that read moves the
     version past the one stored);
   - `rows`: known only from the value (the vendors of a list's rows, the vendor of a product), read right
@@ -33,6 +34,7 @@ from typing import Any, Generic, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import get_language
 
 from marketplace.kernel.db_router import primary_reads
 
@@ -105,7 +107,9 @@ class Kept(Generic[P, T]):
         return self.compute(*args, **kwargs)
 
     def key(self, **kwargs: Any) -> str:
-        return f"{KEY_PREFIX}{self.name}:s{self.shape}:{_digest(kwargs)}"
+        # Keyed by the active language too: a value may hold translated text (a choice's label, a lazy string
+        # made text), and one language's words must never reach a reader of the other.
+        return f"{KEY_PREFIX}{self.name}:s{self.shape}:{get_language()}:{_digest(kwargs)}"
 
     def scopes_of(self, value: Any, **kwargs: Any) -> list[str]:
         found = list(self.static_scopes(**kwargs)) if self.static_scopes else []

@@ -10,6 +10,8 @@ What a kept page may show and for how long:
     A page that read anything else (a search past its kept rows, a comparison) is served but not kept.
   - The key names the view, its URL arguments and only the query parameters the view reads (`params`), in a
     fixed order; a request with any other parameter (`?utm=...`) is served fresh and nothing is kept for it.
+  - The key names the language the page was rendered in (LocaleMiddleware chose it from the visitor's
+    language cookie or Accept-Language), so a page kept in one language is never served to a reader of another.
 
 Only a request with no session, no messages and no read-your-writes pin is served or stored, only a 200
 answer that sets no cookie is kept, and the page itself renders no per-visitor token for anonymous visitors
@@ -31,6 +33,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
 
 from marketplace.kernel.db_router import primary_reads
 
@@ -96,7 +99,7 @@ def _key(request: HttpRequest, name: str, params: Iterable[str], kwargs: dict[st
     if any(param not in allowed for param in request.GET):
         return None
     shown = [(param, request.GET.getlist(param)) for param in sorted(allowed) if param in request.GET]
-    text = repr((name, sorted(kwargs.items()), shown))
+    text = repr((name, get_language(), sorted(kwargs.items()), shown))
     return PAGE_PREFIX + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
