@@ -33,7 +33,7 @@ def test_consumer_reads_what_partners_sent_and_sets_the_digest_there(live_server
     screenshot("digest-page")
 
     page.get_by_label("Weekly", exact=True).check()
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Saved: your digest will come weekly.")).to_be_visible()
     expect(page.get_by_label("Weekly", exact=True)).to_be_checked()
     expect(page.get_by_text("This comes to you weekly by e-mail")).to_be_visible()

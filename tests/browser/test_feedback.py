@@ -51,7 +51,7 @@ def test_partner_gives_feedback_from_the_feed_and_chooses_the_digest_on_the_acco
     expect(page.get_by_text("Nothing is sent until you save this choice once.")).to_be_visible()
     expect(page.get_by_label("Weekly", exact=True)).to_be_checked()
     page.get_by_label("Daily", exact=True).check()
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Your profile and sharing choices are saved.")).to_be_visible()
     expect(page.get_by_label("Daily", exact=True)).to_be_checked()
     expect(page.get_by_text("Nothing is sent until you save this choice once.")).to_have_count(0)
