@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 from marketplace.accounts.demo import DEMO_CONSUMER, DEMO_MODERATOR, DEMO_PASSWORD, DEMO_VENDOR
 from marketplace.accounts.models import User
 from marketplace.accounts.services import api_token_create
+from marketplace.asks.models import Ask
 from marketplace.shop.models import Order
 from marketplace.shop.services import address_save, cart_add, checkout_place, shipping_policy_set
 from portfolios.models import EndReason
@@ -151,6 +152,8 @@ def site(transactional_db, reference_data) -> Site:
     compared = [vendor, *others[:2]]
     compare = "/vendors/compare/?" + "&".join(f"v={v.slug}" for v in compared)
     common = ["/", "/help/", "/terms/", "/privacy/"]
+    # The demo consumer's open ask (the demo vendor has offered on it), for both sides' ask pages.
+    ask = Ask.objects.filter(consumer__email=DEMO_CONSUMER, state=Ask.State.OPEN).values_list("pk", flat=True).first()
     return Site(
         compare=compare,
         compared=[v.name for v in compared],
@@ -164,7 +167,11 @@ def site(transactional_db, reference_data) -> Site:
                 "/search/?q=coffee",
                 "/search/",
                 "/portfolio/",
+                "/portfolio/digest/",
                 f"/portfolio/end/{others[0].pk}/",
+                "/asks/",
+                "/asks/new/",
+                f"/asks/{ask}/",
                 "/cart/",
                 "/checkout/",
                 f"/checkout/{unpaid.checkout.pk}/pay/",
@@ -196,6 +203,9 @@ def site(transactional_db, reference_data) -> Site:
                 "/sell/promotions/new/",
                 f"/sell/promotions/{promotion.pk}/",
                 f"/sell/promotions/{ended_promotion.pk}/results/",
+                "/sell/asks/",
+                f"/sell/asks/{ask}/",
+                "/sell/asks/insights/",
             ],
             DEMO_MODERATOR: [
                 "/moderation/",
@@ -203,6 +213,8 @@ def site(transactional_db, reference_data) -> Site:
                 f"/moderation/vendors/{pending.pk}/",
                 f"/moderation/vendors/{others[2].pk}/",
                 "/moderation/reports/",
+                "/moderation/reviews/",
+                "/moderation/asks/",
                 "/moderation/audit/",
             ],
         },
