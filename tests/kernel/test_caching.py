@@ -345,3 +345,23 @@ def test_a_redis_refusing_writes_for_want_of_memory_is_treated_as_down(monkeypat
     monkeypatch.setattr(DjangoRedisCache, "set", full)
     backend.set("k", "v", timeout=10)  # no error: kept in this process's memory instead
     assert not backend.shared()
+
+
+def test_only_the_store_module_talks_to_the_cache():
+    """Every read and write of the shared cache goes through marketplace/kernel/caching/store.py (libraries keep
+    their own keys: DRF's throttles, allauth's limits, sorl-thumbnail's key-value store, the sessions)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    allowed = {root / "marketplace/kernel/caching/store.py", root / "marketplace/kernel/caching/backend.py"}
+    talking = []
+    for folder in ("marketplace", "vendors", "portfolios", "promotions"):
+        for path in (root / folder).rglob("*.py"):
+            if path in allowed:
+                continue
+            text = path.read_text()
+            if re.search(r"from django\.core\.cache(\.\w+)* import|django\.core\.cache\.cache\b|caches\[", text):
+                talking.append(str(path.relative_to(root)))
+    assert talking == []

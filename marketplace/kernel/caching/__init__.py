@@ -10,7 +10,9 @@
 - fragments.py: rendered cards keyed by what they show and by their templates; the per-visitor CSRF token
   goes in through a marker that escaping cannot produce.
 - backend.py: the Redis cache backend that falls back to memory while Redis is down (Redis is for speed).
-- counters.py: the keys of the counters and flags kept for limits (rate limits, budgets, queued jobs).
+- counters.py: the counters and flags kept for limits (rate limits, budgets, queued jobs).
+- store.py: the one module that reads and writes the shared cache; every key is built there, from a
+  namespace (`scope`, `kept`, `page`, `card`, `count`) and its parts.
 
 Every key carries the deployment's prefix (CACHES KEY_PREFIX, from the settings), so two deployments
 sharing one Redis never read each other's values. docs/deploy.md says which eviction policy Redis needs.

@@ -19,14 +19,14 @@ from collections.abc import Callable, Iterable
 from functools import cache as memoize
 from typing import Any
 
-from django.core.cache import cache
 from django.template import Template
 from django.template.loader import get_template
 from django.template.loader_tags import ExtendsNode, IncludeNode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-FRAGMENT_PREFIX = "card:"
+from . import store
+
 FRAGMENT_SECONDS = 3600
 # Stands for the visitor's CSRF token inside a kept card: escaping turns any "<" written as text into "&lt;".
 TOKEN_MARKER = mark_safe("<csrf-token-marker>")
@@ -54,7 +54,7 @@ def source_digest(name: str) -> str:
 
 
 def _key(kind: str, fingerprint: tuple[Any, ...]) -> str:
-    return f"{FRAGMENT_PREFIX}{kind}:" + hashlib.blake2b(repr(fingerprint).encode(), digest_size=16).hexdigest()
+    return store.key(store.CARD, kind, hashlib.blake2b(repr(fingerprint).encode(), digest_size=16).hexdigest())
 
 
 def fragments(
@@ -69,7 +69,7 @@ def fragments(
     digest = source_digest(template_name)
     language = get_language()
     keys = [_key(kind, (digest, language, *fingerprint(item))) for item in items]
-    found = cache.get_many(keys)
+    found = store.get_many(keys)
     missing = {}
     html = []
     for item, key in zip(items, keys, strict=True):
@@ -77,7 +77,7 @@ def fragments(
             found[key] = missing[key] = render(item)
         html.append(found[key])
     if missing:
-        cache.set_many(missing, timeout=FRAGMENT_SECONDS)
+        store.set_many(missing, timeout=FRAGMENT_SECONDS)
     return html
 
 

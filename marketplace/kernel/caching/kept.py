@@ -9,10 +9,10 @@ in the shared cache, each declared once with the scopes it reads.
     vendor_page(slug="demo-coffee")       # computed afresh, nothing kept
 
 The value is what the page shows: frozen dataclasses, tuples, strings and numbers; never a model instance
-(a guard test computes every declaration and fails on one). The key is built here alone: the declaration's
-name, the version of its value's shape (bump `shape` when the dataclass changes, so a deploy never reads the
-old code's values), the active language (a value may hold translated text) and the arguments. Stored beside
-the value are the versions of every scope it read:
+(a guard test computes every declaration and fails on one). The key is built by store.py alone (its `kept`
+namespace): the declaration's name, the version of its value's shape (bump `shape` when the dataclass
+changes, so a deploy never reads the old code's values), the active language (a value may hold translated
+text) and the arguments. Stored beside the value are the versions of every scope it read:
   - `scopes`: known from the arguments, read before computing (a change committed after that read moves the
     version past the one stored);
   - `rows`: known only from the value (the vendors of a list's rows, the vendor of a product), read right
@@ -33,25 +33,21 @@ from collections.abc import Callable, Iterable
 from typing import Any, Generic, ParamSpec, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.translation import get_language
 
 from marketplace.kernel.db_router import primary_reads
 
+from . import store
 from .scopes import versions
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
-KEY_PREFIX = "kept:"
-
-
 def seconds() -> int:
     """How long a value may be kept. Only in a cache every process shares: Redis, and 0 while it is unreachable
     (its fallback is one process's memory, where another process's bump is never seen). A local-memory cache
     serves as one only where a single process serves the site (PAGE_CACHE_IN_MEMORY: the tests)."""
-    shared = getattr(cache, "shared", None)
-    if not (shared() if shared is not None else settings.MARKETPLACE.get("PAGE_CACHE_IN_MEMORY", False)):
+    if not store.shared():
         return 0
     return int(settings.MARKETPLACE.get("PAGE_CACHE_SECONDS", 0))
 
@@ -109,7 +105,7 @@ class Kept(Generic[P, T]):
     def key(self, **kwargs: Any) -> str:
         # Keyed by the active language too: a value may hold translated text (a choice's label, a lazy string
         # made text), and one language's words must never reach a reader of the other.
-        return f"{KEY_PREFIX}{self.name}:s{self.shape}:{get_language()}:{_digest(kwargs)}"
+        return store.key(store.KEPT, self.name, f"s{self.shape}", get_language(), _digest(kwargs))
 
     def scopes_of(self, value: Any, **kwargs: Any) -> list[str]:
         found = list(self.static_scopes(**kwargs)) if self.static_scopes else []
@@ -131,7 +127,7 @@ class Kept(Generic[P, T]):
         if not seconds():
             return self.compute(**kwargs)  # type: ignore[call-arg]
         key = self.key(**kwargs)
-        entry = cache.get(key)
+        entry = store.get(key)
         if entry is not None:
             deps, value = entry
             if not deps or versions(deps) == deps:
@@ -145,7 +141,7 @@ class Kept(Generic[P, T]):
         deps = {**before, **versions(self.row_scopes(value) if self.row_scopes else ())}
         _record(deps)
         if seconds():  # Redis may have failed meanwhile
-            cache.set(key, (deps, value), timeout=timeout)
+            store.set(key, (deps, value), timeout=timeout)
         return value
 
 

@@ -30,17 +30,16 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connections
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
 from marketplace.kernel.db_router import primary_reads
 
+from . import store
 from .kept import computing, recording, seconds
 from .scopes import KINDS, versions
 
-PAGE_PREFIX = "page:"
 # Cookies that make a visitor someone: a session (signed in, a cart, a pending message), flash messages, and
 # the replica router's read-your-writes pin (marketplace/kernel/db_router.py).
 PERSONAL_COOKIES = ("messages", "primary_until")
@@ -100,7 +99,7 @@ def _key(request: HttpRequest, name: str, params: Iterable[str], kwargs: dict[st
         return None
     shown = [(param, request.GET.getlist(param)) for param in sorted(allowed) if param in request.GET]
     text = repr((name, get_language(), sorted(kwargs.items()), shown))
-    return PAGE_PREFIX + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    return store.key(store.PAGE, hashlib.blake2b(text.encode(), digest_size=16).hexdigest())
 
 
 def _tell(response: HttpResponse, outcome: str) -> None:
@@ -126,7 +125,7 @@ def cache_anonymous_page(
             key = _key(request, name, params, kwargs)
             if key is None:
                 return view(request, *args, **kwargs)
-            entry = cache.get(key)
+            entry = store.get(key)
             if entry is not None:
                 deps, content, content_type = entry
                 if versions(deps) == deps:
@@ -147,7 +146,7 @@ def cache_anonymous_page(
                 recording().reset(token)
             if not outside.uncovered and _storable(request, response) and seconds():  # Redis may have failed
                 found.update({scope: before[scope] for scope in outside.scopes if scope in before})
-                cache.set(key, (found, response.content, response["Content-Type"]), timeout=timeout)
+                store.set(key, (found, response.content, response["Content-Type"]), timeout=timeout)
                 _tell(response, "miss")
             return response
 

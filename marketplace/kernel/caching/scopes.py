@@ -26,10 +26,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.core.cache import cache
 from django.db import connection, transaction
 
-VERSION_PREFIX = "scope:"
+from . import store
 
 
 @dataclass(frozen=True)
@@ -102,14 +101,14 @@ def versions(scopes: Iterable[str]) -> dict[str, int]:
         (durable if kind.durable else cached).append(scope)
     result: dict[str, int] = {}
     if cached:
-        keys = {VERSION_PREFIX + scope: scope for scope in cached}
-        found = cache.get_many(list(keys))
+        keys = {store.key(store.SCOPE, scope): scope for scope in cached}
+        found = store.get_many(keys)
         for key, scope in keys.items():
             value = found.get(key)
             if value is None:
                 start = _fresh_start()
-                cache.add(key, start, timeout=None)
-                value = cache.get(key, start)
+                store.add(key, start, timeout=None)
+                value = store.get(key, start)
             result[scope] = int(value)
     if durable:
         from .models import ScopeVersion
@@ -123,11 +122,11 @@ def versions(scopes: Iterable[str]) -> dict[str, int]:
 def _bump_cached(scopes: Sequence[str]) -> None:
     """Never raises: a value of the old version outlives a failed bump by its timeout at most."""
     for scope in scopes:
-        key = VERSION_PREFIX + scope
+        key = store.key(store.SCOPE, scope)
         try:
-            cache.incr(key)
+            store.incr(key)
         except ValueError:  # no version yet (or it was evicted): any new one invalidates old values
-            cache.set(key, _fresh_start(), timeout=None)
+            store.set(key, _fresh_start(), timeout=None)
         except Exception:  # noqa: BLE001 - Redis is for speed: a failed bump is bounded by the timeout
             pass
 
