@@ -1,6 +1,10 @@
 """Which of the vendors app's tables feed which cache scopes (marketplace.kernel.caching), declared beside them.
 
 - `vendor:{id}`: one vendor's page: its profile, products (prices, stock, pictures) and the regions it serves.
+- `vendor-card:{id}`: what lists show of a vendor (the directory's cards, a search row's vendor): its profile,
+  logo, status, category and regions; not its products, so a sale or a restock does not renew the directory.
+- `product:{id}`: what lists show of one product (a search row): name, picture, prices, stock; a sale of one
+  product renews the searches that list it, not every search that lists another product of its vendor.
 - `directory`: which vendors the directory and the home page list, and in what order by name.
 - `reference`: categories and regions (and interests: accounts), which many pages name.
 - `statistics` (timed): catalogue counts written by triggers, shown at most a timeout late.
@@ -8,6 +12,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models.signals import pre_save
@@ -21,6 +26,8 @@ scope_kind("vendor", models=["vendors.Vendor", "vendors.Product", "vendors.Categ
 scope_kind(
     "directory", models=["vendors.Vendor", "vendors.Category"], global_scope=True, about="which vendors are listed"
 )
+scope_kind("vendor-card", models=["vendors.Vendor", "vendors.Category"], about="what lists show of one vendor")
+scope_kind("product", models=["vendors.Product", "vendors.Category"], about="what lists show of one product")
 scope_kind("reference", models=["vendors.Category"], global_scope=True, about="categories, regions and interests")
 scope_kind("account", models=["vendors.Vendor"], about="an owner's header: has a shop")
 scope_kind(
@@ -33,7 +40,8 @@ scope_kind(
 
 
 def _vendor(vendor: Vendor) -> list[str]:
-    return [f"vendor:{vendor.pk}", "directory", f"account:{vendor.owner_id}"]  # the owner's header: "Your shop"
+    # The owner's header says "Your shop" (account).
+    return [f"vendor:{vendor.pk}", f"vendor-card:{vendor.pk}", "directory", f"account:{vendor.owner_id}"]
 
 
 @receiver(pre_save, sender=Vendor, dispatch_uid="caching_vendor_owner_changing")
@@ -48,7 +56,15 @@ def _previous_owner(sender: Any, instance: Vendor, update_fields: Any = None, ra
 
 
 def _product(product: Product) -> list[str]:
-    return [f"vendor:{product.vendor_id}"]
+    return product_scopes([product])
+
+
+def product_scopes(products: Iterable[Any]) -> list[str]:
+    """What a write to these products (rows or anything with pk and vendor_id) renews: their vendors' pages
+    and the lists that show them. For the services' bulk writes, which send no signal."""
+    products = list(products)
+    vendors = sorted({f"vendor:{product.vendor_id}" for product in products})
+    return [*vendors, *sorted({f"product:{product.pk}" for product in products})]
 
 
 def _category(category: Category) -> list[str]:
@@ -59,8 +75,8 @@ def _regions(instance: Any, action: str, reverse: bool, pk_set: Any) -> list[str
     if not action.startswith("post_"):
         return []
     if not reverse:  # vendor.regions.add / remove / clear
-        return [f"vendor:{instance.pk}", "directory"]
-    return [*(f"vendor:{pk}" for pk in pk_set or ()), "directory"]
+        return [f"vendor:{instance.pk}", f"vendor-card:{instance.pk}", "directory"]
+    return [*(f"vendor:{pk}" for pk in pk_set or ()), *(f"vendor-card:{pk}" for pk in pk_set or ()), "directory"]
 
 
 feeds(Vendor, _vendor)

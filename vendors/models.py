@@ -59,6 +59,8 @@ class Vendor(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     status_reason = models.TextField(blank=True, help_text="Why it was rejected or suspended; the vendor sees it.")
     logo = models.ImageField(upload_to="vendors/logos/", blank=True)
+    # {"64x64": [file name, width, height]} for each size the templates show (services/thumbnails.py).
+    logo_thumbnails = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     # Name (A), category name (B), description (C); written only by PostgreSQL triggers (migration 0003),
@@ -131,6 +133,8 @@ class Product(models.Model):
     stock = models.PositiveIntegerField(default=0)
     active = models.BooleanField(default=True)
     image = models.ImageField(upload_to="products/%Y/%m/", blank=True)
+    # {"240x180": [file name, width, height]} for each size the templates show (services/thumbnails.py).
+    thumbnails = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Name (A), vendor name (B), description (C); written only by PostgreSQL triggers (migration 0003), also

@@ -17,14 +17,29 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-SHAPE = 1
+SHAPE = 2
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    """One stored thumbnail of a picture (vendors/services/thumbnails.py): what an <img> needs."""
+
+    name: str
+    width: int
+    height: int
+
+    @property
+    def url(self) -> str:
+        return default_storage.url(self.name)
 
 
 @dataclass(frozen=True)
 class StoredFile:
-    """A stored picture by its name: what thumbnails (sorl) and API serializers read of an ImageField."""
+    """A stored picture by its name: what thumbnails (sorl) and API serializers read of an ImageField, with the
+    thumbnails stored for it on its row (size, file name, width, height), when they are."""
 
     name: str
+    thumbnails: tuple[tuple[str, str, int, int], ...] = ()
 
     def __str__(self) -> str:
         return self.name
@@ -35,6 +50,51 @@ class StoredFile:
     @property
     def url(self) -> str:
         return default_storage.url(self.name)
+
+
+# Which row field holds the stored thumbnails of which picture field.
+THUMBNAIL_FIELDS = {"image": "thumbnails", "logo": "logo_thumbnails"}
+
+
+def _stored(thumbnails: Any) -> tuple[tuple[str, str, int, int], ...]:
+    """The stored thumbnails ({"240x180": [name, width, height]}) as a sorted tuple; malformed entries left out."""
+    found = []
+    for size, entry in sorted((thumbnails or {}).items()):
+        if isinstance(entry, list | tuple) and len(entry) == 3:
+            found.append((str(size), str(entry[0]), int(entry[1]), int(entry[2])))
+    return tuple(found)
+
+
+def stored_file(row: Any, field: str) -> StoredFile:
+    """The picture `field` of a row as a StoredFile, with the thumbnails stored for it (when the row read them)."""
+    picture = getattr(row, field)
+    thumbnails_field = THUMBNAIL_FIELDS.get(field)
+    stored = ()
+    if thumbnails_field and thumbnails_field not in row.get_deferred_fields():
+        stored = _stored(getattr(row, thumbnails_field, None))
+    return StoredFile(picture.name or "", stored)
+
+
+def thumbnails_of(picture: Any) -> tuple[tuple[str, str, int, int], ...]:
+    """The stored thumbnails of a picture: a StoredFile's own, or those on the row of an ImageField's file
+    (never a query: a list that deferred them has none)."""
+    if isinstance(picture, StoredFile):
+        return picture.thumbnails
+    row, field = getattr(picture, "instance", None), getattr(getattr(picture, "field", None), "name", None)
+    thumbnails_field = THUMBNAIL_FIELDS.get(field or "")
+    if row is None or thumbnails_field is None or thumbnails_field in row.get_deferred_fields():
+        return ()
+    return _stored(getattr(row, thumbnails_field, None))
+
+
+def thumbnail_of(picture: Any, size: str) -> Thumbnail | None:
+    """The stored thumbnail of `picture` in `size` ("240x180"), or None (the template asks sorl-thumbnail)."""
+    if not picture:
+        return None
+    for stored_size, name, width, height in thumbnails_of(picture):
+        if stored_size == size:
+            return Thumbnail(name=name, width=width, height=height)
+    return None
 
 
 @dataclass(frozen=True)
@@ -231,7 +291,7 @@ def vendor_shown(vendor: Any, *, regions: bool = True) -> VendorShown:
         name=vendor.name,
         slug=vendor.slug,
         description=vendor.description,
-        logo=StoredFile(vendor.logo.name or ""),
+        logo=stored_file(vendor, "logo"),
         status=vendor.status,
         status_display=vendor.get_status_display(),
         category=category_shown(vendor.category) if vendor.category_id else None,
@@ -257,7 +317,7 @@ def product_shown(product: Any, *, vendor: Any = None) -> ProductShown:
         price=product.price,
         partner_price=product.partner_price,
         stock=product.stock,
-        image=StoredFile(product.image.name or ""),
+        image=stored_file(product, "image"),
         vendor=vendor if isinstance(vendor, VendorRef) else vendor_ref(vendor),
         category=category_shown(product.category) if product.category_id else None,
         created_at=product.created_at,

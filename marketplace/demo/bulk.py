@@ -8,6 +8,7 @@ flat and the server parses one chunk while Python makes the next.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -184,11 +185,17 @@ def _encoder(field: models.Field[Any, Any]) -> Callable[[Any], str]:
         encode = datetime.isoformat
     elif kind == "DecimalField":
         encode = str
+    elif kind == "JSONField":
+        encode = _json
     else:
         encode = _text
     if field.null:
         return lambda value: "\\N" if value is None else encode(value)
     return encode
+
+
+def _json(value: Any) -> str:
+    return _text(json.dumps(value))
 
 
 def _boolean(value: Any) -> str:
@@ -210,7 +217,8 @@ def _constants(model: type[models.Model], given: set[str]) -> tuple[list[str], s
             value = now
         else:
             value = field.get_default()
-        value = field.get_db_prep_save(value, connection)
+        if field.get_internal_type() != "JSONField":  # encoded by _json, not by the driver's adapter
+            value = field.get_db_prep_save(value, connection)
         columns.append(field.column)
         values.append("\\N" if value is None else _encoder(field)(value))
     return columns, "".join("\t" + v for v in values)

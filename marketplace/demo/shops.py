@@ -3,6 +3,7 @@ regions, and their products with pictures, worded from the curated lists in cata
 
 from __future__ import annotations
 
+import io
 import random
 from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
@@ -13,10 +14,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.text import slugify
+from PIL import Image, ImageOps
 
 from marketplace.accounts.demo import DEMO_VENDOR, GENERATED_VENDOR_OWNER
 from marketplace.accounts.models import Region, User
 from vendors.models import Category, Product, Vendor
+from vendors.services.thumbnails import LOGO_SIZES, PRODUCT_SIZES
 
 from . import pictures
 from .bulk import BATCH, ProgressFactory, batched, insert_rows
@@ -50,6 +53,7 @@ VENDOR_FIELDS = [
     "approved_at",
     "status_reason",
     "logo",
+    "logo_thumbnails",
 ]
 PRODUCT_FIELDS = [
     "vendor_id",
@@ -61,6 +65,7 @@ PRODUCT_FIELDS = [
     "partner_price",
     "stock",
     "image",
+    "thumbnails",
 ]
 
 
@@ -71,6 +76,32 @@ class PictureShelf:
 
     def __init__(self) -> None:
         self.known: set[str] = set()
+        self.made: dict[tuple[str, tuple[str, ...]], dict[str, list[object]]] = {}
+
+    def thumbnails(self, name: str, sizes: tuple[str, ...]) -> dict[str, list[object]]:
+        """The thumbnails of a stored picture in `sizes` (cropped to the box from the centre, as the upload's
+        task has sorl-thumbnail make them), drawn once per run with Pillow and stored beside the pictures, to
+        store on every row that shows the picture."""
+        if (name, sizes) not in self.made:
+            made: dict[str, list[object]] = {}
+            source = None
+            for size in sizes:
+                width, height = (int(side) for side in size.split("x"))
+                stem, _dot, extension = name.rpartition("/")[2].rpartition(".")
+                thumb = f"demo/thumbs/{size}/{stem}.{extension}"
+                if thumb not in self.known and not default_storage.exists(thumb):
+                    if source is None:
+                        with default_storage.open(name) as stored:
+                            source = Image.open(stored)
+                            source.load()
+                    fitted = ImageOps.fit(source, (width, height), Image.Resampling.BICUBIC)
+                    buffer = io.BytesIO()
+                    fitted.save(buffer, format="PNG" if extension == "png" else "JPEG", quality=85)
+                    default_storage.save(thumb, ContentFile(buffer.getvalue()))
+                self.known.add(thumb)
+                made[size] = [thumb, width, height]
+            self.made[name, sizes] = made
+        return self.made[name, sizes]
 
     def stored(self, name: str, make: Callable[[], bytes]) -> str:
         if name not in self.known:
@@ -170,7 +201,8 @@ def vendors_create(
                     email,
                     joined if status != Vendor.Status.PENDING else None,
                     "Repeated complaints about late deliveries." if status == Vendor.Status.SUSPENDED else "",
-                    shelf.logo(catalogue, name, n),
+                    logo := shelf.logo(catalogue, name, n),
+                    shelf.thumbnails(logo, LOGO_SIZES),
                 )
             )
         insert_rows(Vendor, VENDOR_FIELDS, rows)
@@ -218,6 +250,11 @@ def products_create(
     partner_share = Decimal("0.9")
     cent = Decimal("0.01")
 
+    # Every kind's picture and its thumbnails first, before the COPY below streams the rows.
+    for trade in {id(t): t for t in (trade_of(CATALOGUE[categories[v.category_id]], v.name) for v in vendors)}.values():
+        for *_rest, kind in trade.products:
+            shelf.thumbnails(shelf.product_picture(kind), PRODUCT_SIZES)
+
     def rows() -> Iterator[tuple[object, ...]]:
         for vendor in vendors:
             products = trade_of(CATALOGUE[categories[vendor.category_id]], vendor.name).products
@@ -230,7 +267,19 @@ def products_create(
                 stock = rng.choice([0, 3, 8, 12, 25, 40, 60, 100])
                 image = shelf.product_picture(kind)
                 sku = f"V{vendor.pk}-{i + 1:03d}"
-                yield (vendor.pk, vendor.category_id, f"{name}{suffix}", sku, description, price, partner, stock, image)
+                thumbnails = shelf.thumbnails(image, PRODUCT_SIZES)
+                yield (
+                    vendor.pk,
+                    vendor.category_id,
+                    f"{name}{suffix}",
+                    sku,
+                    description,
+                    price,
+                    partner,
+                    stock,
+                    image,
+                    thumbnails,
+                )
 
     result.products_created += insert_rows(Product, PRODUCT_FIELDS, rows(), bar=bar)
     bar.close()
@@ -260,6 +309,7 @@ def named_vendor_ensure(
         vendor.regions.set(Region.objects.filter(code__in=["london", "south-east"]))
         result.vendors_created += 1
         vendor.logo.name = shelf.logo(CATALOGUE[categories[0].name], vendor.name, 0)
-        vendor.save(update_fields=["logo"])
+        vendor.logo_thumbnails = shelf.thumbnails(vendor.logo.name, LOGO_SIZES)
+        vendor.save(update_fields=["logo", "logo_thumbnails"])
         products_create(rng, [vendor], 10, shelf, progress, result, desc="demo vendor products")
     return vendor

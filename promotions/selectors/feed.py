@@ -78,7 +78,7 @@ def promotion_list_public_ads_shown(
     "ads",
     shape=SHAPE,
     scopes=lambda category: ("ads", "reference"),
-    rows=lambda ads: {f"vendor:{ad.vendor.pk}" for ad in ads},
+    rows=lambda ads: {f"vendor-card:{ad.vendor.pk}" for ad in ads},  # a suspended vendor's ads leave
 )
 def public_ads_head(*, category: str) -> tuple[PromotionShown, ...]:
     """The first ADS_KEPT running public ads (of a category), as every visitor sees them. A promotion that

@@ -259,6 +259,33 @@ def test_a_checkout_renews_only_the_pages_of_the_vendors_it_sold_from(client, se
     assert [_page_hit(client, url) for url in urls[1:]] == ["hit", "hit"]  # a stranger's checkout elsewhere
 
 
+def test_a_sale_renews_the_searches_that_list_the_product_not_the_directory_nor_other_searches(client, settings, world):
+    settings.DEBUG = True
+    vendor = world["vendor"]
+    sold = vendor.products.get(name__endswith="Espresso beans")
+    urls = ["/vendors/", "/search/?q=espresso", "/search/?q=green+tea"]
+    for url in urls:
+        assert client.get(url).status_code == 200
+    assert [_page_hit(client, url) for url in urls] == ["hit", "hit", "hit"]
+    buyer = UserFactory()
+    cart_add(consumer=buyer, product_id=sold.pk, quantity=1)
+    checkout_place(consumer=buyer, idempotency_key="one-espresso", ship_to_name="A", ship_to_address="1 Road")
+    # The directory shows no stock; "green tea" lists the vendor's other product only; "espresso" the one sold.
+    assert [_page_hit(client, url) for url in urls] == ["hit", "miss", "hit"]
+    assert f"{sold.name}" in client.get("/search/?q=espresso").content.decode()
+
+
+def test_a_suspended_vendor_leaves_the_searches_that_listed_its_products_at_once(client, settings, world):
+    from vendors.moderation.services.status import vendor_suspend
+
+    settings.DEBUG = True
+    other = world["other"]
+    assert "Hillside Tea Green tea" in client.get("/search/?q=green+tea").content.decode()
+    vendor_suspend(moderator=world["moderator"], vendor_id=other.pk, reason="Never ships.")
+    assert "Hillside Tea Green tea" not in client.get("/search/?q=green+tea").content.decode()
+    assert "Hillside Tea" not in client.get("/vendors/").content.decode()
+
+
 def test_a_draft_promotion_bumps_nothing_public_and_the_clock_bumps_only_its_vendor(client, settings, world):
     from promotions.services import promotion_states_advance
     from tests.helpers import draft

@@ -4,6 +4,7 @@ vendor's own profile (description, regions served, logo)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import TypedDict, Unpack
 
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from marketplace.accounts.models import Region, User
+from marketplace.kernel.enqueue import enqueue_safely
 from marketplace.kernel.errors import ConflictError, NotFoundError
 
 from ..models import Category, Vendor
@@ -125,6 +127,14 @@ def _regions_text(regions: Iterable[Region]) -> str:
     return ", ".join(sorted(r.name for r in regions)) or "none"
 
 
+def _logo_thumbnails_enqueue(vendor_id: int) -> None:
+    # Imported here: the task module imports the services. A task lost to a broker outage costs only speed:
+    # the logo template falls back to sorl-thumbnail, which makes a missing thumbnail on the first page.
+    from ..tasks import vendor_logo_thumbnails_generate_task
+
+    enqueue_safely(vendor_logo_thumbnails_generate_task, vendor_id)
+
+
 def vendor_profile_update(
     *,
     owner: User,
@@ -171,20 +181,21 @@ def vendor_profile_update(
         if stored_logo is not None:
             changes.append("logo (a new image)")
             vendor.logo = stored_logo  # type: ignore[assignment]
-            update_fields.append("logo")
+            vendor.logo_thumbnails = {}  # the old logo's; the task stores the new one's
+            update_fields += ["logo", "logo_thumbnails"]
+            transaction.on_commit(partial(_logo_thumbnails_enqueue, vendor.pk))
         elif remove_logo and vendor.logo:
             changes.append("logo (removed)")
             vendor.logo = ""  # type: ignore[assignment]
-            update_fields.append("logo")
+            vendor.logo_thumbnails = {}
+            update_fields += ["logo", "logo_thumbnails"]
         if update_fields:
             vendor.save(update_fields=update_fields)
         if regions is not None:
             new_regions = list(regions)
             old_regions = list(vendor.regions.all())
             if {r.pk for r in new_regions} != {r.pk for r in old_regions}:
-                changes.append(
-                    f"regions served (was: {_regions_text(old_regions)}; now: {_regions_text(new_regions)})"
-                )
+                changes.append(f"regions served (was: {_regions_text(old_regions)}; now: {_regions_text(new_regions)})")
                 vendor.regions.set(new_regions)
         if changes:
             LogEntry.objects.log_actions(

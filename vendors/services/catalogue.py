@@ -18,14 +18,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
-from sorl.thumbnail import get_thumbnail
 
 from marketplace.kernel.caching import changed
 from marketplace.kernel.enqueue import enqueue_safely
 from marketplace.kernel.errors import ForbiddenError, NotFoundError
 from marketplace.kernel.limits import STOCK_MAX
 
+from ..cache_scopes import product_scopes
 from ..models import Category, Product, Vendor
+from .thumbnails import CROP, PRODUCT_SIZES
 
 logger = logging.getLogger(__name__)
 
@@ -46,12 +47,8 @@ SRGB = ImageCms.createProfile("sRGB")
 # and refuses above twice it. image_check refuses anything above the limit, from the header.
 Image.MAX_IMAGE_PIXELS = settings.MARKETPLACE["MAX_IMAGE_PIXELS"]
 
-# The sizes the templates ask sorl-thumbnail for, with the same options (templates/sell/product_list.html),
-# made after each upload so that no page request decodes an image.
-# The sizes the templates show (shop/_product_picture.html and the catalogue list), made after each save.
-PRODUCT_THUMBNAILS: tuple[tuple[str, dict[str, Any]], ...] = tuple(
-    (size, {"crop": "center"}) for size in ("48x48", "160x120", "240x180", "480x360")
-)
+# The sizes the templates show, made after each upload so that no page request decodes an image.
+PRODUCT_THUMBNAILS: tuple[tuple[str, dict[str, Any]], ...] = tuple((size, dict(CROP)) for size in PRODUCT_SIZES)
 
 
 def vendor_require_catalogue_open(*, vendor: Vendor) -> None:
@@ -185,18 +182,6 @@ def _thumbnails_enqueue(product_id: int) -> None:
     enqueue_safely(product_thumbnails_generate_task, product_id)
 
 
-def product_thumbnails_generate(*, product_id: int) -> int:
-    """Make the product image's thumbnails in every size the templates use (PRODUCT_THUMBNAILS), so pages
-    never decode an image. Idempotent: sorl-thumbnail's key-value store hands back a thumbnail already made.
-    A product without an image, or deleted meanwhile, makes nothing. Returns how many sizes are ready."""
-    product = Product.objects.filter(pk=product_id).only("pk", "image").first()
-    if product is None or not product.image:
-        return 0
-    for geometry, options in PRODUCT_THUMBNAILS:
-        get_thumbnail(product.image, geometry, **options)
-    return len(PRODUCT_THUMBNAILS)
-
-
 def _check_product(product: Product) -> None:
     errors: dict[str, list[str]] = {}
     try:
@@ -221,6 +206,7 @@ def _product_save(product: Product, stored_image: ContentFile[bytes] | None) -> 
     _check_product(product)
     if stored_image is not None:
         product.image = stored_image
+        product.thumbnails = {}  # the old image's; the task stores the new one's
     product.save()
     if stored_image is not None:
         transaction.on_commit(partial(_thumbnails_enqueue, product.pk))
@@ -308,6 +294,6 @@ def product_stock_adjust(*, vendor: Vendor, product_id: int, delta: int) -> Prod
     if product.stock + delta > STOCK_MAX:
         raise ValidationError({"delta": [f"Stock cannot go above {STOCK_MAX:,} units; it is {product.stock:,} now."]})
     Product.objects.filter(pk=product.pk).update(stock=F("stock") + delta)
-    changed(f"vendor:{vendor.pk}")
+    changed(*product_scopes([product]))
     product.refresh_from_db()
     return product

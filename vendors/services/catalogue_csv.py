@@ -15,6 +15,7 @@ from django.utils import timezone
 from marketplace.kernel.caching import changed
 from marketplace.kernel.limits import DESCRIPTION_MAX_LENGTH, PRICE_MAX, STOCK_MAX
 
+from ..cache_scopes import product_scopes
 from ..models import Category, Product, Vendor
 from .catalogue import vendor_require_catalogue_open
 
@@ -214,5 +215,5 @@ def catalogue_import_csv(*, vendor: Vendor, file: IO[bytes] | IO[str]) -> CsvImp
     Product.objects.bulk_create(to_create, batch_size=500)
     if to_update:
         Product.objects.bulk_update(to_update, [*(c for c in CSV_COLUMNS if c != "sku"), "updated_at"], batch_size=500)
-    changed(f"vendor:{vendor.pk}")  # bulk writes send no save signals
+    changed(f"vendor:{vendor.pk}", *product_scopes(to_update))  # bulk writes send no save signals
     return CsvImportResult(created=len(to_create), updated=len(to_update))

@@ -91,7 +91,7 @@ def vendor_list_directory_kept(
     "directory-head",
     shape=SHAPE,
     scopes=lambda category, region, sort: ("directory", "reference"),
-    rows=lambda vendors: {f"vendor:{vendor.pk}" for vendor in vendors},
+    rows=lambda vendors: {f"vendor-card:{vendor.pk}" for vendor in vendors},
     timed=("statistics",),
 )
 def directory_head(*, category: str, region: str, sort: str) -> tuple[VendorShown, ...]:

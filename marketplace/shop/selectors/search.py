@@ -199,22 +199,25 @@ def product_search_partners_first_kept(
     )
 
 
-def _head_vendors(rows: tuple[ProductShown, ...]) -> set[str]:
-    return {f"vendor:{product.vendor.pk}" for product in rows}
+def _head_rows(rows: tuple[ProductShown, ...]) -> set[str]:
+    """What renews a kept head: a write to one of its products (a sale, a restock, a new price) or to one of
+    their vendors' profiles (a suspension), not a write to another product of those vendors. A product that
+    newly matches shows at most the timeout late."""
+    return {f"product:{product.pk}" for product in rows} | {f"vendor-card:{product.vendor.pk}" for product in rows}
 
 
 @kept(
     "search-head",
     shape=SHAPE,
     scopes=lambda query, sort, filters: ("reference",),
-    rows=lambda head: _head_vendors(head[0]),
+    rows=lambda head: _head_rows(head[0]),
     timed=("statistics",),
 )
 def product_search_head(
     *, query: str, sort: str = "", filters: ProductFilters | None = None
 ) -> tuple[tuple[ProductShown, ...], bool]:
     """The first SEARCH_KEPT + 1 rows of a product search as anyone sees it, and whether they are near matches
-    (full text found nothing: product_search_partners_first's trigram part). Kept until a vendor of its rows
+    (full text found nothing: product_search_partners_first's trigram part). Kept until a product or vendor of its rows
     changes; a product that newly matches shows at most the timeout late."""
     everyone = partial(
         product_search_partners_first,
@@ -234,8 +237,8 @@ def product_search_head(
 @kept(
     "search-partners",
     shape=SHAPE,
-    scopes=lambda query, partners, near, sort, filters: (*(f"vendor:{pk}" for pk in partners), "reference"),
-    rows=_head_vendors,
+    scopes=lambda query, partners, near, sort, filters: ("reference",),
+    rows=_head_rows,
     timed=("statistics",),
 )
 def product_search_partners_head(

@@ -17,6 +17,7 @@ from portfolios.models import PartnerMembership
 from portfolios.services import membership_record_purchase
 from promotions.models import Promotion
 from promotions.services import promotion_best_for_order
+from vendors.cache_scopes import product_scopes
 from vendors.models import Product, Vendor
 
 from ..exceptions import CartEmpty, CheckoutRefused
@@ -279,7 +280,7 @@ def _checkout_new(
         for vendor_id, lines in sorted(by_vendor.items())
     ]
     Product.objects.bulk_update(list(products.values()), ["stock"])
-    changed(*(f"vendor:{vendor_id}" for vendor_id in sorted(by_vendor)))  # stock shows on their pages
+    changed(*product_scopes(products.values()))  # stock shows on their pages and in the lists that show them
     CartItem.objects.filter(pk__in=[i.pk for i in items]).delete()
     if save_as is not None:
         name, address, region = ship_to

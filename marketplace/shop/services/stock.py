@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.db.models import Sum
 
 from marketplace.kernel.caching import changed
+from vendors.cache_scopes import product_scopes
 from vendors.models import Product
 
 from ..models import OrderLine
@@ -35,5 +36,5 @@ def stock_return_for_orders(*, order_ids: list[int]) -> int:
     for product in products:
         product.stock += back[product.pk]
     Product.objects.bulk_update(products, ["stock"])
-    changed(*sorted({f"vendor:{product.vendor_id}" for product in products}))  # stock shows on their pages
+    changed(*product_scopes(products))  # stock shows on their pages and in the lists that show them
     return sum(back.values())

@@ -14,6 +14,7 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
 from marketplace.kernel.caching import TOKEN_MARKER, fragments, with_token
+from vendors.shown import thumbnails_of
 
 from .privacy import card_facts
 
@@ -38,6 +39,7 @@ def vendor_cards(context: template.Context, vendors: Iterable[Any]) -> SafeStrin
             vendor.slug,
             vendor.description,
             str(vendor.logo),
+            thumbnails_of(vendor.logo),
             vendor.category.name if vendor.category_id else "",
             tuple(region.name for region in vendor.regions_served()),
             tuple(sorted(facts.items())),
@@ -69,6 +71,7 @@ def _product_shown(product: Any) -> tuple[Any, ...]:
         product.pk,
         product.name,
         str(product.image),
+        thumbnails_of(product.image),
         product.price,
         product.partner_price,
         getattr(product, "your_price", None),
