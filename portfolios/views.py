@@ -9,6 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 from django_htmx.http import trigger_client_event
@@ -64,7 +65,7 @@ class MembershipAddView(LoginRequiredMixin, View):
         if error:
             messages.error(request, error)
         else:
-            messages.success(request, "Added to your partners.")
+            messages.success(request, _("Added to your partners."))
         return redirect_back(request, reverse("portfolios:portfolio"))
 
 
@@ -89,7 +90,10 @@ class MembershipEndView(DomainErrorMixin, LoginRequiredMixin, View):
         if not form.is_valid():
             return render(request, self.template_name, {"vendor": vendor, "form": form}, status=400)
         services.membership_end(consumer=request.user, vendor_id=vendor_id, **form.cleaned_data)
-        messages.success(request, f"Partnership with {vendor.name} ended. You can reinstate it from your history.")
+        messages.success(
+            request,
+            _("Partnership with %(vendor)s ended. You can reinstate it from your history.") % {"vendor": vendor.name},
+        )
         return redirect("portfolios:portfolio")
 
 
@@ -98,7 +102,7 @@ class MembershipReinstateView(DomainErrorMixin, LoginRequiredMixin, View):
 
     def post(self, request: HttpRequest, vendor_id: int) -> HttpResponse:
         membership = services.membership_reinstate(consumer=request.user, vendor_id=vendor_id)
-        messages.success(request, f"{membership.vendor.name} is one of your partners again.")
+        messages.success(request, _("%(vendor)s is one of your partners again.") % {"vendor": membership.vendor.name})
         return redirect("portfolios:portfolio")
 
 
@@ -109,6 +113,6 @@ class MembershipMuteView(DomainErrorMixin, LoginRequiredMixin, View):
         form = MuteForm(request.POST)
         muted = form.is_valid() and form.cleaned_data["muted"]
         membership = services.membership_set_muted(consumer=request.user, vendor_id=vendor_id, muted=muted)
-        state = "muted" if membership.muted else "unmuted"
-        messages.success(request, f"Promotions from {membership.vendor.name} {state}.")
+        done = _("Promotions from %(vendor)s muted.") if membership.muted else _("Promotions from %(vendor)s unmuted.")
+        messages.success(request, done % {"vendor": membership.vendor.name})
         return redirect("portfolios:portfolio")

@@ -1,8 +1,10 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from marketplace.accounts.models import AgeBand, DigestFrequency, Interest, Region
+from marketplace.kernel.labels import translated_choices
 from marketplace.kernel.money import money_label
 
 from .models import LapsedWindow, Promotion, PromotionFeedback
@@ -94,5 +96,7 @@ class PromotionFeedbackForm(forms.Form):
 
 class DigestSettingsForm(forms.Form):
     digest_frequency = forms.ChoiceField(
-        choices=DigestFrequency.choices, widget=forms.RadioSelect, label="Send me this digest by e-mail"
+        choices=translated_choices(DigestFrequency),
+        widget=forms.RadioSelect,
+        label=gettext_lazy("Send me this digest by e-mail"),
     )

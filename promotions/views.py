@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 
 from marketplace.accounts.models import DigestFrequency
@@ -80,7 +81,7 @@ class DigestView(LoginRequiredMixin, View):
             "form": form,
             "confirmed": confirmed,
             "mailed": confirmed and profile.digest_frequency in PERIODS,
-            "frequency_label": DigestFrequency(profile.digest_frequency).label.lower(),
+            "frequency_label": gettext(DigestFrequency(profile.digest_frequency).label).lower(),
         }
         return render(request, self.template_name, context, status=status)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
@@ -43,7 +44,8 @@ class HashedTokenAuthentication(TokenAuthentication):
             address = client_ip(request)
             if (counters.read("token-auth-failed", address) or 0) >= FAILED_TOKEN_LIMIT:
                 raise exceptions.Throttled(
-                    wait=FAILED_TOKEN_WINDOW_SECONDS, detail="Too many failed token attempts from this address."
+                    wait=FAILED_TOKEN_WINDOW_SECONDS,
+                    detail=gettext("Too many failed token attempts from this address."),
                 ) from None
             counters.count_up("token-auth-failed", address, timeout=FAILED_TOKEN_WINDOW_SECONDS)
             raise
@@ -53,7 +55,7 @@ class HashedTokenAuthentication(TokenAuthentication):
             APIToken.objects.select_related("user").filter(key_hash=token_hash(key), revoked_at__isnull=True).first()
         )
         if token is None or not token.user.is_active:
-            raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+            raise exceptions.AuthenticationFailed(gettext("Invalid or revoked token."))
         now = timezone.now()
         # Written at most once a minute, so scripts hammering the API do not turn reads into writes.
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:

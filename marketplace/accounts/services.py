@@ -90,7 +90,11 @@ def profile_digest_set(*, user: User, digest_frequency: str) -> ConsumerProfile:
     at each change, so no digest goes to anyone who has not chosen; choosing the same again changes nothing."""
     if digest_frequency not in DigestFrequency.values:
         choices = ", ".join(DigestFrequency.values)
-        raise ValidationError({"digest_frequency": f"Choose one of {choices}; got {digest_frequency!r}."})
+        message = gettext("Choose one of %(choices)s; got %(language)r.") % {
+            "choices": choices,
+            "language": digest_frequency,
+        }
+        raise ValidationError({"digest_frequency": message})
     profile, _ = ConsumerProfile.objects.select_for_update().get_or_create(user=user)
     if profile.digest_confirmed_at is None or digest_frequency != profile.digest_frequency:
         profile.digest_frequency = digest_frequency
@@ -129,9 +133,12 @@ def api_token_create(*, user: User, name: str) -> tuple[APIToken, str]:
     """Create a token and return it with its key; the key is not stored and cannot be shown again."""
     name = name.strip()
     if not name:
-        raise ValidationError({"name": "Give the token a name, so you can tell it apart later."})
+        raise ValidationError({"name": gettext("Give the token a name, so you can tell it apart later.")})
     if APIToken.objects.filter(user=user, revoked_at__isnull=True).count() >= MAX_ACTIVE_TOKENS:
-        raise ValidationError({"name": f"You can hold at most {MAX_ACTIVE_TOKENS} active tokens; revoke one first."})
+        message = gettext("You can hold at most %(most)d active tokens; revoke one first.") % {
+            "most": MAX_ACTIVE_TOKENS
+        }
+        raise ValidationError({"name": message})
     key = secrets.token_urlsafe(32)
     token = APIToken.objects.create(user=user, name=name[:60], prefix=key[:8], key_hash=token_hash(key))
     return token, key
@@ -142,7 +149,7 @@ def api_token_revoke(*, user: User, token_id: int) -> APIToken:
     """Revoke one of the user's own tokens; another user's token is simply not found."""
     token = APIToken.objects.select_for_update().filter(pk=token_id, user=user).first()
     if token is None:
-        raise NotFoundError("No such token.")
+        raise NotFoundError(gettext("No such token."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

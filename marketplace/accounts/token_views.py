@@ -10,6 +10,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views import View
 
 from marketplace.kernel.errors import DomainErrorMixin
@@ -19,7 +20,9 @@ from .services import api_token_create, api_token_revoke
 
 
 class TokenCreateForm(forms.Form):
-    name = forms.CharField(max_length=60, label="Token name", help_text="For example: my stock script.")
+    name = forms.CharField(
+        max_length=60, label=gettext_lazy("Token name"), help_text=gettext_lazy("For example: my stock script.")
+    )
 
 
 class TokenListView(LoginRequiredMixin, View):
@@ -53,5 +56,5 @@ class TokenRevokeView(DomainErrorMixin, LoginRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         token = api_token_revoke(user=request.user, token_id=pk)
-        messages.success(request, f"Token “{token.name}” revoked.")
+        messages.success(request, gettext("Token “%(name)s” revoked.") % {"name": token.name})
         return redirect("tokens:list")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core import signing
+from django.utils.translation import gettext
 
 from marketplace.kernel.errors import ConflictError
 
@@ -66,7 +67,7 @@ def unsubscribe_token_read(*, token: str) -> tuple[int, str]:
 def unsubscribe_check(*, profile: ConsumerProfile | None, fingerprint: str) -> ConsumerProfile:
     """The profile, when a token with this fingerprint may still unsubscribe it; UnsubscribeRefused otherwise."""
     if profile is None:
-        raise UnsubscribeRefused("This unsubscribe link is not valid. Copy the whole link from the e-mail.")
+        raise UnsubscribeRefused(_invalid_message())
     if profile.digest_frequency == DigestFrequency.NEVER or _settings_fingerprint(profile) != fingerprint:
         raise UnsubscribeRefused(_used_message())
     return profile
@@ -77,21 +78,28 @@ def _read(token: str) -> tuple[int, str, str]:
         payload = _signer().unsign_object(token, max_age=UNSUBSCRIBE_MAX_AGE)
     except signing.SignatureExpired as exc:
         raise UnsubscribeRefused(
-            "This unsubscribe link has expired. Sign in and choose “Never” under e-mail digest on your account page."
+            gettext(
+                "This unsubscribe link has expired. Sign in and choose “Never” under e-mail digest on your account "
+                "page."
+            )
         ) from exc
     except signing.BadSignature as exc:
-        raise UnsubscribeRefused("This unsubscribe link is not valid. Copy the whole link from the e-mail.") from exc
+        raise UnsubscribeRefused(_invalid_message()) from exc
     if (
         not isinstance(payload, dict)
         or not isinstance(payload.get("u"), int)
         or payload.get("p") != (PURPOSE_PARTNER_DIGEST)
     ):
-        raise UnsubscribeRefused("This unsubscribe link is not valid. Copy the whole link from the e-mail.")
+        raise UnsubscribeRefused(_invalid_message())
     return payload["u"], payload["p"], str(payload.get("v", ""))
 
 
+def _invalid_message() -> str:
+    return gettext("This unsubscribe link is not valid. Copy the whole link from the e-mail.")
+
+
 def _used_message() -> str:
-    return (
+    return gettext(
         "This unsubscribe link has already been used, or your e-mail settings changed since it was sent, so it "
         "changes nothing. Your current choice is on your account page."
     )

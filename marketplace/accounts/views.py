@@ -60,7 +60,7 @@ class ProfileView(LoginRequiredMixin, View):
         except ValidationError as exc:
             form.add_error(None, exc)
             return self._render(request, form, status=400)
-        messages.success(request, "Your profile and sharing choices are saved.")
+        messages.success(request, gettext("Your profile and sharing choices are saved."))
         return redirect("account:profile")
 
 

@@ -14,7 +14,7 @@ from babel.numbers import format_currency, get_currency_symbol
 from django import template
 from django.conf import settings
 from django.utils.functional import lazy
-from django.utils.translation import get_language, to_locale
+from django.utils.translation import get_language, gettext, to_locale
 
 register = template.Library()
 
@@ -37,7 +37,9 @@ def currency_symbol() -> str:
 
 
 def _money_label(text: str, optional: bool = False) -> str:
-    return f"{text} ({currency_symbol()}{', optional' if optional else ''})"
+    if optional:
+        return gettext("%(label)s (%(currency)s, optional)") % {"label": text, "currency": currency_symbol()}
+    return f"{text} ({currency_symbol()})"
 
 
 # A form field's label with the currency in it ("Price (£)"), read when the form is shown, not at import.

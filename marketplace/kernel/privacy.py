@@ -40,6 +40,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext, ngettext
 
 from marketplace.kernel.caching import counters
 
@@ -195,7 +196,7 @@ def release_average(
 
 
 def fewer_than_text() -> str:
-    return f"fewer than {min_group()}"
+    return gettext("fewer than %(k)d") % {"k": min_group()}
 
 
 def count_text(rounded: int | None) -> str:
@@ -277,16 +278,17 @@ def public_facts(
         else None
     )
     if ended is None:
-        reasons_text = f"not shown: {fewer_than_text()} partnerships ended"
+        reasons_text = gettext("not shown: %(fewer)s partnerships ended") % {"fewer": fewer_than_text()}
     elif not reasons:
-        reasons_text = f"no single reason given by {k} or more"
+        reasons_text = gettext("no single reason given by %(k)d or more") % {"k": k}
     else:
-        reasons_text = ", ".join(f"{label} ({count_text(n)})" for label, n in reasons)
+        reasons_text = gettext(", ").join(f"{gettext(label)} ({count_text(n)})" for label, n in reasons)
     if average is None:
-        rating_text = "not enough ratings yet"
+        rating_text = gettext("not enough ratings yet")
     else:
-        plural = "" if ratings == 1 else "s"
-        rating_text = f"{average:.1f} / 5 ({count_text(ratings)} rating{plural})"
+        rating_text = ngettext(
+            "%(average)s / 5 (%(ratings)s rating)", "%(average)s / 5 (%(ratings)s ratings)", ratings or 0
+        ) % {"average": f"{average:.1f}", "ratings": count_text(ratings)}
     return {
         "released": True,
         "vendor_id": vendor_id,

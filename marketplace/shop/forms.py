@@ -6,6 +6,8 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import Region
 from marketplace.kernel.limits import COMMENT_MAX_LENGTH, ID_MAX, PRICE_MAX
@@ -15,36 +17,36 @@ from .selectors import ProductFilters, ProductSort, VendorSort
 
 
 class VendorFilterForm(forms.Form):
-    q = forms.CharField(required=False, max_length=100, label="Search vendors")
+    q = forms.CharField(required=False, max_length=100, label=_("Search vendors"))
     category = forms.ModelChoiceField(
-        Category.objects.all(), required=False, to_field_name="slug", empty_label="All categories"
+        Category.objects.all(), required=False, to_field_name="slug", empty_label=_("All categories")
     )
     region = forms.ModelChoiceField(
-        Region.objects.all(), required=False, to_field_name="code", empty_label="Anywhere", label="Serves region"
+        Region.objects.all(), required=False, to_field_name="code", empty_label=_("Anywhere"), label=_("Serves region")
     )
-    sort = forms.ChoiceField(choices=[("", "Best match")] + VendorSort.CHOICES, required=False, label="Sort by")
+    sort = forms.ChoiceField(choices=[("", _("Best match")), *VendorSort.CHOICES], required=False, label=_("Sort by"))
 
 
 class ProductSearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=100, label="Search products")
-    only_partners = forms.BooleanField(required=False, label="Only my partners")
-    sort = forms.ChoiceField(choices=ProductSort.CHOICES, required=False, label="Sort by")
+    q = forms.CharField(required=False, max_length=100, label=_("Search products"))
+    only_partners = forms.BooleanField(required=False, label=_("Only my partners"))
+    sort = forms.ChoiceField(choices=ProductSort.CHOICES, required=False, label=_("Sort by"))
     category = forms.ModelChoiceField(
-        Category.objects.all(), required=False, to_field_name="slug", empty_label="All categories"
+        Category.objects.all(), required=False, to_field_name="slug", empty_label=_("All categories")
     )
     min_price = forms.DecimalField(
-        required=False, min_value=0, max_value=PRICE_MAX, decimal_places=2, label="Price from"
+        required=False, min_value=0, max_value=PRICE_MAX, decimal_places=2, label=_("Price from")
     )
     max_price = forms.DecimalField(
-        required=False, min_value=0, max_value=PRICE_MAX, decimal_places=2, label="Price up to"
+        required=False, min_value=0, max_value=PRICE_MAX, decimal_places=2, label=_("Price up to")
     )
-    in_stock = forms.BooleanField(required=False, label="In stock only")
+    in_stock = forms.BooleanField(required=False, label=_("In stock only"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         low, high = data.get("min_price"), data.get("max_price")
         if low is not None and high is not None and low > high:
-            self.add_error("max_price", "The highest price must not be below the lowest.")
+            self.add_error("max_price", _("The highest price must not be below the lowest."))
         return data
 
     def filters(self) -> ProductFilters:
@@ -68,19 +70,19 @@ class CartQuantityForm(forms.Form):
 
 
 class CheckoutForm(forms.Form):
-    ship_to_name = forms.CharField(max_length=120, label="Deliver to (name)")
-    ship_to_address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=500, label="Address")
+    ship_to_name = forms.CharField(max_length=120, label=_("Deliver to (name)"))
+    ship_to_address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=500, label=_("Address"))
     ship_to_region = forms.ModelChoiceField(
         Region.objects.all(),
         required=False,
         to_field_name="code",
-        empty_label="Elsewhere",
-        label="Delivery region",
-        help_text="Some vendors charge delivery by region.",
+        empty_label=_("Elsewhere"),
+        label=_("Delivery region"),
+        help_text=_("Some vendors charge delivery by region."),
     )
-    promotion_code = forms.CharField(max_length=30, required=False, label="Promotion code (optional)")
-    save_address = forms.BooleanField(required=False, label="Save these delivery details for next time")
-    address_label = forms.CharField(max_length=40, required=False, label="Label (optional: Home, Work…)")
+    promotion_code = forms.CharField(max_length=30, required=False, label=_("Promotion code (optional)"))
+    save_address = forms.BooleanField(required=False, label=_("Save these delivery details for next time"))
+    address_label = forms.CharField(max_length=40, required=False, label=_("Label (optional: Home, Work…)"))
     # One key per checkout page: a double-click or a resubmission sends the same key and buys once.
     idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput, initial=lambda: uuid.uuid4().hex)
 
@@ -91,7 +93,7 @@ class CardForm(forms.Form):
 
     card_number = forms.CharField(
         max_length=40,
-        label="Card number",
+        label=_("Card number"),
         widget=forms.TextInput(attrs={"autocomplete": "cc-number", "inputmode": "numeric"}),
     )
 
@@ -99,17 +101,18 @@ class CardForm(forms.Form):
 class RatingForm(forms.Form):
     score = forms.TypedChoiceField(
         choices=[
-            (n, f"{n} – {label}") for n, label in [(5, "excellent"), (4, "good"), (3, "fair"), (2, "poor"), (1, "bad")]
+            (n, format_lazy("{} – {}", n, label))
+            for n, label in [(5, _("excellent")), (4, _("good")), (3, _("fair")), (2, _("poor")), (1, _("bad"))]
         ],
         coerce=int,
-        label="Service rating",
+        label=_("Service rating"),
     )
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=COMMENT_MAX_LENGTH,
-        label="Your review (optional)",
-        help_text="Other shoppers see it on the vendor's page with your rating, without your name.",
+        label=_("Your review (optional)"),
+        help_text=_("Other shoppers see it on the vendor's page with your rating, without your name."),
     )
 
 
@@ -118,11 +121,11 @@ class CompareForm(forms.Form):
 
 
 class AddressForm(forms.Form):
-    label = forms.CharField(max_length=40, required=False, label="Label (optional: Home, Work…)")
-    name = forms.CharField(max_length=120, label="Deliver to (name)")
-    address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=500, label="Address")
+    label = forms.CharField(max_length=40, required=False, label=_("Label (optional: Home, Work…)"))
+    name = forms.CharField(max_length=120, label=_("Deliver to (name)"))
+    address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=500, label=_("Address"))
     region = forms.ModelChoiceField(
-        Region.objects.all(), required=False, to_field_name="code", empty_label="Elsewhere", label="Region"
+        Region.objects.all(), required=False, to_field_name="code", empty_label=_("Elsewhere"), label=_("Region")
     )
 
     def service_fields(self) -> dict[str, str]:

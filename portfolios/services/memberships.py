@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import User
 from vendors.models import Vendor
@@ -30,7 +31,7 @@ def _announce(vendor_id: int, consumer_id: int) -> None:
 
 def _refuse_own_vendor(consumer: User, vendor: Vendor) -> None:
     if vendor.owner_id == consumer.pk or consumer.is_staff:
-        raise OwnVendor("A vendor's owner or the marketplace's staff cannot add that vendor as a partner.")
+        raise OwnVendor(_("A vendor's owner or the marketplace's staff cannot add that vendor as a partner."))
 
 
 def _membership_open(*, consumer: User, vendor_id: int, reinstating: bool) -> PartnerMembership:
@@ -42,11 +43,11 @@ def _membership_open(*, consumer: User, vendor_id: int, reinstating: bool) -> Pa
         with transaction.atomic():
             vendor = Vendor.objects.filter(pk=vendor_id, status=Vendor.Status.APPROVED).first()
             if vendor is None:
-                raise VendorNotAvailable("This vendor is not available.")
+                raise VendorNotAvailable(_("This vendor is not available."))
             _refuse_own_vendor(consumer, vendor)
             ended_before = PartnerMembership.objects.ended().filter(consumer=consumer, vendor=vendor).exists()
             if reinstating and not ended_before:
-                raise NotAPartner("You have no ended partnership with this vendor to reinstate.")
+                raise NotAPartner(_("You have no ended partnership with this vendor to reinstate."))
             kind = MembershipEvent.Kind.REINSTATED if ended_before else MembershipEvent.Kind.STARTED
             now = timezone.now()
             membership = PartnerMembership.objects.create(consumer=consumer, vendor=vendor, started_at=now)
@@ -54,7 +55,7 @@ def _membership_open(*, consumer: User, vendor_id: int, reinstating: bool) -> Pa
             _announce(vendor.pk, consumer.pk)
             return membership
     except IntegrityError as exc:
-        raise AlreadyPartner("This vendor is already one of your partners.") from exc
+        raise AlreadyPartner(_("This vendor is already one of your partners.")) from exc
 
 
 def _active_membership_locked(*, consumer: User, vendor_id: int) -> PartnerMembership:
@@ -65,7 +66,7 @@ def _active_membership_locked(*, consumer: User, vendor_id: int) -> PartnerMembe
         .first()
     )
     if membership is None:
-        raise NotAPartner("This vendor is not one of your current partners.")
+        raise NotAPartner(_("This vendor is not one of your current partners."))
     return membership
 
 
@@ -84,9 +85,9 @@ def membership_start(*, consumer: User, vendor_id: int) -> PartnerMembership:
 def membership_end(*, consumer: User, vendor_id: int, reason: str, comment: str = "") -> PartnerMembership:
     """End the consumer's active partnership with a reason. Only the consumer calls this; history is kept."""
     if reason not in EndReason.values:
-        raise ValidationError({"reason": "Choose why you are ending this partnership."})
+        raise ValidationError({"reason": _("Choose why you are ending this partnership.")})
     if len(comment) > 2000:
-        raise ValidationError({"comment": "Keep the comment under 2000 characters."})
+        raise ValidationError({"comment": _("Keep the comment under %(most)d characters.") % {"most": 2000}})
     membership = _active_membership_locked(consumer=consumer, vendor_id=vendor_id)
     now = timezone.now()
     membership.ended_at = now

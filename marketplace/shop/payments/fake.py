@@ -34,6 +34,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from marketplace.kernel.enqueue import enqueue_safely
 
@@ -58,10 +59,10 @@ CARD_DECLINED = "4000000000000002"
 CARD_INSUFFICIENT_FUNDS = "4000000000009995"
 CARD_AUTHENTICATE = "4000002760003184"
 TEST_CARDS = {
-    CARD_SUCCEEDS: "succeeds",
-    CARD_DECLINED: "is declined",
-    CARD_INSUFFICIENT_FUNDS: "is declined (insufficient funds)",
-    CARD_AUTHENTICATE: "asks you to confirm the payment on your bank's page",
+    CARD_SUCCEEDS: gettext_lazy("succeeds"),
+    CARD_DECLINED: gettext_lazy("is declined"),
+    CARD_INSUFFICIENT_FUNDS: gettext_lazy("is declined (insufficient funds)"),
+    CARD_AUTHENTICATE: gettext_lazy("asks you to confirm the payment on your bank's page"),
 }
 # Stripe's test PaymentMethod ids, so an API client written for Stripe's test mode works here unchanged.
 TEST_PAYMENT_METHODS = {

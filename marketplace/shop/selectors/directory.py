@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.kernel.caching import kept
 from marketplace.kernel.caching.heads import KeptHead
@@ -26,10 +27,10 @@ class VendorSort:
     NEWEST = "newest"
     NAME = "name"
     CHOICES = [
-        (PARTNERS, "Most partners"),
-        (RATING, "Best rated"),
-        (NEWEST, "Newest"),
-        (NAME, "Name"),
+        (PARTNERS, _("Most partners")),
+        (RATING, _("Best rated")),
+        (NEWEST, _("Newest")),
+        (NAME, _("Name")),
     ]
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Value
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import User
 from marketplace.kernel.caching import kept
@@ -33,11 +34,11 @@ class ProductSort:
     NEWEST = "newest"
     RATING = "rating"
     CHOICES = [
-        (RELEVANCE, "Best match"),
-        (PRICE, "Price: low to high"),
-        (PRICE_DESC, "Price: high to low"),
-        (NEWEST, "Newest"),
-        (RATING, "Vendor rating"),
+        (RELEVANCE, _("Best match")),
+        (PRICE, _("Price: low to high")),
+        (PRICE_DESC, _("Price: high to low")),
+        (NEWEST, _("Newest")),
+        (RATING, _("Vendor rating")),
     ]
 
 

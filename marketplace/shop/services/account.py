@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import User
 from marketplace.kernel.caching import changed
@@ -40,7 +41,9 @@ def account_close(*, user: User) -> int:
     changed).
     """
     if user.vendors.exists():
-        raise ConflictError("You own a vendor on the marketplace; ask the moderators to close it before your account.")
+        raise ConflictError(
+            _("You own a vendor on the marketplace; ask the moderators to close it before your account.")
+        )
     # Locked first, so a vendor delivering one of these orders meanwhile either finishes before (and the order
     # is scrubbed here) or waits and finds the buyer gone (and fulfilment scrubs it).
     locked = len(Order.objects.select_for_update().filter(consumer=user).values_list("pk", flat=True))

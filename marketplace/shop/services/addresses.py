@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import Region, User
 from marketplace.kernel.errors import ConflictError, NotFoundError
@@ -18,7 +19,9 @@ ADDRESS_MAX_LENGTH = 500
 
 def label_error(label: str) -> str | None:
     """What is wrong with an address's label (already stripped), or None."""
-    return f"Keep the label under {LABEL_MAX_LENGTH} characters." if len(label) > LABEL_MAX_LENGTH else None
+    if len(label) > LABEL_MAX_LENGTH:
+        return _("Keep the label under %(most)d characters.") % {"most": LABEL_MAX_LENGTH}
+    return None
 
 
 def address_clean(*, label: str, name: str, address: str, region: str) -> tuple[str, str, str, Region | None]:
@@ -29,16 +32,16 @@ def address_clean(*, label: str, name: str, address: str, region: str) -> tuple[
     if error := label_error(label):
         errors["label"] = error
     if not name:
-        errors["name"] = "Tell us whom to deliver to."
+        errors["name"] = _("Tell us whom to deliver to.")
     elif len(name) > NAME_MAX_LENGTH:
-        errors["name"] = f"Keep the name under {NAME_MAX_LENGTH} characters."
+        errors["name"] = _("Keep the name under %(most)d characters.") % {"most": NAME_MAX_LENGTH}
     if not address:
-        errors["address"] = "Tell us where to deliver."
+        errors["address"] = _("Tell us where to deliver.")
     elif len(address) > ADDRESS_MAX_LENGTH:
-        errors["address"] = f"Keep the address under {ADDRESS_MAX_LENGTH} characters."
+        errors["address"] = _("Keep the address under %(most)d characters.") % {"most": ADDRESS_MAX_LENGTH}
     found = Region.objects.filter(code=region).first() if region else None
     if region and found is None:
-        errors["region"] = "Choose a region from the list, or none."
+        errors["region"] = _("Choose a region from the list, or none.")
     if errors:
         raise ValidationError(errors)
     return label, name, address, found
@@ -54,7 +57,9 @@ def address_save_locked(*, consumer: User, label: str, name: str, address: str, 
     if same is not None:
         return same
     if mine.count() >= MAX_SAVED_ADDRESSES:
-        raise ConflictError(f"You can keep {MAX_SAVED_ADDRESSES} addresses; delete one you no longer use first.")
+        raise ConflictError(
+            _("You can keep %(most)d addresses; delete one you no longer use first.") % {"most": MAX_SAVED_ADDRESSES}
+        )
     return SavedAddress.objects.create(consumer=consumer, label=label, name=name, address=address, region=region)
 
 
@@ -76,7 +81,7 @@ def address_update(
     label, name, address, found = address_clean(label=label, name=name, address=address, region=region)
     saved = SavedAddress.objects.select_for_update().filter(pk=address_id, consumer=consumer).first()
     if saved is None:
-        raise NotFoundError("No such address.")
+        raise NotFoundError(_("No such address."))
     saved.label, saved.name, saved.address, saved.region = label, name, address, found
     saved.save(update_fields=["label", "name", "address", "region"])
     return saved
@@ -85,6 +90,6 @@ def address_update(
 @transaction.atomic
 def address_delete(*, consumer: User, address_id: int) -> None:
     """Delete one of the consumer's own saved addresses (another consumer's is not found)."""
-    deleted, _ = SavedAddress.objects.filter(pk=address_id, consumer=consumer).delete()
+    deleted, _by_model = SavedAddress.objects.filter(pk=address_id, consumer=consumer).delete()
     if not deleted:
-        raise NotFoundError("No such address.")
+        raise NotFoundError(_("No such address."))

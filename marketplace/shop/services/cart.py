@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import User
 from marketplace.kernel.errors import NotFoundError
@@ -17,7 +18,7 @@ MAX_QUANTITY = 99
 
 def _check_quantity(quantity: int) -> None:
     if not 1 <= quantity <= MAX_QUANTITY:
-        raise ValidationError({"quantity": f"Choose a quantity from 1 to {MAX_QUANTITY}."})
+        raise ValidationError({"quantity": _("Choose a quantity from 1 to %(most)d.") % {"most": MAX_QUANTITY}})
 
 
 def _price_for(*, consumer: User, product: Product) -> object:
@@ -34,7 +35,7 @@ def cart_add(*, consumer: User, product_id: int, quantity: int = 1) -> CartItem:
     _check_quantity(quantity)
     product = Product.objects.purchasable().filter(pk=product_id).first()
     if product is None:
-        raise NotFoundError("This product is not available.")
+        raise NotFoundError(_("This product is not available."))
     price = _price_for(consumer=consumer, product=product)
     line = CartItem.objects.select_for_update().filter(consumer=consumer, product=product)
     item = line.first()
@@ -59,9 +60,12 @@ def cart_add(*, consumer: User, product_id: int, quantity: int = 1) -> CartItem:
 def _check_stock(product: Product, quantity: int) -> None:
     if quantity > product.stock:
         raise ValidationError(
-            {"quantity": f"Only {product.stock} of “{product.name}” in stock."}
+            {
+                "quantity": _("Only %(stock)d of “%(product)s” in stock.")
+                % {"stock": product.stock, "product": product.name}
+            }
             if product.stock
-            else {"quantity": f"“{product.name}” is out of stock."}
+            else {"quantity": _("“%(product)s” is out of stock.") % {"product": product.name}}
         )
 
 
@@ -71,9 +75,14 @@ def cart_item_update(*, consumer: User, item_id: int, quantity: int) -> CartItem
     _check_quantity(quantity)
     item = CartItem.objects.select_for_update().select_related("product").filter(pk=item_id, consumer=consumer).first()
     if item is None:
-        raise NotFoundError("This item is not in your cart.")
+        raise NotFoundError(_("This item is not in your cart."))
     if quantity > item.product.stock:
-        raise ValidationError({"quantity": f"Only {item.product.stock} of “{item.product.name}” in stock."})
+        raise ValidationError(
+            {
+                "quantity": _("Only %(stock)d of “%(product)s” in stock.")
+                % {"stock": item.product.stock, "product": item.product.name}
+            }
+        )
     item.quantity = quantity
     item.save(update_fields=["quantity"])
     return item
@@ -82,9 +91,9 @@ def cart_item_update(*, consumer: User, item_id: int, quantity: int) -> CartItem
 @transaction.atomic
 def cart_item_remove(*, consumer: User, item_id: int) -> None:
     """Remove one of the consumer's own cart lines."""
-    deleted, _ = CartItem.objects.filter(pk=item_id, consumer=consumer).delete()
+    deleted, _by_model = CartItem.objects.filter(pk=item_id, consumer=consumer).delete()
     if not deleted:
-        raise NotFoundError("This item is not in your cart.")
+        raise NotFoundError(_("This item is not in your cart."))
 
 
 @transaction.atomic

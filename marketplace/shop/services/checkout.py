@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import Region, User
 from marketplace.kernel.caching import changed
@@ -54,20 +55,22 @@ def _region(code: str) -> Region | None:
         return None
     region = Region.objects.filter(code=code).first()
     if region is None:
-        raise ValidationError({"ship_to_region": "Choose a region from the list, or none."})
+        raise ValidationError({"ship_to_region": _("Choose a region from the list, or none.")})
     return region
 
 
 def _validate(*, idempotency_key: str, ship_to_name: str, ship_to_address: str) -> None:
     errors: dict[str, str] = {}
     if not idempotency_key or len(idempotency_key) > MAX_KEY_LENGTH:
-        errors["idempotency_key"] = f"A checkout needs an idempotency key of 1 to {MAX_KEY_LENGTH} characters."
+        errors["idempotency_key"] = _("A checkout needs an idempotency key of 1 to %(most)d characters.") % {
+            "most": MAX_KEY_LENGTH
+        }
     if not ship_to_name.strip():
-        errors["ship_to_name"] = "Tell us whom to deliver to."
+        errors["ship_to_name"] = _("Tell us whom to deliver to.")
     elif len(ship_to_name) > 120:
-        errors["ship_to_name"] = "Keep the name under 120 characters."
+        errors["ship_to_name"] = _("Keep the name under %(most)d characters.") % {"most": 120}
     if not ship_to_address.strip():
-        errors["ship_to_address"] = "Tell us where to deliver."
+        errors["ship_to_address"] = _("Tell us where to deliver.")
     if errors:
         raise ValidationError(errors)
 
@@ -138,7 +141,10 @@ def _label_to_save(*, consumer: User, label: str) -> str:
         raise ValidationError({"address_label": error})
     if consumer.saved_addresses.count() >= MAX_SAVED_ADDRESSES:
         raise ValidationError(
-            {"save_address": f"You keep {MAX_SAVED_ADDRESSES} addresses already; delete one to save another."}
+            {
+                "save_address": _("You keep %(most)d addresses already; delete one to save another.")
+                % {"most": MAX_SAVED_ADDRESSES}
+            }
         )
     return label
 
@@ -152,7 +158,7 @@ def _cart_locked(consumer: User) -> tuple[list[CartItem], dict[int, Product]]:
     same products never wait on each other crosswise)."""
     items = list(CartItem.objects.select_for_update().filter(consumer=consumer).order_by("product_id"))
     if not items:
-        raise CartEmpty("Your cart is empty.")
+        raise CartEmpty(_("Your cart is empty."))
     products = {
         p.pk: p
         for p in Product.objects.select_for_update(of=("self",))
@@ -174,19 +180,26 @@ def _lines_by_vendor(items: list[CartItem], products: dict[int, Product], partne
         vendor = product.vendor
         price = product.unit_price_for(is_partner=vendor.pk in partners)
         if vendor.status != Vendor.Status.APPROVED or vendor.pk in not_ready:
-            problems.append(f"{vendor.name} is not selling at the moment; remove “{product.name}” from your cart.")
+            problems.append(
+                _("%(vendor)s is not selling at the moment; remove “%(product)s” from your cart.")
+                % {"vendor": vendor.name, "product": product.name}
+            )
         elif not product.active:
-            problems.append(f"“{product.name}” is no longer sold; remove it from your cart.")
+            problems.append(_("“%(product)s” is no longer sold; remove it from your cart.") % {"product": product.name})
         elif product.stock < item.quantity:
             problems.append(
-                f"Only {product.stock} of “{product.name}” left; you asked for {item.quantity}."
+                _("Only %(stock)d of “%(product)s” left; you asked for %(quantity)d.")
+                % {"stock": product.stock, "product": product.name, "quantity": item.quantity}
                 if product.stock
-                else f"“{product.name}” is out of stock."
+                else _("“%(product)s” is out of stock.") % {"product": product.name}
             )
         elif price != item.unit_price_seen:
             problems.append(
-                f"The price of “{product.name}” changed from {format_money(item.unit_price_seen)} "
-                f"to {format_money(price)}; accept the new prices in your cart to go on."
+                _(
+                    "The price of “%(product)s” changed from %(before)s to %(now)s; accept the new prices in your "
+                    "cart to go on."
+                )
+                % {"product": product.name, "before": format_money(item.unit_price_seen), "now": format_money(price)}
             )
         by_vendor[vendor.pk].append((item, product, price))
     if problems:
@@ -245,7 +258,7 @@ def _order_create(
         OrderLine(order=order, product=product, product_name=product.name, unit_price=price, quantity=item.quantity)
         for item, product, price in lines
     )
-    for item, product, _ in lines:
+    for item, product, _price in lines:
         product.stock -= item.quantity
     if promotion is not None and discount > 0:
         Redemption.objects.create(promotion=promotion, order=order, consumer=consumer, amount=discount)
@@ -319,7 +332,7 @@ def checkout_place_quoted(
         return replay
     vendor = Vendor.objects.get(pk=vendor_id)
     if vendor.status != Vendor.Status.APPROVED or vendor.pk in vendor_ids_not_ready_to_sell(vendor_ids=[vendor.pk]):
-        raise CheckoutRefused([f"{vendor.name} is not selling at the moment."])
+        raise CheckoutRefused([_("%(vendor)s is not selling at the moment.") % {"vendor": vendor.name}])
     with transaction.atomic():
         checkout = Checkout.objects.create(consumer=consumer, idempotency_key=idempotency_key)
     is_partner = PartnerMembership.objects.active().filter(consumer=consumer, vendor_id=vendor.pk).exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from marketplace.accounts.mail import mail_send_on_commit
 from marketplace.accounts.models import User
@@ -24,18 +25,18 @@ def order_rate(*, consumer: User, order_id: int, score: int, comment: str = "") 
     """
     errors: dict[str, str] = {}
     if not isinstance(score, int) or not 1 <= score <= 5:
-        errors["score"] = "Choose a score from 1 to 5."
+        errors["score"] = _("Choose a score from 1 to 5.")
     if len(comment) > 2000:
-        errors["comment"] = "Keep the comment under 2000 characters."
+        errors["comment"] = _("Keep the comment under %(most)d characters.") % {"most": 2000}
     if errors:
         raise ValidationError(errors)
     order = Order.objects.select_for_update().filter(pk=order_id, consumer=consumer).first()
     if order is None:
-        raise NotFoundError("No such order.")
+        raise NotFoundError(_("No such order."))
     if order.status != Order.Status.DELIVERED:
-        raise ConflictError("You can rate an order once it has been delivered.")
+        raise ConflictError(_("You can rate an order once it has been delivered."))
     if ServiceRating.objects.filter(order=order).exists():
-        raise ConflictError("You have already rated this order.")
+        raise ConflictError(_("You have already rated this order."))
     review = comment.strip()
     rating = ServiceRating.objects.create(
         order=order, vendor_id=order.vendor_id, consumer=consumer, score=score, comment=review, public=bool(review)
@@ -58,15 +59,16 @@ def order_cancel_by_consumer(*, consumer: User, order_id: int) -> Order:
         .first()
     )
     if order is None:
-        raise NotFoundError("No such order.")
+        raise NotFoundError(_("No such order."))
     if order.status != Order.Status.PAID:
         if order.status == Order.Status.AWAITING_PAYMENT:
             raise ConflictError(
-                f"Order #{order.pk} is not paid yet: give up paying for its checkout instead, and nothing is charged."
+                _("Order #%(number)s is not paid yet: give up paying for its checkout instead, and nothing is charged.")
+                % {"number": order.pk}
             )
         raise ConflictError(
-            f"Order #{order.pk} is {order.get_status_display().lower()}; only a paid order that has not shipped "
-            "can be cancelled."
+            _("Order #%(number)s is %(state)s; only a paid order that has not shipped can be cancelled.")
+            % {"number": order.pk, "state": _(order.get_status_display()).lower()}
         )
     order_cancel_apply(order=order, refund_reason=Refund.Reason.BUYER_CANCELLED)
     order.save(update_fields=["status", "updated_at"])

@@ -10,6 +10,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from marketplace.kernel.errors import DomainError
@@ -30,17 +32,16 @@ class AccountExportView(LoginRequiredMixin, View):
 def closing_message(*, on_their_way: int) -> str:
     """What the account page said would happen, as it happened: orders on their way keep the delivery name."""
     if not on_their_way:
-        return "Your account is deleted. Vendors keep your orders in their books without your name or address."
-    if on_their_way == 1:
-        open_orders = "Your order still on the way keeps the delivery name and address until it is delivered or "
-        open_orders += "cancelled, so the vendor can finish it"
-    else:
-        open_orders = f"Your {on_their_way} orders still on the way keep the delivery name and address until "
-        open_orders += "they are delivered or cancelled, so the vendors can finish them"
-    return (
-        f"Your account is deleted. {open_orders}; your other orders stay in the vendors' books without your name "
-        "or address."
-    )
+        return _("Your account is deleted. Vendors keep your orders in their books without your name or address.")
+    return ngettext(
+        "Your account is deleted. Your order still on the way keeps the delivery name and address until it is "
+        "delivered or cancelled, so the vendor can finish it; your other orders stay in the vendors' books without "
+        "your name or address.",
+        "Your account is deleted. Your %(count)d orders still on the way keep the delivery name and address until "
+        "they are delivered or cancelled, so the vendors can finish them; your other orders stay in the vendors' "
+        "books without your name or address.",
+        on_their_way,
+    ) % {"count": on_their_way}
 
 
 class AccountDeleteView(LoginRequiredMixin, View):
@@ -51,7 +52,7 @@ class AccountDeleteView(LoginRequiredMixin, View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         if request.POST.get("confirm") != "delete":
-            messages.error(request, "Tick the box to confirm that you want to delete your account.")
+            messages.error(request, _("Tick the box to confirm that you want to delete your account."))
             return render(request, self.template_name, status=400)
         user = request.user
         try:

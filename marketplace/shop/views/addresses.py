@@ -7,6 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views import View
 
 from marketplace.kernel.errors import DomainError, DomainErrorMixin
@@ -44,7 +45,7 @@ class AddressListView(LoginRequiredMixin, View):
             except DomainError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, "Address saved: pick it at checkout.")
+                messages.success(request, _("Address saved: pick it at checkout."))
                 return redirect("account_data:addresses")
         return self._render(request, form, status=400)
 
@@ -72,7 +73,7 @@ class AddressEditView(LoginRequiredMixin, View):
             except ValidationError as exc:
                 _form_add_errors(form, exc)
             else:
-                messages.success(request, "Address changed.")
+                messages.success(request, _("Address changed."))
                 return redirect("account_data:addresses")
         return render(request, self.template_name, {"form": form, "saved": saved}, status=400)
 
@@ -82,5 +83,5 @@ class AddressDeleteView(DomainErrorMixin, LoginRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         address_delete(consumer=request.user, address_id=pk)
-        messages.success(request, "Address deleted.")
+        messages.success(request, _("Address deleted."))
         return redirect("account_data:addresses")

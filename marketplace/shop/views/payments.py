@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from marketplace.kernel.errors import DomainError, DomainErrorMixin
@@ -31,7 +33,9 @@ logger = logging.getLogger(__name__)
 
 
 def paid_message(count: int) -> str:
-    return f"Thank you: {count} order{'s' if count != 1 else ''} placed and paid."
+    return ngettext(
+        "Thank you: %(count)d order placed and paid.", "Thank you: %(count)d orders placed and paid.", count
+    ) % {"count": count}
 
 
 def _orders_url(checkout_id: int) -> str:
@@ -156,7 +160,7 @@ class CheckoutPayCancelView(DomainErrorMixin, LoginRequiredMixin, View):
         except ProviderError:
             messages.error(request, UNREACHABLE)
             return redirect("shop:checkout-pay", pk=pk)
-        messages.success(request, "Checkout cancelled: nothing was charged, and its items are back on sale.")
+        messages.success(request, _("Checkout cancelled: nothing was charged, and its items are back on sale."))
         return redirect("shop:cart")
 
 
@@ -169,6 +173,8 @@ class OrderCancelView(DomainErrorMixin, LoginRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         order = order_cancel_by_consumer(consumer=request.user, order_id=pk)
         messages.success(
-            request, f"Order #{order.pk} is cancelled: {format_money(order.total)} is refunded to your card."
+            request,
+            _("Order #%(number)s is cancelled: %(amount)s is refunded to your card.")
+            % {"number": order.pk, "amount": format_money(order.total)},
         )
         return redirect("shop:order-detail", pk=pk)

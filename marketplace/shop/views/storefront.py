@@ -14,6 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -251,10 +253,10 @@ class CartAddView(DomainErrorMixin, LoginRequiredMixin, View):
     def post(self, request: HttpRequest, product_id: int) -> HttpResponse:
         form = CartAddForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Choose a quantity from 1 to 99.")
+            messages.error(request, _("Choose a quantity from 1 to 99."))
             return redirect_back(request, self.get_error_redirect())
         item = cart_add(consumer=request.user, product_id=product_id, quantity=form.cleaned_data["quantity"])
-        messages.success(request, f"Added “{item.product.name}” to your cart.")
+        messages.success(request, _("Added “%(product)s” to your cart.") % {"product": item.product.name})
         return redirect_back(request, self.get_error_redirect())
 
 
@@ -264,7 +266,7 @@ class CartItemUpdateView(DomainErrorMixin, LoginRequiredMixin, View):
     def post(self, request: HttpRequest, item_id: int) -> HttpResponse:
         form = CartQuantityForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Choose a quantity from 1 to 99.")
+            messages.error(request, _("Choose a quantity from 1 to 99."))
             return redirect("shop:cart")
         cart_item_update(consumer=request.user, item_id=item_id, quantity=form.cleaned_data["quantity"])
         return redirect("shop:cart")
@@ -281,7 +283,13 @@ class CartItemRemoveView(DomainErrorMixin, LoginRequiredMixin, View):
 class CartAcceptPricesView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         changed = cart_accept_prices(consumer=request.user)
-        messages.success(request, f"Accepted today's prices for {changed} item(s).")
+        messages.success(
+            request,
+            ngettext(
+                "Accepted today's prices for %(count)d item.", "Accepted today's prices for %(count)d items.", changed
+            )
+            % {"count": changed},
+        )
         return redirect("shop:cart")
 
 
@@ -290,7 +298,7 @@ class CheckoutView(LoginRequiredMixin, View):
     the consumer is told so (503, their cart intact, the form ready to send again), not shown a server error."""
 
     template_name = "shop/checkout.html"
-    unavailable_message = "We could not place your order; nothing was charged, try again."
+    unavailable_message = gettext_lazy("We could not place your order; nothing was charged, try again.")
 
     def _render(
         self,
@@ -345,7 +353,7 @@ class CheckoutView(LoginRequiredMixin, View):
             pk = int(picked) if picked.isdigit() and len(picked) <= 16 else 0
             saved = selectors.address_get_for_consumer(consumer=request.user, pk=pk) if 1 <= pk <= ID_MAX else None
             if saved is None:
-                code_errors = [*code_errors, "Pick one of your saved addresses."]
+                code_errors = [*code_errors, _("Pick one of your saved addresses.")]
             else:
                 initial.update(ship_to_name=saved.name, ship_to_address=saved.address, address=saved.pk)
                 if "ship_to_region" not in request.GET:  # a region chosen after picking it stays chosen
@@ -402,8 +410,8 @@ class OrderRateView(DomainErrorMixin, LoginRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         form = RatingForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Choose a rating from 1 to 5.")
+            messages.error(request, _("Choose a rating from 1 to 5."))
             return redirect("shop:order-detail", pk=pk)
         order_rate(consumer=request.user, order_id=pk, **form.cleaned_data)
-        messages.success(request, "Thank you for rating this vendor's service.")
+        messages.success(request, _("Thank you for rating this vendor's service."))
         return redirect("shop:order-detail", pk=pk)

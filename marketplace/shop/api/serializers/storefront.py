@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -222,7 +223,9 @@ class ProductSearchInputSerializer(serializers.Serializer):
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         low, high = data.get("min_price"), data.get("max_price")
         if low is not None and high is not None and low > high:
-            raise serializers.ValidationError({"max_price": ["The highest price must not be below the lowest."]})
+            raise serializers.ValidationError(
+                {"max_price": [gettext("The highest price must not be below the lowest.")]}
+            )
         return data
 
     def filters(self) -> ProductFilters:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import DatabaseError
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -102,7 +103,7 @@ class VendorCompareApi(APIView):
     def get(self, request: Request) -> Response:
         vendors = selectors.vendor_list_compare(slugs=request.query_params.getlist("v"))
         if len(vendors) < 2:
-            return Response({"v": ["Name two to four approved vendors to compare."]}, status=400)
+            return Response({"v": [gettext("Name two to four approved vendors to compare.")]}, status=400)
         return Response(
             [
                 VendorDetailOutputSerializer(v, context={"facts": selectors.vendor_facts(vendor=v)}).data
@@ -270,7 +271,7 @@ class CheckoutApi(APIView):
             logger.exception("Checkout failed in the database and was rolled back (consumer %s)", request.user.pk)
             return Response(
                 {
-                    "detail": "We could not place your order; nothing was charged, try again.",
+                    "detail": gettext("We could not place your order; nothing was charged, try again."),
                     "code": "checkout_unavailable",
                 },
                 status=status.HTTP_503_SERVICE_UNAVAILABLE,

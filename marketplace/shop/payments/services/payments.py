@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from marketplace.accounts.models import User
 from marketplace.kernel.errors import ConflictError, NotFoundError
@@ -46,8 +48,8 @@ ALLOWED_FROM: dict[str, set[str]] = {
 }
 # A consumer may send a card while the payment is in one of these.
 CONFIRMABLE = (S.CREATED, S.FAILED, S.REQUIRES_ACTION)
-UNREACHABLE = "We could not reach the payment provider. Try again in a moment."
-NOT_THROUGH = "The payment did not go through. Try again or use another card."
+UNREACHABLE = gettext_lazy("We could not reach the payment provider. Try again in a moment.")
+NOT_THROUGH = gettext_lazy("The payment did not go through. Try again or use another card.")
 
 
 def payment_key(checkout_id: int) -> str:
@@ -254,7 +256,7 @@ def payment_start(*, payment_id: int) -> Payment:
 def payment_get_own(*, consumer: User, checkout_id: int) -> Payment:
     payment = Payment.objects.filter(checkout_id=checkout_id, checkout__consumer=consumer).first()
     if payment is None:
-        raise NotFoundError("No such checkout.")
+        raise NotFoundError(_("No such checkout."))
     return payment
 
 
@@ -267,17 +269,19 @@ def payment_confirm(*, consumer: User, checkout_id: int, payment_method: str, re
     conflict. Raises ProviderError when the provider cannot be reached (the payment shows it failed)."""
     payment_method = (payment_method or "").strip()
     if not payment_method or len(payment_method) > 100:
-        raise ValidationError({"payment_method": "Enter your card number."})
+        raise ValidationError({"payment_method": _("Enter your card number.")})
     payment = payment_get_own(consumer=consumer, checkout_id=checkout_id)
     if payment.status == S.SUCCEEDED:
-        raise ConflictError("This checkout is paid already.")
+        raise ConflictError(_("This checkout is paid already."))
     if payment.status == S.EXPIRED:
-        raise ConflictError("This checkout lapsed before it was paid: its orders are cancelled. Nothing was charged.")
+        raise ConflictError(
+            _("This checkout lapsed before it was paid: its orders are cancelled. Nothing was charged.")
+        )
     payment = payment_start(payment_id=payment.pk)
     with transaction.atomic():
         claimed = Payment.objects.select_for_update().filter(pk=payment.pk, status__in=CONFIRMABLE).first()
         if claimed is None:
-            raise ConflictError("Your payment is being processed; look again in a moment.")
+            raise ConflictError(_("Your payment is being processed; look again in a moment."))
         claimed.attempts += 1
         claimed.status, claimed.failure_message, claimed.next_action_url = S.PROCESSING, "", ""
         claimed.save(update_fields=["attempts", "status", "failure_message", "next_action_url", "updated_at"])
@@ -336,7 +340,7 @@ def payment_abandon(*, consumer: User, checkout_id: int) -> Payment:
     nothing charged). A paid checkout is a conflict: its orders are cancelled one by one, with a refund."""
     payment = payment_get_own(consumer=consumer, checkout_id=checkout_id)
     if payment.status == S.SUCCEEDED:
-        raise ConflictError("This checkout is paid: cancel its orders one by one to be refunded.")
+        raise ConflictError(_("This checkout is paid: cancel its orders one by one to be refunded."))
     return payment_expire(payment_id=payment.pk, now_or_never=True) or payment
 
 
