@@ -92,6 +92,8 @@ def product_csv_export(*, vendor: Vendor) -> str:
                 p.stock,
                 csv_cell_escape(p.category.slug) if p.category else "",
                 "yes" if p.active else "no",
+                csv_cell_escape(p.name_zh_hant),
+                csv_cell_escape(p.description_zh_hant),
             ]
         )
     return buffer.getvalue()
