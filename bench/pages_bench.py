@@ -63,7 +63,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench import common, writer  # noqa: E402
+from bench import asks_data, common, writer  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/marketplace_bench")
@@ -87,6 +87,7 @@ MEMBERSHIPS = common.scaled("BENCH_MEMBERSHIPS", 500000)
 ORDERS = common.scaled("BENCH_ORDERS", 100000)
 # Vendor and product pages are read spread over this many random vendors and products (marketplace traffic).
 SPREAD = int(os.environ.get("BENCH_SPREAD", "2000"))
+ASKS = common.scaled("BENCH_ASKS", 100_000)  # open asks in the table while the asks rows are read
 # The under-writes section: BENCH_WRITES=0 skips it; BENCH_WRITE_RATE multiplies the writer's rates.
 WRITES = os.environ.get("BENCH_WRITES", "1") != "0"
 WRITERS = int(os.environ.get("BENCH_WRITERS", "0"))  # writer processes; 0: as many as the rates need
@@ -127,7 +128,7 @@ django.setup()
 from django.contrib.auth.models import Group  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, models  # noqa: E402
+from django.db import connection, models, transaction  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -668,6 +669,26 @@ def seed_moderation(categories: list[Category]) -> User:
     return moderator
 
 
+def seed_asks(shopper: User) -> None:
+    """ASKS open asks (100,000 at scale 1: bench/asks_data.py, as bench/asks_bench.py seeds them), among them the
+    shopper's own to its partners and asks to the seller's vendor from its partners, so the asks rows read full
+    lists out of a full table."""
+    from marketplace.asks.models import Ask
+
+    vendor = Vendor.objects.get(slug=SELLER_SLUG)
+    have = Ask.objects.filter(title__startswith=asks_data.TITLE + " ").count()
+    after = Ask.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        added = asks_data.asks_insert_for(cursor, consumer=shopper.pk, vendor=vendor.pk, count=200, after=after)
+        if have + added < ASKS:
+            after = Ask.objects.order_by("-id").values_list("id", flat=True).first() or 0
+            added += asks_data.asks_insert(cursor, start=have + added, count=ASKS - have - added, after=after)
+    if added:
+        for table in ("asks_ask", "asks_askrecipient", "asks_offer"):
+            sql(f"VACUUM ANALYZE {table}")
+        print(f"  asks: {added} open asks")
+
+
 def seed() -> None:
     started = time.perf_counter()
     categories = list(Category.objects.order_by("id")[:20])
@@ -684,6 +705,7 @@ def seed() -> None:
     shopper = seed_shopper()
     seed_promotions(shopper)
     seed_moderation(categories)
+    seed_asks(shopper)
     # What autovacuum does after a bulk load: flush the GIN pending lists, then fresh planner statistics.
     for table in (
         *LARGE_TABLES,
@@ -900,6 +922,10 @@ def pages(terms: Terms, spread: Spread) -> list[Page]:
         Page("API: portfolio", "/api/v1/portfolio/", "shopper", api=True),
         Page("API: partner feed", "/api/v1/portfolio/feed/", "shopper", api=True),
         Page("API: seller orders", "/api/v1/sell/orders/", "seller", api=True),
+        Page("Asks: mine", "/asks/", "shopper"),
+        Page("Asks: the seller's", "/sell/asks/", "seller"),
+        Page("API: my asks", "/api/v1/asks/", "shopper", api=True),
+        Page("API: the seller's asks", "/api/v1/sell/asks/", "seller", api=True),
     ]
     return [p for p in listed if ONLY is None or ONLY.search(p.label)]
 

@@ -426,7 +426,8 @@ SPECTACULAR_SETTINGS = {
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hant", "繁體中文")]
 # The catalogue folder is named zh_Hant (Django's locale name for zh-hant; a zh-Hant or zh_TW folder is ignored).
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale_extra: what Django REST framework's own zh_Hant catalogue lacks; `makemessages` never writes there.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_extra"]
 # English keeps the British ways of writing dates and numbers it had as "en-gb" (marketplace/formats/en).
 FORMAT_MODULE_PATH = ["marketplace.formats"]
 TIME_ZONE = "UTC"

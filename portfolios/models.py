@@ -11,17 +11,19 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import pgettext_lazy
 
 from marketplace.kernel.privacy import counting_rule
 from vendors.models import Vendor
 
 
 class EndReason(models.TextChoices):
-    BAD_SERVICE = "bad_service", "Bad service"
-    PRICE = "price", "Price"
-    QUALITY = "quality", "Quality"
-    NOT_NEEDED = "not_needed", "No longer needed"
-    OTHER = "other", "Other"
+    # Shown in the reader's language (the catalogue, context "end reason"); stored and counted by value.
+    BAD_SERVICE = "bad_service", pgettext_lazy("end reason", "Bad service")
+    PRICE = "price", pgettext_lazy("end reason", "Price")
+    QUALITY = "quality", pgettext_lazy("end reason", "Quality")
+    NOT_NEEDED = "not_needed", pgettext_lazy("end reason", "No longer needed")
+    OTHER = "other", pgettext_lazy("end reason", "Other")
 
 
 class MembershipQuerySet(models.QuerySet["PartnerMembership"]):

@@ -76,6 +76,7 @@ def reference_data(db):
     importlib.import_module("marketplace.accounts.migrations.0002_reference_regions_interests").add_reference_data(
         apps, None
     )
+    importlib.import_module("marketplace.accounts.migrations.0010_bilingual_names").add_chinese_names(apps, None)
     from django.contrib.auth.management import create_permissions
 
     create_permissions(apps.get_app_config("vendors"), verbosity=0)  # a flush without post_migrate drops them
@@ -206,6 +207,8 @@ def embedded_dir():
         timeout=120,
     )
     shutil.rmtree(folder, ignore_errors=True)
+
+
 # --- Released figures (marketplace/kernel/privacy.py) ------------------------------------------------------
 
 

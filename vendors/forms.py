@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import Region
 from marketplace.kernel.limits import (
@@ -16,10 +17,30 @@ from marketplace.kernel.money import money_label
 
 from .models import Category
 
+# A vendor writes in English, in Traditional Chinese or in both: the main fields hold their one language (or
+# English), the optional Chinese ones what readers of Chinese see instead (docs/i18n.md).
+CHINESE_HELP = _("Readers of Traditional Chinese see this instead; leave it empty to show them the text above.")
+
+
+def chinese_name(max_length: int, label: str) -> forms.CharField:
+    return forms.CharField(max_length=max_length, required=False, label=label, help_text=CHINESE_HELP)
+
+
+def chinese_description(max_length: int, rows: int) -> forms.CharField:
+    return forms.CharField(
+        widget=forms.Textarea(attrs={"rows": rows, "lang": "zh-Hant"}),
+        required=False,
+        max_length=max_length,
+        label=_("Description in Traditional Chinese (optional)"),
+        help_text=CHINESE_HELP,
+    )
+
 
 class ApplicationForm(forms.Form):
     name = forms.CharField(max_length=120, label="Business name")
+    name_zh_hant = chinese_name(120, _("Business name in Traditional Chinese (optional)"))
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=4000)
+    description_zh_hant = chinese_description(4000, rows=4)
     category = forms.ModelChoiceField(Category.objects.all())
     regions = IdModelMultipleChoiceField(
         Region.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Regions served"
@@ -29,10 +50,12 @@ class ApplicationForm(forms.Form):
 
 class ProductForm(forms.Form):
     name = forms.CharField(max_length=160)
+    name_zh_hant = chinese_name(160, _("Name in Traditional Chinese (optional)"))
     sku = forms.CharField(max_length=64, required=False, label="SKU (optional)")
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=DESCRIPTION_MAX_LENGTH
     )
+    description_zh_hant = chinese_description(DESCRIPTION_MAX_LENGTH, rows=3)
     price = forms.DecimalField(
         max_digits=10, decimal_places=2, min_value=PRICE_MIN, max_value=PRICE_MAX, label=money_label("Price")
     )

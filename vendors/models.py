@@ -14,10 +14,13 @@ from django.db.models import Case, F, OuterRef, Q, When
 from django.urls import reverse
 
 from marketplace.accounts.models import Region
+from marketplace.kernel.languages import Bilingual
 
 
-class Category(models.Model):
+class Category(Bilingual, models.Model):
     name = models.CharField(max_length=80, unique=True)
+    # The name in Traditional Chinese; readers of Chinese see it (marketplace.kernel.languages).
+    name_zh_hant = models.CharField("name in Traditional Chinese", max_length=80, blank=True)
     slug = models.SlugField(max_length=80, unique=True)
 
     class Meta:
@@ -25,7 +28,7 @@ class Category(models.Model):
         verbose_name_plural = "categories"
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name
 
 
 class VendorQuerySet(models.QuerySet["Vendor"]):
@@ -39,10 +42,11 @@ class VendorQuerySet(models.QuerySet["Vendor"]):
         return self.annotate(
             region_codes=ArraySubquery(served.values("region__code")),
             region_names=ArraySubquery(served.values("region__name")),
+            region_names_zh_hant=ArraySubquery(served.values("region__name_zh_hant")),
         )
 
 
-class Vendor(models.Model):
+class Vendor(Bilingual, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending approval"
         APPROVED = "approved", "Approved"
@@ -50,9 +54,13 @@ class Vendor(models.Model):
         SUSPENDED = "suspended", "Suspended"
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="vendors")
+    # The shop's name and description as its vendor writes them (English, or their only language), and in
+    # Traditional Chinese when they give it: readers see their language, else the other (docs/i18n.md).
     name = models.CharField(max_length=120)
+    name_zh_hant = models.CharField("name in Traditional Chinese", max_length=120, blank=True)
     slug = models.SlugField(max_length=140, unique=True)
     description = models.TextField(blank=True)
+    description_zh_hant = models.TextField("description in Traditional Chinese", blank=True)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="vendors")
     regions = models.ManyToManyField(Region, blank=True, related_name="vendors", verbose_name="regions served")
     contact_email = models.EmailField(blank=True)
@@ -63,8 +71,9 @@ class Vendor(models.Model):
     logo_thumbnails = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     approved_at = models.DateTimeField(null=True, blank=True)
-    # Name (A), category name (B), description (C); written only by PostgreSQL triggers (migration 0003),
-    # which also index it (GIN) and the name (trigram).
+    # Name (A), category name (B), description (C), each in both languages, Chinese as overlapping pairs of
+    # characters; written only by PostgreSQL triggers (migrations 0003, 0008), which also index it (GIN) and the
+    # name (trigram).
     search = SearchVectorField(null=True, editable=False)
 
     objects = VendorQuerySet.as_manager()
@@ -79,7 +88,7 @@ class Vendor(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name
 
     def get_absolute_url(self) -> str:
         return reverse("shop:vendor-detail", kwargs={"slug": self.slug})
@@ -90,7 +99,11 @@ class Vendor(models.Model):
         codes = getattr(self, "region_codes", None)
         if codes is None:
             return list(self.regions.all())
-        return [Region(code=code, name=name) for code, name in zip(codes, self.region_names, strict=True)]
+        chinese = getattr(self, "region_names_zh_hant", None) or [""] * len(codes)
+        return [
+            Region(code=code, name=name, name_zh_hant=zh)
+            for code, name, zh in zip(codes, self.region_names, chinese, strict=True)
+        ]
 
     @property
     def is_approved(self) -> bool:
@@ -115,12 +128,15 @@ class ProductQuerySet(models.QuerySet["Product"]):
         )
 
 
-class Product(models.Model):
+class Product(Bilingual, models.Model):
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="products")
     category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="products")
+    # As the vendor writes them, and in Traditional Chinese when given (as Vendor's).
     name = models.CharField(max_length=160)
+    name_zh_hant = models.CharField("name in Traditional Chinese", max_length=160, blank=True)
     sku = models.CharField(max_length=64, blank=True)
     description = models.TextField(blank=True)
+    description_zh_hant = models.TextField("description in Traditional Chinese", blank=True)
     price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
     partner_price = models.DecimalField(
         max_digits=10,
@@ -137,8 +153,9 @@ class Product(models.Model):
     thumbnails = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Name (A), vendor name (B), description (C); written only by PostgreSQL triggers (migration 0003), also
-    # on a vendor's renaming, and GIN-indexed there with a trigram index on the name.
+    # Name (A), vendor name (B), description (C), each in both languages, Chinese as overlapping pairs of
+    # characters; written only by PostgreSQL triggers (migrations 0003, 0008), also on a vendor's renaming, and
+    # GIN-indexed there with a trigram index on the name.
     search = SearchVectorField(null=True, editable=False)
 
     objects = ProductQuerySet.as_manager()
@@ -162,7 +179,7 @@ class Product(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name
 
     def get_absolute_url(self) -> str:
         return reverse("shop:product-detail", kwargs={"pk": self.pk})

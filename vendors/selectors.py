@@ -12,7 +12,7 @@ from marketplace.accounts.models import User
 from marketplace.kernel.caching import kept
 
 from .models import Category, Product, Vendor
-from .shown import SHAPE, CategoryShown
+from .shown import SHAPE, CategoryShown, category_shown
 
 
 def vendor_list_public(*, category: str | None = None) -> QuerySet[Vendor]:
@@ -33,7 +33,7 @@ def category_list() -> QuerySet[Category]:
 def category_list_shown() -> tuple[CategoryShown, ...]:
     """Every category, as the storefront lists them to every visitor (kept: a category saved or deleted
     renews it)."""
-    return tuple(CategoryShown(pk=c.pk, name=c.name, slug=c.slug) for c in category_list())
+    return tuple(category_shown(c) for c in category_list())
 
 
 def category_list_kept() -> tuple[CategoryShown, ...]:
@@ -57,14 +57,14 @@ def product_list_for_owner(*, vendor: Vendor, active: bool | None = None, search
     if active is not None:
         qs = qs.filter(active=active)
     if search:
-        qs = qs.filter(Q(name__icontains=search) | Q(sku__icontains=search))
+        qs = qs.filter(Q(name__icontains=search) | Q(name_zh_hant__icontains=search) | Q(sku__icontains=search))
     return qs.order_by("name", "id")
 
 
 def product_list_for_catalogue_page(*, vendor: Vendor, search: str = "") -> QuerySet[Product]:
     """product_list_for_owner for the catalogue page: only what its rows show (sell/_product_row.html), so 50
     rows carry no category, vendor, description or search vector."""
-    fields = ("vendor_id", "name", "sku", "image", "price", "partner_price", "stock", "active")
+    fields = ("vendor_id", "name", "name_zh_hant", "sku", "image", "price", "partner_price", "stock", "active")
     return product_list_for_owner(vendor=vendor, search=search).select_related(None).only(*fields)
 
 
@@ -92,6 +92,8 @@ def product_csv_export(*, vendor: Vendor) -> str:
                 p.stock,
                 csv_cell_escape(p.category.slug) if p.category else "",
                 "yes" if p.active else "no",
+                csv_cell_escape(p.name_zh_hant),
+                csv_cell_escape(p.description_zh_hant),
             ]
         )
     return buffer.getvalue()

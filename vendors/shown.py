@@ -17,7 +17,9 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-SHAPE = 2
+from marketplace.kernel.languages import Bilingual
+
+SHAPE = 3
 
 
 @dataclass(frozen=True)
@@ -98,26 +100,28 @@ def thumbnail_of(picture: Any, size: str) -> Thumbnail | None:
 
 
 @dataclass(frozen=True)
-class RegionShown:
+class RegionShown(Bilingual):
     code: str
     name: str
+    name_zh_hant: str = ""
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name
 
 
 @dataclass(frozen=True)
-class CategoryShown:
+class CategoryShown(Bilingual):
     pk: int
     name: str
     slug: str
+    name_zh_hant: str = ""
 
     @property
     def id(self) -> int:
         return self.pk
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,7 @@ class VendorFigures:
 
 
 @dataclass(frozen=True)
-class VendorShown:
+class VendorShown(Bilingual):
     pk: int
     name: str
     slug: str
@@ -146,6 +150,9 @@ class VendorShown:
     product_count: int | None = None
     figures: VendorFigures | None = None
     ended_partnership_on: datetime.datetime | None = None  # set per visitor on a copy
+    # Both languages are kept: the page picks the reader's (shown_name, shown_description).
+    name_zh_hant: str = ""
+    description_zh_hant: str = ""
 
     @property
     def id(self) -> int:
@@ -165,17 +172,18 @@ class VendorShown:
         return self.status_display
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name
 
 
 @dataclass(frozen=True)
-class VendorRef:
-    """The vendor a product row names: enough for its link and its name."""
+class VendorRef(Bilingual):
+    """The vendor a product row names: enough for its link and its name (in both languages)."""
 
     pk: int
     name: str
     slug: str
     status: str = "approved"
+    name_zh_hant: str = ""
 
     @property
     def id(self) -> int:
@@ -185,11 +193,11 @@ class VendorRef:
         return reverse("shop:vendor-detail", kwargs={"slug": self.slug})
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name
 
 
 @dataclass(frozen=True)
-class ProductShown:
+class ProductShown(Bilingual):
     pk: int
     name: str
     description: str
@@ -204,6 +212,8 @@ class ProductShown:
     your_price: Decimal | None = None
     from_partner: bool = False
     from_ended_partner: bool = False
+    name_zh_hant: str = ""
+    description_zh_hant: str = ""
 
     @property
     def id(self) -> int:
@@ -231,7 +241,7 @@ class ProductShown:
         return self.price
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name
 
 
 def _related(obj: Any, name: str) -> Any:
@@ -271,7 +281,7 @@ def figures_of(vendor: Any) -> VendorFigures:
 def category_shown(category: Any) -> CategoryShown | None:
     if category is None:
         return None
-    return CategoryShown(pk=category.pk, name=category.name, slug=category.slug)
+    return CategoryShown(pk=category.pk, name=category.name, slug=category.slug, name_zh_hant=category.name_zh_hant)
 
 
 def vendor_shown(vendor: Any, *, regions: bool = True) -> VendorShown:
@@ -295,16 +305,24 @@ def vendor_shown(vendor: Any, *, regions: bool = True) -> VendorShown:
         status=vendor.status,
         status_display=vendor.get_status_display(),
         category=category_shown(vendor.category) if vendor.category_id else None,
-        regions=tuple(RegionShown(code=r.code, name=r.name) for r in vendor.regions_served()) if regions else (),
+        regions=(
+            tuple(RegionShown(code=r.code, name=r.name, name_zh_hant=r.name_zh_hant) for r in vendor.regions_served())
+            if regions
+            else ()
+        ),
         created_at=vendor.created_at,
         approved_at=vendor.approved_at,
         product_count=getattr(vendor, "product_count", None),
         figures=figures,
+        name_zh_hant=vendor.name_zh_hant,
+        description_zh_hant=vendor.description_zh_hant,
     )
 
 
 def vendor_ref(vendor: Any) -> VendorRef:
-    return VendorRef(pk=vendor.pk, name=vendor.name, slug=vendor.slug, status=vendor.status)
+    return VendorRef(
+        pk=vendor.pk, name=vendor.name, slug=vendor.slug, status=vendor.status, name_zh_hant=vendor.name_zh_hant
+    )
 
 
 def product_shown(product: Any, *, vendor: Any = None) -> ProductShown:
@@ -324,4 +342,6 @@ def product_shown(product: Any, *, vendor: Any = None) -> ProductShown:
         your_price=getattr(product, "your_price", None),
         from_partner=bool(getattr(product, "from_partner", False)),
         from_ended_partner=bool(getattr(product, "from_ended_partner", False)),
+        name_zh_hant=product.name_zh_hant,
+        description_zh_hant=product.description_zh_hant,
     )

@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.functional import cached_property
 
+from marketplace.kernel.languages import Bilingual
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -58,26 +60,29 @@ class User(AbstractUser):
         return self.is_superuser or self.groups.filter(name=MODERATORS_GROUP).exists()
 
 
-class Region(models.Model):
+class Region(Bilingual, models.Model):
     code = models.SlugField(max_length=20, unique=True)
     name = models.CharField(max_length=60)
+    # The name in Traditional Chinese; readers of Chinese see it (marketplace.kernel.languages).
+    name_zh_hant = models.CharField("name in Traditional Chinese", max_length=60, blank=True)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name
 
 
-class Interest(models.Model):
+class Interest(Bilingual, models.Model):
     slug = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=60)
+    name_zh_hant = models.CharField("name in Traditional Chinese", max_length=60, blank=True)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name
 
 
 class AgeBand(models.TextChoices):

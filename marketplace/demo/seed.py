@@ -27,6 +27,7 @@ from vendors.models import Product, Vendor
 
 from .asks import demo_asks_create
 from .bulk import ProgressFactory, analyze, bulk_load, last_id, lock_for_writes, no_progress
+from .chinese import categories_name_in_chinese, chinese_vendors_ensure
 from .orders import demo_ended_promotion_create, demo_orders_and_promotions_create, rated_orders_create
 from .partnerships import (
     demo_consumer_partners_create,
@@ -71,7 +72,10 @@ def seed_demo(scale: DemoScale, *, progress: ProgressFactory = no_progress) -> D
     with transaction.atomic():
         accounts = named_accounts_ensure(password_hash)
         categories = categories_ensure()
+        categories_name_in_chinese()
         demo_vendor = named_vendor_ensure(accounts, categories, rng, shelf, progress, result)
+        # Shops writing in Traditional Chinese (and one in both): partners, orders and ratings reach them too.
+        chinese_vendors_ensure(password_hash=password_hash, shelf=shelf, result=result)
 
     existing_vendors = _generated("owner")
     if existing_vendors < scale.vendors:

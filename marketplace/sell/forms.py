@@ -13,6 +13,7 @@ from marketplace.kernel.limits import FILE_NAME_MAX_LENGTH, IdModelMultipleChoic
 from marketplace.kernel.money import currency_symbol
 from marketplace.shop.selectors import ShippingTerms
 from marketplace.shop.services.shipping import MAX_FREE_OVER, MAX_RATE
+from vendors.forms import chinese_description
 from vendors.services.application import PROFILE_DESCRIPTION_MAX_LENGTH
 
 
@@ -23,6 +24,7 @@ class VendorProfileForm(forms.Form):
         max_length=PROFILE_DESCRIPTION_MAX_LENGTH,
         help_text="Shown on your public page.",
     )
+    description_zh_hant = chinese_description(PROFILE_DESCRIPTION_MAX_LENGTH, rows=6)
     regions = IdModelMultipleChoiceField(
         Region.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Regions served"
     )

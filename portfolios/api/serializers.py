@@ -10,7 +10,7 @@ from ..models import EndReason, PartnerMembership
 class MembershipOutputSerializer(serializers.ModelSerializer):
     vendor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     vendor_id = serializers.IntegerField(read_only=True)
-    vendor_name = serializers.CharField(source="vendor.name", read_only=True)
+    vendor_name = serializers.CharField(source="vendor.shown_name", read_only=True)
     vendor_status = serializers.CharField(source="vendor.status", read_only=True)
 
     class Meta:

@@ -13,7 +13,7 @@ from ..models import PromotionFeedback
 class FeedPromotionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     vendor = serializers.CharField(source="vendor.slug")
-    vendor_name = serializers.CharField(source="vendor.name")
+    vendor_name = serializers.CharField(source="vendor.shown_name")
     title = serializers.CharField()
     description = serializers.CharField()
     discount_type = serializers.CharField()
@@ -26,7 +26,7 @@ class FeedPromotionSerializer(serializers.Serializer):
 class FeedProductSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     vendor = serializers.CharField(source="vendor.slug")
-    name = serializers.CharField()
+    name = serializers.CharField(source="shown_name", help_text="In the request's language where the vendor gave it.")
     price = serializers.DecimalField(max_digits=10, decimal_places=2)
     partner_price = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
     created_at = serializers.DateTimeField()
@@ -55,7 +55,7 @@ class PromotionFeedbackOutputSerializer(serializers.ModelSerializer):
 
 
 class DigestProductSerializer(FeedProductSerializer):
-    vendor_name = serializers.CharField(source="vendor.name")
+    vendor_name = serializers.CharField(source="vendor.shown_name")
     your_price = serializers.DecimalField(
         max_digits=10, decimal_places=2, help_text="What you pay: the partner price where the vendor gives one."
     )

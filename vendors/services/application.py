@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
-from typing import TypedDict, Unpack
+from typing import NotRequired, TypedDict, Unpack
 
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import ValidationError
@@ -41,12 +41,19 @@ class ApplicationFields(TypedDict):
     category: Category | None
     regions: Iterable[Region]
     contact_email: str
+    # The same in Traditional Chinese, optional (docs/i18n.md): readers of Chinese see them instead.
+    name_zh_hant: NotRequired[str]
+    description_zh_hant: NotRequired[str]
 
 
 def _check_application(application: ApplicationFields) -> None:
     errors: dict[str, list[str]] = {}
     if not application["name"].strip():
         errors["name"] = ["Enter your business name."]
+    if len(application.get("name_zh_hant", "").strip()) > Vendor._meta.get_field("name_zh_hant").max_length:
+        errors["name_zh_hant"] = ["Keep the name under 120 characters."]
+    if len(application.get("description_zh_hant", "").strip()) > PROFILE_DESCRIPTION_MAX_LENGTH:
+        errors["description_zh_hant"] = [f"Keep the description under {PROFILE_DESCRIPTION_MAX_LENGTH} characters."]
     if application["category"] is None:
         errors["category"] = ["Choose the category you sell in."]
     if contact_email := application["contact_email"]:
@@ -66,7 +73,9 @@ def _application_write(vendor: Vendor, application: ApplicationFields) -> None:
     if vendor.pk is None or vendor.name != name:
         vendor.slug = _unique_slug(name, exclude_pk=vendor.pk)
     vendor.name = name
+    vendor.name_zh_hant = application.get("name_zh_hant", "").strip()
     vendor.description = application["description"].strip()
+    vendor.description_zh_hant = application.get("description_zh_hant", "").strip()
     vendor.category = application["category"]  # type: ignore[assignment]
     vendor.contact_email = application["contact_email"].strip()
     vendor.status, vendor.status_reason = Vendor.Status.PENDING, ""
@@ -142,8 +151,10 @@ def vendor_profile_update(
     regions: Iterable[Region] | None = None,
     logo: UploadedFile | None = None,
     remove_logo: bool = False,
+    description_zh_hant: str | None = None,
 ) -> Vendor:
-    """Change the public profile of the owner's approved vendor: its description, the regions it serves and
+    """Change the public profile of the owner's approved vendor: its description (in either language or both:
+    `description_zh_hant` is what readers of Traditional Chinese see instead), the regions it serves and
     its logo (only the fields given; None leaves a field as it is; `remove_logo` takes the logo down). Name and
     category stay as the moderators approved them. A pending or rejected vendor corrects its application
     instead, and a suspended one waits for the moderators (ConflictError); NotFoundError when the user has no
@@ -155,12 +166,19 @@ def vendor_profile_update(
     """
     if logo is not None and remove_logo:
         raise ValidationError({"logo": ["Upload a new logo or remove the current one, not both."]})
+    too_long: dict[str, list[str]] = {}
     if description is not None:
         description = description.strip()
         if len(description) > PROFILE_DESCRIPTION_MAX_LENGTH:
-            raise ValidationError(
-                {"description": [f"Keep the description under {PROFILE_DESCRIPTION_MAX_LENGTH} characters."]}
-            )
+            too_long["description"] = [f"Keep the description under {PROFILE_DESCRIPTION_MAX_LENGTH} characters."]
+    if description_zh_hant is not None:
+        description_zh_hant = description_zh_hant.strip()
+        if len(description_zh_hant) > PROFILE_DESCRIPTION_MAX_LENGTH:
+            too_long["description_zh_hant"] = [
+                f"Keep the description under {PROFILE_DESCRIPTION_MAX_LENGTH} characters."
+            ]
+    if too_long:
+        raise ValidationError(too_long)
     stored_logo = image_prepare(image=logo, field="logo")
     with transaction.atomic():
         vendor = Vendor.objects.select_for_update().filter(owner=owner).order_by("id").first()
@@ -178,6 +196,12 @@ def vendor_profile_update(
             changes.append(f"description (was: “{previous}{ellipsis}”)")
             vendor.description = description
             update_fields.append("description")
+        if description_zh_hant is not None and description_zh_hant != vendor.description_zh_hant:
+            previous = vendor.description_zh_hant[:AUDIT_EXCERPT_LENGTH]
+            ellipsis = "…" if len(vendor.description_zh_hant) > AUDIT_EXCERPT_LENGTH else ""
+            changes.append(f"description in Traditional Chinese (was: “{previous}{ellipsis}”)")
+            vendor.description_zh_hant = description_zh_hant
+            update_fields.append("description_zh_hant")
         if stored_logo is not None:
             changes.append("logo (a new image)")
             vendor.logo = stored_logo  # type: ignore[assignment]

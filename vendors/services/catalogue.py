@@ -231,17 +231,22 @@ def product_create(
     category: Category | None = None,
     image: UploadedFile | None = None,
     active: bool = True,
+    name_zh_hant: str = "",
+    description_zh_hant: str = "",
 ) -> Product:
     """Add a product to the vendor's catalogue. Atomic. An image is stored only as Pillow re-encoded it
-    (image_prepare), decoded before the transaction opens; its thumbnails are made after commit."""
+    (image_prepare), decoded before the transaction opens; its thumbnails are made after commit. The name and
+    description in Traditional Chinese are optional: readers of Chinese see them (docs/i18n.md)."""
     vendor_require_catalogue_open(vendor=vendor)
     stored_image = image_prepare(image=image, field="image")
     with transaction.atomic():
         product = Product(
             vendor=vendor,
             name=name.strip(),
+            name_zh_hant=name_zh_hant.strip(),
             sku=sku.strip(),
             description=description.strip(),
+            description_zh_hant=description_zh_hant.strip(),
             price=price,
             partner_price=partner_price,
             stock=stock,
@@ -252,7 +257,18 @@ def product_create(
     return product
 
 
-PRODUCT_EDITABLE = {"name", "sku", "description", "price", "partner_price", "stock", "category", "active"}
+PRODUCT_EDITABLE = {
+    "name",
+    "name_zh_hant",
+    "sku",
+    "description",
+    "description_zh_hant",
+    "price",
+    "partner_price",
+    "stock",
+    "category",
+    "active",
+}
 
 
 def product_update(*, vendor: Vendor, product_id: int, image: UploadedFile | None = None, **changes: Any) -> Product:

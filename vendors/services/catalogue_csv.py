@@ -19,7 +19,20 @@ from ..cache_scopes import product_scopes
 from ..models import Category, Product, Vendor
 from .catalogue import vendor_require_catalogue_open
 
-CSV_COLUMNS = ["sku", "name", "description", "price", "partner_price", "stock", "category", "active"]
+# The Traditional Chinese name and description come last and are optional (docs/i18n.md): a file without them
+# leaves a product's Chinese text as it is, so a file exported before they existed still imports as it did.
+CSV_CHINESE_COLUMNS = ["name_zh_hant", "description_zh_hant"]
+CSV_COLUMNS = [
+    "sku",
+    "name",
+    "description",
+    "price",
+    "partner_price",
+    "stock",
+    "category",
+    "active",
+    *CSV_CHINESE_COLUMNS,
+]
 CSV_REQUIRED = {"name", "price"}
 CSV_MAX_ROWS = 5000
 # CSV_MAX_ROWS products with descriptions of a few sentences; a bigger catalogue is imported in parts.
@@ -90,6 +103,12 @@ def _parse_row(
     if len(description) > DESCRIPTION_MAX_LENGTH:
         errors.append(("description", f"is longer than {DESCRIPTION_MAX_LENGTH} characters"))
     data["description"] = description
+    for column, limit in (("name_zh_hant", 160), ("description_zh_hant", DESCRIPTION_MAX_LENGTH)):
+        if column in row:
+            text = _csv_cell_unescape(row[column].strip())
+            if len(text) > limit:
+                errors.append((column, f"is longer than {limit:,} characters"))
+            data[column] = text
     for column, required in (("price", True), ("partner_price", False)):
         try:
             data[column] = _parse_decimal(row.get(column, "").strip(), required=required)
@@ -162,8 +181,9 @@ def _read_csv(file: IO[bytes] | IO[str]) -> tuple[list[str], list[tuple[int, dic
 
 @transaction.atomic
 def catalogue_import_csv(*, vendor: Vendor, file: IO[bytes] | IO[str]) -> CsvImportResult:
-    """Import a catalogue CSV (columns: sku, name, description, price, partner_price, stock, category, active;
-    a category by its name or its slug, in any case).
+    """Import a catalogue CSV (columns: sku, name, description, price, partner_price, stock, category, active,
+    and optionally name_zh_hant, description_zh_hant; a category by its name in either language or its slug,
+    in any case).
 
     A file over CSV_MAX_BYTES is refused before it is read, one over CSV_MAX_ROWS before its rows are
     checked. Every row is validated before anything is written; if any row is bad, nothing is imported and the
@@ -180,7 +200,8 @@ def catalogue_import_csv(*, vendor: Vendor, file: IO[bytes] | IO[str]) -> CsvImp
     # A category is written by its name as the pages show it ("Coffee & Tea") or by its slug, in any case;
     # should one category's name be another's slug, the slug wins.
     all_categories = list(Category.objects.all())
-    categories = {c.name.strip().lower(): c for c in all_categories}
+    categories = {c.name_zh_hant.strip(): c for c in all_categories if c.name_zh_hant.strip()}
+    categories.update({c.name.strip().lower(): c for c in all_categories})
     categories.update({c.slug.lower(): c for c in all_categories})
     problems: list[str] = []
     parsed: list[dict[str, Any]] = []
@@ -214,6 +235,7 @@ def catalogue_import_csv(*, vendor: Vendor, file: IO[bytes] | IO[str]) -> CsvImp
             to_update.append(product)
     Product.objects.bulk_create(to_create, batch_size=500)
     if to_update:
-        Product.objects.bulk_update(to_update, [*(c for c in CSV_COLUMNS if c != "sku"), "updated_at"], batch_size=500)
+        columns = [c for c in CSV_COLUMNS if c != "sku" and (c not in CSV_CHINESE_COLUMNS or c in header)]
+        Product.objects.bulk_update(to_update, [*columns, "updated_at"], batch_size=500)
     changed(f"vendor:{vendor.pk}", *product_scopes(to_update))  # bulk writes send no save signals
     return CsvImportResult(created=len(to_create), updated=len(to_update))

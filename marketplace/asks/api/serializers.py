@@ -56,7 +56,7 @@ class AskOutputSerializer(serializers.ModelSerializer):
 class OfferComparedSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="offer.pk")
     vendor = serializers.CharField(source="vendor.slug")
-    vendor_name = serializers.CharField(source="vendor.name")
+    vendor_name = serializers.CharField(source="vendor.shown_name")
     price = serializers.DecimalField(source="offer.price", max_digits=10, decimal_places=2)
     included = serializers.CharField(source="offer.included")
     stock_reserved = serializers.BooleanField(source="offer.stock_reserved")

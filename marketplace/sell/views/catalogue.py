@@ -50,7 +50,9 @@ class ApplyView(LoginRequiredMixin, View):
             return {"contact_email": self.request.user.email}
         return {
             "name": vendor.name,
+            "name_zh_hant": vendor.name_zh_hant,
             "description": vendor.description,
+            "description_zh_hant": vendor.description_zh_hant,
             "category": vendor.category,
             "regions": list(vendor.regions.all()),
             "contact_email": vendor.contact_email,
@@ -88,7 +90,11 @@ class VendorProfileView(VendorOwnerMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         form = VendorProfileForm(
-            initial={"description": self.vendor.description, "regions": list(self.vendor.regions.all())}
+            initial={
+                "description": self.vendor.description,
+                "description_zh_hant": self.vendor.description_zh_hant,
+                "regions": list(self.vendor.regions.all()),
+            }
         )
         return render(request, self.template_name, {"form": form, "vendor": self.vendor})
 
@@ -153,7 +159,18 @@ class ProductFormView(VendorOwnerMixin, View):
         if product is not None:
             initial = {
                 f: getattr(product, f)
-                for f in ("name", "sku", "description", "price", "partner_price", "stock", "category", "active")
+                for f in (
+                    "name",
+                    "name_zh_hant",
+                    "sku",
+                    "description",
+                    "description_zh_hant",
+                    "price",
+                    "partner_price",
+                    "stock",
+                    "category",
+                    "active",
+                )
             }
         return render(
             request,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from marketplace.kernel.caching import kept
+from marketplace.kernel.languages import Bilingual
 
 from ..models import ShippingPolicy, ShippingRegionRate
 
@@ -15,10 +16,11 @@ ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)
-class RegionRate:
+class RegionRate(Bilingual):
     code: str
     name: str
     rate: Decimal
+    name_zh_hant: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,12 +54,12 @@ def shipping_terms_for_vendors(*, vendor_ids: Iterable[int]) -> dict[int, Shippi
     if not ids:
         return {}
     rates: dict[int, list[RegionRate]] = {}
-    for vendor_id, code, name, rate in (
+    for vendor_id, code, name, name_zh_hant, rate in (
         ShippingRegionRate.objects.filter(vendor_id__in=ids)
         .order_by("vendor_id", "region__name", "region_id")
-        .values_list("vendor_id", "region__code", "region__name", "rate")
+        .values_list("vendor_id", "region__code", "region__name", "region__name_zh_hant", "rate")
     ):
-        rates.setdefault(vendor_id, []).append(RegionRate(code=code, name=name, rate=rate))
+        rates.setdefault(vendor_id, []).append(RegionRate(code=code, name=name, rate=rate, name_zh_hant=name_zh_hant))
     terms = {vendor_id: ShippingTerms(vendor_id=vendor_id) for vendor_id in ids}
     for vendor_id, flat_rate, free_over in ShippingPolicy.objects.filter(vendor_id__in=ids).values_list(
         "vendor_id", "flat_rate", "free_over"
@@ -71,7 +73,7 @@ def shipping_terms_for_vendors(*, vendor_ids: Iterable[int]) -> dict[int, Shippi
     return terms
 
 
-@kept("shipping-terms", shape=1, scopes=lambda vendor_id: (f"vendor:{vendor_id}",))
+@kept("shipping-terms", shape=2, scopes=lambda vendor_id: (f"vendor:{vendor_id}",))
 def shipping_terms_shown(*, vendor_id: int) -> ShippingTerms:
     """One vendor's terms as its product pages show them, kept until the vendor's scope moves (its policy or
     a region rate saved: the shop's cache_scopes.py)."""

@@ -17,6 +17,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from marketplace.kernel.caching import kept
+from marketplace.kernel.languages import han_grams_query, without_han
 from marketplace.kernel.pagination import StackedQuerySet
 from marketplace.kernel.privacy import public_facts_from
 from portfolios.models import VendorEndReasonStat
@@ -40,13 +41,25 @@ def _search_parts(
     query = query.strip()
     if not query:
         return qs, None
-    search_query = SearchQuery(query, search_type="websearch", config="english")
+    search_query = _text_query(query)
     matches = qs.filter(search=search_query).annotate(rank=SearchRank(F("search"), search_query))
     # Word similarity (pg_trgm's %>, threshold 0.6): a typo in one word of a long name ("cofee" in "Roasted
     # coffee beans") is close. Plain similarity (%) was measured at 8k index candidates to recheck for a
     # two-word typo on 200k products (50 ms), word similarity at none (1 ms).
     fuzzy = qs.filter(**{f"{name_field}__trigram_word_similar": query})
     return matches, fuzzy.annotate(rank=TrigramWordSimilarity(query, name_field))
+
+
+def _text_query(query: str) -> SearchQuery:
+    """The full-text query of a search text: English words through websearch (quotes, OR, -word), and each run
+    of Chinese characters as the phrase of its overlapping pairs, which the stored vectors hold (vendors
+    migration 0008): "烏龍" finds "有機烏龍茶", "烏龍茶" finds it through '烏龍' <-> '龍茶'."""
+    han = han_grams_query(query)
+    english = SearchQuery(without_han(query) if han else query, search_type="websearch", config="english")
+    if not han:
+        return english
+    chinese = SearchQuery(han, search_type="raw", config="simple")
+    return chinese if not without_han(query) else english & chinese
 
 
 def _stacked(listing: QuerySet[Any] | StackedQuerySet) -> StackedQuerySet:
@@ -65,7 +78,8 @@ def _without_ended(
     ended_rows = Q(**{f"{id_field}__in": ended})
     query = query.strip()
     if query:
-        return qs.exclude(ended_rows & ~Q(**{f"{name_field}__icontains": query}))
+        named = Q(**{f"{name_field}__icontains": query}) | Q(**{f"{name_field}_zh_hant__icontains": query})
+        return qs.exclude(ended_rows & ~named)
     return qs.exclude(ended_rows)
 
 

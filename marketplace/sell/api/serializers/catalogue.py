@@ -15,10 +15,19 @@ from marketplace.kernel.limits import (
 )
 from vendors.models import Category, Product, Vendor
 
+# The optional Traditional Chinese copies (docs/i18n.md): readers of Chinese see them instead of the main text.
+CHINESE_HELP = "Optional: what readers of Traditional Chinese see instead. Empty: they see the main one."
+
 
 class ApplicationInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
+    name_zh_hant = serializers.CharField(
+        required=False, allow_blank=True, max_length=120, default="", help_text=CHINESE_HELP
+    )
     description = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    description_zh_hant = serializers.CharField(
+        required=False, allow_blank=True, max_length=4000, default="", help_text=CHINESE_HELP
+    )
     category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
     regions = BoundedManyRelatedField(
         child_relation=serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all()),
@@ -38,7 +47,9 @@ class OwnVendorSerializer(serializers.ModelSerializer):
             "id",
             "slug",
             "name",
+            "name_zh_hant",
             "description",
+            "description_zh_hant",
             "category",
             "regions",
             "contact_email",
@@ -69,7 +80,9 @@ class OwnProductSerializer(serializers.ModelSerializer):
             "id",
             "sku",
             "name",
+            "name_zh_hant",
             "description",
+            "description_zh_hant",
             "price",
             "partner_price",
             "stock",
@@ -82,6 +95,8 @@ class OwnProductSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
         extra_kwargs = {
             "description": {"max_length": DESCRIPTION_MAX_LENGTH},
+            "name_zh_hant": {"help_text": CHINESE_HELP},
+            "description_zh_hant": {"max_length": DESCRIPTION_MAX_LENGTH, "help_text": CHINESE_HELP},
             "price": {"min_value": PRICE_MIN, "max_value": PRICE_MAX},
             "partner_price": {"min_value": PRICE_MIN, "max_value": PRICE_MAX},
             "stock": {"min_value": 0, "max_value": STOCK_MAX},

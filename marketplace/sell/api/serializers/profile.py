@@ -13,6 +13,12 @@ class VendorProfileInputSerializer(serializers.Serializer):
     """Only the fields sent change; regions are region codes (see GET /api/v1/sell/application/)."""
 
     description = serializers.CharField(required=False, allow_blank=True, max_length=PROFILE_DESCRIPTION_MAX_LENGTH)
+    description_zh_hant = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=PROFILE_DESCRIPTION_MAX_LENGTH,
+        help_text="Optional: what readers of Traditional Chinese see instead. Empty: they see the main one.",
+    )
     regions = BoundedManyRelatedField(
         child_relation=serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all()),
         required=False,

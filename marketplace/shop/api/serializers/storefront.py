@@ -20,6 +20,10 @@ from ...models import Order, OrderLine
 from ...selectors import ProductFilters, ProductSort, VendorSort
 from .payments import OrderPaymentOutputSerializer, PaymentOutputSerializer, RefundOutputSerializer
 
+# Names and descriptions in the request's language (Accept-Language) where their vendor gave one, else in the
+# other language (marketplace.kernel.languages).
+SHOWN_NAME = "The name in the request's language (Accept-Language), else in the one its vendor wrote."
+SHOWN_DESCRIPTION = "The description in the request's language, else in the one its vendor wrote."
 ROUNDED_HELP = (
     "An estimate (docs/privacy.md): of consumers who count, with a little deterministic noise, rounded down to a "
     "multiple of `min_group`; null, with its `*_suppressed` flag true, when it is about fewer than `min_group` "
@@ -34,6 +38,8 @@ RATING_HELP = (
 class VendorOutputSerializer(serializers.ModelSerializer):
     """A vendor in a list. Its public figures pass through marketplace.kernel.privacy, as on the pages."""
 
+    name = serializers.CharField(source="shown_name", read_only=True, help_text=SHOWN_NAME)
+    description = serializers.CharField(source="shown_description", read_only=True, help_text=SHOWN_DESCRIPTION)
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     regions = serializers.SerializerMethodField(help_text="The codes of the regions it serves.")
     partner_count = serializers.SerializerMethodField(help_text=ROUNDED_HELP)
@@ -169,7 +175,9 @@ class VendorFilterInputSerializer(serializers.Serializer):
 
 class ProductOutputSerializer(serializers.ModelSerializer):
     vendor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    vendor_name = serializers.CharField(source="vendor.name", read_only=True)
+    vendor_name = serializers.CharField(source="vendor.shown_name", read_only=True)
+    name = serializers.CharField(source="shown_name", read_only=True, help_text=SHOWN_NAME)
+    description = serializers.CharField(source="shown_description", read_only=True, help_text=SHOWN_DESCRIPTION)
     from_partner = serializers.BooleanField(read_only=True, default=False)
     your_price = serializers.SerializerMethodField()
     has_partner_price = serializers.SerializerMethodField()
@@ -241,7 +249,7 @@ class ProductSearchInputSerializer(serializers.Serializer):
 class CartLineOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="item.id")
     product = serializers.IntegerField(source="item.product_id")
-    product_name = serializers.CharField(source="item.product.name")
+    product_name = serializers.CharField(source="item.product.shown_name")
     vendor = serializers.CharField(source="item.product.vendor.slug")
     quantity = serializers.IntegerField()
     unit_price = serializers.DecimalField(max_digits=10, decimal_places=2)
@@ -261,7 +269,7 @@ class CartPromotionOutputSerializer(serializers.Serializer):
 
 class CartVendorOutputSerializer(serializers.Serializer):
     vendor = serializers.CharField(source="vendor.slug")
-    vendor_name = serializers.CharField(source="vendor.name")
+    vendor_name = serializers.CharField(source="vendor.shown_name")
     subtotal = serializers.DecimalField(max_digits=12, decimal_places=2)
     promotion = CartPromotionOutputSerializer(
         allow_null=True, help_text="The promotion checkout would apply to this vendor's order now, if any."
@@ -336,7 +344,7 @@ class OrderLineOutputSerializer(serializers.ModelSerializer):
 
 class OrderOutputSerializer(serializers.ModelSerializer):
     vendor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    vendor_name = serializers.CharField(source="vendor.name", read_only=True)
+    vendor_name = serializers.CharField(source="vendor.shown_name", read_only=True)
     lines = OrderLineOutputSerializer(many=True, read_only=True)
     rating = serializers.SerializerMethodField()
     promotion = serializers.SerializerMethodField()
