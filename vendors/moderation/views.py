@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -93,10 +93,13 @@ class VendorDetailView(ModeratorRequiredMixin, TemplateView):
 
 
 ACTIONS: dict[str, tuple[Callable[..., Any], Promise]] = {
-    "approve": (moderation.vendor_approve, _lazy("%(name)s approved: it is now in the marketplace.")),
-    "reject": (moderation.vendor_reject, _lazy("%(name)s rejected; the applicant sees your reason.")),
-    "suspend": (moderation.vendor_suspend, _lazy("%(name)s suspended: hidden everywhere from the next request.")),
-    "reinstate": (moderation.vendor_reinstate, _lazy("%(name)s reinstated.")),
+    "approve": (moderation.vendor_approve, gettext_lazy("%(name)s approved: it is now in the marketplace.")),
+    "reject": (moderation.vendor_reject, gettext_lazy("%(name)s rejected; the applicant sees your reason.")),
+    "suspend": (
+        moderation.vendor_suspend,
+        gettext_lazy("%(name)s suspended: hidden everywhere from the next request."),
+    ),
+    "reinstate": (moderation.vendor_reinstate, gettext_lazy("%(name)s reinstated.")),
 }
 
 
