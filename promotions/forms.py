@@ -72,12 +72,12 @@ class PromotionForm(forms.Form):
     starts_at = forms.DateTimeField(
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=ISO_INPUTS,
-        label=_("Starts"),
+        label=_("Starts at"),
     )
     ends_at = forms.DateTimeField(
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=ISO_INPUTS,
-        label=_("Ends"),
+        label=_("Ends at"),
     )
 
     def clean_uses_per_consumer(self) -> int:
