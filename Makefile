@@ -67,11 +67,14 @@ bench: $(STAMP)
 	$(BENCH_ENV) $(BIN)/python bench/checkout_bench.py
 	$(BENCH_ENV) $(BIN)/python bench/asks_bench.py
 
-## messages: adds the strings newly marked for translation to locale/zh_Hant/LC_MESSAGES/django.po (translate
-## them there) and compiles it into django.mo; commit both. The .mo is committed, so `make run`, `make test` and the
+## messages: adds the strings newly marked for translation to locale/zh_Hant/LC_MESSAGES/django.po, and those of
+## our own scripts (static/js, through the JavaScript catalogue at /jsi18n/) to djangojs.po (translate them there),
+## and compiles both into .mo files; commit them all. The .mo is committed, so `make run`, `make test` and the
 ## Docker image (python:3.11-slim has no gettext) need no compile step; tests/i18n fails on a .mo behind its .po
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l zh_Hant --add-location file -i staticfiles -i node_modules -i bench
+	$(BIN)/python manage.py makemessages -d djangojs -l zh_Hant --add-location file -i staticfiles -i node_modules \
+		-i bench -i tests -i static/vendor
 	$(BIN)/python manage.py compilemessages -l zh_Hant -i .venv -i node_modules
 
 lint: $(STAMP)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
@@ -15,6 +16,9 @@ from marketplace.health import HealthView
 
 urlpatterns = [
     path("health/", HealthView.as_view(), name="health"),
+    # The words the scripts write (the insights charts' labels) in the reader's language, from the djangojs
+    # catalogue: a script file from this origin, so the CSP's script-src 'self' allows it (no inline script).
+    path("jsi18n/", JavaScriptCatalog.as_view(domain="djangojs"), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/tokens/", include("marketplace.accounts.token_urls")),

@@ -1,7 +1,7 @@
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import AgeBand, DigestFrequency, Interest, Region
 from marketplace.kernel.labels import translated_choices
@@ -10,33 +10,39 @@ from marketplace.kernel.money import money_label
 from .models import LapsedWindow, Promotion, PromotionFeedback
 
 PRICE_MAX = 100_000
+ISO_INPUTS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 
 class PromotionForm(forms.Form):
-    title = forms.CharField(max_length=120)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
-    kind = forms.ChoiceField(choices=Promotion.Kind.choices, widget=forms.RadioSelect, initial=Promotion.Kind.PARTNERS)
+    title = forms.CharField(max_length=120, label=_("Title"))
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000, label=_("Description")
+    )
+    kind = forms.ChoiceField(
+        choices=Promotion.Kind.choices, widget=forms.RadioSelect, initial=Promotion.Kind.PARTNERS, label=_("Kind")
+    )
     audience = forms.ChoiceField(
         choices=Promotion.Audience.choices,
         initial=Promotion.Audience.ALL_PARTNERS,
-        help_text="For partners-only promotions.",
+        label=_("Audience"),
+        help_text=_("For partners-only promotions."),
     )
-    segment_region = forms.ModelChoiceField(Region.objects.all(), required=False, label="Segment: region")
+    segment_region = forms.ModelChoiceField(Region.objects.all(), required=False, label=_("Segment: region"))
     segment_age_band = forms.ChoiceField(
-        choices=[("", "Any"), *AgeBand.choices], required=False, label="Segment: age band"
+        choices=[("", _("Any")), *AgeBand.choices], required=False, label=_("Segment: age band")
     )
-    segment_interest = forms.ModelChoiceField(Interest.objects.all(), required=False, label="Segment: interest")
+    segment_interest = forms.ModelChoiceField(Interest.objects.all(), required=False, label=_("Segment: interest"))
     # Fixed windows only (LapsedWindow): audiences a few days apart could be differenced into one partner.
     lapsed_days = forms.TypedChoiceField(
         choices=[("", "—"), *LapsedWindow.choices],
         coerce=int,
         empty_value=None,
         required=False,
-        label="Partners who have not bought for",
+        label=_("Partners who have not bought for"),
     )
-    discount_type = forms.ChoiceField(choices=Promotion.DiscountType.choices)
+    discount_type = forms.ChoiceField(choices=Promotion.DiscountType.choices, label=_("Discount type"))
     discount_value = forms.DecimalField(
-        max_digits=10, decimal_places=2, min_value=0.01, max_value=PRICE_MAX, label="Discount"
+        max_digits=10, decimal_places=2, min_value=0.01, max_value=PRICE_MAX, label=_("Discount")
     )
     min_order = forms.DecimalField(
         max_digits=10,
@@ -44,29 +50,35 @@ class PromotionForm(forms.Form):
         min_value=0,
         max_value=PRICE_MAX,
         required=False,
-        label=money_label("Minimum order", optional=True),
+        label=money_label(_("Minimum order"), optional=True),
     )
-    code = forms.CharField(max_length=30, required=False, label="Code (optional)")
+    code = forms.CharField(max_length=30, required=False, label=_("Code (optional)"))
     uses_per_consumer = forms.IntegerField(
         min_value=1,
         max_value=100,
         initial=1,
         required=False,
-        label="Uses per consumer",
-        help_text="How many orders each consumer may use it on (once, unless you raise it).",
+        label=_("Uses per consumer"),
+        help_text=_("How many orders each consumer may use it on (once, unless you raise it)."),
     )
     max_uses = forms.IntegerField(
         min_value=1,
         max_value=1_000_000,
         required=False,
-        label="Uses in all (optional)",
-        help_text="Stop after this many orders from everyone together.",
+        label=_("Uses in all (optional)"),
+        help_text=_("Stop after this many orders from everyone together."),
     )
+    # The browser's own date and time picker (shown in the reader's language) sends ISO values, the only ones
+    # accepted: never a format typed in one language's words ("2016年9月5日"), whatever the page's language.
     starts_at = forms.DateTimeField(
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=ISO_INPUTS,
+        label=_("Starts at"),
     )
     ends_at = forms.DateTimeField(
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=ISO_INPUTS,
+        label=_("Ends at"),
     )
 
     def clean_uses_per_consumer(self) -> int:
@@ -78,12 +90,13 @@ class PromotionFeedbackForm(forms.Form):
     verdict = forms.ChoiceField(
         choices=PromotionFeedback.Verdict.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Say whether the promotion was useful or not for you."},
+        label=_("Was it useful?"),
+        error_messages={"required": _("Say whether the promotion was useful or not for you.")},
     )
     reason = forms.ChoiceField(
-        choices=[("", "No reason given"), *PromotionFeedback.Reason.choices],
+        choices=[("", _("No reason given")), *PromotionFeedback.Reason.choices],
         required=False,
-        label="If not for me, why?",
+        label=_("If not for me, why?"),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -98,5 +111,5 @@ class DigestSettingsForm(forms.Form):
     digest_frequency = forms.ChoiceField(
         choices=translated_choices(DigestFrequency),
         widget=forms.RadioSelect,
-        label=gettext_lazy("Send me this digest by e-mail"),
+        label=_("Send me this digest by e-mail"),
     )

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views import View
 
 from marketplace.accounts.models import DigestFrequency
@@ -42,7 +43,7 @@ class PromotionFeedbackView(DomainErrorMixin, LoginRequiredMixin, View):
     def post(self, request: HttpRequest, promotion_id: int) -> HttpResponse:
         promo = promotion_get_delivered(consumer=request.user, promotion_id=promotion_id)
         if promo is None:
-            raise Http404("You did not receive this promotion.")
+            raise Http404(_("You did not receive this promotion."))
         previous = feedback_by_promotion_for_consumer(consumer=request.user, promotion_ids=[promo.pk]).get(promo.pk)
         form = PromotionFeedbackForm(request.POST)
         if not form.is_valid():
@@ -60,7 +61,7 @@ class PromotionFeedbackView(DomainErrorMixin, LoginRequiredMixin, View):
             return self._render(request, promo, previous, str(exc))
         if request.htmx:
             return self._render(request, promo, feedback)
-        messages.success(request, f"Thank you: your feedback on “{promo.title}” is saved.")
+        messages.success(request, _("Thank you: your feedback on “%(title)s” is saved.") % {"title": promo.title})
         return redirect(f"{reverse('portfolios:portfolio')}#promotion-{promo.pk}")
 
 
@@ -95,7 +96,7 @@ class DigestView(LoginRequiredMixin, View):
         profile = profile_digest_set(user=request.user, digest_frequency=form.cleaned_data["digest_frequency"])
         label = DigestFrequency(profile.digest_frequency).label.lower()
         if profile.digest_frequency == DigestFrequency.NEVER:
-            messages.success(request, "Saved: no digest e-mail will come; this page still shows it.")
+            messages.success(request, _("Saved: no digest e-mail will come; this page still shows it."))
         else:
-            messages.success(request, f"Saved: your digest will come {label}.")
+            messages.success(request, _("Saved: your digest will come %(frequency)s.") % {"frequency": label})
         return redirect("portfolios:digest")

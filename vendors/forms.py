@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import Region
@@ -37,27 +38,32 @@ def chinese_description(max_length: int, rows: int) -> forms.CharField:
 
 
 class ApplicationForm(forms.Form):
-    name = forms.CharField(max_length=120, label="Business name")
+    name = forms.CharField(max_length=120, label=_("Business name"))
     name_zh_hant = chinese_name(120, _("Business name in Traditional Chinese (optional)"))
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=4000)
-    description_zh_hant = chinese_description(4000, rows=4)
-    category = forms.ModelChoiceField(Category.objects.all())
-    regions = IdModelMultipleChoiceField(
-        Region.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Regions served"
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=4000, label=_("Description")
     )
-    contact_email = forms.EmailField(max_length=EMAIL_MAX_LENGTH, label="Contact email")
+    description_zh_hant = chinese_description(4000, rows=4)
+    category = forms.ModelChoiceField(Category.objects.all(), label=_("Category"))
+    regions = IdModelMultipleChoiceField(
+        Region.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Regions served")
+    )
+    contact_email = forms.EmailField(max_length=EMAIL_MAX_LENGTH, label=_("Contact email"))
 
 
 class ProductForm(forms.Form):
-    name = forms.CharField(max_length=160)
+    name = forms.CharField(max_length=160, label=_("Name"))
     name_zh_hant = chinese_name(160, _("Name in Traditional Chinese (optional)"))
-    sku = forms.CharField(max_length=64, required=False, label="SKU (optional)")
+    sku = forms.CharField(max_length=64, required=False, label=_("SKU (optional)"))
     description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=DESCRIPTION_MAX_LENGTH
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        label=_("Description"),
     )
     description_zh_hant = chinese_description(DESCRIPTION_MAX_LENGTH, rows=3)
     price = forms.DecimalField(
-        max_digits=10, decimal_places=2, min_value=PRICE_MIN, max_value=PRICE_MAX, label=money_label("Price")
+        max_digits=10, decimal_places=2, min_value=PRICE_MIN, max_value=PRICE_MAX, label=money_label(_("Price"))
     )
     partner_price = forms.DecimalField(
         max_digits=10,
@@ -65,32 +71,34 @@ class ProductForm(forms.Form):
         min_value=PRICE_MIN,
         max_value=PRICE_MAX,
         required=False,
-        label=money_label("Partner price", optional=True),
-        help_text="Only your current partners see and pay it.",
+        label=money_label(_("Partner price"), optional=True),
+        help_text=_("Only your current partners see and pay it."),
     )
-    stock = forms.IntegerField(min_value=0, max_value=STOCK_MAX)
-    category = forms.ModelChoiceField(Category.objects.all(), required=False)
+    stock = forms.IntegerField(min_value=0, max_value=STOCK_MAX, label=_("Stock"))
+    category = forms.ModelChoiceField(Category.objects.all(), required=False, label=_("Category"))
     # A plain file field: the catalogue service reads, checks and re-encodes the image (one place for the rules).
     image = forms.FileField(
         required=False,
         max_length=FILE_NAME_MAX_LENGTH,
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
-        help_text=(
-            f"JPEG, PNG, GIF or WebP, up to {settings.MARKETPLACE['MAX_IMAGE_BYTES'] / (1024 * 1024):g} MB "
-            f"and {settings.MARKETPLACE['MAX_IMAGE_PIXELS'] / 1_000_000:g} megapixels."
+        label=_("Image"),
+        help_text=format_lazy(
+            _("JPEG, PNG, GIF or WebP, up to {megabytes} MB and {megapixels} megapixels."),
+            megabytes=f"{settings.MARKETPLACE['MAX_IMAGE_BYTES'] / (1024 * 1024):g}",
+            megapixels=f"{settings.MARKETPLACE['MAX_IMAGE_PIXELS'] / 1_000_000:g}",
         ),
     )
-    active = forms.BooleanField(required=False, initial=True, label="On sale")
+    active = forms.BooleanField(required=False, initial=True, label=_("On sale"))
 
 
 class StockForm(forms.Form):
     delta = forms.IntegerField(
         min_value=-STOCK_DELTA_MAX,
         max_value=STOCK_DELTA_MAX,
-        label="Change stock by",
-        help_text="Positive adds units, negative removes them.",
+        label=_("Change stock by"),
+        help_text=_("Positive adds units, negative removes them."),
     )
 
 
 class CsvImportForm(forms.Form):
-    file = forms.FileField(max_length=FILE_NAME_MAX_LENGTH, label="Catalogue CSV", help_text="Up to 2 MB.")
+    file = forms.FileField(max_length=FILE_NAME_MAX_LENGTH, label=_("Catalogue CSV"), help_text=_("Up to 2 MB."))

@@ -12,15 +12,31 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
+
+if TYPE_CHECKING:
+    from .models import User
 
 logger = logging.getLogger(__name__)
 SITE_NAME = "Partner Marketplace"
+
+
+@contextmanager
+def recipient_language(user: User | None) -> Iterator[str]:
+    """Render what is written inside in the language the recipient reads (subject and bodies): their saved
+    choice (User.language), else the site's default (settings.LANGUAGE_CODE); never the language of the request
+    or task that happens to cause the message. Yields the language used."""
+    language = getattr(user, "language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        yield language
 
 
 def mail_render(*, template: str, context: dict[str, Any]) -> tuple[str, str]:

@@ -12,6 +12,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from rest_framework.request import Request
 
 from marketplace.kernel.errors import NotFoundError
@@ -48,5 +49,5 @@ def own_vendor(request: Request) -> Vendor:
     """The requesting user's vendor; a user who never applied gets 404 (nothing of anyone else's shows)."""
     vendor = vendor_get_for_owner(owner=request.user)
     if vendor is None:
-        raise NotFoundError("You have not applied to sell yet.")
+        raise NotFoundError(_("You have not applied to sell yet."))
     return vendor

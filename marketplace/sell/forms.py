@@ -7,6 +7,9 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from marketplace.accounts.models import Region
 from marketplace.kernel.limits import FILE_NAME_MAX_LENGTH, IdModelMultipleChoiceField
@@ -22,29 +25,33 @@ class VendorProfileForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
         max_length=PROFILE_DESCRIPTION_MAX_LENGTH,
-        help_text="Shown on your public page.",
+        help_text=gettext_lazy("Shown on your public page."),
+        label=gettext_lazy("Description"),
     )
     description_zh_hant = chinese_description(PROFILE_DESCRIPTION_MAX_LENGTH, rows=6)
     regions = IdModelMultipleChoiceField(
-        Region.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Regions served"
+        Region.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=gettext_lazy("Regions served")
     )
     # A plain file field: the service reads, checks and re-encodes the image (one place for the rules).
     logo = forms.FileField(
         required=False,
         max_length=FILE_NAME_MAX_LENGTH,
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
-        label="New logo (optional)",
-        help_text=(
-            f"JPEG, PNG, GIF or WebP, up to {settings.MARKETPLACE['MAX_IMAGE_BYTES'] / (1024 * 1024):g} MB "
-            f"and {settings.MARKETPLACE['MAX_IMAGE_PIXELS'] / 1_000_000:g} megapixels."
+        label=gettext_lazy("New logo (optional)"),
+        help_text=format_lazy(
+            gettext_lazy("JPEG, PNG, GIF or WebP, up to {megabytes} MB and {megapixels} megapixels."),
+            megabytes=f"{settings.MARKETPLACE['MAX_IMAGE_BYTES'] / (1024 * 1024):g}",
+            megapixels=f"{settings.MARKETPLACE['MAX_IMAGE_PIXELS'] / 1_000_000:g}",
         ),
     )
-    remove_logo = forms.BooleanField(required=False, label="Remove the current logo")
+    remove_logo = forms.BooleanField(required=False, label=gettext_lazy("Remove the current logo"))
 
 
-def _amount(label: str, *, upper: Decimal, required: bool = False, help_text: str = "") -> forms.DecimalField:
+def _amount(
+    label: str | Promise, *, upper: Decimal, required: bool = False, help_text: str | Promise = ""
+) -> forms.DecimalField:
     return forms.DecimalField(
-        label=f"{label} ({currency_symbol()})",
+        label=format_lazy("{label} ({symbol})", label=label, symbol=currency_symbol()),
         required=required,
         min_value=Decimal("0"),
         max_value=upper,
@@ -58,9 +65,16 @@ class ShippingForm(forms.Form):
     """How the vendor charges delivery: a flat amount, free over an amount, and a rate per region (optional,
     one field for each region: `rate_<code>`; empty charges the flat amount there)."""
 
-    flat_rate = _amount("Delivery per order", upper=MAX_RATE, required=True, help_text="0 for free delivery.")
+    flat_rate = _amount(
+        gettext_lazy("Delivery per order"),
+        upper=MAX_RATE,
+        required=True,
+        help_text=gettext_lazy("0 for free delivery."),
+    )
     free_over = _amount(
-        "Free delivery over", upper=MAX_FREE_OVER, help_text="An order's goods (after promotions) from this amount."
+        gettext_lazy("Free delivery over"),
+        upper=MAX_FREE_OVER,
+        help_text=gettext_lazy("An order's goods (after promotions) from this amount."),
     )
 
     def __init__(self, *args: Any, regions: list[Region] | None = None, **kwargs: Any) -> None:

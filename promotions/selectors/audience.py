@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import Interest, Region, User
 from marketplace.kernel import privacy
@@ -133,16 +134,19 @@ def audience_consumers(
 def audience_too_small_message() -> str:
     """Why a partners-only promotion whose audience is under K is neither published nor started."""
     k = min_group()
-    return (
-        f"This promotion would reach fewer than {k} partners, so it cannot be published: a promotion for so few "
-        f"people would tell you who they are when one of them orders. Choose a wider audience (at least {k} "
+    return _(
+        "This promotion would reach fewer than %(k)s partners, so it cannot be published: a promotion for so few "
+        "people would tell you who they are when one of them orders. Choose a wider audience (at least %(k)s "
         "partners who have not muted you and are under their weekly cap)."
-    )
+    ) % {"k": k}
 
 
 def lapsed_window_message() -> str:
     windows = [str(int(w)) for w in LapsedWindow.values]
-    return f"Choose one of the fixed windows: {', '.join(windows[:-1])} or {windows[-1]} days without an order."
+    return _("Choose one of the fixed windows: %(windows)s or %(last)s days without an order.") % {
+        "windows": _(", ").join(windows[:-1]),
+        "last": windows[-1],
+    }
 
 
 @dataclass(frozen=True)
@@ -190,16 +194,16 @@ class AudiencePreview:
     @property
     def text(self) -> str:
         if self.public:
-            return "Public ads are shown to everyone browsing and searching, labelled as ads."
+            return _("Public ads are shown to everyone browsing and searching, labelled as ads.")
         if self.refusal:
             return self.refusal
         if self.limited and self.computed_at is None:
-            return "No fresh preview left today"
+            return _("No fresh preview left today")
         if self.size is None:
-            return f"Fewer than {self.min_group} partners"
+            return _("Fewer than %(k)s partners") % {"k": self.min_group}
         if self.min_group == 1 and self.size == 1:
-            return "1 partner"
-        return f"{count_text(self.size)} partners"
+            return _("1 partner")
+        return _("%(count)s partners") % {"count": count_text(self.size)}
 
 
 def _too_frequent_exact(*, spec: AudienceSpec, now: datetime) -> int:

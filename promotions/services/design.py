@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import Interest, Region
 from marketplace.kernel.errors import ConflictError, ForbiddenError, NotFoundError
@@ -31,23 +32,23 @@ def _check_design(promotion: Promotion) -> None:
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if not errors.get("title") and not promotion.title.strip():
-        errors["title"] = ["Give the promotion a title."]
+        errors["title"] = [_("Give the promotion a title.")]
     if promotion.discount_type == Promotion.DiscountType.PERCENT and promotion.discount_value is not None:
         if promotion.discount_value > 100:
             errors.setdefault("discount_value", []).append("A percent discount is at most 100.")
     if promotion.min_order is not None and promotion.min_order < 0:
-        errors.setdefault("min_order", []).append("The minimum order cannot be negative.")
+        errors.setdefault("min_order", []).append(_("The minimum order cannot be negative."))
     if not CODE_PATTERN.match(promotion.code or ""):
-        errors.setdefault("code", []).append("Use up to 30 letters, digits, dashes or underscores.")
+        errors.setdefault("code", []).append(_("Use up to 30 letters, digits, dashes or underscores."))
     if promotion.starts_at and promotion.ends_at and promotion.ends_at <= promotion.starts_at:
-        errors.setdefault("ends_at", []).append("The end must be after the start.")
+        errors.setdefault("ends_at", []).append(_("The end must be after the start."))
     if promotion.kind == Promotion.Kind.PARTNERS:
         if promotion.audience == Promotion.Audience.SEGMENT and not (
             promotion.segment_region_id or promotion.segment_age_band or promotion.segment_interest_id
         ):
-            errors.setdefault("audience", []).append("Choose a region, an age band or an interest for the segment.")
+            errors.setdefault("audience", []).append(_("Choose a region, an age band or an interest for the segment."))
         if promotion.audience == Promotion.Audience.LAPSED and not promotion.lapsed_days:
-            errors.setdefault("lapsed_days", []).append("Say after how many days without an order a partner counts.")
+            errors.setdefault("lapsed_days", []).append(_("Say after how many days without an order a partner counts."))
     if errors:
         raise ValidationError(errors)
 
@@ -68,7 +69,7 @@ def _normalise_audience(promotion: Promotion) -> None:
 def _own_promotion(vendor: Vendor, promotion_id: int, *, lock: bool = True) -> Promotion:
     promotion = promotion_get_for_vendor(vendor=vendor, pk=promotion_id, for_update=lock)
     if promotion is None:
-        raise NotFoundError("No such promotion.")
+        raise NotFoundError(_("No such promotion."))
     return promotion
 
 
@@ -95,7 +96,7 @@ def promotion_create(
 ) -> Promotion:
     """Save a new promotion as a draft of the vendor. Nothing reaches anyone until it is published."""
     if vendor.status in (Vendor.Status.REJECTED,):
-        raise ForbiddenError("Your application was rejected; promotions open once you are approved.")
+        raise ForbiddenError(_("Your application was rejected; promotions open once you are approved."))
     promotion = Promotion(
         vendor=vendor,
         title=title.strip(),
@@ -127,10 +128,10 @@ def promotion_update(*, vendor: Vendor, promotion_id: int, **changes: Any) -> Pr
     """Change a draft of the vendor's (only the fields given). Published promotions are fixed: ConflictError."""
     unknown = set(changes) - set(PROMOTION_DESIGN_FIELDS)
     if unknown:
-        raise ValidationError({field: ["This field cannot be changed."] for field in sorted(unknown)})
+        raise ValidationError({field: [_("This field cannot be changed.")] for field in sorted(unknown)})
     promotion = _own_promotion(vendor, promotion_id)
     if promotion.state != Promotion.State.DRAFT:
-        raise ConflictError("Only a draft can be changed; this promotion is already published.")
+        raise ConflictError(_("Only a draft can be changed; this promotion is already published."))
     for field, value in changes.items():
         setattr(promotion, field, value.strip() if isinstance(value, str) else value)
     _normalise_audience(promotion)
@@ -144,5 +145,5 @@ def promotion_delete(*, vendor: Vendor, promotion_id: int) -> None:
     """Delete a draft of the vendor's. Published promotions stay, for their results."""
     promotion = _own_promotion(vendor, promotion_id)
     if promotion.state != Promotion.State.DRAFT:
-        raise ConflictError("Only a draft can be deleted; end a published promotion instead.")
+        raise ConflictError(_("Only a draft can be deleted; end a published promotion instead."))
     promotion.delete()

@@ -38,8 +38,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
-from marketplace.accounts.mail import mail_render
+from marketplace.accounts.mail import mail_render, recipient_language
 from marketplace.accounts.models import ConsumerProfile, DigestFrequency, User
 from marketplace.accounts.unsubscribe import unsubscribe_token_make
 from portfolios.models import PartnerMembership
@@ -171,12 +172,17 @@ def partner_digest_subject(digest: PartnerDigest) -> str:
     parts = []
     if digest.promotions:
         n = len(digest.promotions)
-        parts.append(f"{n} promotion{'s' if n != 1 else ''}")
+        parts.append(ngettext("%(count)s promotion", "%(count)s promotions", n) % {"count": n})
     if digest.products:
         n = len(digest.products)
-        parts.append(f"{n}{'+' if digest.more_products else ''} new product{'s' if n != 1 else ''}")
-    when = "today" if digest.frequency == DigestFrequency.DAILY else "this week"
-    return f"Your partners {when}: {' and '.join(parts)}"
+        count = f"{n}+" if digest.more_products else str(n)
+        parts.append(ngettext("%(count)s new product", "%(count)s new products", n) % {"count": count})
+    what = (
+        gettext("%(first)s and %(second)s") % {"first": parts[0], "second": parts[1]} if len(parts) == 2 else parts[0]
+    )
+    if digest.frequency == DigestFrequency.DAILY:
+        return gettext("Your partners today: %(what)s") % {"what": what}
+    return gettext("Your partners this week: %(what)s") % {"what": what}
 
 
 def partner_digest_render(*, digest: PartnerDigest, profile: ConsumerProfile) -> tuple[str, str, str, str]:
@@ -215,7 +221,8 @@ def partner_digest_record(*, consumer_id: int, now: datetime | None = None) -> D
         digest = partner_digest_compose(profile=profile, now=now)
         mail = None
         if not digest.empty:
-            subject, text, html, unsubscribe = partner_digest_render(digest=digest, profile=profile)
+            with recipient_language(profile.user):
+                subject, text, html, unsubscribe = partner_digest_render(digest=digest, profile=profile)
             mail = DigestMail.objects.create(
                 kind=DigestMail.Kind.PARTNER,
                 recipient=profile.user,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import User
 from marketplace.kernel.errors import ConflictError, NotFoundError
@@ -20,9 +21,9 @@ class FeedbackFromEndedPartnerError(ConflictError):
 def _check_input(verdict: str, reason: str) -> None:
     errors: dict[str, list[str]] = {}
     if verdict not in PromotionFeedback.Verdict.values:
-        errors["verdict"] = ["Say whether the promotion was useful or not for you."]
+        errors["verdict"] = [_("Say whether the promotion was useful or not for you.")]
     if reason and reason not in PromotionFeedback.Reason.values:
-        errors["reason"] = ["Choose one of the reasons offered, or none."]
+        errors["reason"] = [_("Choose one of the reasons offered, or none.")]
     elif reason and verdict == PromotionFeedback.Verdict.USEFUL:
         errors["reason"] = ["A reason goes with “Not for me” only."]
     if errors:
@@ -43,13 +44,16 @@ def promotion_feedback_give(*, consumer: User, promotion_id: int, verdict: str, 
     _check_input(verdict, reason)
     promotion = Promotion.objects.select_related("vendor").filter(pk=promotion_id).first()
     if promotion is None or not PromotionDelivery.objects.filter(promotion=promotion, consumer=consumer).exists():
-        raise NotFoundError("You did not receive this promotion, so there is nothing to give feedback on.")
+        raise NotFoundError(_("You did not receive this promotion, so there is nothing to give feedback on."))
     if not PartnerMembership.objects.active().filter(consumer=consumer, vendor_id=promotion.vendor_id).exists():
         raise FeedbackFromEndedPartnerError(
-            f"You ended your partnership with {promotion.vendor.name}, so feedback on its promotions is closed. "
-            "Reinstate it from your portfolio history to take part again."
+            _(
+                "You ended your partnership with %(vendor)s, so feedback on its promotions is closed. "
+                "Reinstate it from your portfolio history to take part again."
+            )
+            % {"vendor": promotion.vendor.name}
         )
-    feedback, _ = PromotionFeedback.objects.update_or_create(
+    feedback, _created = PromotionFeedback.objects.update_or_create(
         promotion=promotion, consumer=consumer, defaults={"verdict": verdict, "reason": reason}
     )
     return feedback
@@ -58,5 +62,5 @@ def promotion_feedback_give(*, consumer: User, promotion_id: int, verdict: str, 
 @transaction.atomic
 def promotion_feedback_delete_for_consumer(*, consumer: User) -> int:
     """Delete every feedback row of the consumer (their account is closing). Atomic; returns how many."""
-    deleted, _ = PromotionFeedback.objects.filter(consumer=consumer).delete()
+    deleted, _by_model = PromotionFeedback.objects.filter(consumer=consumer).delete()
     return deleted

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, Exists, OuterRef, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import User
 from marketplace.kernel import privacy
@@ -109,17 +110,18 @@ def promotion_publish(*, vendor: Vendor, promotion_id: int, now: datetime | None
     now = now or timezone.now()
     locked_vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
     if locked_vendor.status == Vendor.Status.SUSPENDED:
-        raise ForbiddenError(
-            f"Your vendor is suspended, so it cannot publish: {locked_vendor.status_reason or 'see the moderators.'}"
-        )
+        reason = locked_vendor.status_reason or _("see the moderators.")
+        raise ForbiddenError(_("Your vendor is suspended, so it cannot publish: %(reason)s") % {"reason": reason})
     if locked_vendor.status != Vendor.Status.APPROVED:
-        raise ForbiddenError("You can publish promotions once a moderator has approved your application.")
+        raise ForbiddenError(_("You can publish promotions once a moderator has approved your application."))
     promotion = _own_promotion(locked_vendor, promotion_id)
     if promotion.state != Promotion.State.DRAFT:
-        raise ConflictError(f"This promotion is already {promotion.get_state_display().lower()}.")
+        raise ConflictError(
+            _("This promotion is already %(state)s.") % {"state": promotion.get_state_display().lower()}
+        )
     _check_design(promotion)
     if promotion.ends_at <= now:
-        raise ValidationError({"ends_at": ["The end is in the past; move it to the future before publishing."]})
+        raise ValidationError({"ends_at": [_("The end is in the past; move it to the future before publishing.")]})
     if promotion.starts_at <= now:
         _start(promotion, now, ration=True)
     else:
@@ -136,7 +138,9 @@ def promotion_end(*, vendor: Vendor, promotion_id: int) -> Promotion:
     """End a scheduled, running or paused promotion of the vendor now. Deliveries and results are kept."""
     promotion = _own_promotion(vendor, promotion_id)
     if promotion.state in (Promotion.State.DRAFT, Promotion.State.ENDED):
-        raise ConflictError(f"A {promotion.get_state_display().lower()} promotion cannot be ended.")
+        raise ConflictError(
+            _("A %(state)s promotion cannot be ended.") % {"state": promotion.get_state_display().lower()}
+        )
     promotion.state = Promotion.State.ENDED
     promotion.save(update_fields=["state"])
     return promotion

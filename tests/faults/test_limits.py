@@ -341,7 +341,7 @@ def test_csv_with_every_row_wrong_lists_the_first_hundred_problems(vendor_api, s
     problems = response.json()["file"]
     assert len(problems) == 101
     assert problems[0] == "Line 2, column name: is required."
-    assert problems[-1] == "… and 200 more problem(s); fix these and import again."
+    assert problems[-1] == "… and 200 more problems; fix these and import again."
 
 
 FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rReturn"]

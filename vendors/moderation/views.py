@@ -12,6 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -89,11 +92,14 @@ class VendorDetailView(ModeratorRequiredMixin, TemplateView):
         return context
 
 
-ACTIONS: dict[str, tuple[Callable[..., Any], str]] = {
-    "approve": (moderation.vendor_approve, "{name} approved: it is now in the marketplace."),
-    "reject": (moderation.vendor_reject, "{name} rejected; the applicant sees your reason."),
-    "suspend": (moderation.vendor_suspend, "{name} suspended: hidden everywhere from the next request."),
-    "reinstate": (moderation.vendor_reinstate, "{name} reinstated."),
+ACTIONS: dict[str, tuple[Callable[..., Any], Promise]] = {
+    "approve": (moderation.vendor_approve, gettext_lazy("%(name)s approved: it is now in the marketplace.")),
+    "reject": (moderation.vendor_reject, gettext_lazy("%(name)s rejected; the applicant sees your reason.")),
+    "suspend": (
+        moderation.vendor_suspend,
+        gettext_lazy("%(name)s suspended: hidden everywhere from the next request."),
+    ),
+    "reinstate": (moderation.vendor_reinstate, gettext_lazy("%(name)s reinstated.")),
 }
 
 
@@ -110,7 +116,7 @@ class VendorActionView(DomainErrorMixin, ModeratorRequiredMixin, View):
             return _back(request)
         reason = form.cleaned_data["reason"]
         vendor = service(moderator=request.user, vendor_id=pk, reason=reason)
-        messages.success(request, done.format(name=vendor.name))
+        messages.success(request, done % {"name": vendor.name})
         return _back(request)
 
 
@@ -142,7 +148,7 @@ class ReportCloseView(DomainErrorMixin, ModeratorRequiredMixin, View):
             return _back(request, "moderation:reports")
         note = form.cleaned_data["note"]
         service(moderator=request.user, report_id=pk, note=note)
-        messages.success(request, f"Report {'resolved' if outcome == 'resolve' else 'dismissed'}.")
+        messages.success(request, _("Report resolved.") if outcome == "resolve" else _("Report dismissed."))
         return _back(request, "moderation:reports")
 
 
@@ -151,7 +157,7 @@ class FlagClearView(DomainErrorMixin, ModeratorRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         moderation.vendor_flag_clear(flag_id=pk, moderator=request.user)
-        messages.success(request, "Flag cleared.")
+        messages.success(request, _("Flag cleared."))
         return _back(request)
 
 
@@ -206,6 +212,9 @@ class ReportCreateView(LoginRequiredMixin, View):
             except DomainError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"Thank you: the moderators will look at your report on {vendor.name}.")
+                messages.success(
+                    request,
+                    _("Thank you: the moderators will look at your report on %(vendor)s.") % {"vendor": vendor.name},
+                )
                 return redirect(vendor.get_absolute_url() if vendor.is_approved else "portfolios:portfolio")
         return render(request, self.template_name, {"vendor": vendor, "form": form}, status=400)

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import Region, User
 from marketplace.kernel.enqueue import enqueue_safely
@@ -49,20 +50,22 @@ class ApplicationFields(TypedDict):
 def _check_application(application: ApplicationFields) -> None:
     errors: dict[str, list[str]] = {}
     if not application["name"].strip():
-        errors["name"] = ["Enter your business name."]
+        errors["name"] = [_("Enter your business name.")]
     if len(application.get("name_zh_hant", "").strip()) > Vendor._meta.get_field("name_zh_hant").max_length:
-        errors["name_zh_hant"] = ["Keep the name under 120 characters."]
+        errors["name_zh_hant"] = [_("Keep the name under %(max)s characters.") % {"max": 120}]
     if len(application.get("description_zh_hant", "").strip()) > PROFILE_DESCRIPTION_MAX_LENGTH:
-        errors["description_zh_hant"] = [f"Keep the description under {PROFILE_DESCRIPTION_MAX_LENGTH} characters."]
+        errors["description_zh_hant"] = [
+            _("Keep the description under %(max)s characters.") % {"max": PROFILE_DESCRIPTION_MAX_LENGTH}
+        ]
     if application["category"] is None:
-        errors["category"] = ["Choose the category you sell in."]
+        errors["category"] = [_("Choose the category you sell in.")]
     if contact_email := application["contact_email"]:
         try:
             validate_email(contact_email)
         except ValidationError:
-            errors["contact_email"] = ["Enter a valid email address."]
+            errors["contact_email"] = [_("Enter a valid email address.")]
     else:
-        errors["contact_email"] = ["Enter an email address customers and moderators can reach you at."]
+        errors["contact_email"] = [_("Enter an email address customers and moderators can reach you at.")]
     if errors:
         raise ValidationError(errors)
 
@@ -102,7 +105,7 @@ def vendor_apply(*, owner: User, **application: Unpack[ApplicationFields]) -> Ve
     # Locking the user row serialises two simultaneous submits of the same owner.
     User.objects.select_for_update().filter(pk=owner.pk).first()
     if Vendor.objects.filter(owner=owner).exists():
-        raise ConflictError("You have already applied to sell; see your application in your workspace.")
+        raise ConflictError(_("You have already applied to sell; see your application in your workspace."))
     vendor = Vendor(owner=owner)
     _application_write(vendor, application)
     return vendor
@@ -116,9 +119,11 @@ def vendor_application_resubmit(*, owner: User, **application: Unpack[Applicatio
     """
     vendor = Vendor.objects.select_for_update().filter(owner=owner).order_by("id").first()
     if vendor is None:
-        raise NotFoundError("You have not applied to sell yet.")
+        raise NotFoundError(_("You have not applied to sell yet."))
     if vendor.status not in (Vendor.Status.PENDING, Vendor.Status.REJECTED):
-        raise ConflictError(f"Your vendor is {vendor.get_status_display().lower()}; the application is closed.")
+        raise ConflictError(
+            _("Your vendor is %(status)s; the application is closed.") % {"status": vendor.get_status_display().lower()}
+        )
     _check_application(application)
     old_status = vendor.status
     _application_write(vendor, application)
@@ -165,29 +170,28 @@ def vendor_profile_update(
     previous description. A save that changes nothing writes none.
     """
     if logo is not None and remove_logo:
-        raise ValidationError({"logo": ["Upload a new logo or remove the current one, not both."]})
+        raise ValidationError({"logo": [_("Upload a new logo or remove the current one, not both.")]})
     too_long: dict[str, list[str]] = {}
-    if description is not None:
-        description = description.strip()
-        if len(description) > PROFILE_DESCRIPTION_MAX_LENGTH:
-            too_long["description"] = [f"Keep the description under {PROFILE_DESCRIPTION_MAX_LENGTH} characters."]
-    if description_zh_hant is not None:
-        description_zh_hant = description_zh_hant.strip()
-        if len(description_zh_hant) > PROFILE_DESCRIPTION_MAX_LENGTH:
-            too_long["description_zh_hant"] = [
-                f"Keep the description under {PROFILE_DESCRIPTION_MAX_LENGTH} characters."
+    for field, text in (("description", description), ("description_zh_hant", description_zh_hant)):
+        if text is not None and len(text.strip()) > PROFILE_DESCRIPTION_MAX_LENGTH:
+            too_long[field] = [
+                _("Keep the description under %(max)s characters.") % {"max": PROFILE_DESCRIPTION_MAX_LENGTH}
             ]
     if too_long:
         raise ValidationError(too_long)
+    if description is not None:
+        description = description.strip()
+    if description_zh_hant is not None:
+        description_zh_hant = description_zh_hant.strip()
     stored_logo = image_prepare(image=logo, field="logo")
     with transaction.atomic():
         vendor = Vendor.objects.select_for_update().filter(owner=owner).order_by("id").first()
         if vendor is None:
-            raise NotFoundError("You have not applied to sell yet.")
+            raise NotFoundError(_("You have not applied to sell yet."))
         if vendor.status == Vendor.Status.SUSPENDED:
-            raise ConflictError("Your vendor is suspended; its profile stays until the moderators reinstate it.")
+            raise ConflictError(_("Your vendor is suspended; its profile stays until the moderators reinstate it."))
         if vendor.status != Vendor.Status.APPROVED:
-            raise ConflictError("Your application is not approved yet; correct it in the application form instead.")
+            raise ConflictError(_("Your application is not approved yet; correct it in the application form instead."))
         changes: list[str] = []
         update_fields: list[str] = []
         if description is not None and description != vendor.description:

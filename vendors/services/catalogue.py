@@ -17,6 +17,8 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from marketplace.kernel.caching import changed
@@ -37,7 +39,7 @@ logger = logging.getLogger(__name__)
 # store (content type from the name) always hand it out as the image it is.
 
 IMAGE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")  # what Pillow may read an upload as; nothing else is tried
-NOT_AN_IMAGE = "Upload a JPEG, PNG, GIF or WebP image."
+NOT_AN_IMAGE = gettext_lazy("Upload a JPEG, PNG, GIF or WebP image.")
 # The stored image's longest side: enough for any page here, and it keeps every thumbnail cheap to make.
 IMAGE_MAX_SIDE = 2000
 JPEG_QUALITY = 85
@@ -54,9 +56,12 @@ PRODUCT_THUMBNAILS: tuple[tuple[str, dict[str, Any]], ...] = tuple((size, dict(C
 def vendor_require_catalogue_open(*, vendor: Vendor) -> None:
     """Pending and approved vendors keep a catalogue; suspended or rejected ones are told why not."""
     if vendor.status == Vendor.Status.SUSPENDED:
-        raise ForbiddenError(f"Your vendor is suspended: {vendor.status_reason or 'see the moderators’ message'}.")
+        raise ForbiddenError(
+            _("Your vendor is suspended: %(reason)s.")
+            % {"reason": vendor.status_reason or _("see the moderators’ message")}
+        )
     if vendor.status == Vendor.Status.REJECTED:
-        raise ForbiddenError("Your application was rejected; correct and resubmit it before editing the catalogue.")
+        raise ForbiddenError(_("Your application was rejected; correct and resubmit it before editing the catalogue."))
 
 
 def _pixel_limit_message(*, size: tuple[int, int] | None) -> str:
@@ -64,17 +69,25 @@ def _pixel_limit_message(*, size: tuple[int, int] | None) -> str:
     megapixels = f"{limit / 1_000_000:g}"
     side = int(limit**0.5)
     if size is None:  # Pillow refused it before we saw the header: over twice its limit
-        found = f"The image has more than {2 * (Image.MAX_IMAGE_PIXELS or limit) / 1_000_000:g} megapixels"
+        found = _("The image has more than %(megapixels)s megapixels") % {
+            "megapixels": f"{2 * (Image.MAX_IMAGE_PIXELS or limit) / 1_000_000:g}"
+        }
     else:
-        found = f"The image is {size[0]} × {size[1]} pixels"
-    return f"{found}; at most {megapixels} megapixels are accepted (for example {side} × {side})."
+        found = _("The image is %(width)s × %(height)s pixels") % {"width": size[0], "height": size[1]}
+    return _("%(found)s; at most %(megapixels)s megapixels are accepted (for example %(side)s × %(side)s).") % {
+        "found": found,
+        "megapixels": megapixels,
+        "side": side,
+    }
 
 
 def _image_open(image: UploadedFile, field: str) -> Image.Image:
     """Open the upload lazily (Pillow reads the header only) and refuse it, on `field`, unless it is an
     accepted format within the byte and pixel limits. Nothing is decoded here."""
     limit = settings.MARKETPLACE["MAX_IMAGE_BYTES"]
-    too_large = ValidationError({field: [f"The image is larger than {limit / (1024 * 1024):g} MB."]})
+    too_large = ValidationError(
+        {field: [_("The image is larger than %(megabytes)s MB.") % {"megabytes": f"{limit / (1024 * 1024):g}"}]}
+    )
     if image.size is not None and image.size > limit:
         raise too_large
     # Pillow gets a copy of its own, so closing the image never closes the upload.
@@ -195,7 +208,7 @@ def _check_product(product: Product) -> None:
         and "partner_price" not in errors
         and product.partner_price > product.price
     ):
-        errors["partner_price"] = ["The partner price cannot be higher than the public price."]
+        errors["partner_price"] = [_("The partner price cannot be higher than the public price.")]
     if errors:
         raise ValidationError(errors)
 
@@ -215,7 +228,7 @@ def _product_save(product: Product, stored_image: ContentFile[bytes] | None) -> 
 def _product_for_update(vendor: Vendor, product_id: int) -> Product:
     product = Product.objects.select_for_update().filter(vendor=vendor, pk=product_id).first()
     if product is None:
-        raise NotFoundError("No such product in your catalogue.")
+        raise NotFoundError(_("No such product in your catalogue."))
     return product
 
 
@@ -276,7 +289,7 @@ def product_update(*, vendor: Vendor, product_id: int, image: UploadedFile | Non
     is re-encoded as in product_create, before the row is locked; its thumbnails are made after commit."""
     unknown = set(changes) - PRODUCT_EDITABLE
     if unknown:
-        raise ValidationError({field: ["This field cannot be changed."] for field in sorted(unknown)})
+        raise ValidationError({field: [_("This field cannot be changed.")] for field in sorted(unknown)})
     vendor_require_catalogue_open(vendor=vendor)
     stored_image = image_prepare(image=image, field="image")
     with transaction.atomic():
@@ -303,12 +316,26 @@ def product_stock_adjust(*, vendor: Vendor, product_id: int, delta: int) -> Prod
     """Add (delta > 0) or remove (delta < 0) units of stock. Atomic and row-locked, so it composes with a
     checkout running at the same moment; stock never goes below zero."""
     if delta == 0:
-        raise ValidationError({"delta": ["Enter a change other than zero."]})
+        raise ValidationError({"delta": [_("Enter a change other than zero.")]})
     product = _product_for_update(vendor, product_id)
     if product.stock + delta < 0:
-        raise ValidationError({"delta": [f"Only {product.stock} in stock; you cannot remove {-delta}."]})
+        raise ValidationError(
+            {
+                "delta": [
+                    _("Only %(stock)s in stock; you cannot remove %(remove)s.")
+                    % {"stock": product.stock, "remove": -delta}
+                ]
+            }
+        )
     if product.stock + delta > STOCK_MAX:
-        raise ValidationError({"delta": [f"Stock cannot go above {STOCK_MAX:,} units; it is {product.stock:,} now."]})
+        raise ValidationError(
+            {
+                "delta": [
+                    _("Stock cannot go above %(max)s units; it is %(stock)s now.")
+                    % {"max": f"{STOCK_MAX:,}", "stock": f"{product.stock:,}"}
+                ]
+            }
+        )
     Product.objects.filter(pk=product.pk).update(stock=F("stock") + delta)
     changed(*product_scopes([product]))
     product.refresh_from_db()

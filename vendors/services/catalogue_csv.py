@@ -11,6 +11,8 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from marketplace.kernel.caching import changed
 from marketplace.kernel.limits import DESCRIPTION_MAX_LENGTH, PRICE_MAX, STOCK_MAX
@@ -69,18 +71,18 @@ def _quoted(raw: str) -> str:
 def _parse_decimal(raw: str, *, required: bool) -> Decimal | None:
     if not raw:
         if required:
-            raise ValueError("is required")
+            raise ValueError(_("is required"))
         return None
     try:
         value = Decimal(raw.replace(",", ".") if raw.count(",") == 1 and "." not in raw else raw)
     except InvalidOperation as exc:
-        raise ValueError(f"{_quoted(raw)} is not a number") from exc
+        raise ValueError(_("%(value)s is not a number") % {"value": _quoted(raw)}) from exc
     if not value.is_finite() or value <= 0:
-        raise ValueError("must be greater than 0")
+        raise ValueError(_("must be greater than 0"))
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise ValueError("has more than 2 decimal places")
+        raise ValueError(_("has more than 2 decimal places"))
     if value > PRICE_MAX:
-        raise ValueError(f"is more than {PRICE_MAX:,}")
+        raise ValueError(_("is more than %(max)s") % {"max": f"{PRICE_MAX:,}"})
     return value
 
 
@@ -91,17 +93,17 @@ def _parse_row(
     data: dict[str, Any] = {}
     name = _csv_cell_unescape(row.get("name", "").strip())
     if not name:
-        errors.append(("name", "is required"))
+        errors.append(("name", _("is required")))
     elif len(name) > 160:
-        errors.append(("name", "is longer than 160 characters"))
+        errors.append(("name", _("is longer than %(max)s characters") % {"max": 160}))
     data["name"] = name
     sku = _csv_cell_unescape(row.get("sku", "").strip())
     if len(sku) > 64:
-        errors.append(("sku", "is longer than 64 characters"))
+        errors.append(("sku", _("is longer than %(max)s characters") % {"max": 64}))
     data["sku"] = sku
     description = _csv_cell_unescape(row.get("description", "").strip())
     if len(description) > DESCRIPTION_MAX_LENGTH:
-        errors.append(("description", f"is longer than {DESCRIPTION_MAX_LENGTH} characters"))
+        errors.append(("description", _("is longer than %(max)s characters") % {"max": DESCRIPTION_MAX_LENGTH}))
     data["description"] = description
     for column, limit in (("name_zh_hant", 160), ("description_zh_hant", DESCRIPTION_MAX_LENGTH)):
         if column in row:
@@ -116,18 +118,22 @@ def _parse_row(
             errors.append((column, str(exc)))
     price, partner_price = data.get("price"), data.get("partner_price")
     if price is not None and partner_price is not None and partner_price > price:
-        errors.append(("partner_price", "is higher than the price"))
+        errors.append(("partner_price", _("is higher than the price")))
     stock_raw = row.get("stock", "").strip()
     try:
         data["stock"] = int(stock_raw) if stock_raw else 0
         if not 0 <= data["stock"] <= STOCK_MAX:
-            errors.append(("stock", f"must be a whole number from 0 to {STOCK_MAX:,}"))
+            errors.append(("stock", _("must be a whole number from 0 to %(max)s") % {"max": f"{STOCK_MAX:,}"}))
     except ValueError:
-        errors.append(("stock", f"{_quoted(stock_raw)} is not a whole number"))
+        errors.append(("stock", _("%(value)s is not a whole number") % {"value": _quoted(stock_raw)}))
     category_raw = _csv_cell_unescape(row.get("category", "").strip()).lower()
     if category_raw and category_raw not in categories:
         errors.append(
-            ("category", f"unknown category {_quoted(category_raw)}: use a category's name or slug from the list")
+            (
+                "category",
+                _("unknown category %(value)s: use a category's name or slug from the list")
+                % {"value": _quoted(category_raw)},
+            )
         )
     data["category"] = categories.get(category_raw, default_category)
     active_raw = row.get("active", "").strip().lower()
@@ -136,12 +142,14 @@ def _parse_row(
     elif active_raw in FALSE_WORDS:
         data["active"] = False
     else:
-        errors.append(("active", f"{_quoted(active_raw)} is not yes or no"))
+        errors.append(("active", _("%(value)s is not yes or no") % {"value": _quoted(active_raw)}))
     return data, errors
 
 
 def _too_big() -> ValidationError:
-    return ValidationError({"file": [f"The file is larger than {CSV_MAX_BYTES // (1024 * 1024)} MB; split it."]})
+    return ValidationError(
+        {"file": [_("The file is larger than %(mb)s MB; split it.") % {"mb": CSV_MAX_BYTES // (1024 * 1024)}]}
+    )
 
 
 def _read_csv(file: IO[bytes] | IO[str]) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -157,11 +165,11 @@ def _read_csv(file: IO[bytes] | IO[str]) -> tuple[list[str], list[tuple[int, dic
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ValidationError({"file": ["The file is not UTF-8 text; save it as CSV (UTF-8)."]}) from exc
+            raise ValidationError({"file": [_("The file is not UTF-8 text; save it as CSV (UTF-8).")]}) from exc
     else:
         text = raw.lstrip("\ufeff")
     if "\x00" in text:
-        raise ValidationError({"file": ["The file is not a CSV text file."]})
+        raise ValidationError({"file": [_("The file is not a CSV text file.")]})
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
@@ -173,9 +181,11 @@ def _read_csv(file: IO[bytes] | IO[str]) -> tuple[list[str], list[tuple[int, dic
             if any(value.strip() for value in cleaned.values()):
                 rows.append((reader.line_num, cleaned))
             if len(rows) > CSV_MAX_ROWS:
-                raise ValidationError({"file": [f"The file has more than {CSV_MAX_ROWS} rows; split it."]})
+                raise ValidationError(
+                    {"file": [_("The file has more than %(max)s rows; split it.") % {"max": CSV_MAX_ROWS}]}
+                )
     except csv.Error as exc:
-        raise ValidationError({"file": [f"The file is not valid CSV: {exc}."]}) from exc
+        raise ValidationError({"file": [_("The file is not valid CSV: %(error)s.") % {"error": exc}]}) from exc
     return header, rows
 
 
@@ -194,9 +204,20 @@ def catalogue_import_csv(*, vendor: Vendor, file: IO[bytes] | IO[str]) -> CsvImp
     header, rows = _read_csv(file)
     missing = CSV_REQUIRED - set(header)
     if missing:
-        raise ValidationError({"file": [f"Line 1: the header lacks the column(s) {', '.join(sorted(missing))}."]})
+        raise ValidationError(
+            {
+                "file": [
+                    ngettext(
+                        "Line 1: the header lacks the column %(columns)s.",
+                        "Line 1: the header lacks the columns %(columns)s.",
+                        len(missing),
+                    )
+                    % {"columns": ", ".join(sorted(missing))}
+                ]
+            }
+        )
     if not rows:
-        raise ValidationError({"file": ["The file has no product rows."]})
+        raise ValidationError({"file": [_("The file has no product rows.")]})
     # A category is written by its name as the pages show it ("Coffee & Tea") or by its slug, in any case;
     # should one category's name be another's slug, the slug wins.
     all_categories = list(Category.objects.all())
@@ -210,14 +231,25 @@ def catalogue_import_csv(*, vendor: Vendor, file: IO[bytes] | IO[str]) -> CsvImp
         data, errors = _parse_row(row, categories, vendor.category)
         if data["sku"]:
             if data["sku"] in seen_skus:
-                errors.append(("sku", f"repeats the sku of line {seen_skus[data['sku']]}"))
+                errors.append(("sku", _("repeats the sku of line %(line)s") % {"line": seen_skus[data["sku"]]}))
             seen_skus.setdefault(data["sku"], line)
-        problems.extend(f"Line {line}, column {column}: {message}." for column, message in errors)
+        problems.extend(
+            _("Line %(line)s, column %(column)s: %(problem)s.") % {"line": line, "column": column, "problem": message}
+            for column, message in errors
+        )
         parsed.append(data)
     if problems:
         if len(problems) > CSV_MAX_PROBLEMS:
             more = len(problems) - CSV_MAX_PROBLEMS
-            problems = [*problems[:CSV_MAX_PROBLEMS], f"… and {more} more problem(s); fix these and import again."]
+            problems = [
+                *problems[:CSV_MAX_PROBLEMS],
+                ngettext(
+                    "… and %(count)s more problem; fix these and import again.",
+                    "… and %(count)s more problems; fix these and import again.",
+                    more,
+                )
+                % {"count": more},
+            ]
         raise ValidationError({"file": problems})
     skus = [d["sku"] for d in parsed if d["sku"]]
     existing = {p.sku: p for p in Product.objects.select_for_update().filter(vendor=vendor, sku__in=skus)}

@@ -25,8 +25,10 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
-from marketplace.accounts.mail import mail_render
+from marketplace.accounts.mail import mail_render, recipient_language
 from marketplace.kernel.privacy import count_text, min_group, release_count, suppress
 from marketplace.shop.models import Redemption
 from portfolios.models import EndReason, PartnerMembership, VendorDailyStat, VendorEndReasonStat, VendorStats
@@ -55,11 +57,13 @@ class PromotionLine:
 
     @property
     def reached_text(self) -> str:
-        return "public ad" if self.public else count_text(self.reached)
+        return gettext("public ad") if self.public else count_text(self.reached)
 
     @property
     def redemptions_text(self) -> str:
-        return f"fewer than {min_group()} buyers" if self.redemptions is None else f"{self.redemptions:,}"
+        if self.redemptions is None:
+            return gettext("fewer than %(k)s buyers") % {"k": min_group()}
+        return f"{self.redemptions:,}"
 
 
 @dataclass
@@ -183,8 +187,11 @@ def vendor_digest_render(*, digest: VendorDigest) -> tuple[str, str, str]:
         "site_url": settings.SITE_URL,
     }
     text, html = mail_render(template="digest/vendor", context=context)
-    first, last = digest.first_day, digest.last_day
-    subject = f"{digest.vendor.name}: your week on the marketplace ({first.day} {first:%b} – {last.day} {last:%b})"
+    subject = gettext("%(vendor)s: your week on the marketplace (%(first)s – %(last)s)") % {
+        "vendor": digest.vendor.name,
+        "first": date_format(digest.first_day, gettext("j M")),
+        "last": date_format(digest.last_day, gettext("j M")),
+    }
     return subject, text, html
 
 
@@ -214,7 +221,8 @@ def vendor_digest_record(*, vendor_id: int, now: datetime | None = None) -> Dige
         digest = vendor_digest_compose(vendor=vendor, now=now)
         if digest.first_day > digest.last_day:
             return None
-        subject, text, html = vendor_digest_render(digest=digest)
+        with recipient_language(vendor.owner):
+            subject, text, html = vendor_digest_render(digest=digest)
         start = datetime.combine(digest.first_day, time.min, tzinfo=UTC)
         mail = DigestMail.objects.create(
             kind=DigestMail.Kind.VENDOR,

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
@@ -78,7 +79,7 @@ class ApplyView(LoginRequiredMixin, View):
             except DomainError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, "Application sent. A moderator will review it; you will get an email.")
+                messages.success(request, _("Application sent. A moderator will review it; you will get an email."))
                 return redirect("sell:workspace")
         return render(request, self.template_name, {"form": form, "vendor": vendor}, status=400)
 
@@ -108,7 +109,7 @@ class VendorProfileView(VendorOwnerMixin, View):
             except DomainError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, "Profile saved. Your public page shows it now.")
+                messages.success(request, _("Profile saved. Your public page shows it now."))
                 return redirect("sell:profile")
         return render(request, self.template_name, {"form": form, "vendor": self.vendor}, status=400)
 
@@ -150,7 +151,7 @@ class ProductFormView(VendorOwnerMixin, View):
             return None
         product = product_get_for_owner(vendor=self.vendor, pk=pk)
         if product is None:
-            raise Http404("No such product in your catalogue.")
+            raise Http404(_("No such product in your catalogue."))
         return product
 
     def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
@@ -194,7 +195,7 @@ class ProductFormView(VendorOwnerMixin, View):
             except DomainError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"“{product.name}” saved.")
+                messages.success(request, _("“%(name)s” saved.") % {"name": product.name})
                 return redirect("sell:product-list")
         return render(
             request, self.template_name, {"form": form, "product": product, "vendor": self.vendor}, status=400
@@ -207,10 +208,12 @@ class ProductStockView(DomainErrorMixin, VendorOwnerMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         form = StockForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Enter a whole number of units.")
+            messages.error(request, _("Enter a whole number of units."))
             return redirect_back(request, "sell:product-list")
         product = services.product_stock_adjust(vendor=self.vendor, product_id=pk, delta=form.cleaned_data["delta"])
-        messages.success(request, f"Stock of “{product.name}” is now {product.stock}.")
+        messages.success(
+            request, _("Stock of “%(name)s” is now %(stock)s.") % {"name": product.name, "stock": product.stock}
+        )
         return redirect_back(request, "sell:product-list")
 
 
@@ -220,7 +223,8 @@ class ProductActiveView(DomainErrorMixin, VendorOwnerMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         active = request.POST.get("active") == "on"
         product = services.product_set_active(vendor=self.vendor, product_id=pk, active=active)
-        messages.success(request, f"“{product.name}” is {'on sale' if product.active else 'hidden from the shop'}.")
+        done = _("“%(name)s” is on sale.") if product.active else _("“%(name)s” is hidden from the shop.")
+        messages.success(request, done % {"name": product.name})
         return redirect_back(request, "sell:product-list")
 
 
@@ -245,7 +249,11 @@ class CsvImportView(VendorOwnerMixin, View):
             except DomainError as exc:
                 problems = [str(exc)]
             else:
-                messages.success(request, f"Imported: {result.created} new, {result.updated} updated.")
+                messages.success(
+                    request,
+                    _("Imported: %(created)s new, %(updated)s updated.")
+                    % {"created": result.created, "updated": result.updated},
+                )
                 return redirect("sell:product-list")
         return render(
             request,

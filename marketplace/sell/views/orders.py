@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
@@ -21,7 +23,7 @@ from ..access import VendorOwnerMixin
 from ..selectors import promotion_results
 from .catalogue import WorkspaceListMixin
 
-ORDER_FILTERS = [("", "All")] + list(Order.Status.choices)
+ORDER_FILTERS = [("", gettext_lazy("All")), *Order.Status.choices]
 
 
 class SellOrderListView(VendorOwnerMixin, WorkspaceListMixin, ListView):
@@ -48,7 +50,7 @@ class SellOrderDetailView(DomainErrorMixin, VendorOwnerMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         order = order_list_for_vendor(vendor=self.vendor).filter(pk=pk).first()
         if order is None:
-            raise Http404("No such order.")
+            raise Http404(_("No such order."))
         return render(request, "sell/order_detail.html", {"vendor": self.vendor, "order": order})
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -61,7 +63,10 @@ class SellOrderDetailView(DomainErrorMixin, VendorOwnerMixin, View):
             carrier=request.POST.get("carrier", ""),
             tracking_number=request.POST.get("tracking_number", ""),
         )
-        messages.success(request, f"Order #{order.pk} is now {order.get_status_display().lower()}.")
+        messages.success(
+            request,
+            _("Order #%(pk)s is now %(status)s.") % {"pk": order.pk, "status": order.get_status_display().lower()},
+        )
         return redirect("sell:order-detail", pk=pk)
 
 
@@ -69,7 +74,7 @@ class PromotionResultsView(VendorOwnerMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         promotion = promotion_get_for_vendor(vendor=self.vendor, pk=pk)
         if promotion is None:
-            raise Http404("No such promotion.")
+            raise Http404(_("No such promotion."))
         return render(
             request,
             "sell/promotion_results.html",

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
@@ -17,7 +18,6 @@ from marketplace.shop.models import Payee
 from marketplace.shop.payments.base import ProviderError
 from marketplace.shop.payments.selectors import payout_list_for_vendor, payout_summary_for_vendor
 from marketplace.shop.payments.services import payee_onboarding_link_create, payee_sync
-from marketplace.shop.payments.services.payments import UNREACHABLE
 
 from ..access import VendorOwnerMixin
 from .catalogue import WorkspaceListMixin
@@ -54,7 +54,7 @@ class PayoutsOnboardingView(VendorOwnerMixin, View):
             )
         except ProviderError:
             logger.exception("Onboarding link for vendor %s not made", self.vendor.pk)
-            messages.error(request, UNREACHABLE)
+            messages.error(request, _("We could not reach the payment provider. Try again in a moment."))
             return redirect("sell:payouts")
         return redirect(link)
 
@@ -74,10 +74,10 @@ class PayoutsReturnView(VendorOwnerMixin, View):
             try:
                 payee = payee_sync(payee_id=payee.pk)
             except ProviderError:
-                messages.error(request, UNREACHABLE)
+                messages.error(request, _("We could not reach the payment provider. Try again in a moment."))
                 return redirect("sell:payouts")
             if payee.ready:
-                messages.success(request, "Your payout account is complete: delivered orders are paid out to it.")
+                messages.success(request, _("Your payout account is complete: delivered orders are paid out to it."))
             else:
-                messages.info(request, "Your payout account is not complete yet: see what is missing below.")
+                messages.info(request, _("Your payout account is not complete yet: see what is missing below."))
         return redirect("sell:payouts")

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 
 from marketplace.kernel.errors import DomainError, DomainErrorMixin
@@ -28,7 +29,7 @@ AUDIENCE_FIELDS = ("kind", "audience", "segment_region", "segment_age_band", "se
 def _own(vendor: Any, pk: int) -> Promotion:
     promotion = promotion_get_for_vendor(vendor=vendor, pk=pk)
     if promotion is None:
-        raise Http404("No such promotion.")
+        raise Http404(_("No such promotion."))
     return promotion
 
 
@@ -101,7 +102,7 @@ class PromotionFormView(VendorOwnerMixin, View):
             except DomainError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, "Draft saved. Check the audience, then publish.")
+                messages.success(request, _("Draft saved. Check the audience, then publish."))
                 return redirect("sell:promotion-edit", pk=promotion.pk)
         return self._render(request, form, promotion, status=400)
 
@@ -134,14 +135,18 @@ class PromotionActionView(DomainErrorMixin, VendorOwnerMixin, View):
         _own(self.vendor, pk)
         if action == "publish":
             promotion = services.promotion_publish(vendor=self.vendor, promotion_id=pk)
-            messages.success(request, f"“{promotion.title}” is {promotion.get_state_display().lower()}.")
+            messages.success(
+                request,
+                _("“%(title)s” is %(state)s.")
+                % {"title": promotion.title, "state": promotion.get_state_display().lower()},
+            )
         elif action == "end":
             promotion = services.promotion_end(vendor=self.vendor, promotion_id=pk)
-            messages.success(request, f"“{promotion.title}” ended.")
+            messages.success(request, _("“%(title)s” ended.") % {"title": promotion.title})
         elif action == "delete":
             services.promotion_delete(vendor=self.vendor, promotion_id=pk)
-            messages.success(request, "Draft deleted.")
+            messages.success(request, _("Draft deleted."))
             return redirect("sell:promotion-list")
         else:
-            raise Http404("No such action.")
+            raise Http404(_("No such action."))
         return redirect("sell:promotion-edit", pk=pk)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views import View
 
 from marketplace.accounts.models import Region
@@ -41,5 +42,5 @@ class ShippingView(VendorOwnerMixin, View):
         except ValidationError as exc:
             form_add_errors(form, exc)
             return self._render(request, form, status=400)
-        messages.success(request, "Delivery charges saved. Your product pages and new orders use them now.")
+        messages.success(request, _("Delivery charges saved. Your product pages and new orders use them now."))
         return redirect("sell:shipping")

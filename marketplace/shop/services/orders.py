@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
-from marketplace.accounts.mail import mail_send_on_commit
+from marketplace.accounts.mail import mail_send_on_commit, recipient_language
 from marketplace.accounts.models import User
 from marketplace.kernel.errors import ConflictError, NotFoundError
 
@@ -72,11 +73,13 @@ def order_cancel_by_consumer(*, consumer: User, order_id: int) -> Order:
         )
     order_cancel_apply(order=order, refund_reason=Refund.Reason.BUYER_CANCELLED)
     order.save(update_fields=["status", "updated_at"])
-    mail_send_on_commit(
-        to=order.vendor.owner.email,
-        subject=f"Order #{order.pk} for {order.vendor.name} was cancelled by the buyer",
-        template="orders/cancelled_by_buyer",
-        context={"order": order},
-    )
+    with recipient_language(order.vendor.owner):
+        mail_send_on_commit(
+            to=order.vendor.owner.email,
+            subject=gettext("Order #%(pk)s for %(vendor)s was cancelled by the buyer")
+            % {"pk": order.pk, "vendor": order.vendor.name},
+            template="orders/cancelled_by_buyer",
+            context={"order": order},
+        )
     transaction.on_commit(lambda: order_changed.send(sender=Order, vendor_id=order.vendor_id))
     return order

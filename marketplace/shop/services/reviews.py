@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from marketplace.accounts.mail import mail_send_on_commit
+from marketplace.accounts.mail import mail_send_on_commit, recipient_language
 from marketplace.accounts.models import User
 from marketplace.kernel.errors import ConflictError, ForbiddenError, NotFoundError
 from vendors.models import ModerationAction
@@ -52,10 +53,11 @@ def review_hide(*, moderator: User, rating_id: int, reason: str) -> ServiceRatin
     rating.hidden_at = timezone.now()
     rating.hidden_by = action
     rating.save(update_fields=["hidden_at", "hidden_by"])
-    mail_send_on_commit(
-        to=rating.consumer.email if rating.consumer else None,
-        subject=f"Your review of {rating.vendor.name} is no longer shown",
-        template="reviews/hidden",
-        context={"rating": rating, "vendor_name": rating.vendor.name, "reason": reason},
-    )
+    with recipient_language(rating.consumer):
+        mail_send_on_commit(
+            to=rating.consumer.email if rating.consumer else None,
+            subject=gettext("Your review of %(vendor)s is no longer shown") % {"vendor": rating.vendor.name},
+            template="reviews/hidden",
+            context={"rating": rating, "vendor_name": rating.vendor.name, "reason": reason},
+        )
     return rating

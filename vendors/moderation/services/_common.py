@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
-from marketplace.accounts.mail import mail_send_text_on_commit
+from marketplace.accounts.mail import SITE_NAME, mail_send_text_on_commit, recipient_language
 from marketplace.accounts.models import User
 from marketplace.kernel.errors import ConflictError, ForbiddenError, NotFoundError
 
@@ -41,31 +43,33 @@ def flag_setting(name: str) -> Any:
 
 def _require_moderator(user: User) -> None:
     if not (user.is_authenticated and user.is_active and user.is_moderator):
-        raise ForbiddenError("Only moderators may do this.")
+        raise ForbiddenError(_("Only moderators may do this."))
 
 
 def _clean_reason(reason: str, *, field: str = "reason", required: bool = True) -> str:
     cleaned = (reason or "").strip()
     if required and not cleaned:
-        raise ValidationError({field: "Give a reason: the vendor sees it."})
+        raise ValidationError({field: _("Give a reason: the vendor sees it.")})
     if len(cleaned) > REASON_MAX_LENGTH:
-        raise ValidationError({field: f"Keep it under {REASON_MAX_LENGTH} characters."})
+        raise ValidationError({field: _("Keep it under %(limit)s characters.") % {"limit": REASON_MAX_LENGTH}})
     return cleaned
 
 
 def _vendor_for_update(vendor_id: int) -> Vendor:
     vendor = Vendor.objects.select_for_update().select_related("owner").filter(pk=vendor_id).first()
     if vendor is None:
-        raise NotFoundError("No such vendor.")
+        raise NotFoundError(_("No such vendor."))
     return vendor
 
 
 def _notify_owner(*, vendor: Vendor, action: ModerationAction) -> None:
-    """Email the vendor's owner once the transaction commits (a rolled-back action sends nothing)."""
+    """Email the vendor's owner once the transaction commits (a rolled-back action sends nothing), in the
+    owner's language."""
     recipient = vendor.owner.email
-    context = {"vendor": vendor, "action": action, "site_name": "Partner Marketplace"}
-    subject = f"{vendor.name}: {action.get_kind_display().lower()}"
-    body = render_to_string(f"emails/moderation/{action.kind}.txt", context)
+    context = {"vendor": vendor, "action": action, "site_name": SITE_NAME}
+    with recipient_language(vendor.owner):
+        subject = _("%(vendor)s: %(action)s") % {"vendor": vendor.name, "action": action.get_kind_display().lower()}
+        body = render_to_string(f"emails/moderation/{action.kind}.txt", context)
 
     mail_send_text_on_commit(to=recipient, subject=subject, text=body)
 
@@ -86,12 +90,12 @@ def _change_status(
     new_status: str,
     kind: str,
     reason: str,
-    refusal: str,
+    refusal: Promise,
 ) -> Vendor:
     _require_moderator(moderator)
     vendor = _vendor_for_update(vendor_id)
     if vendor.status not in allowed_from:
-        raise ConflictError(refusal.format(vendor=vendor.name, status=vendor.get_status_display().lower()))
+        raise ConflictError(refusal % {"vendor": vendor.name, "status": vendor.get_status_display().lower()})
     old_status = vendor.status
     vendor.status = new_status
     # The reason the vendor sees is the latest refusal; approving or reinstating clears it.

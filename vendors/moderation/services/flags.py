@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import User
 from marketplace.kernel.errors import NotFoundError
@@ -56,9 +57,9 @@ def vendor_flag_raise(*, vendor_id: int, kind: str, details: dict[str, Any]) -> 
     """Raise an early-warning flag with the figures behind it. Idempotent: one open flag per vendor and kind;
     raising it again refreshes its figures."""
     if kind not in VendorFlag.Kind.values:
-        raise ValidationError({"kind": "Unknown flag kind."})
+        raise ValidationError({"kind": _("Unknown flag kind.")})
     if not Vendor.objects.filter(pk=vendor_id).exists():
-        raise NotFoundError("No such vendor.")
+        raise NotFoundError(_("No such vendor."))
     return _flag_raise(vendor_id=vendor_id, kind=kind, details=details)
 
 
@@ -70,7 +71,7 @@ def vendor_flag_clear(*, flag_id: int, moderator: User | None = None) -> VendorF
         _require_moderator(moderator)
     flag = VendorFlag.objects.select_for_update().filter(pk=flag_id).first()
     if flag is None:
-        raise NotFoundError("No such flag.")
+        raise NotFoundError(_("No such flag."))
     if flag.cleared_at is not None:
         return flag
     cleared = _flag_clear(vendor_id=flag.vendor_id, kind=flag.kind, cleared_by=moderator)

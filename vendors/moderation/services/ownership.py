@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
-from marketplace.accounts.mail import mail_send_text_on_commit
+from marketplace.accounts.mail import SITE_NAME, mail_send_text_on_commit, recipient_language
 from marketplace.accounts.models import User
 from marketplace.kernel.errors import ConflictError, NotFoundError
 
@@ -29,9 +30,9 @@ def product_deactivate_by_moderator(*, moderator: User, product_id: int, reason:
     reason = _clean_reason(reason)
     product = Product.objects.select_for_update().filter(pk=product_id).first()
     if product is None:
-        raise NotFoundError("No such product.")
+        raise NotFoundError(_("No such product."))
     if not product.active:
-        raise ConflictError(f"“{product.name}” is already off sale.")
+        raise ConflictError(_("“%(product)s” is already off sale.") % {"product": product.name})
     product.active = False
     product.save(update_fields=["active", "updated_at"])
     vendor = Vendor.objects.select_related("owner").get(pk=product.vendor_id)
@@ -61,16 +62,18 @@ def vendor_owner_transfer(*, moderator: User, vendor_id: int, new_owner_email: s
     reason = _clean_reason(reason)
     email = (new_owner_email or "").strip().lower()
     if not email:
-        raise ValidationError({"new_owner_email": "Enter the email address of the new owner's account."})
+        raise ValidationError({"new_owner_email": _("Enter the email address of the new owner's account.")})
     vendor = _vendor_for_update(vendor_id)
     new_owner = User.objects.select_for_update().filter(email__iexact=email, is_active=True).first()
     if new_owner is None:
-        raise ValidationError({"new_owner_email": "No active account has this email address; they sign up first."})
+        raise ValidationError({"new_owner_email": _("No active account has this email address; they sign up first.")})
     previous_owner = vendor.owner
     if new_owner.pk == previous_owner.pk:
-        raise ConflictError(f"{new_owner.email} already owns {vendor.name}.")
+        raise ConflictError(_("%(email)s already owns %(vendor)s.") % {"email": new_owner.email, "vendor": vendor.name})
     if Vendor.objects.filter(owner=new_owner).exists():
-        raise ConflictError(f"{new_owner.email} already owns a vendor; an account runs one vendor only.")
+        raise ConflictError(
+            _("%(email)s already owns a vendor; an account runs one vendor only.") % {"email": new_owner.email}
+        )
     vendor.owner = new_owner
     update_fields = ["owner"]
     if vendor.contact_email.strip().lower() == previous_owner.email.lower():
@@ -83,11 +86,11 @@ def vendor_owner_transfer(*, moderator: User, vendor_id: int, new_owner_email: s
         kind=ModerationAction.Kind.OWNER_TRANSFER,
         reason=f"From {previous_owner.email} to {new_owner.email}: {reason}",
     )
-    context = {"vendor": vendor, "reason": reason, "site_name": "Partner Marketplace"}
-    subject = f"{vendor.name}: ownership transferred"
-    body = render_to_string("emails/moderation/owner_transfer.txt", context)
-    recipients = [previous_owner.email, new_owner.email]
-
-    for recipient in recipients:  # one message each: neither learns the other's address from the headers
-        mail_send_text_on_commit(to=recipient, subject=subject, text=body)
+    context = {"vendor": vendor, "reason": reason, "site_name": SITE_NAME}
+    # One message each, in each one's language: neither learns the other's address from the headers.
+    for recipient in (previous_owner, new_owner):
+        with recipient_language(recipient):
+            subject = _("%(vendor)s: ownership transferred") % {"vendor": vendor.name}
+            body = render_to_string("emails/moderation/owner_transfer.txt", context)
+        mail_send_text_on_commit(to=recipient.email, subject=subject, text=body)
     return vendor

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from marketplace.accounts.models import User
 
@@ -26,7 +27,7 @@ def vendor_approve(*, moderator: User, vendor_id: int, reason: str = "") -> Vend
         new_status=Vendor.Status.APPROVED,
         kind=ModerationAction.Kind.APPROVE,
         reason=_clean_reason(reason, required=False),
-        refusal="{vendor} is {status}, not waiting for approval.",
+        refusal=gettext_lazy("%(vendor)s is %(status)s, not waiting for approval."),
     )
 
 
@@ -43,7 +44,7 @@ def vendor_reject(*, moderator: User, vendor_id: int, reason: str) -> Vendor:
         new_status=Vendor.Status.REJECTED,
         kind=ModerationAction.Kind.REJECT,
         reason=_clean_reason(reason),
-        refusal="{vendor} is {status}, not waiting for approval.",
+        refusal=gettext_lazy("%(vendor)s is %(status)s, not waiting for approval."),
     )
 
 
@@ -61,7 +62,7 @@ def vendor_suspend(*, moderator: User, vendor_id: int, reason: str) -> Vendor:
         new_status=Vendor.Status.SUSPENDED,
         kind=ModerationAction.Kind.SUSPEND,
         reason=_clean_reason(reason),
-        refusal="{vendor} is {status}; only approved vendors can be suspended.",
+        refusal=gettext_lazy("%(vendor)s is %(status)s; only approved vendors can be suspended."),
     )
 
 
@@ -78,5 +79,5 @@ def vendor_reinstate(*, moderator: User, vendor_id: int, reason: str) -> Vendor:
         new_status=Vendor.Status.APPROVED,
         kind=ModerationAction.Kind.REINSTATE,
         reason=_clean_reason(reason),
-        refusal="{vendor} is {status}; only suspended vendors can be reinstated.",
+        refusal=gettext_lazy("%(vendor)s is %(status)s; only suspended vendors can be reinstated."),
     )

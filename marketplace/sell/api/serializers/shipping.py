@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from marketplace.accounts.models import Region
@@ -40,5 +41,5 @@ class ShippingSerializer(serializers.Serializer):
     def validate_region_rates(self, value: list[dict]) -> list[dict]:
         codes = [row["region"].code for row in value]
         if len(codes) != len(set(codes)):
-            raise serializers.ValidationError("Name each region once.")
+            raise serializers.ValidationError(_("Name each region once."))
         return value

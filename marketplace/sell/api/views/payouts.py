@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -74,7 +75,7 @@ class PayoutOnboardingApi(APIView):
         except ProviderError:
             logger.exception("Onboarding link for vendor %s not made", vendor.pk)
             return Response(
-                {"detail": UNREACHABLE, "code": "payment_provider_unavailable"},
+                {"detail": _(UNREACHABLE), "code": "payment_provider_unavailable"},
                 status=status.HTTP_503_SERVICE_UNAVAILABLE,
             )
         return Response(OnboardingLinkSerializer({"url": request.build_absolute_uri(url)}).data)
