@@ -285,6 +285,8 @@ CELERY_BEAT_SCHEDULE = {
     "payments-reconcile": {"task": "marketplace.shop.payments.tasks.payments_reconcile_task", "schedule": 3600.0},
     # Asks past their respond-by moment and offers past their valid-until lapse on this clock (marketplace/asks).
     "asks-clock": {"task": "marketplace.asks.tasks.asks_clock_task", "schedule": 60.0},
+    # The vendors' ask figures (insights), recomputed for everyone: the 12-week window moves on.
+    "ask-stats-reconcile": {"task": "marketplace.asks.tasks.ask_stats_reconcile_task", "schedule": 3600.0},
 }
 CELERY_TIMEZONE = "UTC"
 
