@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from marketplace.shop.models import Order
+
 from ..models import Ask, LapseReason, Offer
 from .eligibility import vendor_may_answer
 from .mail import mail_award_unpaid
@@ -24,12 +26,16 @@ def ask_award_unpaid(*, order_ids: list[int]) -> int:
     - that offer's vendor is told by e-mail after commit. The other offers, lapsed at the award and their vendors
       told so, stay lapsed.
 
-    Idempotent: an ask no longer awarded with that order is left as it is. Returns how many asks moved."""
+    Idempotent: an ask no longer awarded with that order, or whose order is not cancelled, is left as it is.
+    Returns how many asks moved."""
     if not order_ids:
         return 0
     now = timezone.now()
     moved = 0
-    for ask in Ask.objects.select_for_update().filter(order_id__in=order_ids, state=Ask.State.AWARDED).order_by("id"):
+    awarded = Ask.objects.select_for_update(of=("self",)).filter(
+        order_id__in=order_ids, order__status=Order.Status.CANCELLED, state=Ask.State.AWARDED
+    )
+    for ask in awarded.order_by("id"):
         reopen = ask.respond_by > now
         updated = Ask.objects.filter(pk=ask.pk, state=Ask.State.AWARDED, order_id=ask.order_id).update(
             state=Ask.State.OPEN if reopen else Ask.State.EXPIRED,
