@@ -40,7 +40,8 @@ def ask_stats_refresh(*, scope: Scope, now: datetime | None = None) -> None:
             SELECT v.id,
                    (SELECT COUNT(*) FROM asks_askrecipient r WHERE r.vendor_id = v.id AND r.published_at >= %s),
                    COALESCE(a.answered, 0), COALESCE(a.priced, 0), COALESCE(a.won, 0),
-                   GREATEST(0, ROUND(EXTRACT(EPOCH FROM a.median)))::integer,
+                   CASE WHEN a.median IS NULL THEN NULL
+                        ELSE GREATEST(0, ROUND(EXTRACT(EPOCH FROM a.median)))::integer END,
                    %s, %s
             FROM vendors_vendor v
             LEFT JOIN LATERAL (
