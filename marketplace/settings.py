@@ -201,6 +201,7 @@ CELERY_TASK_ROUTES = (
         "*digest*": {"queue": TASK_KIND_QUEUES["email"]},
         "portfolios.tasks.*": {"queue": TASK_KIND_QUEUES["statistics"]},
         "marketplace.shop.tasks.*": {"queue": TASK_KIND_QUEUES["statistics"]},
+        "marketplace.asks.tasks.ask_stats_*": {"queue": TASK_KIND_QUEUES["statistics"]},
         "*": {"queue": TASK_KIND_QUEUES["default"]},
     }
     if TASK_QUEUES_PER_KIND
