@@ -146,3 +146,15 @@ def test_each_asks_e_mail_goes_out_in_its_recipient_s_language(world, django_cap
     by_address = {m.to[0]: m for m in mail.outbox}
     assert "已超過有效期限。" in by_address[world.first.owner.email].body
     assert "Its valid-until passed." in by_address[world.second.owner.email].body
+
+
+def test_the_api_gives_a_lapsed_offer_s_reason_in_the_request_s_language(world):
+    ask = open_ask(world)
+    made = offer(world.first, ask)
+    Offer.objects.filter(pk=made.pk).update(state=Offer.State.LAPSED, lapse_reason="Its valid-until passed.")
+    api = APIClient()
+    api.force_authenticate(world.first.owner)
+    chinese = api.get(f"/api/v1/sell/asks/{ask.pk}/", HTTP_ACCEPT_LANGUAGE="zh-Hant").json()
+    english = api.get(f"/api/v1/sell/asks/{ask.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert chinese["offer"]["lapse_reason"] == "已超過有效期限。"
+    assert english["offer"]["lapse_reason"] == "Its valid-until passed."

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -121,6 +122,8 @@ class AskMuteInputSerializer(serializers.Serializer):
 
 
 class OwnOfferSerializer(serializers.ModelSerializer):
+    lapse_reason = serializers.SerializerMethodField()
+
     class Meta:
         model = Offer
         fields = [
@@ -133,6 +136,10 @@ class OwnOfferSerializer(serializers.ModelSerializer):
             "revisions",
             "lapse_reason",
         ]
+
+    @extend_schema_field(serializers.CharField(help_text="Why the offer lapsed, in the request's language."))
+    def get_lapse_reason(self, offer: Offer) -> str:
+        return gettext(offer.lapse_reason) if offer.lapse_reason else ""
 
 
 class VendorAskSerializer(serializers.Serializer):
