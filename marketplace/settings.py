@@ -201,6 +201,7 @@ CELERY_TASK_ROUTES = (
         "*digest*": {"queue": TASK_KIND_QUEUES["email"]},
         "portfolios.tasks.*": {"queue": TASK_KIND_QUEUES["statistics"]},
         "marketplace.shop.tasks.*": {"queue": TASK_KIND_QUEUES["statistics"]},
+        "marketplace.asks.tasks.ask_stats_*": {"queue": TASK_KIND_QUEUES["statistics"]},
         "*": {"queue": TASK_KIND_QUEUES["default"]},
     }
     if TASK_QUEUES_PER_KIND
@@ -285,6 +286,8 @@ CELERY_BEAT_SCHEDULE = {
     "payments-reconcile": {"task": "marketplace.shop.payments.tasks.payments_reconcile_task", "schedule": 3600.0},
     # Asks past their respond-by moment and offers past their valid-until lapse on this clock (marketplace/asks).
     "asks-clock": {"task": "marketplace.asks.tasks.asks_clock_task", "schedule": 60.0},
+    # The vendors' ask figures (insights), recomputed for everyone: the 12-week window moves on.
+    "ask-stats-reconcile": {"task": "marketplace.asks.tasks.ask_stats_reconcile_task", "schedule": 3600.0},
 }
 CELERY_TIMEZONE = "UTC"
 

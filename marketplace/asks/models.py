@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from marketplace.accounts.models import Region
 from vendors.models import Category, Vendor
@@ -22,12 +24,12 @@ INCLUDED_MAX = 1000
 
 class Ask(models.Model):
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        OPEN = "open", "Open"
-        AWARDED = "awarded", "Awarded"
-        CANCELLED = "cancelled", "Cancelled"
-        EXPIRED = "expired", "Expired"
-        CLOSED_NO_OFFERS = "closed_no_offers", "Closed with no offers"
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        AWARDED = "awarded", _("Awarded")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
+        CLOSED_NO_OFFERS = "closed_no_offers", _("Closed with no offers")
 
     # Null once the consumer deleted their account: the vendors' aggregates keep the row.
     consumer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="asks")
@@ -52,6 +54,12 @@ class Ask(models.Model):
     order = models.OneToOneField(
         "shop.Order", on_delete=models.SET_NULL, null=True, blank=True, related_name="ask", editable=False
     )
+    # How many times an offer was accepted: each acceptance is a checkout of its own (`ask_order_key`), so one
+    # whose payment lapsed can be followed by another.
+    awards = models.PositiveSmallIntegerField(default=0, editable=False)
+    # When the payment of the order of the last acceptance lapsed (the order cancelled unpaid): the ask reopened,
+    # or closed when its respond-by had passed. `order` still names that cancelled order until the next acceptance.
+    payment_lapsed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -78,6 +86,11 @@ class Ask(models.Model):
     def is_open(self) -> bool:
         return self.state == self.State.OPEN
 
+    @property
+    def pseudonym_code(self) -> str:
+        """The pseudonym's letters without its English word, so a page can say "Asker" in the reader's language."""
+        return self.pseudonym.removeprefix("Asker ")
+
 
 class AskRecipient(models.Model):
     """A vendor the ask was addressed to at publishing (a reachable partner in its category then). Eligibility is
@@ -98,13 +111,27 @@ class AskRecipient(models.Model):
         return f"Ask {self.ask_id} → vendor {self.vendor_id}"
 
 
+class LapseReason:
+    """Why an offer lapsed, stored in English in `Offer.lapse_reason` and shown in the reader's language (the
+    templates translate the stored text: `{% translate offer.lapse_reason %}`)."""
+
+    ACCEPTED_OTHER = gettext_noop("The consumer accepted another offer.")
+    CANCELLED = gettext_noop("The consumer cancelled the ask.")
+    KEPT_OUT = gettext_noop("The consumer no longer asks this partner.")
+    ASK_EXPIRED = gettext_noop("The ask expired.")
+    VALID_UNTIL = gettext_noop("Its valid-until passed.")
+    SUSPENDED = gettext_noop("The vendor was suspended.")
+    PARTNERSHIP_ENDED = gettext_noop("The partnership ended.")
+    PAYMENT_LAPSED = gettext_noop("The consumer's payment did not complete, and the offer is no longer valid.")
+
+
 class Offer(models.Model):
     class State(models.TextChoices):
-        LIVE = "live", "Live"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        LAPSED = "lapsed", "Lapsed"
-        ACCEPTED = "accepted", "Accepted"
-        NOT_INTERESTED = "not_interested", "Not interested"
+        LIVE = "live", _("Live")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        LAPSED = "lapsed", _("Lapsed")
+        ACCEPTED = "accepted", _("Accepted")
+        NOT_INTERESTED = "not_interested", _("Not interested")
 
     ask = models.ForeignKey(Ask, on_delete=models.CASCADE, related_name="offers")
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="ask_offers")
@@ -177,9 +204,50 @@ class VendorAskSettings(models.Model):
 
     vendor = models.OneToOneField(Vendor, on_delete=models.CASCADE, primary_key=True, related_name="ask_settings")
     email_new_asks = models.BooleanField(default=True)
+    # An offer that lapsed (its valid-until passed, the ask expired or was cancelled, another offer was taken, the
+    # partnership ended). An accepted offer is always told: it is an order.
+    email_offer_lapses = models.BooleanField(default=True)
 
     class Meta:
         verbose_name_plural = "vendor ask settings"
 
     def __str__(self) -> str:
         return f"Ask settings of vendor {self.vendor_id}"
+
+
+class VendorAskStats(models.Model):
+    """A vendor's ask figures over the last INSIGHT_WEEKS weeks, exact, written only by the statistics job
+    (marketplace/asks/services/stats.py: recomputed from the asks and offers, never counted up). The insights page
+    and API release them (suppressed under K, noised) and read nothing else of the asks."""
+
+    vendor = models.OneToOneField(Vendor, on_delete=models.CASCADE, primary_key=True, related_name="ask_stats")
+    received = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0, help_text="Offers and not-interested answers.")
+    priced = models.PositiveIntegerField(default=0, help_text="Offers with a price.")
+    won = models.PositiveIntegerField(default=0)
+    # The median of (answer - publishing) over the answers, in seconds; shown only from K answers.
+    median_answer_seconds = models.PositiveIntegerField(null=True, blank=True)
+    since = models.DateTimeField(help_text="The start of the window the figures cover.")
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "vendor ask stats"
+
+    def __str__(self) -> str:
+        return f"Ask figures of vendor {self.vendor_id}"
+
+
+class VendorAskWeekStat(models.Model):
+    """Asks a vendor received in one week (Monday, UTC) of the window, exact; written only by the statistics job."""
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="+")
+    week = models.DateField()
+    received = models.PositiveIntegerField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["vendor", "week"]
+        constraints = [models.UniqueConstraint(fields=["vendor", "week"], name="vendor_ask_week_unique")]
+
+    def __str__(self) -> str:
+        return f"Asks of vendor {self.vendor_id} in the week of {self.week}"

@@ -4,20 +4,21 @@ one row or a hundred, and the vendor's reads go through the eligibility rule (se
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import User
 from marketplace.kernel.errors import NotFoundError
 from marketplace.kernel.privacy import min_group, public_facts, release_count, release_share
+from marketplace.shop.models import Order, Payment
 from portfolios.models import PartnerMembership
 from vendors.models import Vendor
 
-from .models import Ask, AskMute, AskRecipient, Offer, OfferReport
+from .models import Ask, AskMute, AskRecipient, Offer, OfferReport, VendorAskStats, VendorAskWeekStat
 from .services.eligibility import recipients_eligible
 
 PRICED = ~Q(state=Offer.State.NOT_INTERESTED)
@@ -30,7 +31,7 @@ def ask_list_for_consumer(*, consumer: User) -> QuerySet[Ask]:
     """The consumer's own asks, newest first, with how many live offers and "not interested" answers each has."""
     return (
         Ask.objects.filter(consumer=consumer)
-        .select_related("category")
+        .select_related("category", "order__checkout__payment")
         .annotate(
             live_offers=Count("offers", filter=Q(offers__state=Offer.State.LIVE)),
             not_interested=Count("offers", filter=Q(offers__state=Offer.State.NOT_INTERESTED)),
@@ -42,13 +43,46 @@ def ask_list_for_consumer(*, consumer: User) -> QuerySet[Ask]:
 def ask_get_for_consumer(*, consumer: User, pk: int) -> Ask:
     ask = (
         Ask.objects.filter(consumer=consumer, pk=pk)
-        .select_related("category", "region", "order")
+        .select_related("category", "region", "order__checkout__payment")
         .annotate(not_interested=Count("offers", filter=Q(offers__state=Offer.State.NOT_INTERESTED)))
         .first()
     )
     if ask is None:
-        raise NotFoundError("No such ask.")
+        raise NotFoundError(_("No such ask."))
     return ask
+
+
+@dataclass(frozen=True)
+class AwardPayment:
+    """Where the order of the ask's last acceptance stands, as the consumer (and its vendor) are told:
+    "awaiting" (not paid yet), "failed" (the last attempt failed; another card may still pay it before
+    `pay_before`), "paid" (or further on), "cancelled" (cancelled after it was paid) or "lapsed" (not paid in time:
+    cancelled, nothing charged; the ask reopened or closed, services/award.py)."""
+
+    state: str
+    order: Order
+    checkout_id: int
+    pay_before: datetime | None
+    failure: str
+
+
+def award_payment(ask: Ask) -> AwardPayment | None:
+    """The payment of the ask's order, from the rows ask_get_for_consumer (or the vendor's selectors) joined."""
+    order = ask.order
+    if order is None:
+        return None
+    payment = getattr(order.checkout, "payment", None)
+    pay_before = payment.expires_at if payment is not None else None
+    failure = ""
+    if order.status == Order.Status.AWAITING_PAYMENT:
+        state = "awaiting"
+        if payment is not None and payment.status == Payment.Status.FAILED:
+            state, failure = "failed", payment.failure_message
+    elif order.status == Order.Status.CANCELLED:
+        state = "lapsed" if ask.payment_lapsed_at is not None else "cancelled"
+    else:
+        state = "paid"
+    return AwardPayment(state=state, order=order, checkout_id=order.checkout_id, pay_before=pay_before, failure=failure)
 
 
 def partner_list_for_asks(*, consumer: User) -> QuerySet[PartnerMembership]:
@@ -123,7 +157,7 @@ def ask_list_for_vendor(*, vendor: Vendor, state: str = "") -> QuerySet[AskRecip
     """The asks addressed to this vendor that it may still see, newest first, each with its own answer (state
     and price) and never anything of the consumer's but the pseudonym and the shared region. `state` "open"
     keeps the open ones only. Walks the (vendor, published_at) index; one query per page."""
-    qs = _vendor_recipients(vendor=vendor).select_related("ask", "ask__category", "ask__region")
+    qs = _vendor_recipients(vendor=vendor).select_related("ask", "ask__category", "ask__region", "ask__order")
     if state == "open":
         qs = qs.filter(ask__state=Ask.State.OPEN)
     return qs.order_by("-published_at", "-ask_id")
@@ -134,7 +168,7 @@ def ask_get_for_vendor(*, vendor: Vendor, pk: int) -> AskRecipient:
     partnership ended, the vendor kept out or suspended)."""
     row = ask_list_for_vendor(vendor=vendor).filter(ask_id=pk).first()
     if row is None:
-        raise NotFoundError("No such ask.")
+        raise NotFoundError(_("No such ask."))
     return row
 
 
@@ -144,8 +178,6 @@ def offer_get_own(*, vendor: Vendor, ask_id: int) -> Offer | None:
 
 
 # --- What vendors learn, in aggregate ------------------------------------------------------------------------
-
-INSIGHT_WEEKS = 12
 
 
 @dataclass(frozen=True)
@@ -160,36 +192,27 @@ class AskInsights:
 
 def ask_insights_for_vendor(*, vendor: Vendor) -> AskInsights:
     """Asks received per week, share answered, share won and the median time to answer over the last
-    INSIGHT_WEEKS weeks. Every count is released (suppressed under K, noised, rounded: marketplace/kernel/privacy),
-    shares come from released counts only, and the median is shown only over K answers or more; no figure names
-    an ask or its consumer. Two queries over this vendor's recipient rows (its index), whatever the marketplace."""
-    since = timezone.now() - timedelta(weeks=INSIGHT_WEEKS)
-    rows = AskRecipient.objects.filter(vendor=vendor, published_at__gte=since)
-    weekly = rows.annotate(week=TruncWeek("published_at")).values("week").annotate(n=Count("id")).order_by("week")
-    answers = Offer.objects.filter(vendor=vendor, ask__published_at__gte=since)
-    totals = answers.aggregate(
-        answered=Count("id"),
-        won=Count("id", filter=Q(state=Offer.State.ACCEPTED)),
-        priced=Count("id", filter=PRICED),
-    )
-    received_exact = sum(row["n"] for row in weekly)
-    weeks = [
-        (row["week"], release_count(row["n"], vendor_id=vendor.pk, figure=f"asks_received:{row['week']:%Y-%m-%d}"))
-        for row in weekly
-    ]
-    received = release_count(received_exact, vendor_id=vendor.pk, figure="asks_received:12w")
-    answered = release_count(totals["answered"], vendor_id=vendor.pk, figure="asks_answered:12w")
-    priced = release_count(totals["priced"], vendor_id=vendor.pk, figure="asks_offered:12w")
-    won = release_count(totals["won"], vendor_id=vendor.pk, figure="asks_won:12w")
-    median = None
-    if totals["answered"] >= min_group():
-        delay = (
-            answers.annotate(delay=F("created_at") - F("ask__published_at"))
-            .order_by("delay")
-            .values_list("delay", flat=True)
+    INSIGHT_WEEKS weeks, from the statistics job's rows (services/stats.py): two queries on this vendor's rows,
+    whatever the number of asks and offers. Every count is released (suppressed under K, noised, rounded:
+    marketplace/kernel/privacy), shares come from released counts only, and the median is shown only over K
+    answers or more; no figure names an ask or its consumer. A vendor not computed yet reads no figures."""
+    stats = VendorAskStats.objects.filter(vendor=vendor).first()
+    if stats is None:
+        return AskInsights(
+            weeks=[], received=None, answered_share=None, won_share=None, median_answer_hours=None, k=min_group()
         )
-        middle = delay[totals["answered"] // 2]
-        median = round(middle.total_seconds() / 3600, 0) if middle is not None else None
+    week_rows = VendorAskWeekStat.objects.filter(vendor=vendor, week__gte=stats.since.date() - timedelta(days=6))
+    weeks = [
+        (row.week, release_count(row.received, vendor_id=vendor.pk, figure=f"asks_received:{row.week:%Y-%m-%d}"))
+        for row in week_rows.order_by("week")
+    ]
+    received = release_count(stats.received, vendor_id=vendor.pk, figure="asks_received:12w")
+    answered = release_count(stats.answered, vendor_id=vendor.pk, figure="asks_answered:12w")
+    priced = release_count(stats.priced, vendor_id=vendor.pk, figure="asks_offered:12w")
+    won = release_count(stats.won, vendor_id=vendor.pk, figure="asks_won:12w")
+    median = None
+    if stats.answered >= min_group() and stats.median_answer_seconds is not None:
+        median = float(round(stats.median_answer_seconds / 3600))
     return AskInsights(
         weeks=weeks,
         received=received,

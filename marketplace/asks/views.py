@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -24,7 +25,7 @@ from vendors.selectors import vendor_get_for_owner
 
 from . import selectors, services
 from .forms import AcceptForm, AskForm, OfferForm, ReportForm
-from .models import VendorAskSettings
+from .models import TEXT_MAX, VendorAskSettings
 
 PAGE_SIZE = 20
 PARTNERS_SHOWN = 200
@@ -72,7 +73,7 @@ class AskMuteView(LoginRequiredMixin, DomainErrorMixin, View):
     def post(self, request: HttpRequest, vendor_id: int) -> HttpResponse:
         row = selectors.partner_list_for_asks(consumer=request.user).filter(vendor_id=vendor_id).first()
         if row is None:
-            raise Http404("No such partner.")
+            raise Http404(_("No such partner."))
         row.kept_out = services.ask_mute_set(
             consumer=request.user, vendor_id=vendor_id, muted=request.POST.get("muted") == "on"
         )
@@ -136,9 +137,9 @@ class AskCreateView(LoginRequiredMixin, View):
             except (DomainError, ValidationError) as exc:
                 messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
                 return redirect("asks:detail", pk=ask.pk)
-            messages.success(request, "Your ask is published to your partners.")
+            messages.success(request, _("Your ask is published to your partners."))
         else:
-            messages.success(request, "Your ask is saved as a draft; publish it when you are ready.")
+            messages.success(request, _("Your ask is saved as a draft; publish it when you are ready."))
         return redirect("asks:detail", pk=ask.pk)
 
 
@@ -153,6 +154,7 @@ class AskDetailView(LoginRequiredMixin, DomainErrorMixin, TemplateView):
         audience = services.ask_audience(consumer=self.request.user, category_id=ask.category_id)
         context.update(
             ask=ask,
+            payment=selectors.award_payment(ask),
             offers=selectors.offer_list_for_consumer(ask=ask),
             audience=audience,
             accept_form=kwargs.get("accept_form")
@@ -169,7 +171,7 @@ class AskPublishView(LoginRequiredMixin, DomainErrorMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         services.ask_publish(consumer=request.user, ask_id=pk)
-        messages.success(request, "Your ask is published to your partners.")
+        messages.success(request, _("Your ask is published to your partners."))
         return redirect("asks:detail", pk=pk)
 
 
@@ -179,7 +181,7 @@ class AskCancelView(LoginRequiredMixin, DomainErrorMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         services.ask_cancel(consumer=request.user, ask_id=pk)
-        messages.success(request, "The ask is cancelled; its offers lapsed.")
+        messages.success(request, _("The ask is cancelled; its offers lapsed."))
         return redirect("asks:detail", pk=pk)
 
 
@@ -209,10 +211,10 @@ class OfferReportView(LoginRequiredMixin, DomainErrorMixin, View):
     def post(self, request: HttpRequest, pk: int, offer_id: int) -> HttpResponse:
         form = ReportForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Keep the report under 2000 characters.")
+            messages.error(request, _("Keep the report under %(max)s characters.") % {"max": TEXT_MAX})
             return redirect("asks:detail", pk=pk)
         services.offer_report(consumer=request.user, ask_id=pk, offer_id=offer_id, text=form.cleaned_data["text"])
-        messages.success(request, "Thank you: the moderators will look at this offer.")
+        messages.success(request, _("Thank you: the moderators will look at this offer."))
         return redirect("asks:detail", pk=pk)
 
 
@@ -248,6 +250,7 @@ class VendorAskListView(VendorMixin, TemplateView):
             page_obj=page,
             state=state,
             email_new_asks=settings_row.email_new_asks if settings_row else True,
+            email_offer_lapses=settings_row.email_offer_lapses if settings_row else True,
         )
         return context
 
@@ -292,7 +295,7 @@ class OfferMakeView(_VendorAskAction):
             except ValidationError as exc:
                 form_add_errors(form, exc)
             else:
-                messages.success(request, "Your offer is sent, sealed: no other vendor sees it.")
+                messages.success(request, _("Your offer is sent, sealed: no other vendor sees it."))
                 return redirect("asks:vendor-ask-detail", pk=pk)
         view = VendorAskDetailView()
         view.setup(request, pk=pk)
@@ -303,22 +306,25 @@ class OfferMakeView(_VendorAskAction):
 class OfferWithdrawView(_VendorAskAction):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         services.offer_withdraw(vendor=self.vendor, ask_id=pk)
-        messages.success(request, "Your offer is withdrawn.")
+        messages.success(request, _("Your offer is withdrawn."))
         return redirect("asks:vendor-ask-detail", pk=pk)
 
 
 class OfferNotInterestedView(_VendorAskAction):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         services.offer_not_interested(vendor=self.vendor, ask_id=pk)
-        messages.success(request, "Noted: the consumer sees only that a partner is not interested, not which.")
+        messages.success(request, _("Noted: the consumer sees only that a partner is not interested, not which."))
         return redirect("asks:vendor-ask-list")
 
 
 class VendorAskSettingsView(VendorMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
-        wanted = request.POST.get("email_new_asks") == "on"
-        VendorAskSettings.objects.update_or_create(vendor=self.vendor, defaults={"email_new_asks": wanted})
-        messages.success(request, "E-mails for new asks are " + ("on." if wanted else "off."))
+        new_asks = request.POST.get("email_new_asks") == "on"
+        lapses = request.POST.get("email_offer_lapses") == "on"
+        VendorAskSettings.objects.update_or_create(
+            vendor=self.vendor, defaults={"email_new_asks": new_asks, "email_offer_lapses": lapses}
+        )
+        messages.success(request, _("Your e-mail settings for asks are saved."))
         return redirect("asks:vendor-ask-list")
 
 

@@ -176,14 +176,16 @@ def test_insights_are_suppressed_under_k(world):
     assert all(week["received"] is None for week in insights["weeks"])
 
 
-def test_insights_show_released_figures_from_k_asks(world, settings):
+def test_insights_show_released_figures_from_k_asks(world, settings, django_capture_on_commit_callbacks):
     settings.MARKETPLACE = {**settings.MARKETPLACE, "ASKS_OPEN_PER_CATEGORY": 100, "PRIVACY_EPSILON": None}
     askers = [UserFactory() for _ in range(10)]
     for asker in askers:
         membership_start(consumer=asker, vendor_id=world.first.pk)
         world.consumer = asker
-        ask = open_ask(world)
-        offer(world.first, ask)
+        # Each publish and answer queues a refresh of the vendor's ask figures after its commit.
+        with django_capture_on_commit_callbacks(execute=True):
+            ask = open_ask(world)
+            offer(world.first, ask)
     insights = client_of(world.first.owner).get("/api/v1/sell/asks/insights/").json()
     assert insights["received"] == 10
     assert insights["answered_share"] == 1.0

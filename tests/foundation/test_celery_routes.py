@@ -13,6 +13,8 @@ TASKS = [
     "portfolios.tasks.stats_reconcile_shard_task",
     "portfolios.tasks.stats_refresh_dirty_task",
     "marketplace.shop.tasks.sales_stats_refresh_task",
+    "marketplace.asks.tasks.ask_stats_refresh_task",
+    "marketplace.asks.tasks.asks_clock_task",
     "promotions.tasks.promotion_digest_email_task",
     "marketplace.shop.tasks.order_confirmation_mail_task",
     "promotions.tasks.weekly_digest_task",
@@ -53,6 +55,8 @@ def test_each_kind_of_task_goes_to_its_own_queue():
         "portfolios.tasks.stats_reconcile_shard_task": "statistics",
         "portfolios.tasks.stats_refresh_dirty_task": "statistics",
         "marketplace.shop.tasks.sales_stats_refresh_task": "statistics",
+        "marketplace.asks.tasks.ask_stats_refresh_task": "statistics",
+        "marketplace.asks.tasks.asks_clock_task": "default",
         "promotions.tasks.promotion_digest_email_task": "email",
         # a mail task is e-mail work wherever it lives
         "marketplace.shop.tasks.order_confirmation_mail_task": "email",

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from vendors.models import Category
 
 from ..models import INCLUDED_MAX, TEXT_MAX, TITLE_MAX, Ask, AskRecipient, Offer
+from ..selectors import award_payment
 
 MONEY = {"max_digits": 10, "decimal_places": 2, "min_value": Decimal("0.01"), "max_value": Decimal("99999999.99")}
 
@@ -26,8 +28,22 @@ class AskInputSerializer(serializers.Serializer):
     publish = serializers.BooleanField(required=False, default=False, help_text="Publish at once (else a draft).")
 
 
+class AwardPaymentSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(
+        choices=["awaiting", "failed", "paid", "cancelled", "lapsed"],
+        help_text="Of the order of the last accepted offer: 'awaiting' and 'failed' may still be paid before "
+        "pay_before; 'lapsed': not paid in time, cancelled, nothing charged (the ask reopened, or closed when its "
+        "respond-by had passed).",
+    )
+    order = serializers.IntegerField(source="order.pk")
+    checkout = serializers.IntegerField(source="checkout_id")
+    pay_before = serializers.DateTimeField(allow_null=True)
+    failure = serializers.CharField(help_text="Why the last attempt failed ('failed' only).")
+
+
 class AskOutputSerializer(serializers.ModelSerializer):
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    payment = serializers.SerializerMethodField()
     # Counted on lists and the detail; null on the answer to a write.
     live_offers = serializers.IntegerField(read_only=True, default=None, allow_null=True)
     not_interested = serializers.IntegerField(read_only=True, default=None, allow_null=True)
@@ -50,7 +66,14 @@ class AskOutputSerializer(serializers.ModelSerializer):
             "live_offers",
             "not_interested",
             "order",
+            "payment",
+            "payment_lapsed_at",
         ]
+
+    @extend_schema_field(AwardPaymentSerializer(allow_null=True))
+    def get_payment(self, ask: Ask) -> dict[str, object] | None:
+        payment = award_payment(ask)
+        return AwardPaymentSerializer(payment).data if payment is not None else None
 
 
 class OfferComparedSerializer(serializers.Serializer):
@@ -99,6 +122,8 @@ class AskMuteInputSerializer(serializers.Serializer):
 
 
 class OwnOfferSerializer(serializers.ModelSerializer):
+    lapse_reason = serializers.SerializerMethodField()
+
     class Meta:
         model = Offer
         fields = [
@@ -111,6 +136,10 @@ class OwnOfferSerializer(serializers.ModelSerializer):
             "revisions",
             "lapse_reason",
         ]
+
+    @extend_schema_field(serializers.CharField(help_text="Why the offer lapsed, in the request's language."))
+    def get_lapse_reason(self, offer: Offer) -> str:
+        return gettext(offer.lapse_reason) if offer.lapse_reason else ""
 
 
 class VendorAskSerializer(serializers.Serializer):
@@ -164,4 +193,4 @@ class AskInsightsSerializer(serializers.Serializer):
 
     @extend_schema_field(AskWeekSerializer(many=True))
     def get_weeks(self, insights: object) -> list[dict[str, object]]:
-        return [{"week": week.date().isoformat(), "received": n} for week, n in insights.weeks]  # type: ignore[attr-defined]
+        return [{"week": week.isoformat(), "received": n} for week, n in insights.weeks]  # type: ignore[attr-defined]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
@@ -44,7 +45,7 @@ logger = logging.getLogger(__name__)
 def _own_vendor(request: Request) -> Vendor:
     vendor = vendor_get_for_owner(owner=request.user)
     if vendor is None:
-        raise NotFoundError("You have not applied to sell yet.")
+        raise NotFoundError(_("You have not applied to sell yet."))
     return vendor
 
 
@@ -162,7 +163,7 @@ class AskMuteApi(APIView):
         data = AskMuteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if not Vendor.objects.filter(pk=vendor_id).exists():
-            raise NotFoundError("No such vendor.")
+            raise NotFoundError(_("No such vendor."))
         muted = services.ask_mute_set(consumer=request.user, vendor_id=vendor_id, muted=data.validated_data["muted"])
         return Response({"muted": muted})
 

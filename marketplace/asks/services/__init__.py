@@ -3,6 +3,7 @@
 
 from .accept import ask_order_key, offer_accept
 from .asks import Audience, ask_audience, ask_cancel, ask_draft_create, ask_mute_set, ask_publish, offers_lapse
+from .award import ask_award_unpaid
 from .clock import ask_recipients_recheck, asks_expire_due, offers_lapse_due
 from .eligibility import reachable_vendor_ids, recipients_eligible, vendor_may_answer
 from .offers import offer_make, offer_not_interested, offer_report, offer_withdraw
@@ -10,6 +11,7 @@ from .offers import offer_make, offer_not_interested, offer_report, offer_withdr
 __all__ = [
     "Audience",
     "ask_audience",
+    "ask_award_unpaid",
     "ask_cancel",
     "ask_draft_create",
     "ask_mute_set",

@@ -12,15 +12,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import ConsumerProfile, User
 from marketplace.kernel.errors import ConflictError, NotFoundError
 from vendors.models import Category
 
-from ..models import TEXT_MAX, TITLE_MAX, Ask, AskMute, AskRecipient, Offer
+from ..models import TEXT_MAX, TITLE_MAX, Ask, AskMute, AskRecipient, LapseReason, Offer
 from ._common import clean_text, setting
 from .eligibility import reachable_vendor_ids
 from .mail import mail_ask_new, mail_offers_lapsed
+from .stats import ask_stats_refresh_on_commit
 
 BUDGET_MAX = Decimal("99999999.99")
 # Fewer partners than this learn that an ask came from one of very few consumers: the page warns.
@@ -63,35 +65,35 @@ def _validated(
     except (TypeError, ValueError):
         pass
     if category is None:
-        errors["category"] = "Choose a category."
+        errors["category"] = _("Choose a category.")
     title, description = clean_text(title), clean_text(description)
     if not title:
-        errors["title"] = "Say in a few words what you need."
+        errors["title"] = _("Say in a few words what you need.")
     elif len(title) > TITLE_MAX:
-        errors["title"] = f"Keep the title under {TITLE_MAX} characters."
+        errors["title"] = _("Keep the title under %(max)s characters.") % {"max": TITLE_MAX}
     if not description:
-        errors["description"] = "Describe what you need."
+        errors["description"] = _("Describe what you need.")
     elif len(description) > TEXT_MAX:
-        errors["description"] = f"Keep the description under {TEXT_MAX} characters."
+        errors["description"] = _("Keep the description under %(max)s characters.") % {"max": TEXT_MAX}
     amount = None
     if budget not in (None, ""):
         try:
             amount = Decimal(str(budget)).quantize(Decimal("0.01"))
         except (InvalidOperation, ValueError):
-            errors["budget"] = "Give the budget as an amount, such as 3000 or 2999.99."
+            errors["budget"] = _("Give the budget as an amount, such as 3000 or 2999.99.")
         else:
             if not amount.is_finite() or amount <= 0 or amount > BUDGET_MAX:
-                errors["budget"] = "The budget must be more than 0 and at most 99,999,999.99."
+                errors["budget"] = _("The budget must be more than 0 and at most 99,999,999.99.")
     now = timezone.now()
     days = setting("ASK_RESPOND_MAX_DAYS")
     if respond_by is None:
-        errors["respond_by"] = "Say until when partners may answer."
+        errors["respond_by"] = _("Say until when partners may answer.")
     elif respond_by <= now + timedelta(minutes=5):
-        errors["respond_by"] = "The respond-by moment must be in the future."
+        errors["respond_by"] = _("The respond-by moment must be in the future.")
     elif respond_by > now + timedelta(days=days):
-        errors["respond_by"] = f"The respond-by moment may be at most {days} days ahead."
+        errors["respond_by"] = _("The respond-by moment may be at most %(days)s days ahead.") % {"days": days}
     if needed_by is not None and needed_by < timezone.localdate():
-        errors["needed_by"] = "The needed-by date cannot be in the past."
+        errors["needed_by"] = _("The needed-by date cannot be in the past.")
     if errors:
         raise ValidationError(errors)
     return {"category": category, "title": title, "description": description, "budget": amount}
@@ -136,7 +138,7 @@ def _pseudonym(ask_id: int) -> str:
 def _own_ask_locked(*, consumer: User, ask_id: int) -> Ask:
     ask = Ask.objects.select_for_update().filter(pk=ask_id, consumer=consumer).first()
     if ask is None:
-        raise NotFoundError("No such ask.")
+        raise NotFoundError(_("No such ask."))
     return ask
 
 
@@ -149,21 +151,24 @@ def ask_publish(*, consumer: User, ask_id: int) -> Ask:
     User.objects.select_for_update().filter(pk=consumer.pk).values_list("pk", flat=True).first()
     ask = _own_ask_locked(consumer=consumer, ask_id=ask_id)
     if ask.state != Ask.State.DRAFT:
-        raise ConflictError("This ask is already published.")
+        raise ConflictError(_("This ask is already published."))
     now = timezone.now()
     if ask.respond_by <= now + timedelta(minutes=5):
-        raise ValidationError({"respond_by": "The respond-by moment has passed; write the ask again."})
+        raise ValidationError({"respond_by": _("The respond-by moment has passed; write the ask again.")})
     limit = setting("ASKS_OPEN_PER_CATEGORY")
     open_asks = Ask.objects.filter(consumer=consumer, category_id=ask.category_id, state=Ask.State.OPEN).count()
     if open_asks >= limit:
         raise ConflictError(
-            f"You already have {open_asks} open asks in this category (at most {limit}); "
-            "wait for them to close or cancel one."
+            _(
+                "You already have %(open)s open asks in this category (at most %(limit)s); "
+                "wait for them to close or cancel one."
+            )
+            % {"open": open_asks, "limit": limit}
         )
     vendor_ids = reachable_vendor_ids(consumer_id=consumer.pk, category_id=ask.category_id)
     if not vendor_ids:
         raise ConflictError(
-            "None of your partners in this category can receive an ask: add a partner in it, or unmute one."
+            _("None of your partners in this category can receive an ask: add a partner in it, or unmute one.")
         )
     profile = ConsumerProfile.objects.filter(user=consumer).first()
     region_id = profile.region_id if profile is not None and profile.share_region else None
@@ -175,10 +180,11 @@ def ask_publish(*, consumer: User, ask_id: int) -> Ask:
         audience_size=len(vendor_ids),
     )
     if updated != 1:
-        raise ConflictError("This ask is already published.")
+        raise ConflictError(_("This ask is already published."))
     AskRecipient.objects.bulk_create(AskRecipient(ask=ask, vendor_id=v, published_at=now) for v in vendor_ids)
     ask.refresh_from_db()
     mail_ask_new(ask=ask, vendor_ids=vendor_ids)
+    ask_stats_refresh_on_commit(vendor_ids=vendor_ids)
     return ask
 
 
@@ -188,12 +194,14 @@ def ask_cancel(*, consumer: User, ask_id: int) -> Ask:
     offers came in is marked for the moderators (a consumer fishing for prices)."""
     ask = _own_ask_locked(consumer=consumer, ask_id=ask_id)
     if ask.state not in (Ask.State.DRAFT, Ask.State.OPEN):
-        raise ConflictError(f"This ask is {ask.get_state_display().lower()}; it can no longer be cancelled.")
+        raise ConflictError(
+            _("This ask is %(state)s; it can no longer be cancelled.") % {"state": ask.get_state_display().lower()}
+        )
     had_offers = Offer.objects.filter(ask=ask).exclude(state=Offer.State.NOT_INTERESTED).exists()
     Ask.objects.filter(pk=ask.pk, state=ask.state).update(
         state=Ask.State.CANCELLED, closed_at=timezone.now(), cancelled_after_offers=had_offers
     )
-    offers_lapse(ask_ids=[ask.pk], reason="The consumer cancelled the ask.")
+    offers_lapse(ask_ids=[ask.pk], reason=LapseReason.CANCELLED)
     ask.refresh_from_db()
     return ask
 
@@ -228,7 +236,7 @@ def ask_mute_set(*, consumer: User, vendor_id: int, muted: bool) -> bool:
         AskRecipient.objects.filter(ask_id__in=open_ids, vendor_id=vendor_id, lapsed_at__isnull=True).update(
             lapsed_at=timezone.now()
         )
-        offers_lapse(ask_ids=open_ids, vendor_id=vendor_id, reason="The consumer no longer asks this partner.")
+        offers_lapse(ask_ids=open_ids, vendor_id=vendor_id, reason=LapseReason.KEPT_OUT)
     else:
         AskMute.objects.filter(consumer=consumer, vendor_id=vendor_id).delete()
     return muted

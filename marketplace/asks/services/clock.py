@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from vendors.models import Vendor
 
-from ..models import Ask, AskRecipient, Offer
+from ..models import Ask, AskRecipient, LapseReason, Offer
 from .asks import offers_lapse
 from .eligibility import recipients_eligible
+from .mail import mail_offers_lapsed
 
 BATCH = 500
 
@@ -35,25 +36,30 @@ def asks_expire_due(*, limit: int = BATCH) -> int:
             offered = Offer.objects.filter(ask=ask).exclude(state=Offer.State.NOT_INTERESTED).exists()
             state = Ask.State.EXPIRED if offered else Ask.State.CLOSED_NO_OFFERS
             closed += Ask.objects.filter(pk=ask.pk, state=Ask.State.OPEN).update(state=state, closed_at=now)
-            offers_lapse(ask_ids=[ask.pk], reason="The ask expired.")
+            offers_lapse(ask_ids=[ask.pk], reason=LapseReason.ASK_EXPIRED)
     return closed
 
 
 def offers_lapse_due(*, limit: int = BATCH) -> int:
-    """Live offers past their valid-until lapse (one conditional UPDATE per batch; an offer accepted meanwhile is
-    no longer live and stays accepted, and acceptance itself refuses an offer past its valid-until)."""
+    """Live offers past their valid-until lapse, and their vendors are told by e-mail after commit (within their
+    settings). The batch's rows are locked (skipping any an acceptance holds) and moved by a conditional UPDATE, so
+    each offer lapses, and its vendor hears of it, once: on the next tick it is no longer live. An offer accepted
+    meanwhile stays accepted, and acceptance itself refuses an offer past its valid-until."""
     now = timezone.now()
-    ids = list(
-        Offer.objects.filter(state=Offer.State.LIVE, valid_until__lte=now)
-        .order_by("valid_until")
-        .values_list("pk", flat=True)[:limit]
-    )
-    if not ids:
-        return 0
     with transaction.atomic():
-        return Offer.objects.filter(pk__in=ids, state=Offer.State.LIVE, valid_until__lte=now).update(
-            state=Offer.State.LAPSED, lapse_reason="Its valid-until passed.", updated_at=now
+        ids = list(
+            Offer.objects.select_for_update(skip_locked=True)
+            .filter(state=Offer.State.LIVE, valid_until__lte=now)
+            .order_by("valid_until", "id")
+            .values_list("pk", flat=True)[:limit]
         )
+        if not ids:
+            return 0
+        count = Offer.objects.filter(pk__in=ids, state=Offer.State.LIVE).update(
+            state=Offer.State.LAPSED, lapse_reason=LapseReason.VALID_UNTIL, updated_at=now
+        )
+        mail_offers_lapsed(offer_ids=ids)
+    return count
 
 
 @transaction.atomic
@@ -70,6 +76,6 @@ def ask_recipients_recheck(*, vendor_id: int, consumer_id: int | None = None) ->
         return 0
     AskRecipient.objects.filter(pk__in=[pk for pk, _ in gone]).update(lapsed_at=timezone.now())
     suspended = Vendor.objects.filter(pk=vendor_id, status=Vendor.Status.SUSPENDED).exists()
-    reason = "The vendor was suspended." if suspended else "The partnership ended."
+    reason = LapseReason.SUSPENDED if suspended else LapseReason.PARTNERSHIP_ENDED
     offers_lapse(ask_ids=[ask_id for _, ask_id in gone], vendor_id=vendor_id, reason=reason)
     return len(gone)

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import User
 from marketplace.kernel.errors import ConflictError, NotFoundError
@@ -20,6 +21,7 @@ from ..models import INCLUDED_MAX, TEXT_MAX, Ask, Offer, OfferReport
 from ._common import clean_text, setting
 from .eligibility import vendor_may_answer
 from .mail import mail_offer_new
+from .stats import ask_stats_refresh_on_commit
 
 PRICE_MAX = Decimal("99999999.99")
 VALID_MAX_DAYS = 30
@@ -30,9 +32,9 @@ def _ask_for_vendor_locked(*, vendor: Vendor, ask_id: int) -> Ask:
     ConflictError when it sees it but the ask no longer takes answers."""
     ask = Ask.objects.select_for_update().filter(pk=ask_id).first()
     if ask is None or not vendor_may_answer(ask=ask, vendor_id=vendor.pk):
-        raise NotFoundError("No such ask.")
+        raise NotFoundError(_("No such ask."))
     if ask.state != Ask.State.OPEN or ask.respond_by <= timezone.now():
-        raise ConflictError("This ask no longer takes answers.")
+        raise ConflictError(_("This ask no longer takes answers."))
     return ask
 
 
@@ -43,7 +45,10 @@ def _daily_limit(vendor: Vendor) -> None:
     limit = setting("ASK_OFFERS_PER_VENDOR_DAY")
     since = timezone.now() - timedelta(hours=24)
     if Offer.objects.filter(vendor=vendor, created_at__gte=since).count() >= limit:
-        raise ConflictError(f"You have answered {limit} asks in the last 24 hours, the most allowed; try again later.")
+        raise ConflictError(
+            _("You have answered %(limit)s asks in the last 24 hours, the most allowed; try again later.")
+            % {"limit": limit}
+        )
 
 
 def _offer_fields(*, price: object, included: str, valid_until: datetime | None) -> dict[str, object]:
@@ -52,20 +57,20 @@ def _offer_fields(*, price: object, included: str, valid_until: datetime | None)
     try:
         amount = Decimal(str(price)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
-        errors["price"] = "Give the price as an amount, such as 2899 or 2899.50."
+        errors["price"] = _("Give the price as an amount, such as 2899 or 2899.50.")
     else:
         if not amount.is_finite() or amount <= 0 or amount > PRICE_MAX:
-            errors["price"] = "The price must be more than 0 and at most 99,999,999.99."
+            errors["price"] = _("The price must be more than 0 and at most 99,999,999.99.")
     included = clean_text(included)
     if len(included) > INCLUDED_MAX:
-        errors["included"] = f"Keep what is included under {INCLUDED_MAX} characters."
+        errors["included"] = _("Keep what is included under %(max)s characters.") % {"max": INCLUDED_MAX}
     now = timezone.now()
     if valid_until is None:
-        errors["valid_until"] = "Say until when the offer holds."
+        errors["valid_until"] = _("Say until when the offer holds.")
     elif valid_until <= now:
-        errors["valid_until"] = "The offer must hold until a moment in the future."
+        errors["valid_until"] = _("The offer must hold until a moment in the future.")
     elif valid_until > now + timedelta(days=VALID_MAX_DAYS):
-        errors["valid_until"] = f"An offer may hold at most {VALID_MAX_DAYS} days."
+        errors["valid_until"] = _("An offer may hold at most %(days)s days.") % {"days": VALID_MAX_DAYS}
     if errors:
         raise ValidationError(errors)
     return {"price": amount, "included": included, "valid_until": valid_until}
@@ -93,14 +98,18 @@ def offer_make(
         _daily_limit(vendor)
         offer = Offer.objects.create(ask=ask, vendor=vendor, **fields)  # type: ignore[arg-type]
         mail_offer_new(offer=offer, revised=False)
+        ask_stats_refresh_on_commit(vendor_ids=[vendor.pk])
         return offer
     if existing.state != Offer.State.LIVE:
-        raise ConflictError(f"Your answer to this ask is {existing.get_state_display().lower()}; it cannot change.")
+        raise ConflictError(
+            _("Your answer to this ask is %(state)s; it cannot change.")
+            % {"state": existing.get_state_display().lower()}
+        )
     updated = Offer.objects.filter(pk=existing.pk, state=Offer.State.LIVE, revisions=0).update(
         revisions=1, updated_at=timezone.now(), **fields
     )
     if updated != 1:
-        raise ConflictError("An offer may be revised once; yours has been.")
+        raise ConflictError(_("An offer may be revised once; yours has been."))
     existing.refresh_from_db()
     mail_offer_new(offer=existing, revised=True)
     return existing
@@ -113,12 +122,14 @@ def offer_withdraw(*, vendor: Vendor, ask_id: int) -> Offer:
     ask = _ask_for_vendor_locked(vendor=vendor, ask_id=ask_id)
     offer = Offer.objects.filter(ask=ask, vendor=vendor).first()
     if offer is None:
-        raise NotFoundError("You have made no offer on this ask.")
+        raise NotFoundError(_("You have made no offer on this ask."))
     updated = Offer.objects.filter(pk=offer.pk, state=Offer.State.LIVE).update(
         state=Offer.State.WITHDRAWN, updated_at=timezone.now()
     )
     if updated != 1:
-        raise ConflictError(f"Your offer is {offer.get_state_display().lower()}; it cannot be withdrawn.")
+        raise ConflictError(
+            _("Your offer is %(state)s; it cannot be withdrawn.") % {"state": offer.get_state_display().lower()}
+        )
     offer.refresh_from_db()
     return offer
 
@@ -129,8 +140,10 @@ def offer_not_interested(*, vendor: Vendor, ask_id: int) -> Offer:
     sees only how many partners answered so, never which."""
     ask = _ask_for_vendor_locked(vendor=vendor, ask_id=ask_id)
     if Offer.objects.filter(ask=ask, vendor=vendor).exists():
-        raise ConflictError("You have already answered this ask.")
-    return Offer.objects.create(ask=ask, vendor=vendor, state=Offer.State.NOT_INTERESTED)
+        raise ConflictError(_("You have already answered this ask."))
+    answer = Offer.objects.create(ask=ask, vendor=vendor, state=Offer.State.NOT_INTERESTED)
+    ask_stats_refresh_on_commit(vendor_ids=[vendor.pk])
+    return answer
 
 
 @transaction.atomic
@@ -143,9 +156,9 @@ def offer_report(*, consumer: User, ask_id: int, offer_id: int, text: str = "") 
         .first()
     )
     if offer is None:
-        raise NotFoundError("No such offer.")
+        raise NotFoundError(_("No such offer."))
     text = clean_text(text)
     if len(text) > TEXT_MAX:
-        raise ValidationError({"text": f"Keep the report under {TEXT_MAX} characters."})
-    report, _ = OfferReport.objects.get_or_create(offer=offer, reporter=consumer, defaults={"text": text})
+        raise ValidationError({"text": _("Keep the report under %(max)s characters.") % {"max": TEXT_MAX}})
+    report, _created = OfferReport.objects.get_or_create(offer=offer, reporter=consumer, defaults={"text": text})
     return report

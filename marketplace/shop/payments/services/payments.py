@@ -29,7 +29,7 @@ from ...models.payments import OPEN_PAYMENT_STATUSES
 from ...services.account import orders_scrub_buyer
 from ...services.order_mail import order_mail_placed
 from ...services.stock import stock_return_for_orders
-from ...signals import order_changed
+from ...signals import order_changed, order_payment_lapsed
 from ..base import PaymentStatus, ProviderError, ProviderPayment
 from ..money import platform_fee_minor, platform_fee_percent, to_minor
 from ..providers import provider_get, provider_name
@@ -140,6 +140,8 @@ def _payment_lapse(*, payment: Payment) -> list[int]:
     orders_scrub_buyer(orders=Order.objects.filter(pk__in=order_ids, consumer__isnull=True))
     payment.status = S.EXPIRED
     payment.next_action_url = ""
+    if order_ids:
+        order_payment_lapsed.send(sender=Order, order_ids=order_ids)
     return order_ids
 
 
