@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
 
 from marketplace.kernel.caching import changed, feeds, feeds_m2m, scope_kind
@@ -56,7 +56,18 @@ def _previous_owner(sender: Any, instance: Vendor, update_fields: Any = None, ra
 
 
 def _product(product: Product) -> list[str]:
-    return product_scopes([product])
+    """A save renews its vendor's page and the lists showing the product; the vendor's card too when the row
+    is new or its activity changed (the card counts active products), not for a price or stock edit."""
+    scopes = product_scopes([product])
+    if getattr(product, "_loaded_active", None) != product.active:
+        scopes.append(f"vendor-card:{product.vendor_id}")
+        product._loaded_active = product.active  # the next save of this object compares with this one
+    return scopes
+
+
+@receiver(post_delete, sender=Product, dispatch_uid="caching_product_deleted_card")
+def _product_deleted(sender: Any, instance: Product, **kwargs: Any) -> None:
+    changed(f"vendor-card:{instance.vendor_id}")  # one product fewer on its card
 
 
 def product_scopes(products: Iterable[Any]) -> list[str]:

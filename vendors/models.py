@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
@@ -183,6 +184,14 @@ class Product(Bilingual, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("shop:product-detail", kwargs={"pk": self.pk})
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Product:
+        """A row as read, remembering whether it was active: the directory's cards count active products, so
+        a save that changes activity renews them (cache_scopes.py) and one that changes a price does not."""
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_active = instance.__dict__.get("active")  # None when deferred: counted as changed
+        return instance
 
     def unit_price_for(self, *, is_partner: bool) -> Decimal:
         """What a consumer pays: a current partner pays the partner price when the vendor set one; everybody

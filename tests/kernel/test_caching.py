@@ -275,6 +275,19 @@ def test_a_sale_renews_the_searches_that_list_the_product_not_the_directory_nor_
     assert f"{sold.name}" in client.get("/search/?q=espresso").content.decode()
 
 
+def test_a_price_edit_keeps_the_directory_and_a_product_taken_down_renews_its_count(client, settings, world):
+    from vendors.services.catalogue import product_set_active, product_update
+
+    settings.DEBUG = True
+    vendor = world["vendor"]
+    product = vendor.products.first()
+    client.get("/vendors/")
+    product_update(vendor=vendor, product_id=product.pk, price=Decimal("11.00"))
+    assert _page_hit(client, "/vendors/") == "hit"  # the directory's cards show no price
+    product_set_active(vendor=vendor, product_id=product.pk, active=False)
+    assert _page_hit(client, "/vendors/") == "miss"  # its card counts active products
+
+
 def test_a_suspended_vendor_leaves_the_searches_that_listed_its_products_at_once(client, settings, world):
     from vendors.moderation.services.status import vendor_suspend
 

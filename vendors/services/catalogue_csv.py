@@ -269,5 +269,6 @@ def catalogue_import_csv(*, vendor: Vendor, file: IO[bytes] | IO[str]) -> CsvImp
     if to_update:
         columns = [c for c in CSV_COLUMNS if c != "sku" and (c not in CSV_CHINESE_COLUMNS or c in header)]
         Product.objects.bulk_update(to_update, [*columns, "updated_at"], batch_size=500)
-    changed(f"vendor:{vendor.pk}", *product_scopes(to_update))  # bulk writes send no save signals
+    # Bulk writes send no save signals: the vendor's page, the updated products' rows and its card (the count).
+    changed(f"vendor:{vendor.pk}", f"vendor-card:{vendor.pk}", *product_scopes(to_update))
     return CsvImportResult(created=len(to_create), updated=len(to_update))
