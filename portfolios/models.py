@@ -11,6 +11,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from marketplace.kernel.privacy import counting_rule
@@ -100,12 +101,12 @@ class MembershipEvent(models.Model):
     """Append-only log of portfolio changes; the statistics are recomputed from it."""
 
     class Kind(models.TextChoices):
-        STARTED = "started", "Started"
-        ENDED = "ended", "Ended"
-        REINSTATED = "reinstated", "Reinstated"
+        STARTED = "started", _("Started")
+        ENDED = "ended", pgettext_lazy("state", "Ended")
+        REINSTATED = "reinstated", _("Reinstated")
         # The consumer closed their account: the partnership is over, but it is not the consumer's verdict
         # on the vendor, so no public fact, end reason or ending count includes it.
-        CLOSED = "closed", "Account closed"
+        CLOSED = "closed", _("Account closed")
 
     membership = models.ForeignKey(PartnerMembership, on_delete=models.CASCADE, related_name="events")
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="membership_events")
@@ -179,9 +180,9 @@ class VendorDailyStat(models.Model):
 
 
 class SegmentDimension(models.TextChoices):
-    REGION = "region", "Region"
-    AGE_BAND = "age_band", "Age band"
-    INTEREST = "interest", "Interest"
+    REGION = "region", _("Region")
+    AGE_BAND = "age_band", _("Age band")
+    INTEREST = "interest", _("Interest")
 
 
 class VendorSegmentStat(models.Model):

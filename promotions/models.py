@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketplace.accounts.models import AgeBand, Interest, Region
 from vendors.models import Vendor
@@ -22,11 +24,11 @@ class LapsedWindow(models.IntegerChoices):
     """The only windows a "lapsed partners" audience may use. Fixed (never any number of days) so that two
     audiences a few days apart cannot be differenced into the one partner who last ordered in between."""
 
-    DAYS_30 = 30, "30 days"
-    DAYS_60 = 60, "60 days"
-    DAYS_90 = 90, "90 days"
-    DAYS_180 = 180, "180 days"
-    DAYS_365 = 365, "365 days"
+    DAYS_30 = 30, _("30 days")
+    DAYS_60 = 60, _("60 days")
+    DAYS_90 = 90, _("90 days")
+    DAYS_180 = 180, _("180 days")
+    DAYS_365 = 365, _("365 days")
 
 
 # What a vendor designs of a promotion, in the order forms and the API show it: the only fields the design
@@ -53,24 +55,24 @@ PROMOTION_DESIGN_FIELDS = (
 
 class Promotion(models.Model):
     class Kind(models.TextChoices):
-        PUBLIC = "public", "Public ad"
-        PARTNERS = "partners", "Partners only"
+        PUBLIC = "public", _("Public ad")
+        PARTNERS = "partners", _("Partners only")
 
     class Audience(models.TextChoices):
-        ALL_PARTNERS = "all", "All partners"
-        SEGMENT = "segment", "A segment of partners"
-        LAPSED = "lapsed", "Partners who have not bought recently"
+        ALL_PARTNERS = "all", _("All partners")
+        SEGMENT = "segment", _("A segment of partners")
+        LAPSED = "lapsed", _("Partners who have not bought recently")
 
     class DiscountType(models.TextChoices):
-        PERCENT = "percent", "Percent off"
-        FIXED = "fixed", "Fixed amount off"
+        PERCENT = "percent", _("Percent off")
+        FIXED = "fixed", _("Fixed amount off")
 
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SCHEDULED = "scheduled", "Scheduled"
-        RUNNING = "running", "Running"
-        PAUSED = "paused", "Paused"
-        ENDED = "ended", "Ended"
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        RUNNING = "running", _("Running")
+        PAUSED = "paused", _("Paused")
+        ENDED = "ended", pgettext_lazy("state", "Ended")
 
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="promotions")
     title = models.CharField(max_length=120)
@@ -143,14 +145,14 @@ class PromotionFeedback(models.Model):
     account. Vendors see it only counted, every group under K suppressed (marketplace/kernel/privacy.py)."""
 
     class Verdict(models.TextChoices):
-        USEFUL = "useful", "Useful"
-        NOT_FOR_ME = "not_for_me", "Not for me"
+        USEFUL = "useful", _("Useful")
+        NOT_FOR_ME = "not_for_me", _("Not for me")
 
     class Reason(models.TextChoices):
-        PRICE = "price", "The price"
-        NOT_RELEVANT = "not_relevant", "Not relevant to me"
-        TOO_FREQUENT = "too_frequent", "Too frequent"
-        OTHER = "other", "Something else"
+        PRICE = "price", _("The price")
+        NOT_RELEVANT = "not_relevant", _("Not relevant to me")
+        TOO_FREQUENT = "too_frequent", _("Too frequent")
+        OTHER = "other", _("Something else")
 
     promotion = models.ForeignKey(Promotion, on_delete=models.CASCADE, related_name="feedback")
     consumer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="promotion_feedback")
@@ -178,14 +180,14 @@ class DigestMail(models.Model):
     so no digest is ever sent twice, whatever dies when."""
 
     class Kind(models.TextChoices):
-        PARTNER = "partner", "Partner digest"
-        VENDOR = "vendor", "Vendor weekly digest"
+        PARTNER = "partner", _("Partner digest")
+        VENDOR = "vendor", _("Vendor weekly digest")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending (claimed)"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending (claimed)")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     kind = models.CharField(max_length=8, choices=Kind.choices)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_mails")

@@ -13,6 +13,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, When
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import Region
 from marketplace.kernel.languages import Bilingual
@@ -49,10 +50,10 @@ class VendorQuerySet(models.QuerySet["Vendor"]):
 
 class Vendor(Bilingual, models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending approval"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        SUSPENDED = "suspended", "Suspended"
+        PENDING = "pending", _("Pending approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SUSPENDED = "suspended", _("Suspended")
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="vendors")
     # The shop's name and description as its vendor writes them (English, or their only language), and in
@@ -225,15 +226,15 @@ class ModerationAction(models.Model):
     """Append-only audit log of every moderation action."""
 
     class Kind(models.TextChoices):
-        APPROVE = "approve", "Approved application"
-        REJECT = "reject", "Rejected application"
-        SUSPEND = "suspend", "Suspended vendor"
-        REINSTATE = "reinstate", "Reinstated vendor"
-        REPORT_RESOLVED = "report_resolved", "Resolved report"
-        REPORT_DISMISSED = "report_dismissed", "Dismissed report"
-        PRODUCT_DEACTIVATE = "product_deactivate", "Deactivated product"
-        OWNER_TRANSFER = "owner_transfer", "Transferred ownership"
-        REVIEW_HIDE = "review_hide", "Hid a review"
+        APPROVE = "approve", _("Approved application")
+        REJECT = "reject", _("Rejected application")
+        SUSPEND = "suspend", _("Suspended vendor")
+        REINSTATE = "reinstate", _("Reinstated vendor")
+        REPORT_RESOLVED = "report_resolved", _("Resolved report")
+        REPORT_DISMISSED = "report_dismissed", _("Dismissed report")
+        PRODUCT_DEACTIVATE = "product_deactivate", _("Deactivated product")
+        OWNER_TRANSFER = "owner_transfer", _("Transferred ownership")
+        REVIEW_HIDE = "review_hide", _("Hid a review")
 
     moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="moderation_actions")
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="moderation_actions")
@@ -250,17 +251,17 @@ class ModerationAction(models.Model):
 
 class VendorReport(models.Model):
     class Reason(models.TextChoices):
-        FRAUD = "fraud", "Fraud or scam"
-        NOT_DELIVERED = "not_delivered", "Order not delivered"
-        COUNTERFEIT = "counterfeit", "Counterfeit or misdescribed goods"
-        ABUSE = "abuse", "Abusive behaviour"
-        REVIEW = "review", "A review on its page breaks the rules"
-        OTHER = "other", "Other"
+        FRAUD = "fraud", _("Fraud or scam")
+        NOT_DELIVERED = "not_delivered", _("Order not delivered")
+        COUNTERFEIT = "counterfeit", _("Counterfeit or misdescribed goods")
+        ABUSE = "abuse", _("Abusive behaviour")
+        REVIEW = "review", _("A review on its page breaks the rules")
+        OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        RESOLVED = "resolved", "Resolved"
-        DISMISSED = "dismissed", "Dismissed"
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+        DISMISSED = "dismissed", _("Dismissed")
 
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="vendor_reports"
@@ -288,9 +289,9 @@ class VendorFlag(models.Model):
     """An early warning raised by the statistics job or by reports; moderators see it atop the queue."""
 
     class Kind(models.TextChoices):
-        ENDINGS_SPIKE = "endings_spike", "Ended partnerships far above usual"
-        REPORTS = "reports", "Several open reports"
-        PAYMENT_MISMATCH = "payment_mismatch", "Payment records differ from the provider's"
+        ENDINGS_SPIKE = "endings_spike", _("Ended partnerships far above usual")
+        REPORTS = "reports", _("Several open reports")
+        PAYMENT_MISMATCH = "payment_mismatch", _("Payment records differ from the provider's")
 
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="flags")
     kind = models.CharField(max_length=20, choices=Kind.choices)

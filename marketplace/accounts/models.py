@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.kernel.languages import Bilingual
 
@@ -91,13 +92,13 @@ class AgeBand(models.TextChoices):
     A35_44 = "35-44", "35–44"
     A45_54 = "45-54", "45–54"
     A55_64 = "55-64", "55–64"
-    A65 = "65+", "65 and over"
+    A65 = "65+", _("65 and over")
 
 
 class DigestFrequency(models.TextChoices):
-    DAILY = "daily", "Daily"
-    WEEKLY = "weekly", "Weekly"
-    NEVER = "never", "Never"
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    NEVER = "never", _("Never")
 
 
 class ConsumerProfile(models.Model):

@@ -1,8 +1,9 @@
 """Choice labels in the reader's language.
 
-The models' TextChoices keep their English labels (their migrations record them, and the admin and the logs read
-them). Each app marks the same words for the catalogue in its `labels.py` (gettext_noop), and the pages show them
-translated: forms through `translated_choices`, templates through `{% translate order.get_status_display %}`.
+The models' TextChoices labels are marked with gettext_lazy (their migrations record the English, which is what a
+lazy label gives when compared; the admin reads them in the operator's language), so `get_status_display` and a
+form's choices show the reader's language. Each app's `labels.py` marks a few of the same words again from before
+the models did; `translated_choices` keeps a form's choices lazy when it is built at import.
 """
 
 from __future__ import annotations

@@ -213,12 +213,12 @@ def rounding_note() -> str:
     """The sentence each page with released figures shows once, so a reader knows what a figure stands for."""
     k = min_group()
     example = count_text(4 * k)
-    return (
-        f"Counts of consumers are estimates: each has a little random noise added and is shown as a range of {k} "
-        f"(“{example}”), and any group under {k} as “{fewer_than_text()}”. Only partners of some standing count "
+    return gettext(
+        "Counts of consumers are estimates: each has a little random noise added and is shown as a range of %(k)s "
+        "(“%(example)s”), and any group under %(k)s as “%(fewer)s”. Only partners of some standing count "
         "(an account a month old with orders from two vendors, or a partner for three months), so no figure is "
         "about one person and neither new accounts nor re-reading can single one out."
-    )
+    ) % {"k": k, "example": example, "fewer": fewer_than_text()}
 
 
 # --- Public facts -------------------------------------------------------------------------------------------

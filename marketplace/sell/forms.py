@@ -81,7 +81,7 @@ class ShippingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.regions = list(Region.objects.all()) if regions is None else regions
         for region in self.regions:
-            self.fields[f"rate_{region.code}"] = _amount(region.name, upper=MAX_RATE)
+            self.fields[f"rate_{region.code}"] = _amount(region.shown_name, upper=MAX_RATE)
 
     @classmethod
     def initial_from(cls, terms: ShippingTerms) -> dict[str, Any]:

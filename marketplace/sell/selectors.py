@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils.translation import gettext
 
 from marketplace.accounts.models import AgeBand
 from marketplace.kernel.privacy import count_text, min_group, release_count, release_share, suppress
@@ -37,7 +38,7 @@ class SegmentResult:
 
     @property
     def redeemed_text(self) -> str:
-        return "not shown" if self.redeemed is None else count_text(self.redeemed)
+        return gettext("not shown") if self.redeemed is None else count_text(self.redeemed)
 
 
 @dataclass

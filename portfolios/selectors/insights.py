@@ -129,9 +129,9 @@ class Insights:
 
 def _labels() -> dict[str, dict[str, str]]:
     return {
-        SegmentDimension.REGION: dict(Region.objects.values_list("code", "name")),
+        SegmentDimension.REGION: {region.code: region.shown_name for region in Region.objects.all()},
         SegmentDimension.AGE_BAND: dict(AgeBand.choices),
-        SegmentDimension.INTEREST: dict(Interest.objects.values_list("slug", "name")),
+        SegmentDimension.INTEREST: {interest.slug: interest.shown_name for interest in Interest.objects.all()},
     }
 
 

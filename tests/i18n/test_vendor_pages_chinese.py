@@ -75,7 +75,7 @@ VENDOR_PAGES = {
     ),
     "product form": (
         lambda s: reverse("sell:product-edit", args=[s["product"].pk]),
-        ["編輯「凍頂烏龍」", "名稱", "說明", "庫存", "類別", "只有您目前的夥伴能看到", "儲存商品"],
+        ["編輯「凍頂烏龍」", "名稱", "說明", "庫存", "分類", "只有您目前的夥伴能看到", "儲存商品"],
         ["Save product", "Only your current partners", "SKU (optional)", ">Stock<", "megapixels"],
     ),
     "orders": (
@@ -85,7 +85,7 @@ VENDOR_PAGES = {
     ),
     "order": (
         lambda s: reverse("sell:order-detail", args=[s["order"].pk]),
-        ["寄送至：", "小計", "物流業者（選填）", "標示為已出貨", "取消、退款給買家並歸還庫存"],
+        ["送至：", "小計", "物流業者（選填）", "標示為已出貨", "取消、退款給買家並歸還庫存"],
         ["Deliver to:", "Subtotal", "Carrier (optional)", "Mark shipped", "Cancel, refund", "For you:"],
     ),
     "promotions": (
@@ -212,7 +212,7 @@ MODERATOR_PAGES = {
     ),
     "vendor detail": (
         lambda v: reverse("moderation:vendor-detail", args=[v.pk]),
-        ["擁有者", "類別", "服務地區", "加入時間", "停權", "待處理的檢舉（0）", "歷程", "尚無審核動作。"],
+        ["擁有者", "分類", "服務地區", "加入日期", "停權", "待處理的檢舉（0）", "歷程", "尚無審核動作。"],
         [">Owner<", ">Joined<", ">Suspend<", "Open reports", ">History<", "No moderation action yet"],
     ),
 }

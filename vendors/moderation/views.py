@@ -198,7 +198,9 @@ class ReportCreateView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, slug: str) -> HttpResponse:
         # "Report this review" on a vendor's page names the review, so the moderators can find it.
         review = request.GET.get("review", "")
-        initial = {"text": f"About review #{review}: "} if review.isdigit() and len(review) <= 12 else {}
+        initial = {}
+        if review.isdigit() and len(review) <= 12:
+            initial = {"text": _("About review #%(number)s: ") % {"number": review}}
         return render(request, self.template_name, {"vendor": self._vendor(slug), "form": ReportForm(initial=initial)})
 
     def post(self, request: HttpRequest, slug: str) -> HttpResponse:

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import Region
 from promotions.models import Promotion
@@ -55,11 +56,11 @@ class Order(models.Model):
     class Status(models.TextChoices):
         # Placed, stock set aside, not paid yet: the provider's confirmation makes it PAID; a payment that
         # fails or is abandoned lapses after MARKETPLACE["PAYMENT_TIMEOUT_MINUTES"] (cancelled, stock back).
-        AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
-        PAID = "paid", "Paid"
-        SHIPPED = "shipped", "Shipped"
-        DELIVERED = "delivered", "Delivered"
-        CANCELLED = "cancelled", "Cancelled"
+        AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+        PAID = "paid", _("Paid")
+        SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
+        CANCELLED = "cancelled", _("Cancelled")
 
     checkout = models.ForeignKey(Checkout, on_delete=models.PROTECT, related_name="orders")
     # Kept for the vendor's books when the consumer deletes their account.

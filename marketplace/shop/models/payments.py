@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from vendors.models import Vendor
 
@@ -25,12 +26,12 @@ class Payment(models.Model):
     conditional UPDATEs in marketplace/shop/payments/services/payments.py, from the provider's state."""
 
     class Status(models.TextChoices):
-        CREATED = "created", "Awaiting payment"
-        REQUIRES_ACTION = "requires_action", "Waiting for your confirmation"
-        PROCESSING = "processing", "Processing"
-        FAILED = "failed", "Failed"  # the last attempt failed; another card may still pay it
-        SUCCEEDED = "succeeded", "Paid"
-        EXPIRED = "expired", "Lapsed"  # abandoned or failed past the timeout: orders cancelled, stock back
+        CREATED = "created", _("Awaiting payment")
+        REQUIRES_ACTION = "requires_action", _("Waiting for your confirmation")
+        PROCESSING = "processing", _("Processing")
+        FAILED = "failed", _("Failed")  # the last attempt failed; another card may still pay it
+        SUCCEEDED = "succeeded", _("Paid")
+        EXPIRED = "expired", _("Lapsed")  # abandoned or failed past the timeout: orders cancelled, stock back
 
     checkout = models.OneToOneField(Checkout, on_delete=models.PROTECT, related_name="payment")
     consumer = models.ForeignKey(
@@ -102,14 +103,14 @@ class Refund(models.Model):
     its fee and the vendor the rest, in proportion (a vendor's share already transferred is reversed)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Being refunded"
-        SUCCEEDED = "succeeded", "Refunded"
-        FAILED = "failed", "Refund failed"
+        PENDING = "pending", _("Being refunded")
+        SUCCEEDED = "succeeded", _("Refunded")
+        FAILED = "failed", _("Refund failed")
 
     class Reason(models.TextChoices):
-        VENDOR_CANCELLED = "vendor_cancelled", "Cancelled by the vendor"
-        BUYER_CANCELLED = "buyer_cancelled", "Cancelled by you"
-        PAID_TOO_LATE = "paid_too_late", "Paid after the order had lapsed"
+        VENDOR_CANCELLED = "vendor_cancelled", _("Cancelled by the vendor")
+        BUYER_CANCELLED = "buyer_cancelled", _("Cancelled by you")
+        PAID_TOO_LATE = "paid_too_late", _("Paid after the order had lapsed")
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
@@ -146,9 +147,9 @@ class OrderPayout(models.Model):
     delivered, then transferred to the vendor's payout account (separate charges and transfers)."""
 
     class Status(models.TextChoices):
-        HELD = "held", "Pending"
-        TRANSFERRED = "transferred", "Transferred"
-        REFUNDED = "refunded", "Refunded"  # refunded in full before any transfer: nothing to pay out
+        HELD = "held", _("Pending")
+        TRANSFERRED = "transferred", _("Transferred")
+        REFUNDED = "refunded", _("Refunded")  # refunded in full before any transfer: nothing to pay out
 
     order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="payout")
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="payouts")

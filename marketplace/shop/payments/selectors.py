@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext, gettext_noop
 
 from marketplace.accounts.models import User
 from marketplace.kernel.money import currency
@@ -15,23 +16,24 @@ from vendors.models import Vendor
 from ..models import Order, OrderPayout, Payee, Payment
 from .money import from_minor, platform_fee_percent
 
-# What the provider's requirement codes ask for, in the vendor's words (Stripe's codes; the fake uses them).
+# What the provider's requirement codes ask for, in the vendor's words (Stripe's codes; the fake uses them), translated
+# when read.
 REQUIREMENT_LABELS = {
-    "external_account": "a bank account to pay you into",
-    "tos_acceptance": "your acceptance of the payment provider's terms",
-    "business_profile.url": "your business website",
-    "business_profile.mcc": "your business category",
-    "business_profile.product_description": "a description of what you sell",
-    "business_type": "your type of business",
-    "individual.verification.document": "a proof of identity",
-    "individual.dob": "your date of birth",
-    "individual.address": "your address",
-    "individual.phone": "your phone number",
-    "individual.email": "your e-mail address",
-    "individual.first_name": "your name",
-    "individual.last_name": "your name",
-    "representative": "details of the person representing the business",
-    "company": "your company's details",
+    "external_account": gettext_noop("a bank account to pay you into"),
+    "tos_acceptance": gettext_noop("your acceptance of the payment provider's terms"),
+    "business_profile.url": gettext_noop("your business website"),
+    "business_profile.mcc": gettext_noop("your business category"),
+    "business_profile.product_description": gettext_noop("a description of what you sell"),
+    "business_type": gettext_noop("your type of business"),
+    "individual.verification.document": gettext_noop("a proof of identity"),
+    "individual.dob": gettext_noop("your date of birth"),
+    "individual.address": gettext_noop("your address"),
+    "individual.phone": gettext_noop("your phone number"),
+    "individual.email": gettext_noop("your e-mail address"),
+    "individual.first_name": gettext_noop("your name"),
+    "individual.last_name": gettext_noop("your name"),
+    "representative": gettext_noop("details of the person representing the business"),
+    "company": gettext_noop("your company's details"),
 }
 
 
@@ -41,7 +43,7 @@ def requirement_label(code: str) -> str:
     for n in range(len(parts), 0, -1):
         label = REQUIREMENT_LABELS.get(".".join(parts[:n]))
         if label:
-            return label
+            return gettext(label)
     return code.replace("_", " ").replace(".", ": ")
 
 
@@ -67,11 +69,11 @@ def vendor_onboarding(*, vendor: Vendor, payee: Payee | None = None) -> Onboardi
     if payee is None or not payee.provider_ref:
         return Onboarding(
             state="not_started",
-            label="Not started",
+            label=gettext("Not started"),
             details_submitted=False,
             charges_enabled=False,
             payouts_enabled=False,
-            missing=["a payout account with the payment provider"],
+            missing=[gettext("a payout account with the payment provider")],
             can_sell=allowed,
             provider=payee.provider if payee else "",
         )
@@ -81,10 +83,14 @@ def vendor_onboarding(*, vendor: Vendor, payee: Payee | None = None) -> Onboardi
         if label not in missing:
             missing.append(label)
     if not payee.ready and not missing:
-        missing.append("the payment provider is checking your details" if payee.details_submitted else "your details")
+        missing.append(
+            gettext("the payment provider is checking your details")
+            if payee.details_submitted
+            else gettext("your details")
+        )
     return Onboarding(
         state="complete" if payee.ready else "incomplete",
-        label="Complete: you can be paid" if payee.ready else "Started, not finished",
+        label=gettext("Complete: you can be paid") if payee.ready else gettext("Started, not finished"),
         details_submitted=payee.details_submitted,
         charges_enabled=payee.charges_enabled,
         payouts_enabled=payee.payouts_enabled,
@@ -132,9 +138,9 @@ def payout_summary_for_vendor(*, vendor: Vendor) -> PayoutSummary:
     onboarding = vendor_onboarding(vendor=vendor)
     notes = []
     if onboarding.state != "complete":
-        notes.append("Delivered orders are paid out once your payout account is complete.")
+        notes.append(gettext("Delivered orders are paid out once your payout account is complete."))
     if not onboarding.can_sell:
-        notes.append("Buyers cannot check out your products until your payout account is complete.")
+        notes.append(gettext("Buyers cannot check out your products until your payout account is complete."))
     return PayoutSummary(
         currency=currency(),
         fee_percent=platform_fee_percent(),
