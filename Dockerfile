@@ -15,6 +15,9 @@ RUN pip install --require-hashes -r /tmp/uv-bootstrap.txt \
     && rm /tmp/requirements.txt /tmp/uv-bootstrap.txt
 
 COPY . .
+# The translation catalogues: the .po files are committed, the .mo files Django reads are compiled here (polib,
+# a runtime dependency, since this image has no GNU gettext).
+RUN python scripts/compile_messages.py
 # Static files under the production settings: hashed names, a manifest and compressed copies (whitenoise).
 # Production refuses to start without a secret key and allowed hosts; these two are build-time placeholders
 # that live only in this RUN, never in the image's environment.

@@ -33,6 +33,7 @@ lock:
 ## run: the embedded mode on http://$(ADDRESS): an embedded PostgreSQL (.embedded/postgres), migrations, the demo
 ## data, the site and its clock (a Celery worker with beat); all stopped together by Ctrl-C
 run: $(STAMP)
+	$(BIN)/python scripts/compile_messages.py
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python -m marketplace.embedded run -- \
 		env BIN=$(BIN) bash scripts/run_embedded.sh $(ADDRESS)
 
@@ -46,6 +47,7 @@ stop: $(STAMP)
 test: $(STAMP)
 	@bash scripts/ensure_chromium.sh
 	@bash scripts/ensure_pgbouncer.sh
+	$(BIN)/python scripts/compile_messages.py
 	MARKETPLACE_EMBEDDED_DIR=.embedded/test MARKETPLACE_EMBEDDED_FAST=1 \
 		$(BIN)/python -m marketplace.embedded run --redis -- \
 		env DJANGO_CONN_MAX_AGE=0 DJANGO_ALLOW_ASYNC_UNSAFE=true \
@@ -69,13 +71,11 @@ bench: $(STAMP)
 
 ## messages: adds the strings newly marked for translation to locale/zh_Hant/LC_MESSAGES/django.po, and those of
 ## our own scripts (static/js, through the JavaScript catalogue at /jsi18n/) to djangojs.po (translate them there),
-## and compiles both into .mo files; commit them all. The .mo is committed, so `make run`, `make test` and the
-## Docker image (python:3.11-slim has no gettext) need no compile step; tests/i18n fails on a .mo behind its .po
+## then compiles every catalogue (scripts/make_messages.py). Commit the .po files; the .mo files are build output
+## (gitignored), compiled by `make run`, `make test`, every pytest session and the Docker image
+## (scripts/compile_messages.py: GNU msgfmt, or polib where gettext is missing)
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l zh_Hant --add-location file -i staticfiles -i node_modules -i bench
-	$(BIN)/python manage.py makemessages -d djangojs -l zh_Hant --add-location file -i staticfiles -i node_modules \
-		-i bench -i tests -i static/vendor
-	$(BIN)/python manage.py compilemessages -l zh_Hant -i .venv -i node_modules
+	$(BIN)/python scripts/make_messages.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

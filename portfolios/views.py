@@ -92,7 +92,8 @@ class MembershipEndView(DomainErrorMixin, LoginRequiredMixin, View):
         services.membership_end(consumer=request.user, vendor_id=vendor_id, **form.cleaned_data)
         messages.success(
             request,
-            _("Partnership with %(vendor)s ended. You can reinstate it from your history.") % {"vendor": vendor.name},
+            _("Partnership with %(vendor)s ended. You can reinstate it from your history.")
+            % {"vendor": vendor.shown_name},
         )
         return redirect("portfolios:portfolio")
 
