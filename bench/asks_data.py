@@ -49,7 +49,8 @@ SELECT m.consumer_id, v.category_id, '{TITLE} of ' || m.consumer_id || '-' || m.
        'Asker ' || substr(md5(m.id::text), 1, 6), NULL, 1, now(), now() - (m.id %% 20000) * interval '1 minute',
        NULL, false, NULL, 1
 FROM portfolios_partnermembership m JOIN vendors_vendor v ON v.id = m.vendor_id
-WHERE m.ended_at IS NULL AND m.consumer_id IS NOT NULL AND (m.consumer_id = %(consumer)s OR m.vendor_id = %(vendor)s)
+WHERE m.ended_at IS NULL AND m.consumer_id IS NOT NULL AND m.consumer_id = ANY(%(consumers)s)
+  AND (%(vendor)s IS NULL OR m.vendor_id = %(vendor)s)
   AND NOT EXISTS (SELECT 1 FROM asks_ask a WHERE a.title = '{TITLE} of ' || m.consumer_id || '-' || m.vendor_id)
 ORDER BY m.id LIMIT %(count)s
 """
@@ -66,10 +67,10 @@ def asks_insert(cursor: Any, *, start: int, count: int, after: int) -> int:
     return added
 
 
-def asks_insert_for(cursor: Any, *, consumer: int, vendor: int, count: int, after: int) -> int:
-    """Open asks of one consumer (to its partners) and to one vendor (from its partners), at most `count`, each
+def asks_insert_for(cursor: Any, *, consumers: list[int], vendor: int | None, count: int, after: int) -> int:
+    """Open asks of these consumers to their partners (only to `vendor` when given), at most `count`, each
     addressed and answered as asks_insert's; none written twice."""
-    cursor.execute(SEED_ASKS_OF, {"consumer": consumer, "vendor": vendor, "count": count})
+    cursor.execute(SEED_ASKS_OF, {"consumers": consumers, "vendor": vendor, "count": count})
     added = cursor.rowcount
     cursor.execute(SEED_RECIPIENTS, {"after": after})
     cursor.execute(SEED_OFFERS, {"after": after})

@@ -679,7 +679,15 @@ def seed_asks(shopper: User) -> None:
     have = Ask.objects.filter(title__startswith=asks_data.TITLE + " ").count()
     after = Ask.objects.order_by("-id").values_list("id", flat=True).first() or 0
     with transaction.atomic(), connection.cursor() as cursor:
-        added = asks_data.asks_insert_for(cursor, consumer=shopper.pk, vendor=vendor.pk, count=200, after=after)
+        # The shopper's own asks, one to each of its partners; asks to the seller from 200 of its partners.
+        added = asks_data.asks_insert_for(cursor, consumers=[shopper.pk], vendor=None, count=50, after=after)
+        fans = list(
+            PartnerMembership.objects.filter(vendor=vendor, ended_at__isnull=True, consumer__isnull=False)
+            .order_by("id")
+            .values_list("consumer_id", flat=True)[:200]
+        )
+        after = Ask.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        added += asks_data.asks_insert_for(cursor, consumers=fans, vendor=vendor.pk, count=200, after=after)
         if have + added < ASKS:
             after = Ask.objects.order_by("-id").values_list("id", flat=True).first() or 0
             added += asks_data.asks_insert(cursor, start=have + added, count=ASKS - have - added, after=after)
