@@ -121,6 +121,12 @@ def average_epsilon() -> float | None:
     return None if value is None else max(float(value), 1e-3)
 
 
+def release_settings() -> tuple[int, float | None, float | None]:
+    """What every released figure depends on besides its exact data, its vendor and the secret: K and the two
+    epsilons. A cache keyed by the exact figures and these holds exactly what the release would give."""
+    return min_group(), count_epsilon(), average_epsilon()
+
+
 def _uniforms(identity: Iterable[object]) -> tuple[float, float]:
     """Two numbers in (0, 1), a deterministic function of `identity` and the server's secret (SECRET_KEY,
     through Django's salted HMAC): unpredictable to anyone without the secret, the same on every read."""

@@ -14,9 +14,8 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
 from marketplace.kernel.caching import TOKEN_MARKER, fragments, with_token
-from vendors.shown import thumbnails_of
-
-from .privacy import card_facts
+from marketplace.kernel.privacy import release_settings
+from vendors.shown import figures_of, thumbnails_of
 
 register = template.Library()
 
@@ -32,7 +31,9 @@ def vendor_cards(context: template.Context, vendors: Iterable[Any]) -> SafeStrin
     vendors = list(vendors)
 
     def fingerprint(vendor: Any) -> tuple[Any, ...]:
-        facts = card_facts(vendor)
+        # The exact figures and the release's settings, not the released facts: the release (noise, rounding,
+        # translated texts) is a function of these, so only a card that is drawn afresh pays for it.
+        figures = figures_of(vendor)
         return (
             vendor.pk,
             vendor.name,
@@ -42,7 +43,7 @@ def vendor_cards(context: template.Context, vendors: Iterable[Any]) -> SafeStrin
             thumbnails_of(vendor.logo),
             vendor.category.name if vendor.category_id else "",
             tuple(region.name for region in vendor.regions_served()),
-            tuple(sorted(facts.items())),
+            (figures.current_partners, figures.rating_average, figures.rating_count, release_settings()),
             getattr(vendor, "product_count", None),
             vendor.pk in partner_ids,
             compare,
