@@ -171,6 +171,13 @@ DATABASE_ROUTERS = ["marketplace.kernel.db_router.ReplicaRouter"]
 if REPLICA_DATABASES:
     MIDDLEWARE.append("marketplace.kernel.db_router.ReplicaReadsMiddleware")
 
+# No server-side cursors anywhere: Django's form fields render their choices with QuerySet.iterator(), which on
+# PostgreSQL declares a cursor WITH HOLD, fetches and closes it (three round trips more, for a category or region
+# list of a few dozen rows, on every search and directory page). The project's own iterator() calls read bounded
+# sets (one vendor's catalogue export, the fake provider's payments), which a plain fetch holds as well.
+for _database in DATABASES.values():
+    _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+
 # A connection pooler in transaction mode (DATABASE_POOLER=pgbouncer; docker-compose.yml puts PgBouncer between
 # the app and PostgreSQL) lends a server connection for one transaction at a time. So server-side cursors are
 # off (QuerySet.iterator() outside a transaction would fetch, in later transactions, from a cursor another server
