@@ -36,7 +36,8 @@ def test_settings_without_replicas_change_nothing():
     assert list(found["databases"]) == ["default"] and found["replicas"] == []
     assert not any("db_router" in m for m in found["middleware"])
     assert found["databases"]["default"]["CONN_MAX_AGE"] == 60
-    assert not found["databases"]["default"].get("DISABLE_SERVER_SIDE_CURSORS")
+    # No server-side cursors in any mode (settings.py: form choices would declare a cursor WITH HOLD per page).
+    assert found["databases"]["default"]["DISABLE_SERVER_SIDE_CURSORS"] is True
 
 
 def test_settings_with_replicas_and_pgbouncer():
