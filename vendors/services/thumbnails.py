@@ -62,12 +62,3 @@ def vendor_logo_thumbnails_generate(*, vendor_id: int) -> int:
         if Vendor.objects.filter(pk=vendor.pk, logo=vendor.logo.name).update(logo_thumbnails=made):
             changed(f"vendor:{vendor.pk}", f"vendor-card:{vendor.pk}")
     return len(made)
-
-
-def stored_thumbnail(thumbnails: dict[str, list[Any]] | None, size: str) -> tuple[str, int, int] | None:
-    """The stored (file name, width, height) of one size, or None when it is not stored."""
-    found = (thumbnails or {}).get(size)
-    if not found or len(found) != 3:
-        return None
-    name, width, height = found
-    return str(name), int(width), int(height)

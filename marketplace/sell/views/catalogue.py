@@ -28,6 +28,7 @@ from vendors.selectors import (
     vendor_get_for_owner,
 )
 from vendors.services.application import vendor_profile_update
+from vendors.services.catalogue import PRODUCT_EDITABLE
 
 from ..access import VendorOwnerMixin, form_add_errors
 from ..forms import VendorProfileForm
@@ -158,21 +159,7 @@ class ProductFormView(VendorOwnerMixin, View):
         product = self._product(pk)
         initial = {"active": True, "category": self.vendor.category}
         if product is not None:
-            initial = {
-                f: getattr(product, f)
-                for f in (
-                    "name",
-                    "name_zh_hant",
-                    "sku",
-                    "description",
-                    "description_zh_hant",
-                    "price",
-                    "partner_price",
-                    "stock",
-                    "category",
-                    "active",
-                )
-            }
+            initial = {field: getattr(product, field) for field in PRODUCT_EDITABLE}  # what the form edits
         return render(
             request,
             self.template_name,
