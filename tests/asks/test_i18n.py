@@ -61,7 +61,15 @@ def test_the_consumer_s_asks_pages_read_in_chinese(client, world):
     detail = _page(client, world.consumer, reverse("asks:detail", args=[ask.pk]))
     _check(
         detail,
-        ("報價", "已發送給 2 位夥伴。", "接受 Disc Hut 的", "檢舉為誘餌報價", "取消這則詢問", "收件人", "評分數量尚不足"),
+        (
+            "報價",
+            "已發送給 2 位夥伴。",
+            "接受 Disc Hut 的",
+            "檢舉為誘餌報價",
+            "取消這則詢問",
+            "收件人",
+            "評分數量尚不足",
+        ),
         ("Offers", "Addressed to", "Accept ", "Report as bait", "Cancel this ask", "Deliver to", "not enough ratings"),
     )
     form = _page(client, world.consumer, reverse("asks:create"))

@@ -26,6 +26,7 @@ from marketplace.asks.services import (
     offer_report,
     offer_withdraw,
     offers_lapse_due,
+    vendor_may_answer,
 )
 from marketplace.kernel.errors import ConflictError, NotFoundError
 from marketplace.shop.models import Order, Payment
@@ -261,6 +262,20 @@ def test_suspension_lapses_live_offers(world, moderator, django_capture_on_commi
     made.refresh_from_db()
     assert made.state == Offer.State.LAPSED and "suspended" in made.lapse_reason
     assert not selectors.ask_list_for_vendor(vendor=world.first).exists()
+
+
+def test_a_suspended_vendor_sees_no_ask_even_where_its_recipient_rows_did_not_lapse(world):
+    # The list reads the vendor's status from the vendor row the request read, not per recipient row: a row
+    # the suspension's receiver missed (here: the status written behind the services' back) stays hidden.
+    ask = open_ask(world)
+    assert selectors.ask_list_for_vendor(vendor=world.first).filter(ask_id=ask.pk).exists()
+    Vendor.objects.filter(pk=world.first.pk).update(status=Vendor.Status.SUSPENDED)
+    suspended = Vendor.objects.get(pk=world.first.pk)
+    assert AskRecipient.objects.filter(ask=ask, vendor=suspended, lapsed_at__isnull=True).exists()
+    assert not selectors.ask_list_for_vendor(vendor=suspended).exists()
+    with pytest.raises(NotFoundError):
+        selectors.ask_get_for_vendor(vendor=suspended, pk=ask.pk)
+    assert not vendor_may_answer(ask=ask, vendor_id=suspended.pk)
 
 
 def test_keeping_a_partner_out_of_asks_hides_them_and_lapses_its_offer(world):

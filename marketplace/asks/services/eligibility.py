@@ -30,14 +30,23 @@ def reachable_vendor_ids(*, consumer_id: int, category_id: int) -> list[int]:
     )
 
 
-def recipients_eligible(qs: QuerySet[AskRecipient]) -> QuerySet[AskRecipient]:
+def recipients_eligible(qs: QuerySet[AskRecipient], *, vendor: Vendor | None = None) -> QuerySet[AskRecipient]:
     """Recipient rows whose vendor may still see the ask: not lapsed, the vendor approved, the partnership active
-    and not kept out of asks. Two EXISTS on indexed pairs, whatever the size of the tables."""
+    and not kept out of asks. Two EXISTS on indexed pairs, whatever the size of the tables. Given the `vendor`
+    (one vendor's own rows, read in this request), its status is checked here, not joined in every row."""
+    if vendor is not None:
+        if vendor.status != Vendor.Status.APPROVED:
+            return qs.none()
+        qs = qs.filter(vendor_id=vendor.pk)
+        vendor_ref: object = vendor.pk
+    else:
+        qs = qs.filter(vendor__status=Vendor.Status.APPROVED)
+        vendor_ref = OuterRef("vendor_id")
     active = PartnerMembership.objects.filter(
-        consumer_id=OuterRef("ask__consumer_id"), vendor_id=OuterRef("vendor_id"), ended_at__isnull=True
+        consumer_id=OuterRef("ask__consumer_id"), vendor_id=vendor_ref, ended_at__isnull=True
     )
-    muted = AskMute.objects.filter(consumer_id=OuterRef("ask__consumer_id"), vendor_id=OuterRef("vendor_id"))
-    return qs.filter(Q(lapsed_at__isnull=True), Exists(active), ~Exists(muted), vendor__status=Vendor.Status.APPROVED)
+    muted = AskMute.objects.filter(consumer_id=OuterRef("ask__consumer_id"), vendor_id=vendor_ref)
+    return qs.filter(Q(lapsed_at__isnull=True), Exists(active), ~Exists(muted))
 
 
 def vendor_may_answer(*, ask: Ask, vendor_id: int) -> bool:
