@@ -8,8 +8,11 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.template import Context, Template
+from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from marketplace.kernel.money import format_money
 from marketplace.shop.services import cart_add
@@ -29,11 +32,25 @@ BAD_PRICE = re.compile(r"£\d[\d,]*(?:\.\d(?!\d)|\.\d{3,}|(?![\d.,]))")
         (16, "£16.00"),
         (Decimal("0"), "£0.00"),
         (None, "—"),
+        ("NaN", "—"),
+        ("sNaN", "—"),
+        ("Infinity", "—"),
     ],
 )
 def test_format_money_writes_two_decimals_and_a_thousands_separator(amount, shown):
     assert format_money(amount) == shown
     assert Template("{{ amount|money }}").render(Context({"amount": amount})) == shown
+
+
+def test_an_amount_is_written_in_each_readers_language_and_currency_even_when_written_before():
+    # Amounts are kept once written (money._formatted): the key holds the language and the currency.
+    assert format_money(Decimal("1376.4")) == "£1,376.40"
+    with override_settings(MARKETPLACE={**settings.MARKETPLACE, "CURRENCY": "TWD"}):
+        english = format_money(Decimal("1376.4"))
+        with translation.override("zh-hant"):
+            chinese = format_money(Decimal("1376.4"))
+    assert (english, chinese) == ("NT$1,376.40", "$1,376.40")
+    assert format_money(Decimal("1376.4")) == "£1,376.40"
 
 
 @pytest.fixture
