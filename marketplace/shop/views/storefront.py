@@ -21,7 +21,7 @@ from django.views.generic import ListView, TemplateView
 
 from marketplace.kernel.caching import cache_anonymous_page
 from marketplace.kernel.errors import DomainError, DomainErrorMixin
-from marketplace.kernel.limits import ID_MAX
+from marketplace.kernel.limits import ID_MAX, PRICE_MAX
 from marketplace.kernel.pagination import LookaheadPaginator
 from marketplace.kernel.redirects import redirect_back
 from portfolios.selectors import partner_vendor_ids
@@ -211,6 +211,9 @@ class ProductSearchView(ListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["form"] = self.form
+        context["sort_choices"] = selectors.ProductSort.CHOICES
+        context["categories"] = category_list_kept()
+        context["price_max"] = PRICE_MAX
         context["ads"] = promotion_list_public_ads_shown(
             consumer=self.request.user, count=ADS_BESIDE_RESULTS, exclusion=self.exclusion
         )
