@@ -238,7 +238,7 @@ def application_cards(context: template.Context, vendors: Iterable[Any]) -> Safe
     next_path = _next_path(context)
     card = get_template("moderation/_application_card.html")
     # A plain context with the page's token, not the request: with it, every card ran every context processor
-    # again (the header's facts included), two thirds of the queue's time.
+    # again (the header's facts included).
     token = context.get("csrf_token")
     return mark_safe(  # noqa: S308 - template output, escaped there
         "".join(card.render({"vendor": vendor, "next_path": next_path, "csrf_token": token}) for vendor in vendors)
