@@ -276,6 +276,7 @@ class VendorAskDetailView(VendorMixin, DomainErrorMixin, TemplateView):
             row=row,
             ask=row.ask,
             offer=offer,
+            renewable=services.offer_renewable(ask=row.ask, offer=offer),
             form=kwargs.get("form") or OfferForm(initial=initial),
         )
         return context

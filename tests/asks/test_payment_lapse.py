@@ -15,13 +15,14 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from marketplace.asks.models import Ask, LapseReason, Offer
-from marketplace.asks.services import ask_award_unpaid, offer_accept
+from marketplace.asks.services import ask_award_unpaid, offer_accept, offer_make
+from marketplace.kernel.errors import ConflictError
 from marketplace.shop.models import Checkout, Order, Payment
 from marketplace.shop.payments.fake import CARD_DECLINED
 from marketplace.shop.payments.services import payment_abandon, payments_expire_due
 from tests.payments import pay
 
-from .conftest import offer, open_ask
+from .conftest import in_days, offer, open_ask
 
 SHIP = {"ship_to_name": "Ada Asker", "ship_to_address": "1 Quay Street\nTaipei"}
 
@@ -162,3 +163,57 @@ def test_a_lapse_that_rolls_back_leaves_the_ask_awarded(world):
     ask.refresh_from_db()
     assert ask.state == Ask.State.AWARDED
     assert Order.objects.get(pk=result.orders[0].pk).status == Order.Status.AWAITING_PAYMENT
+
+
+def test_after_an_unpaid_award_the_vendors_whose_offers_it_lapsed_may_offer_again(
+    client, world, django_capture_on_commit_callbacks
+):
+    ask, chosen, other, result = _accepted(world)
+    assert Offer.objects.get(pk=other.pk).lapse_reason == LapseReason.ACCEPTED_OTHER
+    with pytest.raises(ConflictError):  # while the award stands, its answer is closed
+        offer_make(vendor=world.first, ask_id=ask.pk, price="2500", valid_until=in_days(2))
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_abandon(consumer=world.consumer, checkout_id=result.checkout.pk)
+
+    page = _page(client, world.first.owner, reverse("asks:vendor-ask-detail", args=[ask.pk]))
+    assert 'data-testid="offer-renewable"' in page and "Send my offer" in page
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("asks:vendor-offer-make", args=[ask.pk]),
+            {
+                "price": "2500",
+                "included": "Cable",
+                "valid_until": in_days(2).strftime("%Y-%m-%dT%H:%M"),
+            },
+        )
+    assert response.status_code == 302
+    renewed = Offer.objects.get(pk=other.pk)
+    assert (renewed.state, renewed.price, renewed.lapse_reason, renewed.revisions) == (
+        Offer.State.LIVE,
+        Decimal("2500.00"),
+        "",
+        0,
+    )
+    assert [m.to[0] for m in mail.outbox] == [world.consumer.email]  # the consumer hears of the new offer
+
+    # It is an offer like any other: revisable once, and the consumer may accept it and pay.
+    offer_make(vendor=world.first, ask_id=ask.pk, price="2450", valid_until=in_days(2))
+    with pytest.raises(ConflictError):
+        offer_make(vendor=world.first, ask_id=ask.pk, price="2400", valid_until=in_days(2))
+    again = offer_accept(consumer=world.consumer, ask_id=ask.pk, offer_id=other.pk, **SHIP)
+    assert again.orders[0].total == Decimal("2450.00")
+    assert Offer.objects.get(pk=chosen.pk).state == Offer.State.LAPSED
+
+
+def test_an_offer_that_lapsed_for_another_reason_is_not_made_again_on_a_reopened_ask(
+    world, django_capture_on_commit_callbacks
+):
+    ask, _chosen, other, result = _accepted(world)
+    Offer.objects.filter(pk=other.pk).update(lapse_reason=LapseReason.VALID_UNTIL)  # it had run out before
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_abandon(consumer=world.consumer, checkout_id=result.checkout.pk)
+    assert Ask.objects.get(pk=ask.pk).state == Ask.State.OPEN
+    with pytest.raises(ConflictError):
+        offer_make(vendor=world.first, ask_id=ask.pk, price="2500", valid_until=in_days(2))
+    assert Offer.objects.get(pk=other.pk).state == Offer.State.LAPSED

@@ -24,7 +24,8 @@ def ask_award_unpaid(*, order_ids: list[int]) -> int:
     - the offer that was accepted is live again when the ask reopened, the offer is within its valid-until and its
       vendor may still answer, so the consumer can accept it and pay once more; otherwise it lapses;
     - that offer's vendor is told by e-mail after commit. The other offers, lapsed at the award and their vendors
-      told so, stay lapsed.
+      told so, stay lapsed; while the ask is open again their vendors may make it a new offer (their ask page
+      says so: offers.offer_renewable). They are not e-mailed that it reopened.
 
     Idempotent: an ask no longer awarded with that order, or whose order is not cancelled, is left as it is.
     Returns how many asks moved."""

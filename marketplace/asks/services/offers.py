@@ -17,7 +17,7 @@ from marketplace.accounts.models import User
 from marketplace.kernel.errors import ConflictError, NotFoundError
 from vendors.models import Vendor
 
-from ..models import INCLUDED_MAX, TEXT_MAX, Ask, Offer, OfferReport
+from ..models import INCLUDED_MAX, TEXT_MAX, Ask, LapseReason, Offer, OfferReport
 from ._common import clean_text, setting
 from .eligibility import vendor_may_answer
 from .mail import mail_offer_new
@@ -87,9 +87,11 @@ def offer_make(
     stock_reserved: bool = False,
     promotions_stack: bool = False,
 ) -> Offer:
-    """The vendor's offer on an ask: the first one, or its one revision. A second revision, a revision of a
-    withdrawn or lapsed offer, or an offer after "not interested" is refused (ConflictError). The consumer is
-    told by e-mail after commit (within their digest and mute settings)."""
+    """The vendor's offer on an ask: the first one, or its one revision, or a new one where its offer lapsed
+    because the consumer accepted another whose payment then did not complete (the ask open again:
+    offer_renewable). A second revision, a revision of a withdrawn or otherwise lapsed offer, or an offer after
+    "not interested" is refused (ConflictError). The consumer is told by e-mail after commit (within their digest
+    and mute settings)."""
     fields = _offer_fields(price=price, included=included, valid_until=valid_until)
     ask = _ask_for_vendor_locked(vendor=vendor, ask_id=ask_id)
     fields.update(stock_reserved=bool(stock_reserved), promotions_stack=bool(promotions_stack))
@@ -100,6 +102,17 @@ def offer_make(
         mail_offer_new(offer=offer, revised=False)
         ask_stats_refresh_on_commit(vendor_ids=[vendor.pk])
         return offer
+    if offer_renewable(ask=ask, offer=existing):
+        _daily_limit(vendor)
+        renewed = Offer.objects.filter(
+            pk=existing.pk, state=Offer.State.LAPSED, lapse_reason=LapseReason.ACCEPTED_OTHER
+        ).update(state=Offer.State.LIVE, lapse_reason="", revisions=0, updated_at=timezone.now(), **fields)
+        if renewed != 1:
+            raise ConflictError(_("Your answer to this ask changed meanwhile; open it again."))
+        existing.refresh_from_db()
+        mail_offer_new(offer=existing, revised=False)
+        ask_stats_refresh_on_commit(vendor_ids=[vendor.pk])
+        return existing
     if existing.state != Offer.State.LIVE:
         raise ConflictError(
             _("Your answer to this ask is %(state)s; it cannot change.")
@@ -113,6 +126,19 @@ def offer_make(
     existing.refresh_from_db()
     mail_offer_new(offer=existing, revised=True)
     return existing
+
+
+def offer_renewable(*, ask: Ask, offer: Offer | None) -> bool:
+    """Whether the vendor may make this ask a new offer over its lapsed one: it lapsed because the consumer
+    accepted another offer, that acceptance's payment did not complete and the ask is open again
+    (services/award.py). Its vendor's eligibility is checked where the offer is made, as for any offer."""
+    return (
+        offer is not None
+        and offer.state == Offer.State.LAPSED
+        and offer.lapse_reason == LapseReason.ACCEPTED_OTHER
+        and ask.state == Ask.State.OPEN
+        and ask.payment_lapsed_at is not None
+    )
 
 
 @transaction.atomic
