@@ -73,8 +73,13 @@ def test_an_unpaid_award_reopens_the_ask_with_the_chosen_offer_live_and_it_can_b
     assert ask.state == Ask.State.OPEN and ask.closed_at is None and ask.payment_lapsed_at is not None
     assert Offer.objects.get(pk=chosen.pk).state == Offer.State.LIVE
     assert Offer.objects.get(pk=other.pk).state == Offer.State.LAPSED  # lapsed at the award, its vendor told then
-    assert [m.to[0] for m in mail.outbox] == [world.second.owner.email]
-    assert "was not paid" in mail.outbox[0].subject and "may accept it once more" in mail.outbox[0].body
+    unpaid, reopened = sorted(mail.outbox, key=lambda m: "open again" in m.subject)
+    assert unpaid.to == [world.second.owner.email]
+    assert "was not paid" in unpaid.subject and "may accept it once more" in unpaid.body
+    # The vendor whose offer the award lapsed hears that it may offer again; never who asked.
+    assert reopened.to == [world.first.owner.email] and "open again" in reopened.subject
+    assert "you may send a new offer" in reopened.body and world.consumer.email not in reopened.body
+    assert world.consumer.display_name not in reopened.body
 
     page = _page(client, world.consumer, reverse("asks:detail", args=[ask.pk]))
     assert "did not complete in time" in page and "nothing was charged" in page
@@ -136,7 +141,8 @@ def test_the_lapse_moves_an_ask_once(world, django_capture_on_commit_callbacks):
         payment_abandon(consumer=world.consumer, checkout_id=result.checkout.pk)
         payment_abandon(consumer=world.consumer, checkout_id=result.checkout.pk)
         assert ask_award_unpaid(order_ids=[result.orders[0].pk]) == 0
-    assert len(mail.outbox) == 1
+    # Once each: the chosen vendor that its order was not paid, the other that the ask is open again.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([world.second.owner.email, world.first.owner.email])
     assert Offer.objects.get(pk=chosen.pk).state == Offer.State.LIVE
 
 
@@ -211,8 +217,10 @@ def test_an_offer_that_lapsed_for_another_reason_is_not_made_again_on_a_reopened
 ):
     ask, _chosen, other, result = _accepted(world)
     Offer.objects.filter(pk=other.pk).update(lapse_reason=LapseReason.VALID_UNTIL)  # it had run out before
+    mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         payment_abandon(consumer=world.consumer, checkout_id=result.checkout.pk)
+    assert not [m for m in mail.outbox if "open again" in m.subject]  # nothing to offer again: not told
     assert Ask.objects.get(pk=ask.pk).state == Ask.State.OPEN
     with pytest.raises(ConflictError):
         offer_make(vendor=world.first, ask_id=ask.pk, price="2500", valid_until=in_days(2))

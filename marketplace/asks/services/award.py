@@ -10,7 +10,7 @@ from marketplace.shop.models import Order
 
 from ..models import Ask, LapseReason, Offer
 from .eligibility import vendor_may_answer
-from .mail import mail_award_unpaid
+from .mail import mail_ask_reopened, mail_award_unpaid
 from .stats import ask_stats_refresh_on_commit
 
 
@@ -25,7 +25,7 @@ def ask_award_unpaid(*, order_ids: list[int]) -> int:
       vendor may still answer, so the consumer can accept it and pay once more; otherwise it lapses;
     - that offer's vendor is told by e-mail after commit. The other offers, lapsed at the award and their vendors
       told so, stay lapsed; while the ask is open again their vendors may make it a new offer (their ask page
-      says so: offers.offer_renewable). They are not e-mailed that it reopened.
+      says so: offers.offer_renewable), and those that may still answer are told by e-mail that it reopened.
 
     Idempotent: an ask no longer awarded with that order, or whose order is not cancelled, is left as it is.
     Returns how many asks moved."""
@@ -62,5 +62,12 @@ def ask_award_unpaid(*, order_ids: list[int]) -> int:
                 state=Offer.State.LAPSED, lapse_reason=LapseReason.PAYMENT_LAPSED, updated_at=now
             )
         mail_award_unpaid(offer_id=offer.pk)
+        if reopen:
+            lapsed_by_award = Offer.objects.filter(
+                ask=ask, state=Offer.State.LAPSED, lapse_reason=LapseReason.ACCEPTED_OTHER
+            ).values_list("vendor_id", flat=True)
+            again = [vid for vid in lapsed_by_award if vendor_may_answer(ask=ask, vendor_id=vid)]
+            if again:
+                mail_ask_reopened(ask=ask, vendor_ids=again)
         ask_stats_refresh_on_commit(vendor_ids=[offer.vendor_id])
     return moved

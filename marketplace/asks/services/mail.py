@@ -1,7 +1,8 @@
 """The asks' e-mails, rendered inside the writing transaction and sent after commit (marketplace.accounts.mail):
 a new ask to each recipient vendor (unless it turned them off), a new or revised offer to the consumer (unless
 their digest is set to never, or they keep that partner out of their asks), an accepted or lapsed offer to its
-vendor (lapses unless it turned them off), and an accepted offer whose payment did not complete to its vendor.
+vendor (lapses unless it turned them off), an accepted offer whose payment did not complete to its vendor, and
+the ask open again to the vendors whose offers that acceptance lapsed (unless they turned new asks off).
 No vendor's message names the consumer; no consumer's message names another vendor's offer.
 
 Each message is written in its recipient's language: the language the user saved (a vendor's: its owner's), or
@@ -113,3 +114,25 @@ def mail_award_unpaid(*, offer_id: int) -> None:
                 "url": settings.SITE_URL + reverse("asks:vendor-ask-detail", args=[offer.ask_id]),
             },
         )
+
+
+def mail_ask_reopened(*, ask: Ask, vendor_ids: list[int]) -> None:
+    """Tell these vendors, whose offers lapsed when the consumer accepted another that was then not paid, that the
+    ask is open again and they may make it a new offer (offers.offer_renewable); like a new ask, unless the vendor
+    turned new asks' e-mails off."""
+    off = set(
+        VendorAskSettings.objects.filter(vendor_id__in=vendor_ids, email_new_asks=False).values_list(
+            "vendor_id", flat=True
+        )
+    )
+    url = settings.SITE_URL + reverse("asks:vendor-ask-detail", args=[ask.pk])
+    for vendor in Vendor.objects.filter(pk__in=vendor_ids).select_related("owner").order_by("id"):
+        if vendor.pk in off:
+            continue
+        with translation.override(recipient_language(vendor.owner)):
+            mail_send_on_commit(
+                to=_vendor_address(vendor),
+                subject=_("An ask is open again: %(title)s") % {"title": ask.title},
+                template="asks/ask_reopened",
+                context={"ask": ask, "vendor": vendor, "url": url},
+            )
