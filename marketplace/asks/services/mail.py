@@ -14,6 +14,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from marketplace.accounts.mail import mail_send_on_commit
 from marketplace.accounts.models import ConsumerProfile, DigestFrequency, User
@@ -31,7 +32,9 @@ def recipient_language(user: User | None) -> str:
     return (user.language if user is not None else "") or settings.LANGUAGE_CODE
 
 
-def mail_ask_new(*, ask: Ask, vendor_ids: list[int]) -> None:
+def _mail_vendors_of_ask(*, ask: Ask, vendor_ids: list[int], subject: str, template: str) -> None:
+    """One e-mail about this ask to each of these vendors, in its owner's language, unless the vendor turned new
+    asks' e-mails off. `subject` is translated here, with the ask's title."""
     off = set(
         VendorAskSettings.objects.filter(vendor_id__in=vendor_ids, email_new_asks=False).values_list(
             "vendor_id", flat=True
@@ -44,10 +47,16 @@ def mail_ask_new(*, ask: Ask, vendor_ids: list[int]) -> None:
         with translation.override(recipient_language(vendor.owner)):
             mail_send_on_commit(
                 to=_vendor_address(vendor),
-                subject=_("A partner asks: %(title)s") % {"title": ask.title},
-                template="asks/ask_new",
+                subject=_(subject) % {"title": ask.title},
+                template=template,
                 context={"ask": ask, "vendor": vendor, "url": url},
             )
+
+
+def mail_ask_new(*, ask: Ask, vendor_ids: list[int]) -> None:
+    _mail_vendors_of_ask(
+        ask=ask, vendor_ids=vendor_ids, subject=gettext_noop("A partner asks: %(title)s"), template="asks/ask_new"
+    )
 
 
 def mail_offer_new(*, offer: Offer, revised: bool) -> None:
@@ -120,19 +129,9 @@ def mail_ask_reopened(*, ask: Ask, vendor_ids: list[int]) -> None:
     """Tell these vendors, whose offers lapsed when the consumer accepted another that was then not paid, that the
     ask is open again and they may make it a new offer (offers.offer_renewable); like a new ask, unless the vendor
     turned new asks' e-mails off."""
-    off = set(
-        VendorAskSettings.objects.filter(vendor_id__in=vendor_ids, email_new_asks=False).values_list(
-            "vendor_id", flat=True
-        )
+    _mail_vendors_of_ask(
+        ask=ask,
+        vendor_ids=vendor_ids,
+        subject=gettext_noop("An ask is open again: %(title)s"),
+        template="asks/ask_reopened",
     )
-    url = settings.SITE_URL + reverse("asks:vendor-ask-detail", args=[ask.pk])
-    for vendor in Vendor.objects.filter(pk__in=vendor_ids).select_related("owner").order_by("id"):
-        if vendor.pk in off:
-            continue
-        with translation.override(recipient_language(vendor.owner)):
-            mail_send_on_commit(
-                to=_vendor_address(vendor),
-                subject=_("An ask is open again: %(title)s") % {"title": ask.title},
-                template="asks/ask_reopened",
-                context={"ask": ask, "vendor": vendor, "url": url},
-            )
