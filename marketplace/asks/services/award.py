@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from marketplace.shop.models import Order
 
-from ..models import Ask, LapseReason, Offer
-from .eligibility import vendor_may_answer
+from ..models import Ask, AskRecipient, LapseReason, Offer
+from .eligibility import recipients_eligible, vendor_may_answer
 from .mail import mail_ask_reopened, mail_award_unpaid
 from .stats import ask_stats_refresh_on_commit
 
@@ -63,10 +63,15 @@ def ask_award_unpaid(*, order_ids: list[int]) -> int:
             )
         mail_award_unpaid(offer_id=offer.pk)
         if reopen:
+            # The vendors the award lapsed that may still answer: one query, not one eligibility check each.
             lapsed_by_award = Offer.objects.filter(
                 ask=ask, state=Offer.State.LAPSED, lapse_reason=LapseReason.ACCEPTED_OTHER
-            ).values_list("vendor_id", flat=True)
-            again = [vid for vid in lapsed_by_award if vendor_may_answer(ask=ask, vendor_id=vid)]
+            ).values("vendor_id")
+            again = sorted(
+                recipients_eligible(AskRecipient.objects.filter(ask=ask, vendor_id__in=lapsed_by_award)).values_list(
+                    "vendor_id", flat=True
+                )
+            )
             if again:
                 mail_ask_reopened(ask=ask, vendor_ids=again)
         ask_stats_refresh_on_commit(vendor_ids=[offer.vendor_id])
