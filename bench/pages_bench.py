@@ -932,6 +932,7 @@ def pages(terms: Terms, spread: Spread) -> list[Page]:
         Page("API: partner feed", "/api/v1/portfolio/feed/", "shopper", api=True),
         Page("API: seller orders", "/api/v1/sell/orders/", "seller", api=True),
         Page("Asks: mine", "/asks/", "shopper"),
+        Page("Asks: partners who see mine", "/asks/partners/", "shopper"),
         Page("Asks: the seller's", "/sell/asks/", "seller"),
         Page("API: my asks", "/api/v1/asks/", "shopper", api=True),
         Page("API: the seller's asks", "/api/v1/sell/asks/", "seller", api=True),

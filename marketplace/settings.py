@@ -111,7 +111,8 @@ TEMPLATES = [
             ],
             # `{{ amount|money }}` in every template: the one way money is written (marketplace/kernel/money.py);
             # `{{ name|possessive }}`: "Roasters' partners" (marketplace/kernel/wording.py).
-            "builtins": ["marketplace.kernel.money", "marketplace.kernel.wording"],
+            # `{% url %}` with reverse() remembered (marketplace/kernel/rendering.py says why and by what key).
+            "builtins": ["marketplace.kernel.money", "marketplace.kernel.wording", "marketplace.kernel.rendering"],
         },
     },
 ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from marketplace.accounts.models import AgeBand, Interest, Region
+from marketplace.kernel.labels import ChoiceLabels
 from vendors.models import Vendor
 
 
@@ -53,7 +54,7 @@ PROMOTION_DESIGN_FIELDS = (
 )
 
 
-class Promotion(models.Model):
+class Promotion(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         PUBLIC = "public", _("Public ad")
         PARTNERS = "partners", _("Partners only")

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import Region
+from marketplace.kernel.labels import ChoiceLabels
 from marketplace.kernel.languages import Bilingual
 
 
@@ -48,7 +49,7 @@ class VendorQuerySet(models.QuerySet["Vendor"]):
         )
 
 
-class Vendor(Bilingual, models.Model):
+class Vendor(ChoiceLabels, Bilingual, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending approval")
         APPROVED = "approved", _("Approved")

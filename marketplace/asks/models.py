@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from marketplace.accounts.models import Region
+from marketplace.kernel.labels import ChoiceLabels
 from vendors.models import Category, Vendor
 
 TITLE_MAX = 120
@@ -22,7 +23,7 @@ TEXT_MAX = 2000
 INCLUDED_MAX = 1000
 
 
-class Ask(models.Model):
+class Ask(ChoiceLabels, models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
         OPEN = "open", _("Open")
@@ -125,7 +126,7 @@ class LapseReason:
     PAYMENT_LAPSED = gettext_noop("The consumer's payment did not complete, and the offer is no longer valid.")
 
 
-class Offer(models.Model):
+class Offer(ChoiceLabels, models.Model):
     class State(models.TextChoices):
         LIVE = "live", _("Live")
         WITHDRAWN = "withdrawn", _("Withdrawn")

@@ -156,16 +156,15 @@ def _vendor_recipients(*, vendor: Vendor) -> QuerySet[AskRecipient]:
     ).filter(Q(ask__state=Ask.State.OPEN) | Exists(mine))
 
 
-def ask_list_for_vendor(*, vendor: Vendor, state: str = "") -> QuerySet[AskRecipient]:
+def ask_list_for_vendor(
+    *, vendor: Vendor, state: str = "", related: tuple[str, ...] = ("category", "region")
+) -> QuerySet[AskRecipient]:
     """The asks addressed to this vendor that it may still see, newest first, each with its own answer (state
     and price) and never anything of the consumer's but the pseudonym and the shared region. `state` "open"
     keeps the open ones only. Walks the (vendor, published_at) index; the page's rows in one query, their asks'
-    categories, regions and orders in one query each (joined, they made the plan slower to choose than to run)."""
-    qs = (
-        _vendor_recipients(vendor=vendor)
-        .select_related("ask")
-        .prefetch_related("ask__category", "ask__region", "ask__order")
-    )
+    categories and regions (`related`: what the caller shows of them) in one query each (joined, they made the plan
+    slower to choose than to run). A list shows no order: one ask's page reads it (`ask_get_for_vendor`)."""
+    qs = _vendor_recipients(vendor=vendor).select_related("ask").prefetch_related(*(f"ask__{r}" for r in related))
     if state == "open":
         qs = qs.filter(ask__state=Ask.State.OPEN)
     return qs.order_by("-published_at", "-ask_id")
@@ -174,7 +173,7 @@ def ask_list_for_vendor(*, vendor: Vendor, state: str = "") -> QuerySet[AskRecip
 def ask_get_for_vendor(*, vendor: Vendor, pk: int) -> AskRecipient:
     """One ask as this vendor sees it; NotFoundError (404) when it may not see it (not addressed to it, the
     partnership ended, the vendor kept out or suspended)."""
-    row = ask_list_for_vendor(vendor=vendor).filter(ask_id=pk).first()
+    row = ask_list_for_vendor(vendor=vendor).filter(ask_id=pk).prefetch_related("ask__order").first()
     if row is None:
         raise NotFoundError(_("No such ask."))
     return row

@@ -10,6 +10,7 @@ urlpatterns = [
     path("asks/", views.AskListView.as_view(), name="list"),
     path("asks/new/", views.AskCreateView.as_view(), name="create"),
     path("asks/audience/", views.AskAudienceView.as_view(), name="audience"),
+    path("asks/partners/", views.AskPartnersView.as_view(), name="partners"),
     path("asks/partners/<id:vendor_id>/mute/", views.AskMuteView.as_view(), name="mute"),
     path("asks/<id:pk>/", views.AskDetailView.as_view(), name="detail"),
     path("asks/<id:pk>/publish/", views.AskPublishView.as_view(), name="publish"),

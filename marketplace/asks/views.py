@@ -57,18 +57,26 @@ class AskListView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         page = page_of(self.request, selectors.ask_list_for_consumer(consumer=self.request.user))
-        context.update(
-            asks=page.object_list,
-            page_obj=page,
-            partners=selectors.partner_list_for_asks(consumer=self.request.user)[:PARTNERS_SHOWN],
-        )
+        context.update(asks=page.object_list, page_obj=page)
+        return context
+
+
+class AskPartnersView(LoginRequiredMixin, TemplateView):
+    """Which partners see my asks: a setting per partner, on its own page (linked from My asks and the new-ask
+    form), so the list of asks renders its asks alone."""
+
+    template_name = "asks/ask_partners.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["partners"] = selectors.partner_list_for_asks(consumer=self.request.user)[:PARTNERS_SHOWN]
         return context
 
 
 class AskMuteView(LoginRequiredMixin, DomainErrorMixin, View):
     """Keep a partner out of my asks, or let it back (htmx swaps the one row)."""
 
-    error_redirect = "asks:list"
+    error_redirect = "asks:partners"
 
     def post(self, request: HttpRequest, vendor_id: int) -> HttpResponse:
         row = selectors.partner_list_for_asks(consumer=request.user).filter(vendor_id=vendor_id).first()
@@ -79,7 +87,7 @@ class AskMuteView(LoginRequiredMixin, DomainErrorMixin, View):
         )
         if request.htmx:
             return render(request, "asks/_partner_row.html", {"row": row})
-        return redirect("asks:list")
+        return redirect("asks:partners")
 
 
 class AskAudienceView(LoginRequiredMixin, View):
@@ -242,16 +250,9 @@ class VendorAskListView(VendorMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         state = "open" if self.request.GET.get("state") == "open" else ""
-        page = page_of(self.request, selectors.ask_list_for_vendor(vendor=self.vendor, state=state))
-        settings_row = VendorAskSettings.objects.filter(vendor=self.vendor).first()
-        context.update(
-            vendor=self.vendor,
-            rows=page.object_list,
-            page_obj=page,
-            state=state,
-            email_new_asks=settings_row.email_new_asks if settings_row else True,
-            email_offer_lapses=settings_row.email_offer_lapses if settings_row else True,
-        )
+        asks = selectors.ask_list_for_vendor(vendor=self.vendor, state=state, related=("region",))
+        page = page_of(self.request, asks)
+        context.update(vendor=self.vendor, rows=page.object_list, page_obj=page, state=state)
         return context
 
 
@@ -318,7 +319,21 @@ class OfferNotInterestedView(_VendorAskAction):
         return redirect("asks:vendor-ask-list")
 
 
-class VendorAskSettingsView(VendorMixin, View):
+class VendorAskSettingsView(VendorMixin, TemplateView):
+    """The vendor's e-mails about asks, on their own page beside the list and the insights (no row: both on)."""
+
+    template_name = "asks/vendor_ask_settings.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        settings_row = VendorAskSettings.objects.filter(vendor=self.vendor).first()
+        context.update(
+            vendor=self.vendor,
+            email_new_asks=settings_row.email_new_asks if settings_row else True,
+            email_offer_lapses=settings_row.email_offer_lapses if settings_row else True,
+        )
+        return context
+
     def post(self, request: HttpRequest) -> HttpResponse:
         new_asks = request.POST.get("email_new_asks") == "on"
         lapses = request.POST.get("email_offer_lapses") == "on"
@@ -326,7 +341,7 @@ class VendorAskSettingsView(VendorMixin, View):
             vendor=self.vendor, defaults={"email_new_asks": new_asks, "email_offer_lapses": lapses}
         )
         messages.success(request, _("Your e-mail settings for asks are saved."))
-        return redirect("asks:vendor-ask-list")
+        return redirect("asks:vendor-ask-settings")
 
 
 class VendorAskInsightsView(VendorMixin, TemplateView):

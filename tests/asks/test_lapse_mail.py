@@ -60,7 +60,9 @@ def test_a_vendor_that_turned_lapse_e_mails_off_gets_none(client, world, django_
     client.force_login(world.first.owner)
     client.post(reverse("asks:vendor-ask-settings"), {"email_new_asks": "on"})
     assert VendorAskSettings.objects.get(vendor=world.first).email_offer_lapses is False
-    page = client.get(reverse("asks:vendor-ask-list")).content.decode()
+    listing = client.get(reverse("asks:vendor-ask-list")).content.decode()
+    assert f'href="{reverse("asks:vendor-ask-settings")}"' in listing
+    page = client.get(reverse("asks:vendor-ask-settings")).content.decode()
     assert 'name="email_offer_lapses">' in page and 'name="email_new_asks" checked>' in page
 
     ask = open_ask(world)

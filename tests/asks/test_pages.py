@@ -179,6 +179,7 @@ def test_page_lists_run_the_same_queries_for_one_ask_as_for_many(client, world, 
         (world.consumer, reverse("asks:list")),
         (world.first.owner, reverse("asks:vendor-ask-list")),
         (world.consumer, reverse("asks:detail", args=[first.pk])),
+        (world.consumer, reverse("asks:partners")),
     ]
 
     def counts() -> list[int]:
@@ -199,8 +200,11 @@ def test_page_lists_run_the_same_queries_for_one_ask_as_for_many(client, world, 
 
 def test_consumer_keeps_a_partner_out_of_asks_from_the_list_page_with_htmx(client, world):
     client.force_login(world.consumer)
-    page = client.get(reverse("asks:list")).content.decode()
-    assert "Keep Player Planet out of my asks" in page
+    listing = client.get(reverse("asks:list")).content.decode()
+    assert f'href="{reverse("asks:partners")}"' in listing and "Keep Player Planet" not in listing
+    page = client.get(reverse("asks:partners")).content.decode()
+    assert "Keep Player Planet out of my asks" in page and "Keep Disc Hut out of my asks" in page
+    assert world.outsider.name not in page
     row = client.post(reverse("asks:mute", args=[world.second.pk]), {"muted": "on"}, HTTP_HX_REQUEST="true")
     assert row.status_code == 200 and "Let Player Planet see my asks" in row.content.decode()
     assert open_ask(world).audience_size == 1

@@ -65,6 +65,7 @@ def _pages(demo_vendor: Vendor) -> dict[str, list[str]]:
             "/orders/",
             "/asks/",
             "/asks/new/",
+            "/asks/partners/",
             f"/asks/{demo_vendor.demo_ask_id}/",
         ],
         DEMO_VENDOR: [
@@ -74,6 +75,7 @@ def _pages(demo_vendor: Vendor) -> dict[str, list[str]]:
             "/sell/asks/",
             f"/sell/asks/{demo_vendor.demo_ask_id}/",
             "/sell/asks/insights/",
+            "/sell/asks/settings/",
         ],
     }
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import Region
+from marketplace.kernel.labels import ChoiceLabels
 from promotions.models import Promotion
 from vendors.models import ModerationAction, Product, Vendor
 
@@ -52,7 +53,7 @@ class Checkout(models.Model):
         return f"Checkout {self.idempotency_key}"
 
 
-class Order(models.Model):
+class Order(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         # Placed, stock set aside, not paid yet: the provider's confirmation makes it PAID; a payment that
         # fails or is abandoned lapses after MARKETPLACE["PAYMENT_TIMEOUT_MINUTES"] (cancelled, stock back).

@@ -15,13 +15,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.kernel.labels import ChoiceLabels
 from vendors.models import Vendor
 
 from ..payments.money import from_minor
 from .orders import Checkout, Order
 
 
-class Payment(models.Model):
+class Payment(ChoiceLabels, models.Model):
     """The one payment for a checkout (the whole cart, every vendor's order). Its status moves only through
     conditional UPDATEs in marketplace/shop/payments/services/payments.py, from the provider's state."""
 
