@@ -111,6 +111,13 @@ class AskRecipient(models.Model):
     def __str__(self) -> str:
         return f"Ask {self.ask_id} → vendor {self.vendor_id}"
 
+    @property
+    def my_answer(self) -> str:
+        """The vendor's own answer as its list of asks shows it (from `my_state`, which that list annotates), in
+        the reader's language: one lookup a row where the template once compared the state five times."""
+        state = getattr(self, "my_state", None)
+        return Offer.State(state).label if state else _("Not answered")
+
 
 class LapseReason:
     """Why an offer lapsed, stored in English in `Offer.lapse_reason` and shown in the reader's language (the
