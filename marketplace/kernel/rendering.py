@@ -53,10 +53,13 @@ class KeptURLNode(defaulttags.URLNode):
             type(value) not in _PLAIN for value in (*args, *(value for _name, value in kwargs))
         ):
             return super().render(context)
-        request = getattr(context, "request", None)
-        current_app = getattr(request, "current_app", None)
-        if current_app is None:
-            current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
+        try:  # as Django's URLNode finds it
+            current_app = context.request.current_app
+        except AttributeError:
+            try:
+                current_app = context.request.resolver_match.namespace
+            except AttributeError:
+                current_app = None
         try:
             url = reversed_kept(
                 view_name, args, kwargs, current_app, get_language(), get_script_prefix(), get_urlconf()
