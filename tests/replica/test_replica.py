@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from marketplace.kernel.db_router import PIN_COOKIE
+from tests.helpers import wait_until
 from tests.replica.cluster import (
     Cluster,
     Site,
@@ -137,6 +138,15 @@ def test_browse_search_and_insights_read_the_replica_while_the_writer_reads_the_
     cluster.caught_up()
     assert "Kestrel Coffee" in page(site, anonymous, "/vendors/")
     assert "Kestrel Espresso" in page(site, anonymous, "/search/?q=espresso")
+    # The add also queued a statistics refresh, which may write the vendor's figures again after the marker
+    # caught_up() waited for (seen: the primary's row a second newer than the replica's, the next read right): the
+    # insights read the replica once it holds what the primary holds.
+    stats = "SELECT current_partners, computed_at FROM portfolios_vendorstats WHERE vendor_id = %s"
+    wait_until(
+        lambda: cluster.replica(stats, (juniper,)) == cluster.primary(stats, (juniper,)),
+        timeout=30,
+        what="the replica replaying the statistics job's last write",
+    )
     assert api(site, owner, "/api/v1/sell/insights/")["current_partners"] == 1
     assert "One of your partners" in page(site, reader, "/vendors/juniper-teas/")
 
