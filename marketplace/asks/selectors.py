@@ -18,7 +18,7 @@ from marketplace.shop.models import Order, Payment
 from portfolios.models import PartnerMembership
 from vendors.models import Vendor
 
-from .models import Ask, AskMute, AskRecipient, Offer, OfferReport, VendorAskStats, VendorAskWeekStat
+from .models import Ask, AskMute, AskRecipient, Offer, OfferReport, VendorAskSettings, VendorAskStats, VendorAskWeekStat
 from .services.eligibility import recipients_eligible
 
 PRICED = ~Q(state=Offer.State.NOT_INTERESTED)
@@ -177,6 +177,11 @@ def ask_get_for_vendor(*, vendor: Vendor, pk: int) -> AskRecipient:
     if row is None:
         raise NotFoundError(_("No such ask."))
     return row
+
+
+def vendor_ask_settings_get(*, vendor: Vendor) -> VendorAskSettings:
+    """The vendor's e-mail settings for asks; with no row saved, the defaults (both e-mails on), unsaved."""
+    return VendorAskSettings.objects.filter(vendor=vendor).first() or VendorAskSettings(vendor=vendor)
 
 
 def offer_get_own(*, vendor: Vendor, ask_id: int) -> Offer | None:

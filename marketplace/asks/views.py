@@ -25,10 +25,9 @@ from vendors.selectors import vendor_get_for_owner
 
 from . import selectors, services
 from .forms import AcceptForm, AskForm, OfferForm, ReportForm
-from .models import TEXT_MAX, VendorAskSettings
+from .models import TEXT_MAX
 
 PAGE_SIZE = 20
-PARTNERS_SHOWN = 200
 
 
 def form_add_errors(form: Any, exc: ValidationError) -> None:
@@ -69,7 +68,8 @@ class AskPartnersView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["partners"] = selectors.partner_list_for_asks(consumer=self.request.user)[:PARTNERS_SHOWN]
+        page = page_of(self.request, selectors.partner_list_for_asks(consumer=self.request.user))
+        context.update(partners=page.object_list, page_obj=page)
         return context
 
 
@@ -326,19 +326,17 @@ class VendorAskSettingsView(VendorMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        settings_row = VendorAskSettings.objects.filter(vendor=self.vendor).first()
+        saved = selectors.vendor_ask_settings_get(vendor=self.vendor)
         context.update(
-            vendor=self.vendor,
-            email_new_asks=settings_row.email_new_asks if settings_row else True,
-            email_offer_lapses=settings_row.email_offer_lapses if settings_row else True,
+            vendor=self.vendor, email_new_asks=saved.email_new_asks, email_offer_lapses=saved.email_offer_lapses
         )
         return context
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        new_asks = request.POST.get("email_new_asks") == "on"
-        lapses = request.POST.get("email_offer_lapses") == "on"
-        VendorAskSettings.objects.update_or_create(
-            vendor=self.vendor, defaults={"email_new_asks": new_asks, "email_offer_lapses": lapses}
+        services.vendor_ask_settings_set(
+            vendor=self.vendor,
+            email_new_asks=request.POST.get("email_new_asks") == "on",
+            email_offer_lapses=request.POST.get("email_offer_lapses") == "on",
         )
         messages.success(request, _("Your e-mail settings for asks are saved."))
         return redirect("asks:vendor-ask-settings")

@@ -238,3 +238,19 @@ def test_demo_seeds_open_and_awarded_asks_once(world):
     assert states == ["awarded", "awarded", "open", "open"]
     assert Order.objects.filter(vendor=world.first, status=Order.Status.PAID).count() == 2
     assert demo_asks_create(demo_consumer=world.consumer, demo_vendor=world.first) == 0
+
+
+def test_which_partners_see_my_asks_pages_through_every_partner(client, world):
+    """A consumer with more partners than a page finds the rest on the next page (the page once stopped at 200)."""
+    from portfolios.services import membership_start
+    from tests.factories import VendorFactory
+
+    for i in range(25):
+        membership_start(consumer=world.consumer, vendor_id=VendorFactory(name=f"Zeta Shop {i:02d}").pk)
+    client.force_login(world.consumer)
+    first = client.get(reverse("asks:partners")).content.decode()
+    second = client.get(reverse("asks:partners") + "?page=2").content.decode()
+    names = [f"Zeta Shop {i:02d}" for i in range(25)]
+    assert all((name in first) != (name in second) for name in names)
+    assert "?page=2" in first and "Keep Zeta Shop 24 out of my asks" in second
+    assert client.get(reverse("asks:partners") + "?page=x").status_code == 404

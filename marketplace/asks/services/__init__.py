@@ -6,7 +6,14 @@ from .asks import Audience, ask_audience, ask_cancel, ask_draft_create, ask_mute
 from .award import ask_award_unpaid
 from .clock import ask_recipients_recheck, asks_expire_due, offers_lapse_due
 from .eligibility import reachable_vendor_ids, recipients_eligible, vendor_may_answer
-from .offers import offer_make, offer_not_interested, offer_renewable, offer_report, offer_withdraw
+from .offers import (
+    offer_make,
+    offer_not_interested,
+    offer_renewable,
+    offer_report,
+    offer_withdraw,
+    vendor_ask_settings_set,
+)
 
 __all__ = [
     "Audience",
@@ -28,6 +35,7 @@ __all__ = [
     "offers_lapse",
     "offers_lapse_due",
     "reachable_vendor_ids",
+    "vendor_ask_settings_set",
     "recipients_eligible",
     "vendor_may_answer",
 ]

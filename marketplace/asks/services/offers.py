@@ -17,7 +17,7 @@ from marketplace.accounts.models import User
 from marketplace.kernel.errors import ConflictError, NotFoundError
 from vendors.models import Vendor
 
-from ..models import INCLUDED_MAX, TEXT_MAX, Ask, LapseReason, Offer, OfferReport
+from ..models import INCLUDED_MAX, TEXT_MAX, Ask, LapseReason, Offer, OfferReport, VendorAskSettings
 from ._common import clean_text, setting
 from .eligibility import vendor_may_answer
 from .mail import mail_offer_new
@@ -188,3 +188,11 @@ def offer_report(*, consumer: User, ask_id: int, offer_id: int, text: str = "") 
         raise ValidationError({"text": _("Keep the report under %(max)s characters.") % {"max": TEXT_MAX}})
     report, _created = OfferReport.objects.get_or_create(offer=offer, reporter=consumer, defaults={"text": text})
     return report
+
+
+def vendor_ask_settings_set(*, vendor: Vendor, email_new_asks: bool, email_offer_lapses: bool) -> VendorAskSettings:
+    """Save the vendor's e-mail settings for asks (an accepted offer is always e-mailed: it is an order)."""
+    row, _created = VendorAskSettings.objects.update_or_create(
+        vendor=vendor, defaults={"email_new_asks": email_new_asks, "email_offer_lapses": email_offer_lapses}
+    )
+    return row
